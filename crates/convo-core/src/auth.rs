@@ -1,0 +1,159 @@
+//! API keys and what the caller holding one may do.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnitId, ErrorCode, OrganizationId, Participant, Scope, UserId,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// Every key starts with this, so leaked keys are easy to find in code and logs.
+pub const KEY_PREFIX: &str = "convo_sk_";
+const SHOWN_PREFIX_LEN: usize = KEY_PREFIX.len() + 6;
+
+/// A new API key secret: 256 random bits. It is shown once; only its hash is stored.
+pub struct NewSecret {
+    pub secret: String,
+    pub hash: String,
+    pub prefix: String,
+}
+
+pub fn generate_secret() -> NewSecret {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    from_secret(format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// Derives hash and shown prefix from a given secret (`CONVO_ADMIN_KEY`).
+pub fn from_secret(secret: String) -> NewSecret {
+    let hash = hash_secret(&secret);
+    let prefix = secret.chars().take(SHOWN_PREFIX_LEN).collect();
+    NewSecret {
+        secret,
+        hash,
+        prefix,
+    }
+}
+
+/// Keys carry 256 bits of entropy, so one SHA-256 is enough: there is nothing to brute-force,
+/// and a lookup per request stays cheap.
+pub fn hash_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The caller of a request: an API key of one organization, acting as one user.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub organization_id: OrganizationId,
+    pub api_key_id: ApiKeyId,
+    pub user_id: UserId,
+    pub scopes: Vec<Scope>,
+    /// Empty: every business unit of the organization.
+    pub business_unit_ids: Vec<BusinessUnitId>,
+}
+
+impl From<&ApiKey> for Principal {
+    fn from(key: &ApiKey) -> Self {
+        Principal {
+            organization_id: key.organization_id,
+            api_key_id: key.id,
+            user_id: key.user_id,
+            scopes: key.scopes.clone(),
+            business_unit_ids: key.business_unit_ids.clone(),
+        }
+    }
+}
+
+impl Principal {
+    /// `admin` implies every scope of its organization; `platform` only itself.
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope) || (scope != Scope::Platform && self.scopes.contains(&Scope::Admin))
+    }
+
+    pub fn require(&self, scope: Scope) -> Result<()> {
+        if self.has(scope) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden {
+                code: ErrorCode::MissingScope,
+                message: format!("this API key lacks the `{scope}` scope"),
+            })
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(Scope::Admin)
+    }
+
+    pub fn sees_business_unit(&self, id: BusinessUnitId) -> bool {
+        self.business_unit_ids.is_empty() || self.business_unit_ids.contains(&id)
+    }
+
+    /// The business units a query may touch: `None` for all, else the allowed ones, narrowed
+    /// by an explicit filter (which may leave none).
+    pub fn business_unit_scope(&self, filter: Option<BusinessUnitId>) -> Option<Vec<BusinessUnitId>> {
+        match filter {
+            Some(id) if self.sees_business_unit(id) => Some(vec![id]),
+            Some(_) => Some(Vec::new()),
+            None if self.business_unit_ids.is_empty() => None,
+            None => Some(self.business_unit_ids.clone()),
+        }
+    }
+
+    pub fn actor(&self) -> Participant {
+        Participant {
+            participant_type: "user".to_owned(),
+            id: Some(self.user_id.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(scopes: Vec<Scope>) -> Principal {
+        Principal {
+            organization_id: OrganizationId::new(),
+            api_key_id: ApiKeyId::new(),
+            user_id: UserId::new(),
+            scopes,
+            business_unit_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn admin_implies_everything_but_platform() {
+        let admin = principal(vec![Scope::Admin]);
+        assert!(admin.has(Scope::ConversationsDelete));
+        assert!(!admin.has(Scope::Platform));
+        let reader = principal(vec![Scope::ConversationsRead]);
+        assert!(reader.require(Scope::ConversationsWrite).is_err());
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = generate_secret();
+        let b = generate_secret();
+        assert_ne!(a.secret, b.secret);
+        assert!(a.secret.starts_with(KEY_PREFIX));
+        assert_eq!(a.hash, hash_secret(&a.secret));
+        assert_eq!(a.hash.len(), 64);
+        assert!(a.secret.starts_with(&a.prefix));
+    }
+
+    #[test]
+    fn business_unit_scope_narrows_and_never_widens() {
+        let mut p = principal(vec![Scope::Admin]);
+        let bu = BusinessUnitId::new();
+        assert_eq!(p.business_unit_scope(None), None);
+        assert_eq!(p.business_unit_scope(Some(bu)), Some(vec![bu]));
+        p.business_unit_ids = vec![bu];
+        assert_eq!(p.business_unit_scope(None), Some(vec![bu]));
+        assert_eq!(p.business_unit_scope(Some(BusinessUnitId::new())), Some(vec![]));
+    }
+}

@@ -1,0 +1,41 @@
+use convo_types::{ErrorCode, FieldError};
+
+/// Everything a use case or a store can fail with. `NotFound`, `Conflict` and the rule
+/// violations are the client's to fix; `Internal` is ours and its cause is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("{message}")]
+    Conflict { code: ErrorCode, message: String },
+    #[error("{message}")]
+    Forbidden { code: ErrorCode, message: String },
+    #[error("the object changed since it was read (If-Match)")]
+    PreconditionFailed,
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code: ErrorCode::AlreadyExists,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Internal(cause.into())
+    }
+}

@@ -1,0 +1,12 @@
+//! The convo domain: the rules, once. Handlers call the use cases here; the stores implement
+//! [`Store`] and hold the SQL. Nothing here knows about HTTP or SQL.
+
+pub mod auth;
+mod error;
+pub mod paging;
+pub mod rules;
+mod store;
+pub mod usecases;
+
+pub use error::{Error, Result};
+pub use store::*;

@@ -1,0 +1,211 @@
+//! The product's rules, written once: status categories, metadata merging, input limits.
+
+use convo_types::{Address, FieldError, JsonObject, Status};
+use rand::Rng;
+
+use crate::{Error, Result};
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_DETAIL_CHARS: usize = 10_000;
+pub const MAX_IDENTIFIER_CHARS: usize = 255;
+pub const MAX_URL_CHARS: usize = 2_048;
+pub const MAX_EMAIL_CHARS: usize = 320;
+/// Serialized size of one `metadata` or `inputs` object.
+pub const MAX_OBJECT_BYTES: usize = 16 * 1024;
+pub const MAX_LIST_ITEMS: usize = 100;
+
+/// Where a status sits in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusCategory {
+    Active,
+    Waiting,
+    Done,
+}
+
+pub fn category(status: Status) -> StatusCategory {
+    match status {
+        Status::Open | Status::Running => StatusCategory::Active,
+        Status::Pending | Status::Snoozed | Status::Paused => StatusCategory::Waiting,
+        Status::Resolved
+        | Status::Closed
+        | Status::Completed
+        | Status::Failed
+        | Status::Cancelled => StatusCategory::Done,
+    }
+}
+
+/// Merges a patch into stored metadata: keys are set, a key set to `null` is removed.
+pub fn merge_metadata(stored: &mut JsonObject, patch: JsonObject) {
+    for (key, value) in patch {
+        if value.is_null() {
+            stored.remove(&key);
+        } else {
+            stored.insert(key, value);
+        }
+    }
+}
+
+/// A short, URL-safe, unguessable id (12 base62 characters, about 71 random bits).
+pub fn new_public_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    (0..12)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Collects every invalid field of a request, so a client learns them all at once.
+#[derive(Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// A string of at most `max` characters; with `required`, not blank either.
+    pub fn text(&mut self, field: &str, value: Option<&str>, max: usize, required: bool) {
+        match value {
+            Some(v) if v.chars().count() > max => {
+                self.fail(field, format!("must be at most {max} characters"))
+            }
+            Some(v) if required && v.trim().is_empty() => self.fail(field, "must not be blank"),
+            None if required => self.fail(field, "is required"),
+            _ => {}
+        }
+    }
+
+    pub fn email(&mut self, field: &str, value: Option<&str>) {
+        self.text(field, value, MAX_EMAIL_CHARS, false);
+        if let Some(v) = value {
+            let well_formed = v
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+            if !well_formed || v.chars().any(char::is_whitespace) {
+                self.fail(field, "is not an email address");
+            }
+        }
+    }
+
+    pub fn url(&mut self, field: &str, value: Option<&str>) {
+        self.text(field, value, MAX_URL_CHARS, false);
+        if let Some(v) = value {
+            if !(v.starts_with("https://") || v.starts_with("http://")) {
+                self.fail(field, "must be an http(s) URL");
+            }
+        }
+    }
+
+    pub fn object(&mut self, field: &str, value: Option<&JsonObject>) {
+        if let Some(v) = value {
+            let size = serde_json::to_vec(v).map(|b| b.len()).unwrap_or(usize::MAX);
+            if size > MAX_OBJECT_BYTES {
+                self.fail(field, format!("must serialize to at most {MAX_OBJECT_BYTES} bytes"));
+            }
+        }
+    }
+
+    pub fn count(&mut self, field: &str, len: usize) {
+        if len > MAX_LIST_ITEMS {
+            self.fail(field, format!("must have at most {MAX_LIST_ITEMS} items"));
+        }
+    }
+
+    pub fn address(&mut self, field: &str, value: Option<&Address>) {
+        if let Some(a) = value {
+            for (part, text, max) in [
+                ("type", &a.address_type, 32),
+                ("target", &a.target, MAX_IDENTIFIER_CHARS),
+                ("target_name", &a.target_name, MAX_NAME_CHARS),
+                ("name", &a.name, MAX_NAME_CHARS),
+                ("detail", &a.detail, MAX_DETAIL_CHARS),
+            ] {
+                self.text(&format!("{field}.{part}"), Some(text), max, false);
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn every_status_has_one_category() {
+        assert_eq!(category(Status::Open), StatusCategory::Active);
+        assert_eq!(category(Status::Snoozed), StatusCategory::Waiting);
+        assert_eq!(category(Status::Cancelled), StatusCategory::Done);
+        assert_eq!(Status::ALL.len(), 10);
+    }
+
+    #[test]
+    fn public_ids_are_short_and_distinct() {
+        let a = new_public_id();
+        assert_eq!(a.len(), 12);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, new_public_id());
+    }
+
+    #[test]
+    fn checks_collect_every_failure() {
+        let mut checks = Checks::new();
+        checks.text("name", Some(&"x".repeat(201)), MAX_NAME_CHARS, true);
+        checks.email("email", Some("nope"));
+        checks.url("image", Some("ftp://x"));
+        let Err(Error::Validation(errors)) = checks.finish() else {
+            panic!("expected a validation error");
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "email", "image"]);
+    }
+
+    fn small_object() -> impl Strategy<Value = JsonObject> {
+        prop::collection::btree_map(
+            "[a-d]",
+            prop_oneof![Just(Value::Null), any::<i32>().prop_map(|n| json!(n))],
+            0..4,
+        )
+        .prop_map(|m| m.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn merge_sets_patched_keys_removes_nulls_and_keeps_the_rest(
+            stored in small_object(), patch in small_object()
+        ) {
+            let mut stored: JsonObject = stored.into_iter().filter(|(_, v)| !v.is_null()).collect();
+            let before = stored.clone();
+            merge_metadata(&mut stored, patch.clone());
+            for (key, value) in &patch {
+                if value.is_null() {
+                    prop_assert!(!stored.contains_key(key));
+                } else {
+                    prop_assert_eq!(stored.get(key), Some(value));
+                }
+            }
+            for (key, value) in &before {
+                if !patch.contains_key(key) {
+                    prop_assert_eq!(stored.get(key), Some(value));
+                }
+            }
+            prop_assert!(stored.values().all(|v| !v.is_null()));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The storage contract. Each backend implements [`Store`] once; the conformance suite holds
+//! every backend to the same behaviour.
+
+use async_trait::async_trait;
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType, Contact,
+    ContactId, Conversation, ConversationId, Event, EventType, Organization, OrganizationId,
+    Participant, SortOrder, Status, User, UserId, View,
+};
+use uuid::Uuid;
+
+use crate::paging::{PageRequest, Rows, TimeKey};
+use crate::Result;
+
+/// A conversation as stored, with what the wire object does not show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRecord {
+    pub conversation: Conversation,
+    /// The key that created it: it owns the lifecycle (may delete it).
+    pub created_by_key_id: Option<ApiKeyId>,
+    /// Increases with every change; the `ETag`.
+    pub version: i64,
+}
+
+/// A new conversation, validated, with its team members.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub conversation: Conversation,
+    pub member_ids: Vec<UserId>,
+    pub created_by_key_id: Option<ApiKeyId>,
+}
+
+/// A new organization with everything it starts with.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub organization: Organization,
+    pub business_unit: BusinessUnit,
+    pub admin_user: User,
+    pub admin_key: ApiKey,
+    pub admin_key_hash: String,
+}
+
+/// Who did a change and what it was, written with the change.
+#[derive(Debug, Clone)]
+pub struct EventMeta {
+    pub event_type: EventType,
+    pub actor: Participant,
+}
+
+/// What a change closure decides: write it (and record the event), or leave it as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Write,
+    Unchanged,
+}
+
+/// A rule applied to the stored conversation inside the store's transaction.
+pub type ConversationChange<'a> = &'a (dyn Fn(&mut Conversation) -> Result<Change> + Send + Sync);
+
+/// Which parent a listed conversation has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParentFilter {
+    #[default]
+    Any,
+    TopLevel,
+    Of(ConversationId),
+}
+
+/// Every filter of `GET /v1/conversations`, resolved against the caller.
+#[derive(Debug, Clone)]
+pub struct ConversationFilter {
+    pub organization_id: OrganizationId,
+    /// `None`: every business unit; else only these (possibly none).
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub statuses: Vec<Status>,
+    pub view: View,
+    /// The acting user, for the `mine` view.
+    pub user_id: UserId,
+    pub channel_id: Option<ChannelId>,
+    pub channel_type: Option<ChannelType>,
+    pub contact_id: Option<ContactId>,
+    pub agent_id: Option<String>,
+    pub assignment_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub parent: ParentFilter,
+    /// Lower-cased text that the name, detail or contact must contain.
+    pub text: Option<String>,
+    pub order: SortOrder,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChannelFilter {
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub channel_type: Option<ChannelType>,
+    pub identifier: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    pub organization_id: OrganizationId,
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub conversation_id: Option<ConversationId>,
+    pub after: i64,
+    pub limit: u32,
+}
+
+/// What an `Idempotency-Key` lookup found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyState {
+    /// First use: the caller runs the request and then completes or abandons the key.
+    Started,
+    /// Another request with this key is running now.
+    InProgress,
+    /// Done before: the stored answer.
+    Completed { request_hash: String, status: u16, body: Vec<u8> },
+    /// Used before with another request.
+    Mismatch,
+}
+
+pub type DirectoryPage = PageRequest<Uuid>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The database answers.
+    async fn ping(&self) -> Result<()>;
+
+    // Organizations and keys.
+    async fn has_organizations(&self) -> Result<bool>;
+    async fn create_organization(&self, new: &NewOrganization) -> Result<()>;
+    async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>>;
+    async fn find_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
+    async fn touch_api_key(&self, org: OrganizationId, id: ApiKeyId, at: convo_types::Timestamp) -> Result<()>;
+
+    // Business units.
+    async fn insert_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
+    async fn get_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<BusinessUnit>;
+    /// The organization's first business unit: the default for new channels and conversations.
+    async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit>;
+    async fn list_business_units(&self, org: OrganizationId, only: Option<&[BusinessUnitId]>, page: &DirectoryPage) -> Result<Rows<BusinessUnit>>;
+    async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
+    async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()>;
+
+    // Users.
+    async fn insert_user(&self, user: &User) -> Result<()>;
+    async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User>;
+    async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>>;
+    async fn update_user(&self, user: &User) -> Result<()>;
+    async fn delete_user(&self, org: OrganizationId, id: UserId) -> Result<()>;
+
+    // API keys.
+    async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()>;
+    async fn get_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<ApiKey>;
+    async fn list_api_keys(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<ApiKey>>;
+    async fn update_api_key(&self, key: &ApiKey) -> Result<()>;
+    async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()>;
+
+    // Channels.
+    async fn insert_channel(&self, channel: &Channel) -> Result<()>;
+    async fn get_channel(&self, org: OrganizationId, id: ChannelId) -> Result<Channel>;
+    async fn list_channels(&self, org: OrganizationId, filter: &ChannelFilter, page: &DirectoryPage) -> Result<Rows<Channel>>;
+    async fn update_channel(&self, channel: &Channel) -> Result<()>;
+    async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()>;
+
+    // Contacts.
+    async fn insert_contact(&self, contact: &Contact) -> Result<()>;
+    async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact>;
+    async fn list_contacts(&self, org: OrganizationId, filter: &ContactFilter, page: &DirectoryPage) -> Result<Rows<Contact>>;
+    async fn update_contact(&self, contact: &Contact) -> Result<()>;
+    async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()>;
+
+    // Conversations.
+    async fn create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<ConversationRecord>;
+    /// Soft-deleted conversations are `NotFound`.
+    async fn get_conversation(&self, org: OrganizationId, id: ConversationId) -> Result<ConversationRecord>;
+    async fn get_conversation_by_public_id(&self, org: OrganizationId, public_id: &str) -> Result<ConversationRecord>;
+    async fn list_conversations(&self, filter: &ConversationFilter, page: &PageRequest<TimeKey>) -> Result<Rows<Conversation>>;
+    /// Applies `change` to the stored conversation in one transaction and records `event`
+    /// when it writes. `expected_version` (from `If-Match`) must still be current.
+    async fn update_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, change: ConversationChange<'_>, event: &EventMeta) -> Result<ConversationRecord>;
+    /// The ids above a conversation, nearest first.
+    async fn conversation_ancestors(&self, org: OrganizationId, id: ConversationId) -> Result<Vec<ConversationId>>;
+    /// Soft delete (`deleted_at`) or, with `hard`, removal with everything it holds.
+    async fn delete_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, hard: bool, event: &EventMeta) -> Result<()>;
+
+    // Events.
+    async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+
+    // Idempotency keys, scoped by the API key that sent them. A record made before
+    // `expired_before` counts as absent and is replaced.
+    async fn idempotency_begin(&self, scope: &str, key: &str, request_hash: &str, expired_before: convo_types::Timestamp) -> Result<IdempotencyState>;
+    async fn idempotency_complete(&self, scope: &str, key: &str, status: u16, body: &[u8]) -> Result<()>;
+    async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()>;
+}

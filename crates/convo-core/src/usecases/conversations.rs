@@ -1,0 +1,416 @@
+//! Conversations: create, read, list, change, delete.
+
+use convo_types::{
+    ChannelId, ChannelType, ContactId, Conversation, ConversationCounts, ConversationId,
+    ConversationType, CreateConversation, ErrorCode, EventType, List, Scope, SortOrder, Status,
+    Timestamp, UpdateConversation, UpdateStatus, UserId, View,
+};
+
+use crate::auth::Principal;
+use crate::paging::{PagingParams, TimeKey};
+use crate::rules::{self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
+use crate::{
+    Change, ConversationFilter, ConversationRecord, Error, EventMeta, NewConversation,
+    ParentFilter, Result, Store,
+};
+
+/// How deep sub-conversations may nest.
+pub const MAX_DEPTH: usize = 16;
+/// The most channels one conversation may link.
+pub const MAX_CHANNELS: usize = 20;
+
+/// The filters of `GET /v1/conversations` as the client sent them.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationQuery {
+    /// Seed 000's `type`: a status or a view name.
+    pub type_or_view: Option<String>,
+    pub status: Option<String>,
+    pub statuses: Vec<String>,
+    pub view: Option<String>,
+    pub business_unit_id: Option<convo_types::BusinessUnitId>,
+    pub channel_id: Option<ChannelId>,
+    pub channel_type: Option<String>,
+    pub contact_id: Option<ContactId>,
+    pub agent_id: Option<String>,
+    pub assignment_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub parent_id: Option<ConversationId>,
+    pub top_level: Option<bool>,
+    pub q: Option<String>,
+    pub order: Option<String>,
+}
+
+fn parse_status(field: &str, text: &str) -> Result<Status> {
+    Status::parse(text).ok_or_else(|| {
+        let all: Vec<_> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        Error::invalid(field, format!("`{text}` is not a status; one of: {}", all.join(", ")))
+    })
+}
+
+impl ConversationQuery {
+    /// Validates the filters and narrows them to what the caller may see.
+    pub fn resolve(self, caller: &Principal) -> Result<ConversationFilter> {
+        let mut statuses = Vec::new();
+        let mut view = None;
+        if let Some(text) = self.type_or_view.as_deref().filter(|t| !t.is_empty()) {
+            match View::parse(text) {
+                Some(v) => view = Some(v),
+                None => statuses.push(parse_status("type", text)?),
+            }
+        }
+        if let Some(text) = self.status.as_deref().filter(|t| !t.is_empty()) {
+            statuses.push(parse_status("status", text)?);
+        }
+        for text in self.statuses.iter().flat_map(|s| s.split(',')).map(str::trim) {
+            if !text.is_empty() {
+                statuses.push(parse_status("statuses", text)?);
+            }
+        }
+        statuses.sort_by_key(|s| s.as_str());
+        statuses.dedup();
+        if let Some(text) = self.view.as_deref().filter(|t| !t.is_empty()) {
+            view = Some(View::parse(text).ok_or_else(|| {
+                Error::invalid("view", "must be one of: mine, unassigned, assigned, all")
+            })?);
+        }
+        let channel_type = match self.channel_type.as_deref().filter(|t| !t.is_empty()) {
+            Some(text) => Some(ChannelType::parse(text).ok_or_else(|| {
+                Error::invalid("channel_type", format!("`{text}` is not a channel type"))
+            })?),
+            None => None,
+        };
+        let order = match self.order.as_deref().filter(|t| !t.is_empty()) {
+            Some(text) => SortOrder::parse(text)
+                .ok_or_else(|| Error::invalid("order", "must be `recent` or `oldest`"))?,
+            None => SortOrder::Recent,
+        };
+        let parent = match (self.parent_id, self.top_level) {
+            (Some(_), Some(true)) => {
+                return Err(Error::invalid("top_level", "cannot be combined with parent_id"))
+            }
+            (Some(id), _) => ParentFilter::Of(id),
+            (None, Some(true)) => ParentFilter::TopLevel,
+            (None, _) => ParentFilter::Any,
+        };
+        let text = self.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
+        if text.as_ref().is_some_and(|q| q.chars().count() > MAX_NAME_CHARS) {
+            return Err(Error::invalid("q", format!("must be at most {MAX_NAME_CHARS} characters")));
+        }
+        Ok(ConversationFilter {
+            organization_id: caller.organization_id,
+            business_unit_ids: caller.business_unit_scope(self.business_unit_id),
+            statuses,
+            view: view.unwrap_or(View::All),
+            user_id: caller.user_id,
+            channel_id: self.channel_id,
+            channel_type,
+            contact_id: self.contact_id,
+            agent_id: self.agent_id,
+            assignment_id: self.assignment_id,
+            owner_id: self.owner_id,
+            parent,
+            text,
+            order,
+        })
+    }
+}
+
+pub fn cursor_key(conversation: &Conversation) -> TimeKey {
+    TimeKey {
+        at: conversation.timestamp,
+        id: conversation.id.as_uuid(),
+    }
+}
+
+pub async fn list(store: &dyn Store, caller: &Principal, query: ConversationQuery, paging: PagingParams) -> Result<List<Conversation>> {
+    caller.require(Scope::ConversationsRead)?;
+    let filter = query.resolve(caller)?;
+    let page = paging.into_request()?;
+    let rows = store.list_conversations(&filter, &page).await?;
+    Ok(rows.into_list(page.limit, cursor_key))
+}
+
+fn visible(caller: &Principal, record: ConversationRecord) -> Result<ConversationRecord> {
+    if caller.sees_business_unit(record.conversation.business_unit_id) {
+        Ok(record)
+    } else {
+        Err(Error::NotFound("conversation"))
+    }
+}
+
+pub async fn get(store: &dyn Store, caller: &Principal, id: ConversationId) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsRead)?;
+    visible(caller, store.get_conversation(caller.organization_id, id).await?)
+}
+
+pub async fn get_by_public_id(store: &dyn Store, caller: &Principal, public_id: &str) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsRead)?;
+    visible(caller, store.get_conversation_by_public_id(caller.organization_id, public_id).await?)
+}
+
+fn check_optional_texts(checks: &mut Checks, fields: &[(&str, Option<&str>, usize)]) {
+    for (field, value, max) in fields {
+        checks.text(field, *value, *max, false);
+    }
+}
+
+/// A referenced object that is missing (or another organization's) is a field error.
+fn reference<T>(found: Result<T>, field: &str, what: &str, id: impl std::fmt::Display) -> Result<T> {
+    match found {
+        Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no {what} {id}"))),
+        other => other,
+    }
+}
+
+pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversation) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    if req.tenant_id.is_some_and(|t| t != caller.organization_id) {
+        return Err(Error::NotFound("organization"));
+    }
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
+    checks.text("detail", req.detail.as_deref(), MAX_DETAIL_CHARS, false);
+    check_optional_texts(&mut checks, &[
+        ("agent_id", req.agent_id.as_deref(), MAX_IDENTIFIER_CHARS),
+        ("assignment_id", req.assignment_id.as_deref(), MAX_IDENTIFIER_CHARS),
+        ("owner_type", req.owner_type.as_deref(), 64),
+        ("owner_id", req.owner_id.as_deref(), MAX_IDENTIFIER_CHARS),
+        ("dialog_id", req.dialog_id.as_deref(), MAX_IDENTIFIER_CHARS),
+    ]);
+    checks.object("metadata", req.metadata.as_ref());
+    checks.object("inputs", req.inputs.as_ref());
+    checks.address("self", req.self_address.as_ref());
+    checks.address("peer", req.peer.as_ref());
+    checks.count("member_ids", req.member_ids.as_ref().map_or(0, Vec::len));
+    if req.channel_ids.as_ref().is_some_and(|ids| ids.len() > MAX_CHANNELS) {
+        checks.fail("channel_ids", format!("must have at most {MAX_CHANNELS} items"));
+    }
+    checks.finish()?;
+
+    // Channels: `channel_id` first, then `channel_ids`, without repeats.
+    let mut channel_ids: Vec<ChannelId> = req.channel_id.into_iter().collect();
+    for id in req.channel_ids.unwrap_or_default() {
+        if !channel_ids.contains(&id) {
+            channel_ids.push(id);
+        }
+    }
+    let mut channels = Vec::with_capacity(channel_ids.len());
+    for id in &channel_ids {
+        let channel = reference(store.get_channel(caller.organization_id, *id).await, "channel_ids", "channel", id)?;
+        if !caller.sees_business_unit(channel.business_unit_id) {
+            return Err(Error::invalid("channel_ids", format!("no channel {id}")));
+        }
+        channels.push(channel);
+    }
+    let business_unit_id = match (req.business_unit_id, channels.first()) {
+        (Some(unit), Some(channel)) if unit != channel.business_unit_id => {
+            return Err(Error::invalid("business_unit_id", "differs from the channel's business unit"))
+        }
+        (Some(unit), _) => {
+            if !caller.sees_business_unit(unit) {
+                return Err(Error::invalid("business_unit_id", format!("no business unit {unit}")));
+            }
+            reference(store.get_business_unit(caller.organization_id, unit).await, "business_unit_id", "business unit", unit)?.id
+        }
+        (None, Some(channel)) => channel.business_unit_id,
+        (None, None) => match &caller.business_unit_ids[..] {
+            [only, ..] => *only,
+            [] => store.default_business_unit(caller.organization_id).await?.id,
+        },
+    };
+    if let Some(contact_id) = req.contact_id {
+        reference(store.get_contact(caller.organization_id, contact_id).await, "contact_id", "contact", contact_id)?;
+    }
+    if let Some(parent_id) = req.parent_id {
+        reference(get(store, caller, parent_id).await, "parent_id", "conversation", parent_id)?;
+        if store.conversation_ancestors(caller.organization_id, parent_id).await?.len() + 1 >= MAX_DEPTH {
+            return Err(Error::invalid("parent_id", format!("sub-conversations nest at most {MAX_DEPTH} deep")));
+        }
+    }
+    let mut member_ids: Vec<UserId> = Vec::new();
+    for id in req.member_ids.unwrap_or_default() {
+        let user = reference(store.get_user(caller.organization_id, id).await, "member_ids", "user", id)?;
+        if !user.active {
+            return Err(Error::invalid("member_ids", format!("user {id} is inactive")));
+        }
+        if !member_ids.contains(&id) {
+            member_ids.push(id);
+        }
+    }
+
+    let now = Timestamp::now();
+    let name = req.name.map(|n| n.trim().to_owned()).unwrap_or_default();
+    let conversation = Conversation {
+        object_name: "conversation".into(),
+        id: ConversationId::new(),
+        public_id: rules::new_public_id(),
+        organization_id: caller.organization_id,
+        business_unit_id,
+        channel_id: channel_ids.first().copied(),
+        channel_type: channels.first().map(|c| c.channel_type),
+        channel_ids,
+        contact_id: req.contact_id,
+        conversation_type: req.conversation_type.unwrap_or(ConversationType::Direct),
+        status: req.status.unwrap_or(Status::Open),
+        topic: name.clone(),
+        name,
+        detail: req.detail.unwrap_or_default(),
+        metadata: req.metadata.unwrap_or_default(),
+        inputs: req.inputs.unwrap_or_default(),
+        agent_id: req.agent_id,
+        assignment_id: req.assignment_id,
+        owner_type: req.owner_type,
+        owner_id: req.owner_id,
+        dialog_id: req.dialog_id,
+        self_address: req.self_address,
+        peer: req.peer,
+        parent_id: req.parent_id,
+        snoozed_until: None,
+        users: Vec::new(),
+        counts: ConversationCounts::default(),
+        last_message: None,
+        timestamp: now,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    };
+    let new = NewConversation {
+        conversation,
+        member_ids,
+        created_by_key_id: Some(caller.api_key_id),
+    };
+    let event = EventMeta {
+        event_type: EventType::ConversationCreated,
+        actor: caller.actor(),
+    };
+    store.create_conversation(&new, &event).await
+}
+
+/// `PATCH /v1/conversations/{id}`.
+pub async fn update(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, req: UpdateConversation) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    get(store, caller, id).await?;
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
+    checks.text("detail", req.detail.as_deref(), MAX_DETAIL_CHARS, false);
+    let flat = |v: &Option<Option<String>>| v.clone().flatten();
+    check_optional_texts(&mut checks, &[
+        ("agent_id", flat(&req.agent_id).as_deref(), MAX_IDENTIFIER_CHARS),
+        ("assignment_id", flat(&req.assignment_id).as_deref(), MAX_IDENTIFIER_CHARS),
+        ("owner_type", flat(&req.owner_type).as_deref(), 64),
+        ("owner_id", flat(&req.owner_id).as_deref(), MAX_IDENTIFIER_CHARS),
+        ("dialog_id", flat(&req.dialog_id).as_deref(), MAX_IDENTIFIER_CHARS),
+    ]);
+    checks.object("metadata", req.metadata.as_ref());
+    checks.object("inputs", req.inputs.as_ref());
+    checks.address("self", req.self_address.clone().flatten().as_ref());
+    checks.address("peer", req.peer.clone().flatten().as_ref());
+    checks.finish()?;
+    if let Some(Some(parent_id)) = req.parent_id {
+        check_parent(store, caller, id, parent_id).await?;
+    }
+    let change = move |c: &mut Conversation| -> Result<Change> {
+        let before = c.clone();
+        let req = req.clone();
+        if let Some(name) = req.name {
+            c.name = name.trim().to_owned();
+            c.topic = c.name.clone();
+        }
+        if let Some(detail) = req.detail {
+            c.detail = detail;
+        }
+        if let Some(patch) = req.metadata {
+            merge_metadata(&mut c.metadata, patch);
+        }
+        if let Some(inputs) = req.inputs {
+            c.inputs = inputs;
+        }
+        if let Some(v) = req.parent_id {
+            c.parent_id = v;
+        }
+        if let Some(v) = req.agent_id {
+            c.agent_id = v;
+        }
+        if let Some(v) = req.assignment_id {
+            c.assignment_id = v;
+        }
+        if let Some(v) = req.owner_type {
+            c.owner_type = v;
+        }
+        if let Some(v) = req.owner_id {
+            c.owner_id = v;
+        }
+        if let Some(v) = req.dialog_id {
+            c.dialog_id = v;
+        }
+        if let Some(v) = req.self_address {
+            c.self_address = v;
+        }
+        if let Some(v) = req.peer {
+            c.peer = v;
+        }
+        Ok(if *c == before { Change::Unchanged } else { Change::Write })
+    };
+    let event = EventMeta {
+        event_type: EventType::ConversationUpdated,
+        actor: caller.actor(),
+    };
+    store.update_conversation(caller.organization_id, id, expected_version, &change, &event).await
+}
+
+/// A new parent must be a visible conversation of the same organization that is neither the
+/// conversation itself nor below it, and must not nest too deep.
+async fn check_parent(store: &dyn Store, caller: &Principal, id: ConversationId, parent_id: ConversationId) -> Result<()> {
+    reference(get(store, caller, parent_id).await, "parent_id", "conversation", parent_id)?;
+    let ancestors = store.conversation_ancestors(caller.organization_id, parent_id).await?;
+    if parent_id == id || ancestors.contains(&id) {
+        return Err(Error::invalid("parent_id", "would make a cycle: the conversation cannot be below itself"));
+    }
+    if ancestors.len() + 1 >= MAX_DEPTH {
+        return Err(Error::invalid("parent_id", format!("sub-conversations nest at most {MAX_DEPTH} deep")));
+    }
+    Ok(())
+}
+
+/// `PATCH /v1/conversations/{id}/status`.
+pub async fn update_status(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, req: UpdateStatus) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    get(store, caller, id).await?;
+    if req.snoozed_until.is_some() && req.status != Status::Snoozed {
+        return Err(Error::invalid("snoozed_until", "is only allowed with status `snoozed`"));
+    }
+    if req.snoozed_until.is_some_and(|until| until <= Timestamp::now()) {
+        return Err(Error::invalid("snoozed_until", "must be in the future"));
+    }
+    let change = move |c: &mut Conversation| -> Result<Change> {
+        if c.status == req.status && c.snoozed_until == req.snoozed_until {
+            return Ok(Change::Unchanged);
+        }
+        c.status = req.status;
+        c.snoozed_until = req.snoozed_until;
+        Ok(Change::Write)
+    };
+    let event = EventMeta {
+        event_type: EventType::ConversationStatusChanged,
+        actor: caller.actor(),
+    };
+    store.update_conversation(caller.organization_id, id, expected_version, &change, &event).await
+}
+
+/// Only the key that created a conversation (it owns the lifecycle) or an admin key may
+/// delete it.
+pub async fn delete(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, hard: bool) -> Result<()> {
+    caller.require(Scope::ConversationsDelete)?;
+    let record = get(store, caller, id).await?;
+    if !caller.is_admin() && record.created_by_key_id != Some(caller.api_key_id) {
+        return Err(Error::Forbidden {
+            code: ErrorCode::LifecycleNotOwned,
+            message: "only the API key that created this conversation, or an admin key, may delete it".into(),
+        });
+    }
+    let event = EventMeta {
+        event_type: EventType::ConversationDeleted,
+        actor: caller.actor(),
+    };
+    store.delete_conversation(caller.organization_id, id, expected_version, hard, &event).await
+}

@@ -1,0 +1,445 @@
+//! Business units, users, API keys, channels and contacts.
+//!
+//! Reading the directory needs only a valid key of the organization (an inbox must show names);
+//! changing it needs `admin`, except contacts, which have their own scopes.
+
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
+    CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact, CreateUser, List, Scope,
+    Timestamp, UpdateApiKey, UpdateBusinessUnit, UpdateChannel, UpdateContact, UpdateUser, User,
+    UserId, UserKind, UserRole,
+};
+
+use crate::auth::{self, Principal};
+use crate::paging::PagingParams;
+use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
+use crate::{ChannelFilter, ContactFilter, Error, Result, Store};
+
+// ---- business units -------------------------------------------------------------------
+
+fn visible_unit(caller: &Principal, id: BusinessUnitId) -> Result<()> {
+    if caller.sees_business_unit(id) {
+        Ok(())
+    } else {
+        Err(Error::NotFound("business unit"))
+    }
+}
+
+pub async fn create_business_unit(store: &dyn Store, caller: &Principal, req: CreateBusinessUnit) -> Result<BusinessUnit> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
+    checks.object("metadata", req.metadata.as_ref());
+    checks.finish()?;
+    let now = Timestamp::now();
+    let unit = BusinessUnit {
+        object_name: "business_unit".into(),
+        id: BusinessUnitId::new(),
+        organization_id: caller.organization_id,
+        name: req.name.trim().to_owned(),
+        metadata: req.metadata.unwrap_or_default(),
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_business_unit(&unit).await?;
+    Ok(unit)
+}
+
+pub async fn get_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId) -> Result<BusinessUnit> {
+    visible_unit(caller, id)?;
+    store.get_business_unit(caller.organization_id, id).await
+}
+
+pub async fn list_business_units(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<BusinessUnit>> {
+    let page = paging.into_request()?;
+    let only = caller.business_unit_scope(None);
+    let rows = store.list_business_units(caller.organization_id, only.as_deref(), &page).await?;
+    Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
+}
+
+pub async fn update_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId, req: UpdateBusinessUnit) -> Result<BusinessUnit> {
+    caller.require(Scope::Admin)?;
+    let mut unit = get_business_unit(store, caller, id).await?;
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.object("metadata", req.metadata.as_ref());
+    checks.finish()?;
+    if let Some(name) = req.name {
+        unit.name = name.trim().to_owned();
+    }
+    if let Some(patch) = req.metadata {
+        merge_metadata(&mut unit.metadata, patch);
+    }
+    unit.updated_at = Timestamp::now();
+    store.update_business_unit(&unit).await?;
+    Ok(unit)
+}
+
+pub async fn delete_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId) -> Result<()> {
+    caller.require(Scope::Admin)?;
+    visible_unit(caller, id)?;
+    store.delete_business_unit(caller.organization_id, id).await
+}
+
+/// Every id must name a business unit of the caller's organization.
+async fn check_units(store: &dyn Store, caller: &Principal, field: &str, ids: &[BusinessUnitId]) -> Result<()> {
+    for id in ids {
+        if let Err(Error::NotFound(_)) = store.get_business_unit(caller.organization_id, *id).await {
+            return Err(Error::invalid(field, format!("no business unit {id}")));
+        }
+    }
+    Ok(())
+}
+
+// ---- users -------------------------------------------------------------------------------
+
+pub async fn create_user(store: &dyn Store, caller: &Principal, req: CreateUser) -> Result<User> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
+    checks.email("email", req.email.as_deref());
+    checks.url("avatar_url", req.avatar_url.as_deref());
+    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.finish()?;
+    let business_unit_ids = req.business_unit_ids.unwrap_or_default();
+    check_units(store, caller, "business_unit_ids", &business_unit_ids).await?;
+    let now = Timestamp::now();
+    let user = User {
+        object_name: "user".into(),
+        id: UserId::new(),
+        organization_id: caller.organization_id,
+        name: req.name.trim().to_owned(),
+        email: req.email,
+        kind: req.kind.unwrap_or(UserKind::Human),
+        role: req.role.unwrap_or(UserRole::Agent),
+        avatar_url: req.avatar_url,
+        business_unit_ids,
+        active: req.active.unwrap_or(true),
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_user(&user).await?;
+    Ok(user)
+}
+
+pub async fn get_user(store: &dyn Store, caller: &Principal, id: UserId) -> Result<User> {
+    store.get_user(caller.organization_id, id).await
+}
+
+pub async fn list_users(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<User>> {
+    let page = paging.into_request()?;
+    let rows = store.list_users(caller.organization_id, &page).await?;
+    Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
+}
+
+pub async fn update_user(store: &dyn Store, caller: &Principal, id: UserId, req: UpdateUser) -> Result<User> {
+    caller.require(Scope::Admin)?;
+    let mut user = store.get_user(caller.organization_id, id).await?;
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.email("email", req.email.clone().flatten().as_deref());
+    checks.url("avatar_url", req.avatar_url.clone().flatten().as_deref());
+    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.finish()?;
+    if let Some(ids) = &req.business_unit_ids {
+        check_units(store, caller, "business_unit_ids", ids).await?;
+    }
+    if let Some(name) = req.name {
+        user.name = name.trim().to_owned();
+    }
+    if let Some(email) = req.email {
+        user.email = email;
+    }
+    if let Some(kind) = req.kind {
+        user.kind = kind;
+    }
+    if let Some(role) = req.role {
+        user.role = role;
+    }
+    if let Some(avatar_url) = req.avatar_url {
+        user.avatar_url = avatar_url;
+    }
+    if let Some(ids) = req.business_unit_ids {
+        user.business_unit_ids = ids;
+    }
+    if let Some(active) = req.active {
+        user.active = active;
+    }
+    user.updated_at = Timestamp::now();
+    store.update_user(&user).await?;
+    Ok(user)
+}
+
+pub async fn delete_user(store: &dyn Store, caller: &Principal, id: UserId) -> Result<()> {
+    caller.require(Scope::Admin)?;
+    if id == caller.user_id {
+        return Err(Error::Conflict {
+            code: convo_types::ErrorCode::Conflict,
+            message: "a key cannot delete its own acting user".into(),
+        });
+    }
+    store.delete_user(caller.organization_id, id).await
+}
+
+// ---- API keys ----------------------------------------------------------------------------
+
+pub async fn create_api_key(store: &dyn Store, caller: &Principal, req: CreateApiKey) -> Result<ApiKey> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
+    if req.scopes.is_empty() {
+        checks.fail("scopes", "must name at least one scope");
+    }
+    if req.scopes.contains(&Scope::Platform) {
+        checks.fail("scopes", "`platform` belongs only to the key made on first start");
+    }
+    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.finish()?;
+    let user_id = req.user_id.unwrap_or(caller.user_id);
+    if let Err(Error::NotFound(_)) = store.get_user(caller.organization_id, user_id).await {
+        return Err(Error::invalid("user_id", format!("no user {user_id}")));
+    }
+    let business_unit_ids = req.business_unit_ids.unwrap_or_default();
+    check_units(store, caller, "business_unit_ids", &business_unit_ids).await?;
+    let mut scopes = req.scopes;
+    scopes.sort_by_key(|s| s.as_str());
+    scopes.dedup();
+    let secret = auth::generate_secret();
+    let now = Timestamp::now();
+    let mut key = ApiKey {
+        object_name: "api_key".into(),
+        id: ApiKeyId::new(),
+        organization_id: caller.organization_id,
+        name: req.name.trim().to_owned(),
+        scopes,
+        user_id,
+        business_unit_ids,
+        prefix: secret.prefix,
+        last_used_at: None,
+        created_at: now,
+        updated_at: now,
+        secret: None,
+    };
+    store.insert_api_key(&key, &secret.hash).await?;
+    key.secret = Some(secret.secret);
+    Ok(key)
+}
+
+pub async fn get_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId) -> Result<ApiKey> {
+    caller.require(Scope::Admin)?;
+    store.get_api_key(caller.organization_id, id).await
+}
+
+pub async fn list_api_keys(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<ApiKey>> {
+    caller.require(Scope::Admin)?;
+    let page = paging.into_request()?;
+    let rows = store.list_api_keys(caller.organization_id, &page).await?;
+    Ok(rows.into_list(page.limit, |k| k.id.as_uuid()))
+}
+
+pub async fn update_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId, req: UpdateApiKey) -> Result<ApiKey> {
+    caller.require(Scope::Admin)?;
+    let mut key = store.get_api_key(caller.organization_id, id).await?;
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.finish()?;
+    if let Some(name) = req.name {
+        key.name = name.trim().to_owned();
+    }
+    key.updated_at = Timestamp::now();
+    store.update_api_key(&key).await?;
+    Ok(key)
+}
+
+/// Revokes a key: it stops working at once.
+pub async fn delete_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId) -> Result<()> {
+    caller.require(Scope::Admin)?;
+    store.delete_api_key(caller.organization_id, id).await
+}
+
+// ---- channels ----------------------------------------------------------------------------
+
+pub async fn create_channel(store: &dyn Store, caller: &Principal, req: CreateChannel) -> Result<Channel> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    checks.text("identifier", Some(&req.identifier), MAX_IDENTIFIER_CHARS, true);
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
+    checks.object("metadata", req.metadata.as_ref());
+    checks.finish()?;
+    let business_unit_id = match req.business_unit_id {
+        Some(id) => {
+            if !caller.sees_business_unit(id) {
+                return Err(Error::invalid("business_unit_id", format!("no business unit {id}")));
+            }
+            check_units(store, caller, "business_unit_id", &[id]).await?;
+            id
+        }
+        None => store.default_business_unit(caller.organization_id).await?.id,
+    };
+    let identifier = req.identifier.trim().to_owned();
+    let now = Timestamp::now();
+    let channel = Channel {
+        object_name: "channel".into(),
+        id: ChannelId::new(),
+        organization_id: caller.organization_id,
+        business_unit_id,
+        channel_type: req.channel_type,
+        name: req.name.map(|n| n.trim().to_owned()).unwrap_or_else(|| identifier.clone()),
+        identifier,
+        metadata: req.metadata.unwrap_or_default(),
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_channel(&channel).await?;
+    Ok(channel)
+}
+
+pub async fn get_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -> Result<Channel> {
+    let channel = store.get_channel(caller.organization_id, id).await?;
+    if !caller.sees_business_unit(channel.business_unit_id) {
+        return Err(Error::NotFound("channel"));
+    }
+    Ok(channel)
+}
+
+pub async fn list_channels(store: &dyn Store, caller: &Principal, mut filter: ChannelFilter, paging: PagingParams) -> Result<List<Channel>> {
+    let page = paging.into_request()?;
+    let requested = filter.business_unit_ids.as_ref().and_then(|ids| ids.first().copied());
+    filter.business_unit_ids = caller.business_unit_scope(requested);
+    let rows = store.list_channels(caller.organization_id, &filter, &page).await?;
+    Ok(rows.into_list(page.limit, |c| c.id.as_uuid()))
+}
+
+pub async fn update_channel(store: &dyn Store, caller: &Principal, id: ChannelId, req: UpdateChannel) -> Result<Channel> {
+    caller.require(Scope::Admin)?;
+    let mut channel = get_channel(store, caller, id).await?;
+    let mut checks = Checks::new();
+    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.object("metadata", req.metadata.as_ref());
+    checks.finish()?;
+    if let Some(unit) = req.business_unit_id {
+        if !caller.sees_business_unit(unit) {
+            return Err(Error::invalid("business_unit_id", format!("no business unit {unit}")));
+        }
+        check_units(store, caller, "business_unit_id", &[unit]).await?;
+        channel.business_unit_id = unit;
+    }
+    if let Some(name) = req.name {
+        channel.name = name.trim().to_owned();
+    }
+    if let Some(patch) = req.metadata {
+        merge_metadata(&mut channel.metadata, patch);
+    }
+    channel.updated_at = Timestamp::now();
+    store.update_channel(&channel).await?;
+    Ok(channel)
+}
+
+pub async fn delete_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -> Result<()> {
+    caller.require(Scope::Admin)?;
+    get_channel(store, caller, id).await?;
+    store.delete_channel(caller.organization_id, id).await
+}
+
+// ---- contacts ----------------------------------------------------------------------------
+
+fn check_contact_fields(checks: &mut Checks, external_id: Option<&str>, name: Option<&str>, email: Option<&str>, phone: Option<&str>, image: Option<&str>) {
+    checks.text("external_id", external_id, MAX_IDENTIFIER_CHARS, external_id.is_some());
+    checks.text("name", name, MAX_NAME_CHARS, false);
+    checks.email("email", email);
+    checks.text("phone", phone, 64, false);
+    checks.url("image", image);
+}
+
+pub async fn create_contact(store: &dyn Store, caller: &Principal, req: CreateContact) -> Result<Contact> {
+    caller.require(Scope::ContactsWrite)?;
+    let mut checks = Checks::new();
+    check_contact_fields(&mut checks, req.external_id.as_deref(), req.name.as_deref(), req.email.as_deref(), req.phone.as_deref(), req.image.as_deref());
+    checks.object("metadata", req.metadata.as_ref());
+    let addresses = req.addresses.unwrap_or_default();
+    checks.count("addresses", addresses.len());
+    for (i, address) in addresses.iter().enumerate() {
+        checks.address(&format!("addresses[{i}]"), Some(address));
+    }
+    checks.finish()?;
+    let now = Timestamp::now();
+    let contact = Contact {
+        object_name: "contact".into(),
+        id: ContactId::new(),
+        organization_id: caller.organization_id,
+        external_id: req.external_id.map(|e| e.trim().to_owned()),
+        name: req.name,
+        email: req.email,
+        phone: req.phone,
+        image: req.image,
+        metadata: req.metadata.unwrap_or_default(),
+        addresses,
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_contact(&contact).await?;
+    Ok(contact)
+}
+
+pub async fn get_contact(store: &dyn Store, caller: &Principal, id: ContactId) -> Result<Contact> {
+    caller.require(Scope::ContactsRead)?;
+    store.get_contact(caller.organization_id, id).await
+}
+
+pub async fn list_contacts(store: &dyn Store, caller: &Principal, filter: ContactFilter, paging: PagingParams) -> Result<List<Contact>> {
+    caller.require(Scope::ContactsRead)?;
+    let page = paging.into_request()?;
+    let rows = store.list_contacts(caller.organization_id, &filter, &page).await?;
+    Ok(rows.into_list(page.limit, |c| c.id.as_uuid()))
+}
+
+pub async fn update_contact(store: &dyn Store, caller: &Principal, id: ContactId, req: UpdateContact) -> Result<Contact> {
+    caller.require(Scope::ContactsWrite)?;
+    let mut contact = store.get_contact(caller.organization_id, id).await?;
+    let mut checks = Checks::new();
+    check_contact_fields(
+        &mut checks,
+        req.external_id.clone().flatten().as_deref(),
+        req.name.clone().flatten().as_deref(),
+        req.email.clone().flatten().as_deref(),
+        req.phone.clone().flatten().as_deref(),
+        req.image.clone().flatten().as_deref(),
+    );
+    checks.object("metadata", req.metadata.as_ref());
+    if let Some(addresses) = &req.addresses {
+        checks.count("addresses", addresses.len());
+        for (i, address) in addresses.iter().enumerate() {
+            checks.address(&format!("addresses[{i}]"), Some(address));
+        }
+    }
+    checks.finish()?;
+    if let Some(v) = req.external_id {
+        contact.external_id = v.map(|e| e.trim().to_owned());
+    }
+    if let Some(v) = req.name {
+        contact.name = v;
+    }
+    if let Some(v) = req.email {
+        contact.email = v;
+    }
+    if let Some(v) = req.phone {
+        contact.phone = v;
+    }
+    if let Some(v) = req.image {
+        contact.image = v;
+    }
+    if let Some(patch) = req.metadata {
+        merge_metadata(&mut contact.metadata, patch);
+    }
+    if let Some(addresses) = req.addresses {
+        contact.addresses = addresses;
+    }
+    contact.updated_at = Timestamp::now();
+    store.update_contact(&contact).await?;
+    Ok(contact)
+}
+
+pub async fn delete_contact(store: &dyn Store, caller: &Principal, id: ContactId) -> Result<()> {
+    caller.require(Scope::ContactsWrite)?;
+    store.delete_contact(caller.organization_id, id).await
+}

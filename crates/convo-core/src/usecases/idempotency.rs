@@ -1,0 +1,30 @@
+//! `Idempotency-Key`: the same key and request within 24 hours answers the first response.
+
+use convo_types::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::{auth, IdempotencyState, Result, Store};
+
+pub const RETENTION_MILLIS: i64 = 24 * 60 * 60 * 1000;
+pub const MAX_KEY_CHARS: usize = 255;
+
+/// Identifies "the same request": method, path and body.
+pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_bytes());
+    hasher.update([0]);
+    hasher.update(path.as_bytes());
+    hasher.update([0]);
+    hasher.update(body);
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keys are scoped by the API key that sent them (its hash, so no lookup is needed).
+pub fn scope_of(bearer_secret: &str) -> String {
+    auth::hash_secret(bearer_secret)
+}
+
+pub async fn begin(store: &dyn Store, scope: &str, key: &str, request_hash: &str) -> Result<IdempotencyState> {
+    let expired_before = Timestamp::from_millis(Timestamp::now().as_millis() - RETENTION_MILLIS);
+    store.idempotency_begin(scope, key, request_hash, expired_before).await
+}

@@ -1,0 +1,8 @@
+//! One function per operation: authorise, validate, apply the rules, call the store.
+//! Handlers only parse and answer.
+
+pub mod conversations;
+pub mod directory;
+pub mod events;
+pub mod idempotency;
+pub mod organizations;

@@ -1,0 +1,126 @@
+//! Tenants: the first start, and the `platform` key's organizations.
+
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, CreateOrganization, List, Organization,
+    OrganizationCreated, OrganizationId, Scope, Timestamp, User, UserId, UserKind, UserRole,
+};
+
+use crate::auth::{self, NewSecret, Principal};
+use crate::paging::PagingParams;
+use crate::rules::{Checks, MAX_NAME_CHARS};
+use crate::{NewOrganization, Result, Store};
+
+/// Every scope but `platform`: what an organization's admin key holds.
+fn admin_scopes() -> Vec<Scope> {
+    Scope::ALL.iter().copied().filter(|s| *s != Scope::Platform).collect()
+}
+
+fn new_organization(name: &str, secret: NewSecret, platform: bool) -> NewOrganization {
+    let now = Timestamp::now();
+    let organization = Organization {
+        object_name: "organization".into(),
+        id: OrganizationId::new(),
+        name: name.to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    let business_unit = BusinessUnit {
+        object_name: "business_unit".into(),
+        id: BusinessUnitId::new(),
+        organization_id: organization.id,
+        name: "Default".into(),
+        metadata: Default::default(),
+        created_at: now,
+        updated_at: now,
+    };
+    let admin_user = User {
+        object_name: "user".into(),
+        id: UserId::new(),
+        organization_id: organization.id,
+        name: "Admin".into(),
+        email: None,
+        kind: UserKind::Human,
+        role: UserRole::Admin,
+        avatar_url: None,
+        business_unit_ids: vec![],
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut scopes = admin_scopes();
+    if platform {
+        scopes.push(Scope::Platform);
+    }
+    let admin_key = ApiKey {
+        object_name: "api_key".into(),
+        id: ApiKeyId::new(),
+        organization_id: organization.id,
+        name: "admin".into(),
+        scopes,
+        user_id: admin_user.id,
+        business_unit_ids: vec![],
+        prefix: secret.prefix,
+        last_used_at: None,
+        created_at: now,
+        updated_at: now,
+        secret: Some(secret.secret),
+    };
+    NewOrganization {
+        organization,
+        business_unit,
+        admin_user,
+        admin_key,
+        admin_key_hash: secret.hash,
+    }
+}
+
+/// What the first start made; `None` when the database already had an organization.
+pub struct Bootstrapped {
+    pub organization: Organization,
+    /// The admin key's secret, to print once.
+    pub admin_secret: String,
+    pub generated: bool,
+}
+
+/// On an empty database, creates the first organization and its `platform` admin key
+/// (`given_secret` from `CONVO_ADMIN_KEY`, else random).
+pub async fn bootstrap(store: &dyn Store, given_secret: Option<String>) -> Result<Option<Bootstrapped>> {
+    if store.has_organizations().await? {
+        return Ok(None);
+    }
+    let generated = given_secret.is_none();
+    let secret = match given_secret {
+        Some(secret) => auth::from_secret(secret),
+        None => auth::generate_secret(),
+    };
+    let admin_secret = secret.secret.clone();
+    let new = new_organization("Default organization", secret, true);
+    store.create_organization(&new).await?;
+    Ok(Some(Bootstrapped {
+        organization: new.organization,
+        admin_secret,
+        generated,
+    }))
+}
+
+pub async fn create(store: &dyn Store, caller: &Principal, req: CreateOrganization) -> Result<OrganizationCreated> {
+    caller.require(Scope::Platform)?;
+    let mut checks = Checks::new();
+    checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
+    checks.finish()?;
+    let new = new_organization(req.name.trim(), auth::generate_secret(), false);
+    store.create_organization(&new).await?;
+    Ok(OrganizationCreated {
+        organization: new.organization,
+        business_unit: new.business_unit,
+        admin_user: new.admin_user,
+        admin_key: new.admin_key,
+    })
+}
+
+pub async fn list(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<Organization>> {
+    caller.require(Scope::Platform)?;
+    let page = paging.into_request()?;
+    let rows = store.list_organizations(&page).await?;
+    Ok(rows.into_list(page.limit, |o| o.id.as_uuid()))
+}

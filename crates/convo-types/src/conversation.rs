@@ -1,0 +1,224 @@
+//! Conversations and the requests that make and change them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::directory::wire_enum;
+use crate::{
+    double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId,
+    ConversationId, JsonObject, OrganizationId, SimpleUser, Timestamp, UserId,
+};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+wire_enum!(
+    /// `direct` (one customer) or `group` (seed 002; `DIRECT`/`GROUP` accepted).
+    ConversationType { Direct = "direct" | "DIRECT", Group = "group" | "GROUP" }
+);
+
+wire_enum!(
+    /// The support lifecycle (open ... closed) and the AI-agent run lifecycle (running ...
+    /// cancelled, seed 003) share one field.
+    Status {
+        Open = "open",
+        Pending = "pending",
+        Snoozed = "snoozed",
+        Resolved = "resolved",
+        Closed = "closed",
+        Running = "running",
+        Paused = "paused",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+);
+
+wire_enum!(
+    /// The inbox views: `mine` (the acting user is in it), `unassigned` (no team member),
+    /// `assigned` (at least one), `all`.
+    View { Mine = "mine", Unassigned = "unassigned", Assigned = "assigned", All = "all" }
+);
+
+wire_enum!(
+    /// List order: `recent` (latest activity first) or `oldest`.
+    SortOrder { Recent = "recent", Oldest = "oldest" }
+);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConversationCounts {
+    pub messages: i64,
+    pub children: i64,
+}
+
+/// Who did something: a contact, a user, an AI agent or the system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Participant {
+    #[serde(rename = "type")]
+    pub participant_type: String,
+    pub id: Option<String>,
+}
+
+/// The latest message of a conversation, as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LastMessage {
+    pub id: String,
+    pub message_type: String,
+    pub sender: Participant,
+    /// The first 140 characters of the message.
+    pub preview: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Conversation {
+    pub object_name: String,
+    pub id: ConversationId,
+    /// Short, URL-safe and unguessable: the seeds' "public conversation ID".
+    pub public_id: String,
+    pub organization_id: OrganizationId,
+    pub business_unit_id: BusinessUnitId,
+    pub channel_id: Option<ChannelId>,
+    pub channel_type: Option<ChannelType>,
+    pub channel_ids: Vec<ChannelId>,
+    pub contact_id: Option<ContactId>,
+    #[serde(rename = "type")]
+    pub conversation_type: ConversationType,
+    pub status: Status,
+    pub name: String,
+    /// The same as `name`, for clients of seed 003.
+    pub topic: String,
+    pub detail: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub metadata: JsonObject,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub inputs: JsonObject,
+    pub agent_id: Option<String>,
+    pub assignment_id: Option<String>,
+    pub owner_type: Option<String>,
+    pub owner_id: Option<String>,
+    pub dialog_id: Option<String>,
+    #[serde(rename = "self")]
+    pub self_address: Option<Address>,
+    pub peer: Option<Address>,
+    pub parent_id: Option<ConversationId>,
+    pub snoozed_until: Option<Timestamp>,
+    pub users: Vec<SimpleUser>,
+    pub counts: ConversationCounts,
+    pub last_message: Option<LastMessage>,
+    /// Time of the latest message, or of creation when there is none.
+    pub timestamp: Timestamp,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// `POST /v1/conversations`: every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateConversation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_ids: Option<Vec<ChannelId>>,
+    /// Alias: `customer_id`.
+    #[serde(default, alias = "customer_id", skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<ContactId>,
+    /// Alias: `tenant_unit_id`. Defaults to the channel's, else the organization's first.
+    #[serde(default, alias = "tenant_unit_id", skip_serializing_if = "Option::is_none")]
+    pub business_unit_id: Option<BusinessUnitId>,
+    /// Must be the key's own organization when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<OrganizationId>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub conversation_type: Option<ConversationType>,
+    /// Alias: `topic`.
+    #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub inputs: Option<JsonObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+    /// Team members in the conversation from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_ids: Option<Vec<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<ConversationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialog_id: Option<String>,
+    #[serde(default, rename = "self", skip_serializing_if = "Option::is_none")]
+    pub self_address: Option<Address>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<Address>,
+}
+
+/// `PATCH /v1/conversations/{id}`: absent fields stay; `null` clears a nullable field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateConversation {
+    /// Alias: `topic`.
+    #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Merged into the stored metadata; a key set to `null` is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+    /// Replaces the stored inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub inputs: Option<JsonObject>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ConversationId>))]
+    pub parent_id: Option<Option<ConversationId>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub agent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub assignment_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub owner_type: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub owner_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub dialog_id: Option<Option<String>>,
+    #[serde(default, rename = "self", deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
+    pub self_address: Option<Option<Address>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
+    pub peer: Option<Option<Address>>,
+}
+
+/// `PATCH /v1/conversations/{id}/status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateStatus {
+    pub status: Status,
+    /// Only with `snoozed`: when the conversation wakes up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<Timestamp>,
+}
+

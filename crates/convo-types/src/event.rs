@@ -1,0 +1,38 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{ConversationId, Participant, Timestamp};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+crate::directory::wire_enum!(
+    /// What happened.
+    EventType {
+        ConversationCreated = "conversation.created",
+        ConversationUpdated = "conversation.updated",
+        ConversationStatusChanged = "conversation.status_changed",
+        ConversationMemberAdded = "conversation.member_added",
+        ConversationMemberRemoved = "conversation.member_removed",
+        ConversationDeleted = "conversation.deleted",
+        MessageCreated = "message.created",
+        MessageUpdated = "message.updated",
+        MessageDeleted = "message.deleted",
+        VideoCallStarted = "video_call.started",
+    }
+);
+
+/// A recorded change. `id` increases within the organization, in commit order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Event {
+    pub object_name: String,
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    pub actor: Participant,
+    pub conversation_id: Option<ConversationId>,
+    /// The object after the change.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+    pub created_at: Timestamp,
+}

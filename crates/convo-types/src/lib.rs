@@ -1,0 +1,34 @@
+//! Wire types of the convo HTTP API: what clients send and what the server answers.
+//!
+//! No database, HTTP-framework or HTTP-client types live here, so the SDK and the server share
+//! one definition of every shape. With the `openapi` feature the types also describe themselves
+//! to utoipa.
+
+mod conversation;
+mod directory;
+mod error;
+mod event;
+mod ids;
+mod list;
+mod time_fmt;
+
+pub use conversation::*;
+pub use directory::*;
+pub use error::*;
+pub use event::*;
+pub use ids::*;
+pub use list::*;
+pub use time_fmt::Timestamp;
+
+/// A JSON object of free-form keys: `metadata`, `inputs`.
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// Deserializes a field that distinguishes "absent" (`None`) from "explicitly null"
+/// (`Some(None)`), as `PATCH` bodies need.
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
