@@ -1,1 +1,62 @@
+//! convo's embedded default: one SQLite file.
+//!
+//! WAL journal (readers never wait for the writer), foreign keys on, a busy timeout, one
+//! writer connection (SQLite allows one writer at a time; queuing in the pool is cheaper than
+//! lock retries) and a pool of readers. `synchronous=NORMAL` in WAL mode keeps every committed
+//! write across a killed process; only a power loss may drop the last transactions.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+type Db = sqlx::Sqlite;
+/// SQLite has one writer connection, so a read inside its transaction is already exclusive.
+const LOCK_FOR_UPDATE: &str = "";
+
+mod portable {
+    use super::{Db, LOCK_FOR_UPDATE};
+    include!("../../store-sql/portable.rs");
+}
+
+pub use portable::SqlStore as SqliteStore;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How many connections serve reads.
+const READERS: u32 = 8;
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://path` or a plain path)
+    /// and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        let store = Self::connect(url).await?;
+        MIGRATOR.run(&store.writer_pool()).await?;
+        Ok(store)
+    }
+
+    /// Runs the migrations only.
+    pub async fn migrate(url: &str) -> Result<(), sqlx::Error> {
+        Self::open(url).await.map(drop)
+    }
+
+    async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .statement_cache_capacity(256);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options)
+            .await?;
+        Ok(Self::from_pools(reader, writer))
+    }
+}

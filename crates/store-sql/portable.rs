@@ -1,0 +1,1316 @@
+// The SQL that SQLite and PostgreSQL share, compiled into each backend crate with `include!`.
+//
+// Both crates define `Db` (the sqlx database), `LOCK_FOR_UPDATE` (row locking, which SQLite
+// does not need: it has one writer connection) and their own migrations; everything below is
+// portable SQL: `$N` placeholders, `ON CONFLICT`, `RETURNING`, row values and partial indexes
+// work the same on both. Writing it once keeps the two backends from drifting apart; the
+// conformance suite checks that they don't.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
+use convo_core::{
+    Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
+    ConversationRecord, DirectoryPage, Error, EventFilter, EventMeta, IdempotencyState,
+    NewConversation, NewOrganization, ParentFilter, Result,
+};
+use convo_types::{
+    Address, ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType,
+    Contact, ContactId, Conversation, ConversationCounts, ConversationId, ConversationType, Event,
+    EventType, JsonObject, LastMessage, Organization, OrganizationId, Participant, Scope,
+    SimpleUser, SortOrder, Status, Timestamp, User, UserId, UserKind, UserRole, View,
+};
+use sqlx::types::Json;
+use sqlx::{FromRow, QueryBuilder};
+use uuid::Uuid;
+
+type Conn = <Db as sqlx::Database>::Connection;
+
+/// A store over one database: `writer` takes every change, `reader` serves reads. On SQLite
+/// these are a single connection and a pool; on PostgreSQL the same pool.
+#[derive(Clone)]
+pub struct SqlStore {
+    reader: sqlx::Pool<Db>,
+    writer: sqlx::Pool<Db>,
+}
+
+// ---- errors ------------------------------------------------------------------------------
+
+fn internal(e: sqlx::Error) -> Error {
+    Error::internal(e)
+}
+
+/// Maps a failed write: a unique violation is a conflict with `duplicate`, a foreign key
+/// violation means the object is still in use.
+fn write_error(duplicate: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => Error::conflict(duplicate),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => Error::Conflict {
+            code: convo_types::ErrorCode::Conflict,
+            message: "still in use: remove what refers to it first".into(),
+        },
+        _ => internal(e),
+    }
+}
+
+fn found<T>(what: &'static str) -> impl Fn(Option<T>) -> Result<T> {
+    move |row| row.ok_or(Error::NotFound(what))
+}
+
+fn affected(what: &'static str, rows: u64) -> Result<()> {
+    if rows == 0 {
+        Err(Error::NotFound(what))
+    } else {
+        Ok(())
+    }
+}
+
+fn parse_text<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+    parse(text).ok_or_else(|| Error::internal(format!("unknown stored value `{text}`")))
+}
+
+// ---- rows --------------------------------------------------------------------------------
+
+#[derive(FromRow)]
+struct OrganizationRow {
+    id: Uuid,
+    name: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<OrganizationRow> for Organization {
+    fn from(r: OrganizationRow) -> Self {
+        Organization {
+            object_name: "organization".into(),
+            id: r.id.into(),
+            name: r.name,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct BusinessUnitRow {
+    organization_id: Uuid,
+    id: Uuid,
+    name: String,
+    metadata: Json<JsonObject>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<BusinessUnitRow> for BusinessUnit {
+    fn from(r: BusinessUnitRow) -> Self {
+        BusinessUnit {
+            object_name: "business_unit".into(),
+            id: r.id.into(),
+            organization_id: r.organization_id.into(),
+            name: r.name,
+            metadata: r.metadata.0,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "organization_id, id, name, email, kind, role, avatar_url, business_unit_ids, active, created_at, updated_at";
+
+#[derive(FromRow)]
+struct UserRow {
+    organization_id: Uuid,
+    id: Uuid,
+    name: String,
+    email: Option<String>,
+    kind: String,
+    role: String,
+    avatar_url: Option<String>,
+    business_unit_ids: Json<Vec<BusinessUnitId>>,
+    active: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = Error;
+    fn try_from(r: UserRow) -> Result<Self> {
+        Ok(User {
+            object_name: "user".into(),
+            id: r.id.into(),
+            organization_id: r.organization_id.into(),
+            name: r.name,
+            email: r.email,
+            kind: parse_text(&r.kind, UserKind::parse)?,
+            role: parse_text(&r.role, UserRole::parse)?,
+            avatar_url: r.avatar_url,
+            business_unit_ids: r.business_unit_ids.0,
+            active: r.active,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        })
+    }
+}
+
+const API_KEY_COLUMNS: &str = "organization_id, id, name, prefix, scopes, user_id, business_unit_ids, last_used_at, created_at, updated_at";
+
+#[derive(FromRow)]
+struct ApiKeyRow {
+    organization_id: Uuid,
+    id: Uuid,
+    name: String,
+    prefix: String,
+    scopes: Json<Vec<Scope>>,
+    user_id: Uuid,
+    business_unit_ids: Json<Vec<BusinessUnitId>>,
+    last_used_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ApiKeyRow> for ApiKey {
+    fn from(r: ApiKeyRow) -> Self {
+        ApiKey {
+            object_name: "api_key".into(),
+            id: r.id.into(),
+            organization_id: r.organization_id.into(),
+            name: r.name,
+            scopes: r.scopes.0,
+            user_id: r.user_id.into(),
+            business_unit_ids: r.business_unit_ids.0,
+            prefix: r.prefix,
+            last_used_at: r.last_used_at.map(Timestamp::from_millis),
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+            secret: None,
+        }
+    }
+}
+
+const CHANNEL_COLUMNS: &str = "organization_id, id, business_unit_id, type, identifier, name, metadata, created_at, updated_at";
+
+#[derive(FromRow)]
+struct ChannelRow {
+    organization_id: Uuid,
+    id: Uuid,
+    business_unit_id: Uuid,
+    #[sqlx(rename = "type")]
+    channel_type: String,
+    identifier: String,
+    name: String,
+    metadata: Json<JsonObject>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<ChannelRow> for Channel {
+    type Error = Error;
+    fn try_from(r: ChannelRow) -> Result<Self> {
+        Ok(Channel {
+            object_name: "channel".into(),
+            id: r.id.into(),
+            organization_id: r.organization_id.into(),
+            business_unit_id: r.business_unit_id.into(),
+            channel_type: parse_text(&r.channel_type, ChannelType::parse)?,
+            identifier: r.identifier,
+            name: r.name,
+            metadata: r.metadata.0,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        })
+    }
+}
+
+const CONTACT_COLUMNS: &str = "organization_id, id, external_id, name, email, phone, image, metadata, addresses, created_at, updated_at";
+
+#[derive(FromRow)]
+struct ContactRow {
+    organization_id: Uuid,
+    id: Uuid,
+    external_id: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    image: Option<String>,
+    metadata: Json<JsonObject>,
+    addresses: Json<Vec<Address>>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
+            object_name: "contact".into(),
+            id: r.id.into(),
+            organization_id: r.organization_id.into(),
+            external_id: r.external_id,
+            name: r.name,
+            email: r.email,
+            phone: r.phone,
+            image: r.image,
+            metadata: r.metadata.0,
+            addresses: r.addresses.0,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        }
+    }
+}
+
+const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public_id, c.business_unit_id, c.channel_id, c.channel_type, c.channel_ids, c.contact_id, c.type, c.status, c.name, c.detail, c.metadata, c.inputs, c.agent_id, c.assignment_id, c.owner_type, c.owner_id, c.dialog_id, c.self_address, c.peer, c.parent_id, c.snoozed_until, c.message_count, c.children_count, c.last_message, c.activity_at, c.created_at, c.updated_at, c.deleted_at, c.created_by_key_id, c.version";
+
+#[derive(FromRow)]
+struct ConversationRow {
+    organization_id: Uuid,
+    id: Uuid,
+    public_id: String,
+    business_unit_id: Uuid,
+    channel_id: Option<Uuid>,
+    channel_type: Option<String>,
+    channel_ids: Json<Vec<ChannelId>>,
+    contact_id: Option<Uuid>,
+    #[sqlx(rename = "type")]
+    conversation_type: String,
+    status: String,
+    name: String,
+    detail: String,
+    metadata: Json<JsonObject>,
+    inputs: Json<JsonObject>,
+    agent_id: Option<String>,
+    assignment_id: Option<String>,
+    owner_type: Option<String>,
+    owner_id: Option<String>,
+    dialog_id: Option<String>,
+    self_address: Option<Json<Address>>,
+    peer: Option<Json<Address>>,
+    parent_id: Option<Uuid>,
+    snoozed_until: Option<i64>,
+    message_count: i64,
+    children_count: i64,
+    last_message: Option<Json<LastMessage>>,
+    activity_at: i64,
+    created_at: i64,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+    created_by_key_id: Option<Uuid>,
+    version: i64,
+}
+
+impl ConversationRow {
+    fn into_record(self, users: Vec<SimpleUser>) -> Result<ConversationRecord> {
+        let channel_type = match self.channel_type.as_deref() {
+            Some(text) => Some(parse_text(text, ChannelType::parse)?),
+            None => None,
+        };
+        Ok(ConversationRecord {
+            conversation: Conversation {
+                object_name: "conversation".into(),
+                id: self.id.into(),
+                public_id: self.public_id,
+                organization_id: self.organization_id.into(),
+                business_unit_id: self.business_unit_id.into(),
+                channel_id: self.channel_id.map(Into::into),
+                channel_type,
+                channel_ids: self.channel_ids.0,
+                contact_id: self.contact_id.map(Into::into),
+                conversation_type: parse_text(&self.conversation_type, ConversationType::parse)?,
+                status: parse_text(&self.status, Status::parse)?,
+                topic: self.name.clone(),
+                name: self.name,
+                detail: self.detail,
+                metadata: self.metadata.0,
+                inputs: self.inputs.0,
+                agent_id: self.agent_id,
+                assignment_id: self.assignment_id,
+                owner_type: self.owner_type,
+                owner_id: self.owner_id,
+                dialog_id: self.dialog_id,
+                self_address: self.self_address.map(|j| j.0),
+                peer: self.peer.map(|j| j.0),
+                parent_id: self.parent_id.map(Into::into),
+                snoozed_until: self.snoozed_until.map(Timestamp::from_millis),
+                users,
+                counts: ConversationCounts {
+                    messages: self.message_count,
+                    children: self.children_count,
+                },
+                last_message: self.last_message.map(|j| j.0),
+                timestamp: Timestamp::from_millis(self.activity_at),
+                created_at: Timestamp::from_millis(self.created_at),
+                updated_at: Timestamp::from_millis(self.updated_at),
+                deleted_at: self.deleted_at.map(Timestamp::from_millis),
+            },
+            created_by_key_id: self.created_by_key_id.map(ApiKeyId::from_uuid),
+            version: self.version,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct MemberRow {
+    conversation_id: Uuid,
+    id: Uuid,
+    name: String,
+    kind: String,
+    avatar_url: Option<String>,
+}
+
+#[derive(FromRow)]
+struct EventRow {
+    id: i64,
+    #[sqlx(rename = "type")]
+    event_type: String,
+    actor_type: String,
+    actor_id: Option<String>,
+    conversation_id: Option<Uuid>,
+    data: Json<serde_json::Value>,
+    created_at: i64,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = Error;
+    fn try_from(r: EventRow) -> Result<Self> {
+        Ok(Event {
+            object_name: "event".into(),
+            id: r.id,
+            event_type: parse_text(&r.event_type, EventType::parse)?,
+            actor: Participant {
+                participant_type: r.actor_type,
+                id: r.actor_id,
+            },
+            conversation_id: r.conversation_id.map(Into::into),
+            data: r.data.0,
+            created_at: Timestamp::from_millis(r.created_at),
+        })
+    }
+}
+
+// ---- shared pieces of queries ------------------------------------------------------------
+
+fn push_directory_page(qb: &mut QueryBuilder<'_, Db>, page: &DirectoryPage) {
+    if let PageStart::After(Some(after)) = page.start {
+        qb.push(" AND id > ").push_bind(after);
+    }
+    qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
+    if let PageStart::Offset(offset) = page.start {
+        qb.push(" OFFSET ").push_bind(offset as i64);
+    }
+}
+
+fn push_in(qb: &mut QueryBuilder<'_, Db>, column: &str, units: &[BusinessUnitId]) {
+    qb.push(format!(" AND {column} IN ("));
+    let mut list = qb.separated(", ");
+    for unit in units {
+        list.push_bind(unit.as_uuid());
+    }
+    list.push_unseparated(")");
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilter) {
+    qb.push(" WHERE c.organization_id = ").push_bind(f.organization_id.as_uuid());
+    qb.push(" AND c.deleted_at IS NULL");
+    if let Some(units) = &f.business_unit_ids {
+        push_in(qb, "c.business_unit_id", units);
+    }
+    if !f.statuses.is_empty() {
+        qb.push(" AND c.status IN (");
+        let mut list = qb.separated(", ");
+        for status in &f.statuses {
+            list.push_bind(status.as_str());
+        }
+        list.push_unseparated(")");
+    }
+    match f.view {
+        View::All => {}
+        View::Unassigned => {
+            qb.push(" AND c.member_count = 0");
+        }
+        View::Assigned => {
+            qb.push(" AND c.member_count > 0");
+        }
+        View::Mine => {
+            qb.push(" AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = c.id AND m.user_id = ")
+                .push_bind(f.user_id.as_uuid())
+                .push(")");
+        }
+    }
+    if let Some(id) = f.channel_id {
+        qb.push(" AND c.channel_id = ").push_bind(id.as_uuid());
+    }
+    if let Some(t) = f.channel_type {
+        qb.push(" AND c.channel_type = ").push_bind(t.as_str());
+    }
+    if let Some(id) = f.contact_id {
+        qb.push(" AND c.contact_id = ").push_bind(id.as_uuid());
+    }
+    for (column, value) in [
+        ("c.agent_id", &f.agent_id),
+        ("c.assignment_id", &f.assignment_id),
+        ("c.owner_id", &f.owner_id),
+    ] {
+        if let Some(value) = value {
+            qb.push(format!(" AND {column} = ")).push_bind(value.clone());
+        }
+    }
+    match f.parent {
+        ParentFilter::Any => {}
+        ParentFilter::TopLevel => {
+            qb.push(" AND c.parent_id IS NULL");
+        }
+        ParentFilter::Of(id) => {
+            qb.push(" AND c.parent_id = ").push_bind(id.as_uuid());
+        }
+    }
+    if let Some(text) = &f.text {
+        let pattern = like_pattern(text);
+        qb.push(" AND (lower(c.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR lower(c.detail) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR c.contact_id IN (SELECT k.id FROM contacts k WHERE k.organization_id = ")
+            .push_bind(f.organization_id.as_uuid());
+        qb.push(" AND (lower(k.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR lower(k.email) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR k.phone LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR lower(k.external_id) LIKE ").push_bind(pattern).push(" ESCAPE '\\')))");
+    }
+}
+
+async fn load_members(conn: &mut Conn, org: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<SimpleUser>>> {
+    let mut members: HashMap<Uuid, Vec<SimpleUser>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(members);
+    }
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT m.conversation_id, u.id, u.name, u.kind, u.avatar_url FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ",
+    );
+    qb.push_bind(org);
+    qb.push(" AND m.conversation_id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(") ORDER BY m.added_at, u.id");
+    let rows: Vec<MemberRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+    for row in rows {
+        members.entry(row.conversation_id).or_default().push(SimpleUser {
+            id: row.id.into(),
+            name: row.name,
+            kind: parse_text(&row.kind, UserKind::parse)?,
+            avatar_url: row.avatar_url,
+        });
+    }
+    Ok(members)
+}
+
+async fn conversation_rows_to_records(conn: &mut Conn, org: Uuid, rows: Vec<ConversationRow>) -> Result<Vec<ConversationRecord>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut members = load_members(conn, org, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let users = members.remove(&row.id).unwrap_or_default();
+            row.into_record(users)
+        })
+        .collect()
+}
+
+/// One live conversation, read on `conn` (the writer's transaction when `lock` is set).
+async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) -> Result<ConversationRecord> {
+    let sql = format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL{}",
+        if lock { LOCK_FOR_UPDATE } else { "" }
+    );
+    let row: Option<ConversationRow> = sqlx::query_as(&sql)
+        .bind(org)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+    let row = found("conversation")(row)?;
+    conversation_rows_to_records(conn, org, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
+}
+
+/// Appends an event. The organization's counter row serialises event writers, so ids are
+/// handed out in commit order and a reader following `after=` never skips one.
+async fn record_event(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, at: Timestamp) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as("UPDATE organizations SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq")
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+    let data = serde_json::to_value(conversation).map_err(Error::internal)?;
+    sqlx::query("INSERT INTO events (organization_id, id, type, actor_type, actor_id, conversation_id, business_unit_id, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(org)
+        .bind(id)
+        .bind(meta.event_type.as_str())
+        .bind(&meta.actor.participant_type)
+        .bind(&meta.actor.id)
+        .bind(conversation.id.as_uuid())
+        .bind(conversation.business_unit_id.as_uuid())
+        .bind(Json(data))
+        .bind(at.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(id)
+}
+
+async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<ConversationId>, delta: i64) -> Result<()> {
+    if let Some(parent) = parent {
+        sqlx::query("UPDATE conversations SET children_count = children_count + $1 WHERE organization_id = $2 AND id = $3")
+            .bind(delta)
+            .bind(org)
+            .bind(parent.as_uuid())
+            .execute(&mut *conn)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+impl SqlStore {
+    pub fn from_pools(reader: sqlx::Pool<Db>, writer: sqlx::Pool<Db>) -> Self {
+        Self { reader, writer }
+    }
+
+    /// The pool that takes changes (migrations run on it).
+    pub fn writer_pool(&self) -> sqlx::Pool<Db> {
+        self.writer.clone()
+    }
+
+    async fn total(&self, mut qb: QueryBuilder<'_, Db>, asked: bool) -> Result<Option<u64>> {
+        if !asked {
+            return Ok(None);
+        }
+        let (n,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await.map_err(internal)?;
+        Ok(Some(n as u64))
+    }
+
+    async fn list_directory<R, T>(&self, table: &str, columns: &str, org: OrganizationId, filters: impl Fn(&mut QueryBuilder<'_, Db>), page: &DirectoryPage, convert: impl Fn(R) -> Result<T>) -> Result<Rows<T>>
+    where
+        R: for<'r> FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {columns} FROM {table} WHERE organization_id = "));
+        qb.push_bind(org.as_uuid());
+        filters(&mut qb);
+        push_directory_page(&mut qb, page);
+        let rows: Vec<R> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        let mut count = QueryBuilder::<Db>::new(format!("SELECT COUNT(*) FROM {table} WHERE organization_id = "));
+        count.push_bind(org.as_uuid());
+        filters(&mut count);
+        Ok(Rows {
+            items: rows.into_iter().map(convert).collect::<Result<_>>()?,
+            total: self.total(count, page.include_total).await?,
+        })
+    }
+
+    async fn delete_row(&self, table: &str, what: &'static str, org: OrganizationId, id: Uuid) -> Result<()> {
+        let result = sqlx::query(&format!("DELETE FROM {table} WHERE organization_id = $1 AND id = $2"))
+            .bind(org.as_uuid())
+            .bind(id)
+            .execute(&self.writer)
+            .await
+            .map_err(write_error("conflict"))?;
+        affected(what, result.rows_affected())
+    }
+
+    async fn insert_user_on(conn: &mut Conn, user: &User) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+            .bind(user.organization_id.as_uuid())
+            .bind(user.id.as_uuid())
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(user.kind.as_str())
+            .bind(user.role.as_str())
+            .bind(&user.avatar_url)
+            .bind(Json(&user.business_unit_ids))
+            .bind(user.active)
+            .bind(user.created_at.as_millis())
+            .bind(user.updated_at.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(write_error("a user with this id already exists"))?;
+        Ok(())
+    }
+
+    async fn insert_business_unit_on(conn: &mut Conn, unit: &BusinessUnit) -> Result<()> {
+        sqlx::query("INSERT INTO business_units (organization_id, id, name, metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(unit.organization_id.as_uuid())
+            .bind(unit.id.as_uuid())
+            .bind(&unit.name)
+            .bind(Json(&unit.metadata))
+            .bind(unit.created_at.as_millis())
+            .bind(unit.updated_at.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(write_error("a business unit with this id already exists"))?;
+        Ok(())
+    }
+
+    async fn insert_api_key_on(conn: &mut Conn, key: &ApiKey, hash: &str) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO api_keys ({API_KEY_COLUMNS}, secret_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+            .bind(key.organization_id.as_uuid())
+            .bind(key.id.as_uuid())
+            .bind(&key.name)
+            .bind(&key.prefix)
+            .bind(Json(&key.scopes))
+            .bind(key.user_id.as_uuid())
+            .bind(Json(&key.business_unit_ids))
+            .bind(key.last_used_at.map(Timestamp::as_millis))
+            .bind(key.created_at.as_millis())
+            .bind(key.updated_at.as_millis())
+            .bind(hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(write_error("this API key secret is already in use"))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl convo_core::Store for SqlStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(internal)?;
+        Ok(())
+    }
+
+    // ---- organizations and keys ----------------------------------------------------------
+
+    async fn has_organizations(&self) -> Result<bool> {
+        let row: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations LIMIT 1")
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(internal)?;
+        Ok(row.is_some())
+    }
+
+    async fn create_organization(&self, new: &NewOrganization) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let org = &new.organization;
+        sqlx::query("INSERT INTO organizations (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)")
+            .bind(org.id.as_uuid())
+            .bind(&org.name)
+            .bind(org.created_at.as_millis())
+            .bind(org.updated_at.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        Self::insert_business_unit_on(&mut tx, &new.business_unit).await?;
+        Self::insert_user_on(&mut tx, &new.admin_user).await?;
+        Self::insert_api_key_on(&mut tx, &new.admin_key, &new.admin_key_hash).await?;
+        tx.commit().await.map_err(internal)
+    }
+
+    async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>> {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, name, created_at, updated_at FROM organizations WHERE 1 = 1");
+        push_directory_page(&mut qb, page);
+        let rows: Vec<OrganizationRow> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        let count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM organizations");
+        Ok(Rows {
+            items: rows.into_iter().map(Into::into).collect(),
+            total: self.total(count, page.include_total).await?,
+        })
+    }
+
+    async fn find_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
+        let row: Option<ApiKeyRow> = sqlx::query_as(&format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE secret_hash = $1"))
+            .bind(hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn touch_api_key(&self, org: OrganizationId, id: ApiKeyId, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE organization_id = $2 AND id = $3")
+            .bind(at.as_millis())
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    // ---- business units ------------------------------------------------------------------
+
+    async fn insert_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
+        let mut conn = self.writer.acquire().await.map_err(internal)?;
+        Self::insert_business_unit_on(&mut conn, unit).await
+    }
+
+    async fn get_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<BusinessUnit> {
+        let row: Option<BusinessUnitRow> = sqlx::query_as("SELECT organization_id, id, name, metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 AND id = $2")
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("business unit")(row).map(Into::into)
+    }
+
+    async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit> {
+        let row: Option<BusinessUnitRow> = sqlx::query_as("SELECT organization_id, id, name, metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 ORDER BY id LIMIT 1")
+            .bind(org.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("business unit")(row).map(Into::into)
+    }
+
+    async fn list_business_units(&self, org: OrganizationId, only: Option<&[BusinessUnitId]>, page: &DirectoryPage) -> Result<Rows<BusinessUnit>> {
+        if only.is_some_and(<[_]>::is_empty) {
+            return Ok(Rows { items: vec![], total: page.include_total.then_some(0) });
+        }
+        self.list_directory(
+            "business_units",
+            "organization_id, id, name, metadata, created_at, updated_at",
+            org,
+            |qb| {
+                if let Some(ids) = only {
+                    push_in(qb, "id", ids);
+                }
+            },
+            page,
+            |r: BusinessUnitRow| Ok(r.into()),
+        )
+        .await
+    }
+
+    async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
+        let result = sqlx::query("UPDATE business_units SET name = $1, metadata = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5")
+            .bind(&unit.name)
+            .bind(Json(&unit.metadata))
+            .bind(unit.updated_at.as_millis())
+            .bind(unit.organization_id.as_uuid())
+            .bind(unit.id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        affected("business unit", result.rows_affected())
+    }
+
+    async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()> {
+        self.delete_row("business_units", "business unit", org, id.as_uuid()).await
+    }
+
+    // ---- users ---------------------------------------------------------------------------
+
+    async fn insert_user(&self, user: &User) -> Result<()> {
+        let mut conn = self.writer.acquire().await.map_err(internal)?;
+        Self::insert_user_on(&mut conn, user).await
+    }
+
+    async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2"))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("user")(row)?.try_into()
+    }
+
+    async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>> {
+        self.list_directory("users", USER_COLUMNS, org, |_| {}, page, |r: UserRow| User::try_from(r)).await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<()> {
+        let result = sqlx::query("UPDATE users SET name = $1, email = $2, kind = $3, role = $4, avatar_url = $5, business_unit_ids = $6, active = $7, updated_at = $8 WHERE organization_id = $9 AND id = $10")
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(user.kind.as_str())
+            .bind(user.role.as_str())
+            .bind(&user.avatar_url)
+            .bind(Json(&user.business_unit_ids))
+            .bind(user.active)
+            .bind(user.updated_at.as_millis())
+            .bind(user.organization_id.as_uuid())
+            .bind(user.id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        affected("user", result.rows_affected())
+    }
+
+    /// Takes the user out of every conversation (keeping `member_count` exact), then deletes
+    /// it; a user that API keys still act as stays (`409`).
+    async fn delete_user(&self, org: OrganizationId, id: UserId) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        sqlx::query("UPDATE conversations SET member_count = member_count - 1 WHERE organization_id = $1 AND id IN (SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND user_id = $2)")
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        sqlx::query("DELETE FROM conversation_members WHERE organization_id = $1 AND user_id = $2")
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let result = sqlx::query("DELETE FROM users WHERE organization_id = $1 AND id = $2")
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(write_error("conflict"))?;
+        affected("user", result.rows_affected())?;
+        tx.commit().await.map_err(internal)
+    }
+
+    // ---- API keys ------------------------------------------------------------------------
+
+    async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()> {
+        let mut conn = self.writer.acquire().await.map_err(internal)?;
+        Self::insert_api_key_on(&mut conn, key, hash).await
+    }
+
+    async fn get_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<ApiKey> {
+        let row: Option<ApiKeyRow> = sqlx::query_as(&format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE organization_id = $1 AND id = $2"))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("API key")(row).map(Into::into)
+    }
+
+    async fn list_api_keys(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<ApiKey>> {
+        self.list_directory("api_keys", API_KEY_COLUMNS, org, |_| {}, page, |r: ApiKeyRow| Ok(r.into())).await
+    }
+
+    async fn update_api_key(&self, key: &ApiKey) -> Result<()> {
+        let result = sqlx::query("UPDATE api_keys SET name = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4")
+            .bind(&key.name)
+            .bind(key.updated_at.as_millis())
+            .bind(key.organization_id.as_uuid())
+            .bind(key.id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        affected("API key", result.rows_affected())
+    }
+
+    async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()> {
+        self.delete_row("api_keys", "API key", org, id.as_uuid()).await
+    }
+
+    // ---- channels ------------------------------------------------------------------------
+
+    async fn insert_channel(&self, channel: &Channel) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO channels ({CHANNEL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+            .bind(channel.organization_id.as_uuid())
+            .bind(channel.id.as_uuid())
+            .bind(channel.business_unit_id.as_uuid())
+            .bind(channel.channel_type.as_str())
+            .bind(&channel.identifier)
+            .bind(&channel.name)
+            .bind(Json(&channel.metadata))
+            .bind(channel.created_at.as_millis())
+            .bind(channel.updated_at.as_millis())
+            .execute(&self.writer)
+            .await
+            .map_err(write_error("a channel of this type with this identifier already exists"))?;
+        Ok(())
+    }
+
+    async fn get_channel(&self, org: OrganizationId, id: ChannelId) -> Result<Channel> {
+        let row: Option<ChannelRow> = sqlx::query_as(&format!("SELECT {CHANNEL_COLUMNS} FROM channels WHERE organization_id = $1 AND id = $2"))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("channel")(row)?.try_into()
+    }
+
+    async fn list_channels(&self, org: OrganizationId, filter: &ChannelFilter, page: &DirectoryPage) -> Result<Rows<Channel>> {
+        if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Rows { items: vec![], total: page.include_total.then_some(0) });
+        }
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
+            if let Some(units) = &filter.business_unit_ids {
+                push_in(qb, "business_unit_id", units);
+            }
+            if let Some(t) = filter.channel_type {
+                qb.push(" AND type = ").push_bind(t.as_str());
+            }
+            if let Some(identifier) = &filter.identifier {
+                qb.push(" AND identifier = ").push_bind(identifier.clone());
+            }
+        };
+        self.list_directory("channels", CHANNEL_COLUMNS, org, filters, page, |r: ChannelRow| Channel::try_from(r)).await
+    }
+
+    async fn update_channel(&self, channel: &Channel) -> Result<()> {
+        let result = sqlx::query("UPDATE channels SET business_unit_id = $1, name = $2, metadata = $3, updated_at = $4 WHERE organization_id = $5 AND id = $6")
+            .bind(channel.business_unit_id.as_uuid())
+            .bind(&channel.name)
+            .bind(Json(&channel.metadata))
+            .bind(channel.updated_at.as_millis())
+            .bind(channel.organization_id.as_uuid())
+            .bind(channel.id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(write_error("conflict"))?;
+        affected("channel", result.rows_affected())
+    }
+
+    async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()> {
+        self.delete_row("channels", "channel", org, id.as_uuid()).await
+    }
+
+    // ---- contacts ------------------------------------------------------------------------
+
+    async fn insert_contact(&self, contact: &Contact) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.created_at.as_millis())
+            .bind(contact.updated_at.as_millis())
+            .execute(&self.writer)
+            .await
+            .map_err(write_error("a contact with this external_id already exists"))?;
+        Ok(())
+    }
+
+    async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact> {
+        let row: Option<ContactRow> = sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND id = $2"))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        found("contact")(row).map(Into::into)
+    }
+
+    async fn list_contacts(&self, org: OrganizationId, filter: &ContactFilter, page: &DirectoryPage) -> Result<Rows<Contact>> {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
+            if let Some(external_id) = &filter.external_id {
+                qb.push(" AND external_id = ").push_bind(external_id.clone());
+            }
+        };
+        self.list_directory("contacts", CONTACT_COLUMNS, org, filters, page, |r: ContactRow| Ok(r.into())).await
+    }
+
+    async fn update_contact(&self, contact: &Contact) -> Result<()> {
+        let result = sqlx::query("UPDATE contacts SET external_id = $1, name = $2, email = $3, phone = $4, image = $5, metadata = $6, addresses = $7, updated_at = $8 WHERE organization_id = $9 AND id = $10")
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.updated_at.as_millis())
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .execute(&self.writer)
+            .await
+            .map_err(write_error("a contact with this external_id already exists"))?;
+        affected("contact", result.rows_affected())
+    }
+
+    async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()> {
+        self.delete_row("contacts", "contact", org, id.as_uuid()).await
+    }
+
+    // ---- conversations -------------------------------------------------------------------
+
+    async fn create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<ConversationRecord> {
+        let c = &new.conversation;
+        let org = c.organization_id.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        sqlx::query("INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)")
+            .bind(org)
+            .bind(c.id.as_uuid())
+            .bind(&c.public_id)
+            .bind(c.business_unit_id.as_uuid())
+            .bind(c.channel_id.map(|id| id.as_uuid()))
+            .bind(c.channel_type.map(ChannelType::as_str))
+            .bind(Json(&c.channel_ids))
+            .bind(c.contact_id.map(|id| id.as_uuid()))
+            .bind(c.conversation_type.as_str())
+            .bind(c.status.as_str())
+            .bind(&c.name)
+            .bind(&c.detail)
+            .bind(Json(&c.metadata))
+            .bind(Json(&c.inputs))
+            .bind(&c.agent_id)
+            .bind(&c.assignment_id)
+            .bind(&c.owner_type)
+            .bind(&c.owner_id)
+            .bind(&c.dialog_id)
+            .bind(c.self_address.as_ref().map(Json))
+            .bind(c.peer.as_ref().map(Json))
+            .bind(c.parent_id.map(|id| id.as_uuid()))
+            .bind(c.snoozed_until.map(Timestamp::as_millis))
+            .bind(new.member_ids.len() as i64)
+            .bind(c.timestamp.as_millis())
+            .bind(c.created_at.as_millis())
+            .bind(c.updated_at.as_millis())
+            .bind(new.created_by_key_id.map(|id| id.as_uuid()))
+            .execute(&mut *tx)
+            .await
+            .map_err(write_error("a conversation with this public id already exists"))?;
+        for user_id in &new.member_ids {
+            sqlx::query("INSERT INTO conversation_members (organization_id, conversation_id, user_id, added_at) VALUES ($1, $2, $3, $4)")
+                .bind(org)
+                .bind(c.id.as_uuid())
+                .bind(user_id.as_uuid())
+                .bind(c.created_at.as_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        }
+        adjust_children(&mut tx, org, c.parent_id, 1).await?;
+        let record = fetch_conversation(&mut tx, org, c.id.as_uuid(), false).await?;
+        record_event(&mut tx, org, event, &record.conversation, c.created_at).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(record)
+    }
+
+    async fn get_conversation(&self, org: OrganizationId, id: ConversationId) -> Result<ConversationRecord> {
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        fetch_conversation(&mut conn, org.as_uuid(), id.as_uuid(), false).await
+    }
+
+    async fn get_conversation_by_public_id(&self, org: OrganizationId, public_id: &str) -> Result<ConversationRecord> {
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        let row: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND public_id = $2 AND deleted_at IS NULL")
+            .bind(org.as_uuid())
+            .bind(public_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal)?;
+        let (id,) = found("conversation")(row)?;
+        fetch_conversation(&mut conn, org.as_uuid(), id, false).await
+    }
+
+    async fn list_conversations(&self, filter: &ConversationFilter, page: &PageRequest<TimeKey>) -> Result<Rows<Conversation>> {
+        if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Rows { items: vec![], total: page.include_total.then_some(0) });
+        }
+        let (comparison, direction) = match filter.order {
+            SortOrder::Recent => ("<", "DESC"),
+            SortOrder::Oldest => (">", "ASC"),
+        };
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c"));
+        push_conversation_filters(&mut qb, filter);
+        if let PageStart::After(Some(key)) = page.start {
+            qb.push(format!(" AND (c.activity_at, c.id) {comparison} ("))
+                .push_bind(key.at.as_millis())
+                .push(", ")
+                .push_bind(key.id)
+                .push(")");
+        }
+        qb.push(format!(" ORDER BY c.activity_at {direction}, c.id {direction} LIMIT "))
+            .push_bind(i64::from(page.limit) + 1);
+        if let PageStart::Offset(offset) = page.start {
+            qb.push(" OFFSET ").push_bind(offset as i64);
+        }
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        let records = conversation_rows_to_records(&mut conn, filter.organization_id.as_uuid(), rows).await?;
+        drop(conn);
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM conversations c");
+        push_conversation_filters(&mut count, filter);
+        Ok(Rows {
+            items: records.into_iter().map(|r| r.conversation).collect(),
+            total: self.total(count, page.include_total).await?,
+        })
+    }
+
+    async fn update_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, change: ConversationChange<'_>, event: &EventMeta) -> Result<ConversationRecord> {
+        let org = org.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+        if expected_version.is_some_and(|v| v != record.version) {
+            return Err(Error::PreconditionFailed);
+        }
+        let mut c = record.conversation.clone();
+        if change(&mut c)? == Change::Unchanged {
+            return Ok(record);
+        }
+        let now = Timestamp::now();
+        sqlx::query("UPDATE conversations SET status = $1, name = $2, detail = $3, metadata = $4, inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = $9, dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, snoozed_until = $14, updated_at = $15, version = version + 1 WHERE organization_id = $16 AND id = $17")
+            .bind(c.status.as_str())
+            .bind(&c.name)
+            .bind(&c.detail)
+            .bind(Json(&c.metadata))
+            .bind(Json(&c.inputs))
+            .bind(&c.agent_id)
+            .bind(&c.assignment_id)
+            .bind(&c.owner_type)
+            .bind(&c.owner_id)
+            .bind(&c.dialog_id)
+            .bind(c.self_address.as_ref().map(Json))
+            .bind(c.peer.as_ref().map(Json))
+            .bind(c.parent_id.map(|p| p.as_uuid()))
+            .bind(c.snoozed_until.map(Timestamp::as_millis))
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if c.parent_id != record.conversation.parent_id {
+            adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
+            adjust_children(&mut tx, org, c.parent_id, 1).await?;
+        }
+        let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+        record_event(&mut tx, org, event, &updated.conversation, now).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(updated)
+    }
+
+    async fn conversation_ancestors(&self, org: OrganizationId, id: ConversationId) -> Result<Vec<ConversationId>> {
+        // Bounded by depth so corrupt data could never loop forever.
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+            "WITH RECURSIVE up(id, parent_id, depth) AS (
+                 SELECT id, parent_id, 0 FROM conversations WHERE organization_id = $1 AND id = $2
+                 UNION ALL
+                 SELECT c.id, c.parent_id, up.depth + 1 FROM conversations c JOIN up ON c.id = up.parent_id
+                 WHERE c.organization_id = $1 AND up.depth < 64
+             )
+             SELECT id, depth FROM up WHERE depth > 0 ORDER BY depth",
+        )
+        .bind(org.as_uuid())
+        .bind(id.as_uuid())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(internal)?;
+        Ok(rows.into_iter().map(|(id, _)| id.into()).collect())
+    }
+
+    async fn delete_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, hard: bool, event: &EventMeta) -> Result<()> {
+        let org = org.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+        if expected_version.is_some_and(|v| v != record.version) {
+            return Err(Error::PreconditionFailed);
+        }
+        let now = Timestamp::now();
+        let mut gone = record.conversation.clone();
+        if hard {
+            sqlx::query("DELETE FROM conversations WHERE organization_id = $1 AND id = $2")
+                .bind(org)
+                .bind(id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        } else {
+            sqlx::query("UPDATE conversations SET deleted_at = $1, updated_at = $1, version = version + 1 WHERE organization_id = $2 AND id = $3")
+                .bind(now.as_millis())
+                .bind(org)
+                .bind(id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            gone.deleted_at = Some(now);
+            gone.updated_at = now;
+        }
+        adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
+        record_event(&mut tx, org, event, &gone, now).await?;
+        tx.commit().await.map_err(internal)
+    }
+
+    // ---- events --------------------------------------------------------------------------
+
+    async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(vec![]);
+        }
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, type, actor_type, actor_id, conversation_id, data, created_at FROM events WHERE organization_id = ");
+        qb.push_bind(filter.organization_id.as_uuid());
+        qb.push(" AND id > ").push_bind(filter.after);
+        if let Some(id) = filter.conversation_id {
+            qb.push(" AND conversation_id = ").push_bind(id.as_uuid());
+        }
+        if let Some(units) = &filter.business_unit_ids {
+            push_in(&mut qb, "business_unit_id", units);
+        }
+        qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(filter.limit));
+        let rows: Vec<EventRow> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        rows.into_iter().map(Event::try_from).collect()
+    }
+
+    // ---- idempotency ---------------------------------------------------------------------
+
+    async fn idempotency_begin(&self, scope: &str, key: &str, request_hash: &str, expired_before: Timestamp) -> Result<IdempotencyState> {
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < $3")
+            .bind(scope)
+            .bind(key)
+            .bind(expired_before.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let inserted = sqlx::query("INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING")
+            .bind(scope)
+            .bind(key)
+            .bind(request_hash)
+            .bind(Timestamp::now().as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+        let state = if inserted == 1 {
+            IdempotencyState::Started
+        } else {
+            let (stored_hash, status, body): (String, Option<i64>, Option<Vec<u8>>) =
+                sqlx::query_as("SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2")
+                    .bind(scope)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+            match status {
+                _ if stored_hash != request_hash => IdempotencyState::Mismatch,
+                None => IdempotencyState::InProgress,
+                Some(status) => IdempotencyState::Completed {
+                    request_hash: stored_hash,
+                    status: status as u16,
+                    body: body.unwrap_or_default(),
+                },
+            }
+        };
+        tx.commit().await.map_err(internal)?;
+        Ok(state)
+    }
+
+    async fn idempotency_complete(&self, scope: &str, key: &str, status: u16, body: &[u8]) -> Result<()> {
+        sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE scope = $3 AND key = $4")
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(scope)
+            .bind(key)
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL")
+            .bind(scope)
+            .bind(key)
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+}
