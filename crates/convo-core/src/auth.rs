@@ -71,7 +71,8 @@ impl From<&ApiKey> for Principal {
 impl Principal {
     /// `admin` implies every scope of its organization; `platform` only itself.
     pub fn has(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope) || (scope != Scope::Platform && self.scopes.contains(&Scope::Admin))
+        self.scopes.contains(&scope)
+            || (scope != Scope::Platform && self.scopes.contains(&Scope::Admin))
     }
 
     pub fn require(&self, scope: Scope) -> Result<()> {
@@ -95,7 +96,10 @@ impl Principal {
 
     /// The business units a query may touch: `None` for all, else the allowed ones, narrowed
     /// by an explicit filter (which may leave none).
-    pub fn business_unit_scope(&self, filter: Option<BusinessUnitId>) -> Option<Vec<BusinessUnitId>> {
+    pub fn business_unit_scope(
+        &self,
+        filter: Option<BusinessUnitId>,
+    ) -> Option<Vec<BusinessUnitId>> {
         match filter {
             Some(id) if self.sees_business_unit(id) => Some(vec![id]),
             Some(_) => Some(Vec::new()),
@@ -154,6 +158,9 @@ mod tests {
         assert_eq!(p.business_unit_scope(Some(bu)), Some(vec![bu]));
         p.business_unit_ids = vec![bu];
         assert_eq!(p.business_unit_scope(None), Some(vec![bu]));
-        assert_eq!(p.business_unit_scope(Some(BusinessUnitId::new())), Some(vec![]));
+        assert_eq!(
+            p.business_unit_scope(Some(BusinessUnitId::new())),
+            Some(vec![])
+        );
     }
 }

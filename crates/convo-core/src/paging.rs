@@ -81,15 +81,26 @@ impl CursorKey for TimeKey {
 
 impl PagingParams {
     pub fn into_request<K: CursorKey>(self) -> Result<PageRequest<K>> {
-        let limit_field = if self.page_size.is_some() { "page_size" } else { "limit" };
+        let limit_field = if self.page_size.is_some() {
+            "page_size"
+        } else {
+            "limit"
+        };
         let limit = match self.page_size.or(self.limit) {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
             Some(_) => {
-                return Err(Error::invalid(limit_field, format!("must be between 1 and {MAX_LIMIT}")))
+                return Err(Error::invalid(
+                    limit_field,
+                    format!("must be between 1 and {MAX_LIMIT}"),
+                ))
             }
         };
-        let styles = [self.cursor.is_some(), self.skip.is_some(), self.page_num.is_some()];
+        let styles = [
+            self.cursor.is_some(),
+            self.skip.is_some(),
+            self.page_num.is_some(),
+        ];
         if styles.iter().filter(|used| **used).count() > 1 {
             return Err(Error::invalid(
                 "cursor",

@@ -107,7 +107,10 @@ impl Checks {
         if let Some(v) = value {
             let size = serde_json::to_vec(v).map(|b| b.len()).unwrap_or(usize::MAX);
             if size > MAX_OBJECT_BYTES {
-                self.fail(field, format!("must serialize to at most {MAX_OBJECT_BYTES} bytes"));
+                self.fail(
+                    field,
+                    format!("must serialize to at most {MAX_OBJECT_BYTES} bytes"),
+                );
             }
         }
     }

@@ -117,7 +117,11 @@ pub enum IdempotencyState {
     /// Another request with this key is running now.
     InProgress,
     /// Done before: the stored answer.
-    Completed { request_hash: String, status: u16, body: Vec<u8> },
+    Completed {
+        request_hash: String,
+        status: u16,
+        body: Vec<u8>,
+    },
     /// Used before with another request.
     Mismatch,
 }
@@ -134,14 +138,28 @@ pub trait Store: Send + Sync + 'static {
     async fn create_organization(&self, new: &NewOrganization) -> Result<()>;
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>>;
     async fn find_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
-    async fn touch_api_key(&self, org: OrganizationId, id: ApiKeyId, at: convo_types::Timestamp) -> Result<()>;
+    async fn touch_api_key(
+        &self,
+        org: OrganizationId,
+        id: ApiKeyId,
+        at: convo_types::Timestamp,
+    ) -> Result<()>;
 
     // Business units.
     async fn insert_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
-    async fn get_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<BusinessUnit>;
+    async fn get_business_unit(
+        &self,
+        org: OrganizationId,
+        id: BusinessUnitId,
+    ) -> Result<BusinessUnit>;
     /// The organization's first business unit: the default for new channels and conversations.
     async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit>;
-    async fn list_business_units(&self, org: OrganizationId, only: Option<&[BusinessUnitId]>, page: &DirectoryPage) -> Result<Rows<BusinessUnit>>;
+    async fn list_business_units(
+        &self,
+        org: OrganizationId,
+        only: Option<&[BusinessUnitId]>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<BusinessUnit>>;
     async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
     async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()>;
 
@@ -155,44 +173,104 @@ pub trait Store: Send + Sync + 'static {
     // API keys.
     async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()>;
     async fn get_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<ApiKey>;
-    async fn list_api_keys(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<ApiKey>>;
+    async fn list_api_keys(
+        &self,
+        org: OrganizationId,
+        page: &DirectoryPage,
+    ) -> Result<Rows<ApiKey>>;
     async fn update_api_key(&self, key: &ApiKey) -> Result<()>;
     async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()>;
 
     // Channels.
     async fn insert_channel(&self, channel: &Channel) -> Result<()>;
     async fn get_channel(&self, org: OrganizationId, id: ChannelId) -> Result<Channel>;
-    async fn list_channels(&self, org: OrganizationId, filter: &ChannelFilter, page: &DirectoryPage) -> Result<Rows<Channel>>;
+    async fn list_channels(
+        &self,
+        org: OrganizationId,
+        filter: &ChannelFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<Channel>>;
     async fn update_channel(&self, channel: &Channel) -> Result<()>;
     async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()>;
 
     // Contacts.
     async fn insert_contact(&self, contact: &Contact) -> Result<()>;
     async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact>;
-    async fn list_contacts(&self, org: OrganizationId, filter: &ContactFilter, page: &DirectoryPage) -> Result<Rows<Contact>>;
+    async fn list_contacts(
+        &self,
+        org: OrganizationId,
+        filter: &ContactFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<Contact>>;
     async fn update_contact(&self, contact: &Contact) -> Result<()>;
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()>;
 
     // Conversations.
-    async fn create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<ConversationRecord>;
+    async fn create_conversation(
+        &self,
+        new: &NewConversation,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord>;
     /// Soft-deleted conversations are `NotFound`.
-    async fn get_conversation(&self, org: OrganizationId, id: ConversationId) -> Result<ConversationRecord>;
-    async fn get_conversation_by_public_id(&self, org: OrganizationId, public_id: &str) -> Result<ConversationRecord>;
-    async fn list_conversations(&self, filter: &ConversationFilter, page: &PageRequest<TimeKey>) -> Result<Rows<Conversation>>;
+    async fn get_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+    ) -> Result<ConversationRecord>;
+    async fn get_conversation_by_public_id(
+        &self,
+        org: OrganizationId,
+        public_id: &str,
+    ) -> Result<ConversationRecord>;
+    async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        page: &PageRequest<TimeKey>,
+    ) -> Result<Rows<Conversation>>;
     /// Applies `change` to the stored conversation in one transaction and records `event`
     /// when it writes. `expected_version` (from `If-Match`) must still be current.
-    async fn update_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, change: ConversationChange<'_>, event: &EventMeta) -> Result<ConversationRecord>;
+    async fn update_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        change: ConversationChange<'_>,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord>;
     /// The ids above a conversation, nearest first.
-    async fn conversation_ancestors(&self, org: OrganizationId, id: ConversationId) -> Result<Vec<ConversationId>>;
+    async fn conversation_ancestors(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+    ) -> Result<Vec<ConversationId>>;
     /// Soft delete (`deleted_at`) or, with `hard`, removal with everything it holds.
-    async fn delete_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, hard: bool, event: &EventMeta) -> Result<()>;
+    async fn delete_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        hard: bool,
+        event: &EventMeta,
+    ) -> Result<()>;
 
     // Events.
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
 
     // Idempotency keys, scoped by the API key that sent them. A record made before
     // `expired_before` counts as absent and is replaced.
-    async fn idempotency_begin(&self, scope: &str, key: &str, request_hash: &str, expired_before: convo_types::Timestamp) -> Result<IdempotencyState>;
-    async fn idempotency_complete(&self, scope: &str, key: &str, status: u16, body: &[u8]) -> Result<()>;
+    async fn idempotency_begin(
+        &self,
+        scope: &str,
+        key: &str,
+        request_hash: &str,
+        expired_before: convo_types::Timestamp,
+    ) -> Result<IdempotencyState>;
+    async fn idempotency_complete(
+        &self,
+        scope: &str,
+        key: &str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<()>;
     async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()>;
 }

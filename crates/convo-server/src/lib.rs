@@ -1,1 +1,184 @@
+//! The convo HTTP server. [`launch`] takes a bound listener, so tests run it on port 0.
 
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, StatusCode};
+use axum::Router;
+use convo_core::Store;
+use convo_store_postgres::PostgresStore;
+use convo_store_sqlite::SqliteStore;
+use convo_types::ErrorCode;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi;
+use utoipa::{Modify, OpenApi as _};
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+mod idempotency;
+pub mod routes;
+pub mod telemetry;
+
+pub use config::{LogFormat, Settings};
+use error::ApiError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "convo", description = "A self-hostable backend for customer conversations."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("convo_sk_...")
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::health::router())
+        .merge(routes::organizations::router())
+        .merge(routes::business_units::router())
+        .merge(routes::users::router())
+        .merge(routes::api_keys::router())
+        .merge(routes::channels::router())
+        .merge(routes::contacts::router())
+        .merge(routes::conversations::router())
+        .merge(routes::events::router())
+}
+
+/// The OpenAPI 3.1 document of every route, built from the handlers' annotations.
+pub fn openapi() -> OpenApi {
+    api_router().split_for_parts().1
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found("no such route; GET /openapi.json lists them all")
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this route does not take that method",
+    )
+}
+
+/// The whole application: routes, errors for what no route takes, limits, request ids, logs.
+pub fn app(state: AppState) -> Router {
+    let (router, spec) = api_router().split_for_parts();
+    let spec = Arc::new(spec);
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || async move { axum::Json(spec.as_ref().clone()) }),
+        )
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
+        .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_response(telemetry::on_response),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Opens the database named by the settings, running its migrations.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if settings.is_postgres() {
+        Arc::new(PostgresStore::open(&settings.database_url, settings.db_max_connections).await?)
+    } else {
+        Arc::new(SqliteStore::open(&settings.database_url).await?)
+    };
+    Ok(store)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn launch(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    if let Some(first) =
+        convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())
+            .await?
+    {
+        tracing::info!(organization_id = %first.organization.id, "created the first organization");
+        if first.generated {
+            // Printed, not logged: the secret must not end up in log files.
+            eprintln!(
+                "\nconvo: the admin API key (shown once, keep it safe):\n\n    {}\n",
+                first.admin_secret
+            );
+        }
+    }
+    let state = AppState {
+        store,
+        settings: Arc::new(settings),
+    };
+    tracing::info!(address = %listener.local_addr()?, settings = ?state.settings, "convo is listening");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::wire_enum;
 use crate::{
-    double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId,
-    ConversationId, JsonObject, OrganizationId, SimpleUser, Timestamp, UserId,
+    double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId, ConversationId,
+    JsonObject, OrganizationId, SimpleUser, Timestamp, UserId,
 };
 
 #[cfg(feature = "openapi")]
@@ -125,10 +125,18 @@ pub struct CreateConversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_ids: Option<Vec<ChannelId>>,
     /// Alias: `customer_id`.
-    #[serde(default, alias = "customer_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "customer_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<ContactId>,
     /// Alias: `tenant_unit_id`. Defaults to the channel's, else the organization's first.
-    #[serde(default, alias = "tenant_unit_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "tenant_unit_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_unit_id: Option<BusinessUnitId>,
     /// Must be the key's own organization when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,28 +194,61 @@ pub struct UpdateConversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub inputs: Option<JsonObject>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ConversationId>))]
     pub parent_id: Option<Option<ConversationId>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub agent_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub assignment_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub owner_type: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub owner_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub dialog_id: Option<Option<String>>,
-    #[serde(default, rename = "self", deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "self",
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
     pub self_address: Option<Option<Address>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
     pub peer: Option<Option<Address>>,
 }
@@ -221,4 +262,3 @@ pub struct UpdateStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<Timestamp>,
 }
-

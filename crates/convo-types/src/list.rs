@@ -17,7 +17,12 @@ pub struct List<T> {
 }
 
 impl<T> List<T> {
-    pub fn new(data: Vec<T>, has_more: bool, next_cursor: Option<String>, total: Option<u64>) -> Self {
+    pub fn new(
+        data: Vec<T>,
+        has_more: bool,
+        next_cursor: Option<String>,
+        total: Option<u64>,
+    ) -> Self {
         Self {
             object_name: "list".to_owned(),
             data,

@@ -8,7 +8,9 @@ use convo_types::{
 
 use crate::auth::Principal;
 use crate::paging::{PagingParams, TimeKey};
-use crate::rules::{self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
+use crate::rules::{
+    self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
+};
 use crate::{
     Change, ConversationFilter, ConversationRecord, Error, EventMeta, NewConversation,
     ParentFilter, Result, Store,
@@ -43,7 +45,10 @@ pub struct ConversationQuery {
 fn parse_status(field: &str, text: &str) -> Result<Status> {
     Status::parse(text).ok_or_else(|| {
         let all: Vec<_> = Status::ALL.iter().map(|s| s.as_str()).collect();
-        Error::invalid(field, format!("`{text}` is not a status; one of: {}", all.join(", ")))
+        Error::invalid(
+            field,
+            format!("`{text}` is not a status; one of: {}", all.join(", ")),
+        )
     })
 }
 
@@ -61,7 +66,12 @@ impl ConversationQuery {
         if let Some(text) = self.status.as_deref().filter(|t| !t.is_empty()) {
             statuses.push(parse_status("status", text)?);
         }
-        for text in self.statuses.iter().flat_map(|s| s.split(',')).map(str::trim) {
+        for text in self
+            .statuses
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+        {
             if !text.is_empty() {
                 statuses.push(parse_status("statuses", text)?);
             }
@@ -86,15 +96,27 @@ impl ConversationQuery {
         };
         let parent = match (self.parent_id, self.top_level) {
             (Some(_), Some(true)) => {
-                return Err(Error::invalid("top_level", "cannot be combined with parent_id"))
+                return Err(Error::invalid(
+                    "top_level",
+                    "cannot be combined with parent_id",
+                ))
             }
             (Some(id), _) => ParentFilter::Of(id),
             (None, Some(true)) => ParentFilter::TopLevel,
             (None, _) => ParentFilter::Any,
         };
-        let text = self.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
-        if text.as_ref().is_some_and(|q| q.chars().count() > MAX_NAME_CHARS) {
-            return Err(Error::invalid("q", format!("must be at most {MAX_NAME_CHARS} characters")));
+        let text = self
+            .q
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        if text
+            .as_ref()
+            .is_some_and(|q| q.chars().count() > MAX_NAME_CHARS)
+        {
+            return Err(Error::invalid(
+                "q",
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
         }
         Ok(ConversationFilter {
             organization_id: caller.organization_id,
@@ -122,7 +144,12 @@ pub fn cursor_key(conversation: &Conversation) -> TimeKey {
     }
 }
 
-pub async fn list(store: &dyn Store, caller: &Principal, query: ConversationQuery, paging: PagingParams) -> Result<List<Conversation>> {
+pub async fn list(
+    store: &dyn Store,
+    caller: &Principal,
+    query: ConversationQuery,
+    paging: PagingParams,
+) -> Result<List<Conversation>> {
     caller.require(Scope::ConversationsRead)?;
     let filter = query.resolve(caller)?;
     let page = paging.into_request()?;
@@ -138,14 +165,30 @@ fn visible(caller: &Principal, record: ConversationRecord) -> Result<Conversatio
     }
 }
 
-pub async fn get(store: &dyn Store, caller: &Principal, id: ConversationId) -> Result<ConversationRecord> {
+pub async fn get(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsRead)?;
-    visible(caller, store.get_conversation(caller.organization_id, id).await?)
+    visible(
+        caller,
+        store.get_conversation(caller.organization_id, id).await?,
+    )
 }
 
-pub async fn get_by_public_id(store: &dyn Store, caller: &Principal, public_id: &str) -> Result<ConversationRecord> {
+pub async fn get_by_public_id(
+    store: &dyn Store,
+    caller: &Principal,
+    public_id: &str,
+) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsRead)?;
-    visible(caller, store.get_conversation_by_public_id(caller.organization_id, public_id).await?)
+    visible(
+        caller,
+        store
+            .get_conversation_by_public_id(caller.organization_id, public_id)
+            .await?,
+    )
 }
 
 fn check_optional_texts(checks: &mut Checks, fields: &[(&str, Option<&str>, usize)]) {
@@ -155,14 +198,23 @@ fn check_optional_texts(checks: &mut Checks, fields: &[(&str, Option<&str>, usiz
 }
 
 /// A referenced object that is missing (or another organization's) is a field error.
-fn reference<T>(found: Result<T>, field: &str, what: &str, id: impl std::fmt::Display) -> Result<T> {
+fn reference<T>(
+    found: Result<T>,
+    field: &str,
+    what: &str,
+    id: impl std::fmt::Display,
+) -> Result<T> {
     match found {
         Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no {what} {id}"))),
         other => other,
     }
 }
 
-pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversation) -> Result<ConversationRecord> {
+pub async fn create(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateConversation,
+) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
     if req.tenant_id.is_some_and(|t| t != caller.organization_id) {
         return Err(Error::NotFound("organization"));
@@ -170,20 +222,34 @@ pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversati
     let mut checks = Checks::new();
     checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
     checks.text("detail", req.detail.as_deref(), MAX_DETAIL_CHARS, false);
-    check_optional_texts(&mut checks, &[
-        ("agent_id", req.agent_id.as_deref(), MAX_IDENTIFIER_CHARS),
-        ("assignment_id", req.assignment_id.as_deref(), MAX_IDENTIFIER_CHARS),
-        ("owner_type", req.owner_type.as_deref(), 64),
-        ("owner_id", req.owner_id.as_deref(), MAX_IDENTIFIER_CHARS),
-        ("dialog_id", req.dialog_id.as_deref(), MAX_IDENTIFIER_CHARS),
-    ]);
+    check_optional_texts(
+        &mut checks,
+        &[
+            ("agent_id", req.agent_id.as_deref(), MAX_IDENTIFIER_CHARS),
+            (
+                "assignment_id",
+                req.assignment_id.as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            ),
+            ("owner_type", req.owner_type.as_deref(), 64),
+            ("owner_id", req.owner_id.as_deref(), MAX_IDENTIFIER_CHARS),
+            ("dialog_id", req.dialog_id.as_deref(), MAX_IDENTIFIER_CHARS),
+        ],
+    );
     checks.object("metadata", req.metadata.as_ref());
     checks.object("inputs", req.inputs.as_ref());
     checks.address("self", req.self_address.as_ref());
     checks.address("peer", req.peer.as_ref());
     checks.count("member_ids", req.member_ids.as_ref().map_or(0, Vec::len));
-    if req.channel_ids.as_ref().is_some_and(|ids| ids.len() > MAX_CHANNELS) {
-        checks.fail("channel_ids", format!("must have at most {MAX_CHANNELS} items"));
+    if req
+        .channel_ids
+        .as_ref()
+        .is_some_and(|ids| ids.len() > MAX_CHANNELS)
+    {
+        checks.fail(
+            "channel_ids",
+            format!("must have at most {MAX_CHANNELS} items"),
+        );
     }
     checks.finish()?;
 
@@ -196,7 +262,12 @@ pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversati
     }
     let mut channels = Vec::with_capacity(channel_ids.len());
     for id in &channel_ids {
-        let channel = reference(store.get_channel(caller.organization_id, *id).await, "channel_ids", "channel", id)?;
+        let channel = reference(
+            store.get_channel(caller.organization_id, *id).await,
+            "channel_ids",
+            "channel",
+            id,
+        )?;
         if !caller.sees_business_unit(channel.business_unit_id) {
             return Err(Error::invalid("channel_ids", format!("no channel {id}")));
         }
@@ -204,34 +275,78 @@ pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversati
     }
     let business_unit_id = match (req.business_unit_id, channels.first()) {
         (Some(unit), Some(channel)) if unit != channel.business_unit_id => {
-            return Err(Error::invalid("business_unit_id", "differs from the channel's business unit"))
+            return Err(Error::invalid(
+                "business_unit_id",
+                "differs from the channel's business unit",
+            ))
         }
         (Some(unit), _) => {
             if !caller.sees_business_unit(unit) {
-                return Err(Error::invalid("business_unit_id", format!("no business unit {unit}")));
+                return Err(Error::invalid(
+                    "business_unit_id",
+                    format!("no business unit {unit}"),
+                ));
             }
-            reference(store.get_business_unit(caller.organization_id, unit).await, "business_unit_id", "business unit", unit)?.id
+            reference(
+                store.get_business_unit(caller.organization_id, unit).await,
+                "business_unit_id",
+                "business unit",
+                unit,
+            )?
+            .id
         }
         (None, Some(channel)) => channel.business_unit_id,
         (None, None) => match &caller.business_unit_ids[..] {
             [only, ..] => *only,
-            [] => store.default_business_unit(caller.organization_id).await?.id,
+            [] => {
+                store
+                    .default_business_unit(caller.organization_id)
+                    .await?
+                    .id
+            }
         },
     };
     if let Some(contact_id) = req.contact_id {
-        reference(store.get_contact(caller.organization_id, contact_id).await, "contact_id", "contact", contact_id)?;
+        reference(
+            store.get_contact(caller.organization_id, contact_id).await,
+            "contact_id",
+            "contact",
+            contact_id,
+        )?;
     }
     if let Some(parent_id) = req.parent_id {
-        reference(get(store, caller, parent_id).await, "parent_id", "conversation", parent_id)?;
-        if store.conversation_ancestors(caller.organization_id, parent_id).await?.len() + 1 >= MAX_DEPTH {
-            return Err(Error::invalid("parent_id", format!("sub-conversations nest at most {MAX_DEPTH} deep")));
+        reference(
+            get(store, caller, parent_id).await,
+            "parent_id",
+            "conversation",
+            parent_id,
+        )?;
+        if store
+            .conversation_ancestors(caller.organization_id, parent_id)
+            .await?
+            .len()
+            + 1
+            >= MAX_DEPTH
+        {
+            return Err(Error::invalid(
+                "parent_id",
+                format!("sub-conversations nest at most {MAX_DEPTH} deep"),
+            ));
         }
     }
     let mut member_ids: Vec<UserId> = Vec::new();
     for id in req.member_ids.unwrap_or_default() {
-        let user = reference(store.get_user(caller.organization_id, id).await, "member_ids", "user", id)?;
+        let user = reference(
+            store.get_user(caller.organization_id, id).await,
+            "member_ids",
+            "user",
+            id,
+        )?;
         if !user.active {
-            return Err(Error::invalid("member_ids", format!("user {id} is inactive")));
+            return Err(Error::invalid(
+                "member_ids",
+                format!("user {id} is inactive"),
+            ));
         }
         if !member_ids.contains(&id) {
             member_ids.push(id);
@@ -287,20 +402,45 @@ pub async fn create(store: &dyn Store, caller: &Principal, req: CreateConversati
 }
 
 /// `PATCH /v1/conversations/{id}`.
-pub async fn update(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, req: UpdateConversation) -> Result<ConversationRecord> {
+pub async fn update(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    expected_version: Option<i64>,
+    req: UpdateConversation,
+) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
     get(store, caller, id).await?;
     let mut checks = Checks::new();
     checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
     checks.text("detail", req.detail.as_deref(), MAX_DETAIL_CHARS, false);
     let flat = |v: &Option<Option<String>>| v.clone().flatten();
-    check_optional_texts(&mut checks, &[
-        ("agent_id", flat(&req.agent_id).as_deref(), MAX_IDENTIFIER_CHARS),
-        ("assignment_id", flat(&req.assignment_id).as_deref(), MAX_IDENTIFIER_CHARS),
-        ("owner_type", flat(&req.owner_type).as_deref(), 64),
-        ("owner_id", flat(&req.owner_id).as_deref(), MAX_IDENTIFIER_CHARS),
-        ("dialog_id", flat(&req.dialog_id).as_deref(), MAX_IDENTIFIER_CHARS),
-    ]);
+    check_optional_texts(
+        &mut checks,
+        &[
+            (
+                "agent_id",
+                flat(&req.agent_id).as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            ),
+            (
+                "assignment_id",
+                flat(&req.assignment_id).as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            ),
+            ("owner_type", flat(&req.owner_type).as_deref(), 64),
+            (
+                "owner_id",
+                flat(&req.owner_id).as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            ),
+            (
+                "dialog_id",
+                flat(&req.dialog_id).as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            ),
+        ],
+    );
     checks.object("metadata", req.metadata.as_ref());
     checks.object("inputs", req.inputs.as_ref());
     checks.address("self", req.self_address.clone().flatten().as_ref());
@@ -349,37 +489,79 @@ pub async fn update(store: &dyn Store, caller: &Principal, id: ConversationId, e
         if let Some(v) = req.peer {
             c.peer = v;
         }
-        Ok(if *c == before { Change::Unchanged } else { Change::Write })
+        Ok(if *c == before {
+            Change::Unchanged
+        } else {
+            Change::Write
+        })
     };
     let event = EventMeta {
         event_type: EventType::ConversationUpdated,
         actor: caller.actor(),
     };
-    store.update_conversation(caller.organization_id, id, expected_version, &change, &event).await
+    store
+        .update_conversation(
+            caller.organization_id,
+            id,
+            expected_version,
+            &change,
+            &event,
+        )
+        .await
 }
 
 /// A new parent must be a visible conversation of the same organization that is neither the
 /// conversation itself nor below it, and must not nest too deep.
-async fn check_parent(store: &dyn Store, caller: &Principal, id: ConversationId, parent_id: ConversationId) -> Result<()> {
-    reference(get(store, caller, parent_id).await, "parent_id", "conversation", parent_id)?;
-    let ancestors = store.conversation_ancestors(caller.organization_id, parent_id).await?;
+async fn check_parent(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    parent_id: ConversationId,
+) -> Result<()> {
+    reference(
+        get(store, caller, parent_id).await,
+        "parent_id",
+        "conversation",
+        parent_id,
+    )?;
+    let ancestors = store
+        .conversation_ancestors(caller.organization_id, parent_id)
+        .await?;
     if parent_id == id || ancestors.contains(&id) {
-        return Err(Error::invalid("parent_id", "would make a cycle: the conversation cannot be below itself"));
+        return Err(Error::invalid(
+            "parent_id",
+            "would make a cycle: the conversation cannot be below itself",
+        ));
     }
     if ancestors.len() + 1 >= MAX_DEPTH {
-        return Err(Error::invalid("parent_id", format!("sub-conversations nest at most {MAX_DEPTH} deep")));
+        return Err(Error::invalid(
+            "parent_id",
+            format!("sub-conversations nest at most {MAX_DEPTH} deep"),
+        ));
     }
     Ok(())
 }
 
 /// `PATCH /v1/conversations/{id}/status`.
-pub async fn update_status(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, req: UpdateStatus) -> Result<ConversationRecord> {
+pub async fn update_status(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    expected_version: Option<i64>,
+    req: UpdateStatus,
+) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
     get(store, caller, id).await?;
     if req.snoozed_until.is_some() && req.status != Status::Snoozed {
-        return Err(Error::invalid("snoozed_until", "is only allowed with status `snoozed`"));
+        return Err(Error::invalid(
+            "snoozed_until",
+            "is only allowed with status `snoozed`",
+        ));
     }
-    if req.snoozed_until.is_some_and(|until| until <= Timestamp::now()) {
+    if req
+        .snoozed_until
+        .is_some_and(|until| until <= Timestamp::now())
+    {
         return Err(Error::invalid("snoozed_until", "must be in the future"));
     }
     let change = move |c: &mut Conversation| -> Result<Change> {
@@ -394,23 +576,41 @@ pub async fn update_status(store: &dyn Store, caller: &Principal, id: Conversati
         event_type: EventType::ConversationStatusChanged,
         actor: caller.actor(),
     };
-    store.update_conversation(caller.organization_id, id, expected_version, &change, &event).await
+    store
+        .update_conversation(
+            caller.organization_id,
+            id,
+            expected_version,
+            &change,
+            &event,
+        )
+        .await
 }
 
 /// Only the key that created a conversation (it owns the lifecycle) or an admin key may
 /// delete it.
-pub async fn delete(store: &dyn Store, caller: &Principal, id: ConversationId, expected_version: Option<i64>, hard: bool) -> Result<()> {
+pub async fn delete(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    expected_version: Option<i64>,
+    hard: bool,
+) -> Result<()> {
     caller.require(Scope::ConversationsDelete)?;
     let record = get(store, caller, id).await?;
     if !caller.is_admin() && record.created_by_key_id != Some(caller.api_key_id) {
         return Err(Error::Forbidden {
             code: ErrorCode::LifecycleNotOwned,
-            message: "only the API key that created this conversation, or an admin key, may delete it".into(),
+            message:
+                "only the API key that created this conversation, or an admin key, may delete it"
+                    .into(),
         });
     }
     let event = EventMeta {
         event_type: EventType::ConversationDeleted,
         actor: caller.actor(),
     };
-    store.delete_conversation(caller.organization_id, id, expected_version, hard, &event).await
+    store
+        .delete_conversation(caller.organization_id, id, expected_version, hard, &event)
+        .await
 }

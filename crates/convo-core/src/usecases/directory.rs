@@ -25,7 +25,11 @@ fn visible_unit(caller: &Principal, id: BusinessUnitId) -> Result<()> {
     }
 }
 
-pub async fn create_business_unit(store: &dyn Store, caller: &Principal, req: CreateBusinessUnit) -> Result<BusinessUnit> {
+pub async fn create_business_unit(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateBusinessUnit,
+) -> Result<BusinessUnit> {
     caller.require(Scope::Admin)?;
     let mut checks = Checks::new();
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
@@ -45,23 +49,43 @@ pub async fn create_business_unit(store: &dyn Store, caller: &Principal, req: Cr
     Ok(unit)
 }
 
-pub async fn get_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId) -> Result<BusinessUnit> {
+pub async fn get_business_unit(
+    store: &dyn Store,
+    caller: &Principal,
+    id: BusinessUnitId,
+) -> Result<BusinessUnit> {
     visible_unit(caller, id)?;
     store.get_business_unit(caller.organization_id, id).await
 }
 
-pub async fn list_business_units(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<BusinessUnit>> {
+pub async fn list_business_units(
+    store: &dyn Store,
+    caller: &Principal,
+    paging: PagingParams,
+) -> Result<List<BusinessUnit>> {
     let page = paging.into_request()?;
     let only = caller.business_unit_scope(None);
-    let rows = store.list_business_units(caller.organization_id, only.as_deref(), &page).await?;
+    let rows = store
+        .list_business_units(caller.organization_id, only.as_deref(), &page)
+        .await?;
     Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
 }
 
-pub async fn update_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId, req: UpdateBusinessUnit) -> Result<BusinessUnit> {
+pub async fn update_business_unit(
+    store: &dyn Store,
+    caller: &Principal,
+    id: BusinessUnitId,
+    req: UpdateBusinessUnit,
+) -> Result<BusinessUnit> {
     caller.require(Scope::Admin)?;
     let mut unit = get_business_unit(store, caller, id).await?;
     let mut checks = Checks::new();
-    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.text(
+        "name",
+        req.name.as_deref(),
+        MAX_NAME_CHARS,
+        req.name.is_some(),
+    );
     checks.object("metadata", req.metadata.as_ref());
     checks.finish()?;
     if let Some(name) = req.name {
@@ -75,16 +99,26 @@ pub async fn update_business_unit(store: &dyn Store, caller: &Principal, id: Bus
     Ok(unit)
 }
 
-pub async fn delete_business_unit(store: &dyn Store, caller: &Principal, id: BusinessUnitId) -> Result<()> {
+pub async fn delete_business_unit(
+    store: &dyn Store,
+    caller: &Principal,
+    id: BusinessUnitId,
+) -> Result<()> {
     caller.require(Scope::Admin)?;
     visible_unit(caller, id)?;
     store.delete_business_unit(caller.organization_id, id).await
 }
 
 /// Every id must name a business unit of the caller's organization.
-async fn check_units(store: &dyn Store, caller: &Principal, field: &str, ids: &[BusinessUnitId]) -> Result<()> {
+async fn check_units(
+    store: &dyn Store,
+    caller: &Principal,
+    field: &str,
+    ids: &[BusinessUnitId],
+) -> Result<()> {
     for id in ids {
-        if let Err(Error::NotFound(_)) = store.get_business_unit(caller.organization_id, *id).await {
+        if let Err(Error::NotFound(_)) = store.get_business_unit(caller.organization_id, *id).await
+        {
             return Err(Error::invalid(field, format!("no business unit {id}")));
         }
     }
@@ -99,7 +133,10 @@ pub async fn create_user(store: &dyn Store, caller: &Principal, req: CreateUser)
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
     checks.email("email", req.email.as_deref());
     checks.url("avatar_url", req.avatar_url.as_deref());
-    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.count(
+        "business_unit_ids",
+        req.business_unit_ids.as_ref().map_or(0, Vec::len),
+    );
     checks.finish()?;
     let business_unit_ids = req.business_unit_ids.unwrap_or_default();
     check_units(store, caller, "business_unit_ids", &business_unit_ids).await?;
@@ -126,20 +163,37 @@ pub async fn get_user(store: &dyn Store, caller: &Principal, id: UserId) -> Resu
     store.get_user(caller.organization_id, id).await
 }
 
-pub async fn list_users(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<User>> {
+pub async fn list_users(
+    store: &dyn Store,
+    caller: &Principal,
+    paging: PagingParams,
+) -> Result<List<User>> {
     let page = paging.into_request()?;
     let rows = store.list_users(caller.organization_id, &page).await?;
     Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
 }
 
-pub async fn update_user(store: &dyn Store, caller: &Principal, id: UserId, req: UpdateUser) -> Result<User> {
+pub async fn update_user(
+    store: &dyn Store,
+    caller: &Principal,
+    id: UserId,
+    req: UpdateUser,
+) -> Result<User> {
     caller.require(Scope::Admin)?;
     let mut user = store.get_user(caller.organization_id, id).await?;
     let mut checks = Checks::new();
-    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.text(
+        "name",
+        req.name.as_deref(),
+        MAX_NAME_CHARS,
+        req.name.is_some(),
+    );
     checks.email("email", req.email.clone().flatten().as_deref());
     checks.url("avatar_url", req.avatar_url.clone().flatten().as_deref());
-    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.count(
+        "business_unit_ids",
+        req.business_unit_ids.as_ref().map_or(0, Vec::len),
+    );
     checks.finish()?;
     if let Some(ids) = &req.business_unit_ids {
         check_units(store, caller, "business_unit_ids", ids).await?;
@@ -183,7 +237,11 @@ pub async fn delete_user(store: &dyn Store, caller: &Principal, id: UserId) -> R
 
 // ---- API keys ----------------------------------------------------------------------------
 
-pub async fn create_api_key(store: &dyn Store, caller: &Principal, req: CreateApiKey) -> Result<ApiKey> {
+pub async fn create_api_key(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateApiKey,
+) -> Result<ApiKey> {
     caller.require(Scope::Admin)?;
     let mut checks = Checks::new();
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
@@ -191,9 +249,15 @@ pub async fn create_api_key(store: &dyn Store, caller: &Principal, req: CreateAp
         checks.fail("scopes", "must name at least one scope");
     }
     if req.scopes.contains(&Scope::Platform) {
-        checks.fail("scopes", "`platform` belongs only to the key made on first start");
+        checks.fail(
+            "scopes",
+            "`platform` belongs only to the key made on first start",
+        );
     }
-    checks.count("business_unit_ids", req.business_unit_ids.as_ref().map_or(0, Vec::len));
+    checks.count(
+        "business_unit_ids",
+        req.business_unit_ids.as_ref().map_or(0, Vec::len),
+    );
     checks.finish()?;
     let user_id = req.user_id.unwrap_or(caller.user_id);
     if let Err(Error::NotFound(_)) = store.get_user(caller.organization_id, user_id).await {
@@ -230,18 +294,32 @@ pub async fn get_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId) ->
     store.get_api_key(caller.organization_id, id).await
 }
 
-pub async fn list_api_keys(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<ApiKey>> {
+pub async fn list_api_keys(
+    store: &dyn Store,
+    caller: &Principal,
+    paging: PagingParams,
+) -> Result<List<ApiKey>> {
     caller.require(Scope::Admin)?;
     let page = paging.into_request()?;
     let rows = store.list_api_keys(caller.organization_id, &page).await?;
     Ok(rows.into_list(page.limit, |k| k.id.as_uuid()))
 }
 
-pub async fn update_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId, req: UpdateApiKey) -> Result<ApiKey> {
+pub async fn update_api_key(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ApiKeyId,
+    req: UpdateApiKey,
+) -> Result<ApiKey> {
     caller.require(Scope::Admin)?;
     let mut key = store.get_api_key(caller.organization_id, id).await?;
     let mut checks = Checks::new();
-    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.text(
+        "name",
+        req.name.as_deref(),
+        MAX_NAME_CHARS,
+        req.name.is_some(),
+    );
     checks.finish()?;
     if let Some(name) = req.name {
         key.name = name.trim().to_owned();
@@ -259,22 +337,39 @@ pub async fn delete_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId)
 
 // ---- channels ----------------------------------------------------------------------------
 
-pub async fn create_channel(store: &dyn Store, caller: &Principal, req: CreateChannel) -> Result<Channel> {
+pub async fn create_channel(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateChannel,
+) -> Result<Channel> {
     caller.require(Scope::Admin)?;
     let mut checks = Checks::new();
-    checks.text("identifier", Some(&req.identifier), MAX_IDENTIFIER_CHARS, true);
+    checks.text(
+        "identifier",
+        Some(&req.identifier),
+        MAX_IDENTIFIER_CHARS,
+        true,
+    );
     checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
     checks.object("metadata", req.metadata.as_ref());
     checks.finish()?;
     let business_unit_id = match req.business_unit_id {
         Some(id) => {
             if !caller.sees_business_unit(id) {
-                return Err(Error::invalid("business_unit_id", format!("no business unit {id}")));
+                return Err(Error::invalid(
+                    "business_unit_id",
+                    format!("no business unit {id}"),
+                ));
             }
             check_units(store, caller, "business_unit_id", &[id]).await?;
             id
         }
-        None => store.default_business_unit(caller.organization_id).await?.id,
+        None => {
+            store
+                .default_business_unit(caller.organization_id)
+                .await?
+                .id
+        }
     };
     let identifier = req.identifier.trim().to_owned();
     let now = Timestamp::now();
@@ -284,7 +379,10 @@ pub async fn create_channel(store: &dyn Store, caller: &Principal, req: CreateCh
         organization_id: caller.organization_id,
         business_unit_id,
         channel_type: req.channel_type,
-        name: req.name.map(|n| n.trim().to_owned()).unwrap_or_else(|| identifier.clone()),
+        name: req
+            .name
+            .map(|n| n.trim().to_owned())
+            .unwrap_or_else(|| identifier.clone()),
         identifier,
         metadata: req.metadata.unwrap_or_default(),
         created_at: now,
@@ -302,24 +400,47 @@ pub async fn get_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -
     Ok(channel)
 }
 
-pub async fn list_channels(store: &dyn Store, caller: &Principal, mut filter: ChannelFilter, paging: PagingParams) -> Result<List<Channel>> {
+pub async fn list_channels(
+    store: &dyn Store,
+    caller: &Principal,
+    mut filter: ChannelFilter,
+    paging: PagingParams,
+) -> Result<List<Channel>> {
     let page = paging.into_request()?;
-    let requested = filter.business_unit_ids.as_ref().and_then(|ids| ids.first().copied());
+    let requested = filter
+        .business_unit_ids
+        .as_ref()
+        .and_then(|ids| ids.first().copied());
     filter.business_unit_ids = caller.business_unit_scope(requested);
-    let rows = store.list_channels(caller.organization_id, &filter, &page).await?;
+    let rows = store
+        .list_channels(caller.organization_id, &filter, &page)
+        .await?;
     Ok(rows.into_list(page.limit, |c| c.id.as_uuid()))
 }
 
-pub async fn update_channel(store: &dyn Store, caller: &Principal, id: ChannelId, req: UpdateChannel) -> Result<Channel> {
+pub async fn update_channel(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ChannelId,
+    req: UpdateChannel,
+) -> Result<Channel> {
     caller.require(Scope::Admin)?;
     let mut channel = get_channel(store, caller, id).await?;
     let mut checks = Checks::new();
-    checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, req.name.is_some());
+    checks.text(
+        "name",
+        req.name.as_deref(),
+        MAX_NAME_CHARS,
+        req.name.is_some(),
+    );
     checks.object("metadata", req.metadata.as_ref());
     checks.finish()?;
     if let Some(unit) = req.business_unit_id {
         if !caller.sees_business_unit(unit) {
-            return Err(Error::invalid("business_unit_id", format!("no business unit {unit}")));
+            return Err(Error::invalid(
+                "business_unit_id",
+                format!("no business unit {unit}"),
+            ));
         }
         check_units(store, caller, "business_unit_id", &[unit]).await?;
         channel.business_unit_id = unit;
@@ -343,18 +464,41 @@ pub async fn delete_channel(store: &dyn Store, caller: &Principal, id: ChannelId
 
 // ---- contacts ----------------------------------------------------------------------------
 
-fn check_contact_fields(checks: &mut Checks, external_id: Option<&str>, name: Option<&str>, email: Option<&str>, phone: Option<&str>, image: Option<&str>) {
-    checks.text("external_id", external_id, MAX_IDENTIFIER_CHARS, external_id.is_some());
+fn check_contact_fields(
+    checks: &mut Checks,
+    external_id: Option<&str>,
+    name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    image: Option<&str>,
+) {
+    checks.text(
+        "external_id",
+        external_id,
+        MAX_IDENTIFIER_CHARS,
+        external_id.is_some(),
+    );
     checks.text("name", name, MAX_NAME_CHARS, false);
     checks.email("email", email);
     checks.text("phone", phone, 64, false);
     checks.url("image", image);
 }
 
-pub async fn create_contact(store: &dyn Store, caller: &Principal, req: CreateContact) -> Result<Contact> {
+pub async fn create_contact(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateContact,
+) -> Result<Contact> {
     caller.require(Scope::ContactsWrite)?;
     let mut checks = Checks::new();
-    check_contact_fields(&mut checks, req.external_id.as_deref(), req.name.as_deref(), req.email.as_deref(), req.phone.as_deref(), req.image.as_deref());
+    check_contact_fields(
+        &mut checks,
+        req.external_id.as_deref(),
+        req.name.as_deref(),
+        req.email.as_deref(),
+        req.phone.as_deref(),
+        req.image.as_deref(),
+    );
     checks.object("metadata", req.metadata.as_ref());
     let addresses = req.addresses.unwrap_or_default();
     checks.count("addresses", addresses.len());
@@ -386,14 +530,26 @@ pub async fn get_contact(store: &dyn Store, caller: &Principal, id: ContactId) -
     store.get_contact(caller.organization_id, id).await
 }
 
-pub async fn list_contacts(store: &dyn Store, caller: &Principal, filter: ContactFilter, paging: PagingParams) -> Result<List<Contact>> {
+pub async fn list_contacts(
+    store: &dyn Store,
+    caller: &Principal,
+    filter: ContactFilter,
+    paging: PagingParams,
+) -> Result<List<Contact>> {
     caller.require(Scope::ContactsRead)?;
     let page = paging.into_request()?;
-    let rows = store.list_contacts(caller.organization_id, &filter, &page).await?;
+    let rows = store
+        .list_contacts(caller.organization_id, &filter, &page)
+        .await?;
     Ok(rows.into_list(page.limit, |c| c.id.as_uuid()))
 }
 
-pub async fn update_contact(store: &dyn Store, caller: &Principal, id: ContactId, req: UpdateContact) -> Result<Contact> {
+pub async fn update_contact(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ContactId,
+    req: UpdateContact,
+) -> Result<Contact> {
     caller.require(Scope::ContactsWrite)?;
     let mut contact = store.get_contact(caller.organization_id, id).await?;
     let mut checks = Checks::new();

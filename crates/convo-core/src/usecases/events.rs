@@ -20,7 +20,12 @@ pub async fn list(
     let limit = match limit {
         None => 100,
         Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
-        Some(_) => return Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ))
+        }
     };
     let after = after.unwrap_or(0);
     if after < 0 {
@@ -36,6 +41,10 @@ pub async fn list(
     let mut events = store.list_events(&filter).await?;
     let has_more = events.len() > limit as usize;
     events.truncate(limit as usize);
-    let next_cursor = if has_more { events.last().map(|e| e.id.to_string()) } else { None };
+    let next_cursor = if has_more {
+        events.last().map(|e| e.id.to_string())
+    } else {
+        None
+    };
     Ok(List::new(events, has_more, next_cursor, None))
 }

@@ -16,7 +16,11 @@ pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
     hasher.update(path.as_bytes());
     hasher.update([0]);
     hasher.update(body);
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Keys are scoped by the API key that sent them (its hash, so no lookup is needed).
@@ -24,7 +28,14 @@ pub fn scope_of(bearer_secret: &str) -> String {
     auth::hash_secret(bearer_secret)
 }
 
-pub async fn begin(store: &dyn Store, scope: &str, key: &str, request_hash: &str) -> Result<IdempotencyState> {
+pub async fn begin(
+    store: &dyn Store,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<IdempotencyState> {
     let expired_before = Timestamp::from_millis(Timestamp::now().as_millis() - RETENTION_MILLIS);
-    store.idempotency_begin(scope, key, request_hash, expired_before).await
+    store
+        .idempotency_begin(scope, key, request_hash, expired_before)
+        .await
 }

@@ -12,7 +12,11 @@ use crate::{NewOrganization, Result, Store};
 
 /// Every scope but `platform`: what an organization's admin key holds.
 fn admin_scopes() -> Vec<Scope> {
-    Scope::ALL.iter().copied().filter(|s| *s != Scope::Platform).collect()
+    Scope::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != Scope::Platform)
+        .collect()
 }
 
 fn new_organization(name: &str, secret: NewSecret, platform: bool) -> NewOrganization {
@@ -84,7 +88,10 @@ pub struct Bootstrapped {
 
 /// On an empty database, creates the first organization and its `platform` admin key
 /// (`given_secret` from `CONVO_ADMIN_KEY`, else random).
-pub async fn bootstrap(store: &dyn Store, given_secret: Option<String>) -> Result<Option<Bootstrapped>> {
+pub async fn bootstrap(
+    store: &dyn Store,
+    given_secret: Option<String>,
+) -> Result<Option<Bootstrapped>> {
     if store.has_organizations().await? {
         return Ok(None);
     }
@@ -103,7 +110,11 @@ pub async fn bootstrap(store: &dyn Store, given_secret: Option<String>) -> Resul
     }))
 }
 
-pub async fn create(store: &dyn Store, caller: &Principal, req: CreateOrganization) -> Result<OrganizationCreated> {
+pub async fn create(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateOrganization,
+) -> Result<OrganizationCreated> {
     caller.require(Scope::Platform)?;
     let mut checks = Checks::new();
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
@@ -118,7 +129,11 @@ pub async fn create(store: &dyn Store, caller: &Principal, req: CreateOrganizati
     })
 }
 
-pub async fn list(store: &dyn Store, caller: &Principal, paging: PagingParams) -> Result<List<Organization>> {
+pub async fn list(
+    store: &dyn Store,
+    caller: &Principal,
+    paging: PagingParams,
+) -> Result<List<Organization>> {
     caller.require(Scope::Platform)?;
     let page = paging.into_request()?;
     let rows = store.list_organizations(&page).await?;

@@ -1,0 +1,103 @@
+//! Server settings: flags, else `CONVO_*` environment variables, else defaults.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, clap::Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "CONVO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Database URL: a SQLite file path or `sqlite://...` (the default), or `postgres://...`.
+    #[arg(
+        long = "database",
+        env = "CONVO_DATABASE_URL",
+        default_value = "convo.db"
+    )]
+    pub database_url: String,
+
+    /// The admin API key to create on first start; random (and printed once) when unset.
+    #[arg(long, env = "CONVO_ADMIN_KEY", hide_env_values = true)]
+    pub admin_key: Option<String>,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CONVO_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+
+    /// Most connections to PostgreSQL (SQLite uses one writer and a fixed reader pool).
+    #[arg(long, env = "CONVO_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Log format.
+    #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Settings with every default, for embedding and tests.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: database_url.into(),
+            admin_key: None,
+            body_limit: 1024 * 1024,
+            db_max_connections: 16,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
+    }
+}
+
+/// Secrets stay out of logs: the admin key is never printed and database passwords are masked.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("admin_key", &self.admin_key.as_ref().map(|_| "[redacted]"))
+            .field("body_limit", &self.body_limit)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secrets() {
+        let mut settings = Settings::new("postgres://convo:hunter2@db/convo");
+        settings.admin_key = Some("convo_sk_secret".into());
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains("convo_sk_secret"));
+        assert!(shown.contains("postgres://convo:***@db/convo"));
+    }
+}

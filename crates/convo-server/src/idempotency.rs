@@ -1,0 +1,109 @@
+//! `Idempotency-Key` on creating `POST`s: the same key and request within 24 hours answers the
+//! first (successful) response again and creates nothing; the same key with another request is
+//! `422`; a retry while the first is still running is `409`.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use convo_core::usecases::idempotency::{self, MAX_KEY_CHARS};
+use convo_core::IdempotencyState;
+use convo_types::ErrorCode;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const HEADER: &str = "idempotency-key";
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
+        return next.run(request).await;
+    }
+    match handle(state, request, next).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn handle(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
+    let key = request
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::BadRequest,
+                format!("Idempotency-Key must be 1 to {MAX_KEY_CHARS} visible characters"),
+            )
+            .into_response()
+        })?;
+    let (parts, body) = request.into_parts();
+    let Some(secret) = crate::auth::bearer(&parts).map(str::to_owned) else {
+        // Unauthenticated: let the handler answer 401.
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let bytes = to_bytes(body, state.settings.body_limit)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                "the body is larger than this server accepts",
+            )
+            .into_response()
+        })?;
+    let scope = idempotency::scope_of(&secret);
+    let hash = idempotency::request_hash(parts.method.as_str(), parts.uri.path(), &bytes);
+    let store = state.store.as_ref();
+    match idempotency::begin(store, &scope, &key, &hash)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?
+    {
+        IdempotencyState::Completed { status, body, .. } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(response)
+        }
+        IdempotencyState::Mismatch => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::IdempotencyKeyReused,
+            "this Idempotency-Key was used with another request",
+        )
+        .into_response()),
+        IdempotencyState::InProgress => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::IdempotencyKeyInProgress,
+            "a request with this Idempotency-Key is still running; retry shortly",
+        )
+        .into_response()),
+        IdempotencyState::Started => {
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            if !response.status().is_success() {
+                // Nothing was created: free the key so a corrected request may use it.
+                if let Err(error) = store.idempotency_abandon(&scope, &key).await {
+                    tracing::warn!(%error, "could not release an idempotency key");
+                }
+                return Ok(response);
+            }
+            let (parts, body) = response.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            if let Err(error) = store
+                .idempotency_complete(&scope, &key, parts.status.as_u16(), &bytes)
+                .await
+            {
+                tracing::warn!(%error, "could not store an idempotent response");
+            }
+            Ok(Response::from_parts(parts, Body::from(bytes)))
+        }
+    }
+}

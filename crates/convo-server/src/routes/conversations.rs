@@ -1,0 +1,235 @@
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use convo_core::usecases::conversations::{self, ConversationQuery};
+use convo_core::ConversationRecord;
+use convo_types::{
+    BusinessUnitId, ChannelId, ContactId, Conversation, ConversationId, CreateConversation, List,
+    UpdateConversation, UpdateStatus,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::{etag, IfMatch, Json, Path, Query};
+use crate::routes::PageQuery;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_by_public_id))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(update_status))
+}
+
+/// A conversation with its `ETag`, for `If-Match` on the next change.
+fn answer(status: StatusCode, record: ConversationRecord) -> Response {
+    let tag = HeaderValue::from_str(&etag(record.version)).ok();
+    let mut response = (status, axum::Json(record.conversation)).into_response();
+    if let Some(tag) = tag {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+/// Filters of the conversation list (and, later, of the views count).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationFilters {
+    /// Seed 000's filter: a status (`open`, ...) or a view name (`mine`, ...).
+    pub r#type: Option<String>,
+    /// One status.
+    pub status: Option<String>,
+    /// Several statuses: repeated (`statuses=open&statuses=pending`) or comma-separated.
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    /// `mine` (the key's acting user is in it), `unassigned`, `assigned` or `all`.
+    pub view: Option<String>,
+    pub business_unit_id: Option<BusinessUnitId>,
+    /// Alias of `business_unit_id` (seed 003).
+    pub tenant_unit_id: Option<BusinessUnitId>,
+    /// The conversation's first channel.
+    pub channel_id: Option<ChannelId>,
+    pub channel_type: Option<String>,
+    pub contact_id: Option<ContactId>,
+    /// Alias of `contact_id`.
+    pub customer_id: Option<ContactId>,
+    pub agent_id: Option<String>,
+    pub assignment_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub parent_id: Option<ConversationId>,
+    /// Only conversations without a parent.
+    pub top_level: Option<bool>,
+    /// Text that the name, detail, or the contact's name, email, phone or external id contains.
+    pub q: Option<String>,
+    /// `recent` (latest activity first, the default) or `oldest`.
+    pub order: Option<String>,
+}
+
+impl From<ConversationFilters> for ConversationQuery {
+    fn from(f: ConversationFilters) -> Self {
+        ConversationQuery {
+            type_or_view: f.r#type,
+            status: f.status,
+            statuses: f.statuses,
+            view: f.view,
+            business_unit_id: f.business_unit_id.or(f.tenant_unit_id),
+            channel_id: f.channel_id,
+            channel_type: f.channel_type,
+            contact_id: f.contact_id.or(f.customer_id),
+            agent_id: f.agent_id,
+            assignment_id: f.assignment_id,
+            owner_id: f.owner_id,
+            parent_id: f.parent_id,
+            top_level: f.top_level,
+            q: f.q,
+            order: f.order,
+        }
+    }
+}
+
+/// Lists conversations (seed `list`), newest activity first by default.
+#[utoipa::path(get, path = "/v1/conversations", tag = "conversations", params(ConversationFilters, PageQuery), responses(
+    (status = 200, body = List<Conversation>),
+    (status = 422, description = "an unknown status, view or order", body = convo_types::Problem),
+))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(filters): Query<ConversationFilters>,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<axum::Json<List<Conversation>>> {
+    Ok(axum::Json(
+        conversations::list(state.store.as_ref(), &caller, filters.into(), page.into()).await?,
+    ))
+}
+
+/// Creates a conversation (seed `create`). Every field is optional.
+#[utoipa::path(post, path = "/v1/conversations", tag = "conversations", request_body = CreateConversation, params(
+    ("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body answer the first response."),
+), responses(
+    (status = 201, body = Conversation, headers(("ETag" = String))),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Json(req): Json<CreateConversation>,
+) -> ApiResult<Response> {
+    let record = conversations::create(state.store.as_ref(), &caller, req).await?;
+    Ok(answer(StatusCode::CREATED, record))
+}
+
+/// Gets a conversation by id (seed `get`).
+#[utoipa::path(get, path = "/v1/conversations/{id}", tag = "conversations", params(("id" = ConversationId, Path)), responses(
+    (status = 200, body = Conversation, headers(("ETag" = String))),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+) -> ApiResult<Response> {
+    Ok(answer(
+        StatusCode::OK,
+        conversations::get(state.store.as_ref(), &caller, id).await?,
+    ))
+}
+
+/// Gets a conversation by its public id (seed `getByConversationId`).
+#[utoipa::path(get, path = "/v1/conversations/by-public-id/{public_id}", tag = "conversations", params(("public_id" = String, Path)), responses(
+    (status = 200, body = Conversation, headers(("ETag" = String))),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn get_by_public_id(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(public_id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(answer(
+        StatusCode::OK,
+        conversations::get_by_public_id(state.store.as_ref(), &caller, &public_id).await?,
+    ))
+}
+
+/// Changes a conversation (seed `update`, `updateName`, `updateConversation`): metadata is
+/// merged (a key set to `null` is removed); `parent_id` may not make a cycle.
+#[utoipa::path(patch, path = "/v1/conversations/{id}", tag = "conversations", request_body = UpdateConversation, params(
+    ("id" = ConversationId, Path),
+    ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),
+), responses(
+    (status = 200, body = Conversation, headers(("ETag" = String))),
+    (status = 404, body = convo_types::Problem),
+    (status = 412, body = convo_types::Problem),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    IfMatch(version): IfMatch,
+    Json(req): Json<UpdateConversation>,
+) -> ApiResult<Response> {
+    Ok(answer(
+        StatusCode::OK,
+        conversations::update(state.store.as_ref(), &caller, id, version, req).await?,
+    ))
+}
+
+/// Changes a conversation's status (seed `updateStatus`).
+#[utoipa::path(patch, path = "/v1/conversations/{id}/status", tag = "conversations", request_body = UpdateStatus, params(
+    ("id" = ConversationId, Path),
+    ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),
+), responses(
+    (status = 200, body = Conversation, headers(("ETag" = String))),
+    (status = 404, body = convo_types::Problem),
+    (status = 412, body = convo_types::Problem),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn update_status(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    IfMatch(version): IfMatch,
+    Json(req): Json<UpdateStatus>,
+) -> ApiResult<Response> {
+    Ok(answer(
+        StatusCode::OK,
+        conversations::update_status(state.store.as_ref(), &caller, id, version, req).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteQuery {
+    /// Remove the conversation and its messages for good instead of marking it deleted.
+    #[serde(default)]
+    pub hard: bool,
+}
+
+/// Deletes a conversation (seed `deleteConversation`). Needs `conversations:delete`, and the
+/// key must have created it (it owns the lifecycle) or be `admin`.
+#[utoipa::path(delete, path = "/v1/conversations/{id}", tag = "conversations", params(
+    ("id" = ConversationId, Path),
+    DeleteQuery,
+    ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),
+), responses(
+    (status = 204),
+    (status = 403, description = "`missing_scope` or `lifecycle_not_owned`", body = convo_types::Problem),
+    (status = 404, body = convo_types::Problem),
+    (status = 412, body = convo_types::Problem),
+))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    IfMatch(version): IfMatch,
+    Query(query): Query<DeleteQuery>,
+) -> ApiResult<StatusCode> {
+    conversations::delete(state.store.as_ref(), &caller, id, version, query.hard).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,55 @@
+use axum::extract::State;
+use convo_core::usecases::events;
+use convo_types::{ConversationId, Event, List};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::{Path, Query};
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(list_for_conversation))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// Only events with a larger id (the `next_cursor` of the previous page).
+    pub after: Option<i64>,
+    /// 1 to 100; default 100.
+    pub limit: Option<i64>,
+}
+
+/// Every event of the organization (within the key's business units), oldest first.
+#[utoipa::path(get, path = "/v1/events", tag = "events", params(EventQuery), responses((status = 200, body = List<Event>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<EventQuery>,
+) -> ApiResult<axum::Json<List<Event>>> {
+    Ok(axum::Json(
+        events::list(state.store.as_ref(), &caller, None, q.after, q.limit).await?,
+    ))
+}
+
+/// A conversation's activity log, oldest first.
+#[utoipa::path(get, path = "/v1/conversations/{id}/events", tag = "events", params(("id" = ConversationId, Path), EventQuery), responses(
+    (status = 200, body = List<Event>),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn list_for_conversation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    Query(q): Query<EventQuery>,
+) -> ApiResult<axum::Json<List<Event>>> {
+    Ok(axum::Json(
+        events::list(state.store.as_ref(), &caller, Some(id), q.after, q.limit).await?,
+    ))
+}

@@ -1,0 +1,50 @@
+//! The route table: one module per resource, one handler per endpoint. Handlers parse,
+//! call one use case and answer; the OpenAPI document comes from the same annotations.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub mod api_keys;
+pub mod business_units;
+pub mod channels;
+pub mod contacts;
+pub mod conversations;
+pub mod events;
+pub mod health;
+pub mod organizations;
+pub mod users;
+
+/// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,
+/// or `page_num`/`page` with `page_size` (offsets: deep pages cost more).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1 to 100; default 20.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows to skip (offset paging).
+    pub skip: Option<i64>,
+    /// 1-based page number (seed 003); with `page_size`.
+    pub page_num: Option<i64>,
+    /// Alias of `page_num`.
+    pub page: Option<i64>,
+    /// Rows per page with `page_num`/`page`.
+    pub page_size: Option<i64>,
+    /// Add `total` (the count of every matching row) to the answer.
+    #[serde(default)]
+    pub include_total: bool,
+}
+
+impl From<PageQuery> for convo_core::paging::PagingParams {
+    fn from(q: PageQuery) -> Self {
+        convo_core::paging::PagingParams {
+            limit: q.limit,
+            cursor: q.cursor,
+            skip: q.skip,
+            page_num: q.page_num.or(q.page),
+            page_size: q.page_size,
+            include_total: q.include_total,
+        }
+    }
+}
