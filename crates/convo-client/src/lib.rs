@@ -1,1 +1,393 @@
+//! The typed Rust SDK of the convo HTTP API.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), convo_client::Error> {
+//! use convo_client::Client;
+//! use convo_types::CreateConversation;
+//!
+//! let client = Client::new("http://127.0.0.1:8080", "convo_sk_...")?;
+//! let conversation = client.conversations().create(&CreateConversation::default()).await?;
+//! println!("{}", conversation.id);
+//! # Ok(()) }
+//! ```
 
+use std::time::Duration;
+
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
+    Conversation, ConversationId, CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact,
+    CreateConversation, CreateOrganization, CreateUser, ErrorCode, Event, List, Organization,
+    OrganizationCreated, Problem, Status, UpdateApiKey, UpdateBusinessUnit, UpdateChannel,
+    UpdateContact, UpdateConversation, UpdateStatus, UpdateUser, User, UserId,
+};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// What a call can fail with. API errors carry the server's problem and its stable `code`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} ({}): {}", .problem.status, .problem.code, .problem.detail)]
+    Api { problem: Problem },
+    #[error("could not reach the server: {0}")]
+    Transport(#[from] reqwest::Error),
+    #[error("unexpected answer ({status}): {body}")]
+    Unexpected { status: u16, body: String },
+    #[error("invalid client setting: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The problem `code` of an API error.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Api { problem } => Some(problem.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { problem } => Some(problem.status),
+            Error::Unexpected { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Paging of every list: `limit` with `cursor`, or `skip`, or `page_num` + `page_size`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Page {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_num: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_total: bool,
+}
+
+/// Filters of `conversations().list()`. Seed 000's `type` is `type_or_view`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConversationFilters {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_or_view: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Sent comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_unit_id: Option<BusinessUnitId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<ContactId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<ConversationId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_level: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+}
+
+impl ConversationFilters {
+    pub fn statuses(list: &[Status]) -> Self {
+        let joined = list.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+        ConversationFilters {
+            statuses: Some(joined),
+            ..Default::default()
+        }
+    }
+}
+
+/// A client of one convo server, authenticated by one API key. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+}
+
+impl Client {
+    /// A client with a 30-second timeout per request.
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("convo-client/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let base_url = base_url.into().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Config(format!("`{base_url}` is not an http(s) URL")));
+        }
+        Ok(Client {
+            http,
+            base_url,
+            api_key: api_key.into(),
+        })
+    }
+
+    /// The same server with another API key.
+    pub fn with_api_key(&self, api_key: impl Into<String>) -> Self {
+        Client {
+            http: self.http.clone(),
+            base_url: self.base_url.clone(),
+            api_key: api_key.into(),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.api_key)
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
+        let response = request.send().await?;
+        let status = response.status();
+        let bytes = response.bytes().await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|_| Error::Unexpected {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        Err(problem(status, &bytes))
+    }
+
+    async fn send_empty(&self, request: RequestBuilder) -> Result<()> {
+        let response = request.send().await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = response.bytes().await?;
+        Err(problem(status, &bytes))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &impl Serialize) -> Result<T> {
+        self.send(self.request(Method::GET, path).query(query)).await
+    }
+
+    async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        self.send(self.request(Method::POST, path).json(body)).await
+    }
+
+    async fn patch<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        self.send(self.request(Method::PATCH, path).json(body)).await
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        self.send_empty(self.request(Method::DELETE, path)).await
+    }
+
+    pub fn organizations(&self) -> Organizations<'_> {
+        Organizations(self)
+    }
+    pub fn business_units(&self) -> BusinessUnits<'_> {
+        BusinessUnits(self)
+    }
+    pub fn users(&self) -> Users<'_> {
+        Users(self)
+    }
+    pub fn api_keys(&self) -> ApiKeys<'_> {
+        ApiKeys(self)
+    }
+    pub fn channels(&self) -> Channels<'_> {
+        Channels(self)
+    }
+    pub fn contacts(&self) -> Contacts<'_> {
+        Contacts(self)
+    }
+    pub fn conversations(&self) -> Conversations<'_> {
+        Conversations(self)
+    }
+    pub fn events(&self) -> Events<'_> {
+        Events(self)
+    }
+}
+
+/// A query of no parameters.
+const NO_QUERY: [(&str, &str); 0] = [];
+
+/// `after`/`limit` of event lists.
+#[derive(Serialize)]
+struct EventQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+}
+
+fn problem(status: StatusCode, bytes: &[u8]) -> Error {
+    match serde_json::from_slice::<Problem>(bytes) {
+        Ok(problem) => Error::Api { problem },
+        Err(_) => Error::Unexpected {
+            status: status.as_u16(),
+            body: String::from_utf8_lossy(bytes).into_owned(),
+        },
+    }
+}
+
+/// `/v1/organizations` (needs the `platform` key).
+pub struct Organizations<'a>(&'a Client);
+
+impl Organizations<'_> {
+    pub async fn create(&self, req: &CreateOrganization) -> Result<OrganizationCreated> {
+        self.0.post("/v1/organizations", req).await
+    }
+    pub async fn list(&self, page: &Page) -> Result<List<Organization>> {
+        self.0.get("/v1/organizations", page).await
+    }
+}
+
+macro_rules! directory_resource {
+    ($(#[$doc:meta])* $group:ident, $path:literal, $item:ty, $id:ty, $create:ty, $update:ty) => {
+        $(#[$doc])*
+        pub struct $group<'a>(&'a Client);
+
+        impl $group<'_> {
+            pub async fn create(&self, req: &$create) -> Result<$item> {
+                self.0.post($path, req).await
+            }
+            pub async fn get(&self, id: $id) -> Result<$item> {
+                self.0.get(&format!(concat!($path, "/{}"), id), &NO_QUERY).await
+            }
+            pub async fn list(&self, page: &Page) -> Result<List<$item>> {
+                self.0.get($path, page).await
+            }
+            pub async fn update(&self, id: $id, req: &$update) -> Result<$item> {
+                self.0.patch(&format!(concat!($path, "/{}"), id), req).await
+            }
+            pub async fn delete(&self, id: $id) -> Result<()> {
+                self.0.delete(&format!(concat!($path, "/{}"), id)).await
+            }
+        }
+    };
+}
+
+directory_resource!(
+    /// `/v1/business-units`
+    BusinessUnits, "/v1/business-units", BusinessUnit, BusinessUnitId, CreateBusinessUnit, UpdateBusinessUnit
+);
+directory_resource!(
+    /// `/v1/users`: team members and AI agents.
+    Users, "/v1/users", User, UserId, CreateUser, UpdateUser
+);
+directory_resource!(
+    /// `/v1/api-keys`: `create` answers the secret once; `delete` revokes.
+    ApiKeys, "/v1/api-keys", ApiKey, ApiKeyId, CreateApiKey, UpdateApiKey
+);
+directory_resource!(
+    /// `/v1/channels`
+    Channels, "/v1/channels", Channel, ChannelId, CreateChannel, UpdateChannel
+);
+directory_resource!(
+    /// `/v1/contacts`
+    Contacts, "/v1/contacts", Contact, ContactId, CreateContact, UpdateContact
+);
+
+impl Contacts<'_> {
+    /// The contact with this `external_id`, if any.
+    pub async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Contact>> {
+        let page: List<Contact> = self.0.get("/v1/contacts", &[("external_id", external_id)]).await?;
+        Ok(page.data.into_iter().next())
+    }
+}
+
+/// `/v1/conversations`, with the seeds' method names.
+pub struct Conversations<'a>(&'a Client);
+
+impl Conversations<'_> {
+    /// Seed `list`: filters and paging.
+    pub async fn list(&self, filters: &ConversationFilters, page: &Page) -> Result<List<Conversation>> {
+        self.0.send(self.0.request(Method::GET, "/v1/conversations").query(filters).query(page)).await
+    }
+
+    /// Seed `get`.
+    pub async fn get(&self, id: ConversationId) -> Result<Conversation> {
+        self.0.get(&format!("/v1/conversations/{id}"), &NO_QUERY).await
+    }
+
+    /// Seed `getByConversationId`: by the public id.
+    pub async fn get_by_conversation_id(&self, public_id: &str) -> Result<Conversation> {
+        self.0.get(&format!("/v1/conversations/by-public-id/{public_id}"), &NO_QUERY).await
+    }
+
+    /// Seed `create`: every field is optional.
+    pub async fn create(&self, req: &CreateConversation) -> Result<Conversation> {
+        self.0.post("/v1/conversations", req).await
+    }
+
+    /// Seed `create` with an `Idempotency-Key`: a retry answers the first conversation.
+    pub async fn create_idempotent(&self, req: &CreateConversation, key: &str) -> Result<Conversation> {
+        self.0.send(self.0.request(Method::POST, "/v1/conversations").header("Idempotency-Key", key).json(req)).await
+    }
+
+    /// Seed `updateConversation`: metadata is merged; `null` removes a key.
+    pub async fn update_conversation(&self, id: ConversationId, req: &UpdateConversation) -> Result<Conversation> {
+        self.0.patch(&format!("/v1/conversations/{id}"), req).await
+    }
+
+    /// Seed `updateName`.
+    pub async fn update_name(&self, id: ConversationId, name: &str) -> Result<Conversation> {
+        let req = UpdateConversation {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        self.update_conversation(id, &req).await
+    }
+
+    /// Seed `updateStatus`.
+    pub async fn update_status(&self, id: ConversationId, status: Status) -> Result<Conversation> {
+        let req = UpdateStatus {
+            status,
+            snoozed_until: None,
+        };
+        self.0.patch(&format!("/v1/conversations/{id}/status"), &req).await
+    }
+
+    /// Seed `deleteConversation`: soft by default, for good with `hard`.
+    pub async fn delete_conversation(&self, id: ConversationId, hard: bool) -> Result<()> {
+        let path = format!("/v1/conversations/{id}");
+        self.0.send_empty(self.0.request(Method::DELETE, &path).query(&[("hard", hard)])).await
+    }
+
+    /// The conversation's activity log.
+    pub async fn events(&self, id: ConversationId, after: Option<i64>) -> Result<List<Event>> {
+        self.0.get(&format!("/v1/conversations/{id}/events"), &EventQuery { after, limit: None }).await
+    }
+}
+
+/// `/v1/events`: every event of the organization, in order.
+pub struct Events<'a>(&'a Client);
+
+impl Events<'_> {
+    pub async fn list(&self, after: Option<i64>, limit: Option<u32>) -> Result<List<Event>> {
+        self.0.get("/v1/events", &EventQuery { after, limit }).await
+    }
+}
