@@ -1181,7 +1181,7 @@ impl convo_core::Store for SqlStore {
         // Bounded by depth so corrupt data could never loop forever.
         let rows: Vec<(Uuid, i64)> = sqlx::query_as(
             "WITH RECURSIVE up(id, parent_id, depth) AS (
-                 SELECT id, parent_id, 0 FROM conversations WHERE organization_id = $1 AND id = $2
+                 SELECT id, parent_id, CAST(0 AS BIGINT) FROM conversations WHERE organization_id = $1 AND id = $2
                  UNION ALL
                  SELECT c.id, c.parent_id, up.depth + 1 FROM conversations c JOIN up ON c.id = up.parent_id
                  WHERE c.organization_id = $1 AND up.depth < 64

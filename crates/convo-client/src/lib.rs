@@ -113,7 +113,11 @@ pub struct ConversationFilters {
 
 impl ConversationFilters {
     pub fn statuses(list: &[Status]) -> Self {
-        let joined = list.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+        let joined = list
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         ConversationFilters {
             statuses: Some(joined),
             ..Default::default()
@@ -190,7 +194,8 @@ impl Client {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, query: &impl Serialize) -> Result<T> {
-        self.send(self.request(Method::GET, path).query(query)).await
+        self.send(self.request(Method::GET, path).query(query))
+            .await
     }
 
     async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
@@ -198,7 +203,8 @@ impl Client {
     }
 
     async fn patch<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.send(self.request(Method::PATCH, path).json(body)).await
+        self.send(self.request(Method::PATCH, path).json(body))
+            .await
     }
 
     async fn delete(&self, path: &str) -> Result<()> {
@@ -314,7 +320,10 @@ directory_resource!(
 impl Contacts<'_> {
     /// The contact with this `external_id`, if any.
     pub async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Contact>> {
-        let page: List<Contact> = self.0.get("/v1/contacts", &[("external_id", external_id)]).await?;
+        let page: List<Contact> = self
+            .0
+            .get("/v1/contacts", &[("external_id", external_id)])
+            .await?;
         Ok(page.data.into_iter().next())
     }
 }
@@ -324,18 +333,36 @@ pub struct Conversations<'a>(&'a Client);
 
 impl Conversations<'_> {
     /// Seed `list`: filters and paging.
-    pub async fn list(&self, filters: &ConversationFilters, page: &Page) -> Result<List<Conversation>> {
-        self.0.send(self.0.request(Method::GET, "/v1/conversations").query(filters).query(page)).await
+    pub async fn list(
+        &self,
+        filters: &ConversationFilters,
+        page: &Page,
+    ) -> Result<List<Conversation>> {
+        self.0
+            .send(
+                self.0
+                    .request(Method::GET, "/v1/conversations")
+                    .query(filters)
+                    .query(page),
+            )
+            .await
     }
 
     /// Seed `get`.
     pub async fn get(&self, id: ConversationId) -> Result<Conversation> {
-        self.0.get(&format!("/v1/conversations/{id}"), &NO_QUERY).await
+        self.0
+            .get(&format!("/v1/conversations/{id}"), &NO_QUERY)
+            .await
     }
 
     /// Seed `getByConversationId`: by the public id.
     pub async fn get_by_conversation_id(&self, public_id: &str) -> Result<Conversation> {
-        self.0.get(&format!("/v1/conversations/by-public-id/{public_id}"), &NO_QUERY).await
+        self.0
+            .get(
+                &format!("/v1/conversations/by-public-id/{public_id}"),
+                &NO_QUERY,
+            )
+            .await
     }
 
     /// Seed `create`: every field is optional.
@@ -344,12 +371,27 @@ impl Conversations<'_> {
     }
 
     /// Seed `create` with an `Idempotency-Key`: a retry answers the first conversation.
-    pub async fn create_idempotent(&self, req: &CreateConversation, key: &str) -> Result<Conversation> {
-        self.0.send(self.0.request(Method::POST, "/v1/conversations").header("Idempotency-Key", key).json(req)).await
+    pub async fn create_idempotent(
+        &self,
+        req: &CreateConversation,
+        key: &str,
+    ) -> Result<Conversation> {
+        self.0
+            .send(
+                self.0
+                    .request(Method::POST, "/v1/conversations")
+                    .header("Idempotency-Key", key)
+                    .json(req),
+            )
+            .await
     }
 
     /// Seed `updateConversation`: metadata is merged; `null` removes a key.
-    pub async fn update_conversation(&self, id: ConversationId, req: &UpdateConversation) -> Result<Conversation> {
+    pub async fn update_conversation(
+        &self,
+        id: ConversationId,
+        req: &UpdateConversation,
+    ) -> Result<Conversation> {
         self.0.patch(&format!("/v1/conversations/{id}"), req).await
     }
 
@@ -368,18 +410,31 @@ impl Conversations<'_> {
             status,
             snoozed_until: None,
         };
-        self.0.patch(&format!("/v1/conversations/{id}/status"), &req).await
+        self.0
+            .patch(&format!("/v1/conversations/{id}/status"), &req)
+            .await
     }
 
     /// Seed `deleteConversation`: soft by default, for good with `hard`.
     pub async fn delete_conversation(&self, id: ConversationId, hard: bool) -> Result<()> {
         let path = format!("/v1/conversations/{id}");
-        self.0.send_empty(self.0.request(Method::DELETE, &path).query(&[("hard", hard)])).await
+        self.0
+            .send_empty(
+                self.0
+                    .request(Method::DELETE, &path)
+                    .query(&[("hard", hard)]),
+            )
+            .await
     }
 
     /// The conversation's activity log.
     pub async fn events(&self, id: ConversationId, after: Option<i64>) -> Result<List<Event>> {
-        self.0.get(&format!("/v1/conversations/{id}/events"), &EventQuery { after, limit: None }).await
+        self.0
+            .get(
+                &format!("/v1/conversations/{id}/events"),
+                &EventQuery { after, limit: None },
+            )
+            .await
     }
 }
 

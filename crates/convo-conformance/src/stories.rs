@@ -1,0 +1,1595 @@
+//! The stories. Each asserts what every backend must do, through the use cases.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use convo_core::auth::{self, Principal};
+use convo_core::paging::PagingParams;
+use convo_core::usecases::conversations::{self, ConversationQuery};
+use convo_core::usecases::{directory, events, idempotency};
+use convo_core::{ContactFilter, Error, IdempotencyState, Store};
+use convo_types::{
+    Address, ChannelType, Conversation, ConversationId, ConversationType, CreateApiKey,
+    CreateBusinessUnit, CreateChannel, CreateContact, CreateConversation, CreateUser, ErrorCode,
+    EventType, Scope, Status, UpdateBusinessUnit, UpdateConversation, UpdateStatus,
+};
+use serde_json::json;
+
+use crate::{tenant, Tenant};
+
+fn object(value: serde_json::Value) -> convo_types::JsonObject {
+    value.as_object().cloned().expect("an object")
+}
+
+fn page(limit: i64) -> PagingParams {
+    PagingParams {
+        limit: Some(limit),
+        ..Default::default()
+    }
+}
+
+async fn create(store: &dyn Store, who: &Principal, req: CreateConversation) -> Conversation {
+    conversations::create(store, who, req)
+        .await
+        .expect("create conversation")
+        .conversation
+}
+
+async fn list_ids(
+    store: &dyn Store,
+    who: &Principal,
+    query: ConversationQuery,
+) -> Vec<ConversationId> {
+    let list = conversations::list(store, who, query, page(100))
+        .await
+        .expect("list");
+    list.data.iter().map(|c| c.id).collect()
+}
+
+async fn key_with(
+    store: &dyn Store,
+    t: &Tenant,
+    scopes: Vec<Scope>,
+    units: Option<Vec<convo_types::BusinessUnitId>>,
+) -> Principal {
+    let key = directory::create_api_key(
+        store,
+        &t.admin,
+        CreateApiKey {
+            name: "limited".into(),
+            scopes,
+            user_id: None,
+            business_unit_ids: units,
+        },
+    )
+    .await
+    .expect("create key");
+    Principal::from(&key)
+}
+
+pub async fn directory_round_trips(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Directory").await;
+    let unit = directory::create_business_unit(
+        store,
+        &t.admin,
+        CreateBusinessUnit {
+            name: "Sales".into(),
+            metadata: Some(object(json!({"region": "vn"}))),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        directory::get_business_unit(store, &t.admin, unit.id)
+            .await
+            .unwrap(),
+        unit
+    );
+    let renamed = directory::update_business_unit(
+        store,
+        &t.admin,
+        unit.id,
+        UpdateBusinessUnit {
+            name: Some("Sales VN".into()),
+            metadata: Some(object(json!({"region": null, "tier": 1}))),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(renamed.name, "Sales VN");
+    assert_eq!(renamed.metadata, object(json!({"tier": 1})));
+    let units = directory::list_business_units(
+        store,
+        &t.admin,
+        PagingParams {
+            include_total: true,
+            ..page(10)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(units.total, Some(2), "the default unit and Sales");
+
+    let user = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Lan".into(),
+            email: Some("lan@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        directory::get_user(store, &t.admin, user.id).await.unwrap(),
+        user
+    );
+    assert!(user.active);
+
+    let contact = directory::create_contact(
+        store,
+        &t.admin,
+        CreateContact {
+            external_id: Some("website_user_123".into()),
+            name: Some("Jane Customer".into()),
+            email: Some("jane@example.com".into()),
+            addresses: Some(vec![Address {
+                address_type: "tel".into(),
+                target: "+673802".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let found = directory::list_contacts(
+        store,
+        &t.admin,
+        ContactFilter {
+            external_id: Some("website_user_123".into()),
+        },
+        page(10),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.data, vec![contact.clone()]);
+    let none = directory::list_contacts(
+        store,
+        &t.admin,
+        ContactFilter {
+            external_id: Some("nobody".into()),
+        },
+        page(10),
+    )
+    .await
+    .unwrap();
+    assert!(none.data.is_empty());
+
+    let channel = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: Some(unit.id),
+            channel_type: ChannelType::Line,
+            identifier: "line-123".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(channel.name, "line-123");
+    // A unit still used by a channel stays.
+    let in_use = directory::delete_business_unit(store, &t.admin, unit.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(in_use, Error::Conflict { .. }), "{in_use:?}");
+    directory::delete_channel(store, &t.admin, channel.id)
+        .await
+        .unwrap();
+    directory::delete_business_unit(store, &t.admin, unit.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        directory::get_business_unit(store, &t.admin, unit.id).await,
+        Err(Error::NotFound(_))
+    ));
+    directory::delete_contact(store, &t.admin, contact.id)
+        .await
+        .unwrap();
+    directory::delete_user(store, &t.admin, user.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        directory::get_user(store, &t.admin, user.id).await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+pub async fn unique_identifiers_conflict(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Unique").await;
+    let web = |identifier: &str| CreateChannel {
+        business_unit_id: None,
+        channel_type: ChannelType::Web,
+        identifier: identifier.into(),
+        name: None,
+        metadata: None,
+    };
+    directory::create_channel(store, &t.admin, web("example.com"))
+        .await
+        .unwrap();
+    let again = directory::create_channel(store, &t.admin, web("example.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            again,
+            Error::Conflict {
+                code: ErrorCode::AlreadyExists,
+                ..
+            }
+        ),
+        "{again:?}"
+    );
+    // The same identifier on another platform is another channel.
+    directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            channel_type: ChannelType::Email,
+            ..web("example.com")
+        },
+    )
+    .await
+    .unwrap();
+    // ... and in another organization too.
+    let other = tenant(store, "Unique 2").await;
+    directory::create_channel(store, &other.admin, web("example.com"))
+        .await
+        .unwrap();
+
+    let contact = |id: &str| CreateContact {
+        external_id: Some(id.into()),
+        ..Default::default()
+    };
+    directory::create_contact(store, &t.admin, contact("u-1"))
+        .await
+        .unwrap();
+    let again = directory::create_contact(store, &t.admin, contact("u-1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(again, Error::Conflict { .. }), "{again:?}");
+    directory::create_contact(store, &other.admin, contact("u-1"))
+        .await
+        .unwrap();
+    // Contacts without an external id never collide.
+    directory::create_contact(store, &t.admin, CreateContact::default())
+        .await
+        .unwrap();
+    directory::create_contact(store, &t.admin, CreateContact::default())
+        .await
+        .unwrap();
+}
+
+pub async fn organizations_never_see_each_other(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let a = tenant(store, "A").await;
+    let b = tenant(store, "B").await;
+    let conv = create(
+        store,
+        &a.admin,
+        CreateConversation {
+            name: Some("A's".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let contact = directory::create_contact(store, &a.admin, CreateContact::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        conversations::get(store, &b.admin, conv.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        conversations::get_by_public_id(store, &b.admin, &conv.public_id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        conversations::update(
+            store,
+            &b.admin,
+            conv.id,
+            None,
+            UpdateConversation {
+                name: Some("x".into()),
+                ..Default::default()
+            }
+        )
+        .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        conversations::delete(store, &b.admin, conv.id, None, true).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        directory::get_contact(store, &b.admin, contact.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        directory::get_business_unit(store, &b.admin, a.created.business_unit.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(list_ids(store, &b.admin, ConversationQuery::default())
+        .await
+        .is_empty());
+    let events = events::list(store, &b.admin, None, None, None)
+        .await
+        .unwrap();
+    assert!(events.data.is_empty());
+    // Another organization's ids in a body are unknown references.
+    let borrowed = conversations::create(
+        store,
+        &b.admin,
+        CreateConversation {
+            contact_id: Some(contact.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(borrowed, Error::Validation(_)), "{borrowed:?}");
+    let parent = conversations::create(
+        store,
+        &b.admin,
+        CreateConversation {
+            parent_id: Some(conv.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(parent, Error::Validation(_)), "{parent:?}");
+}
+
+pub async fn api_keys_authenticate_by_hash_only(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Keys").await;
+    let secret = t
+        .created
+        .admin_key
+        .secret
+        .clone()
+        .expect("the secret, once");
+    let found = store
+        .find_api_key_by_hash(&auth::hash_secret(&secret))
+        .await
+        .unwrap()
+        .expect("the key");
+    assert_eq!(found.id, t.created.admin_key.id);
+    assert_eq!(found.secret, None, "the secret is never read back");
+    assert!(store
+        .find_api_key_by_hash(&auth::hash_secret("convo_sk_wrong"))
+        .await
+        .unwrap()
+        .is_none());
+    let key = directory::create_api_key(
+        store,
+        &t.admin,
+        CreateApiKey {
+            name: "bot".into(),
+            scopes: vec![Scope::ConversationsRead],
+            user_id: None,
+            business_unit_ids: None,
+        },
+    )
+    .await
+    .unwrap();
+    let listed = directory::list_api_keys(store, &t.admin, page(10))
+        .await
+        .unwrap();
+    assert!(listed.data.iter().all(|k| k.secret.is_none()));
+    assert_eq!(listed.data.len(), 2);
+    directory::delete_api_key(store, &t.admin, key.id)
+        .await
+        .unwrap();
+    let revoked = store
+        .find_api_key_by_hash(&auth::hash_secret(key.secret.as_deref().unwrap()))
+        .await
+        .unwrap();
+    assert!(revoked.is_none(), "a revoked key stops working");
+}
+
+pub async fn conversation_fields_round_trip(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Fields").await;
+    let contact = directory::create_contact(
+        store,
+        &t.admin,
+        CreateContact {
+            name: Some("Jane".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let member = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Lan".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let tel = |target: &str| Address {
+        address_type: "tel".into(),
+        target: target.into(),
+        ..Default::default()
+    };
+    let req = CreateConversation {
+        contact_id: Some(contact.id),
+        conversation_type: Some(ConversationType::Group),
+        name: Some("conversation".into()),
+        detail: Some("conversation detail".into()),
+        status: Some(Status::Running),
+        agent_id: Some("agent-1".into()),
+        assignment_id: Some("assignment-1".into()),
+        inputs: Some(object(json!({"question": "hi"}))),
+        metadata: Some(object(json!({"source": "website-chat"}))),
+        member_ids: Some(vec![member.id]),
+        owner_type: Some("agent".into()),
+        owner_id: Some("3a4b5c6d".into()),
+        dialog_id: Some("+673802".into()),
+        self_address: Some(tel("+14703298699")),
+        peer: Some(tel("+673802")),
+        ..Default::default()
+    };
+    let created = create(store, &t.admin, req).await;
+    let read = conversations::get(store, &t.admin, created.id)
+        .await
+        .unwrap();
+    assert_eq!(read.conversation, created);
+    assert_eq!(read.version, 1);
+    assert_eq!(read.created_by_key_id, Some(t.admin.api_key_id));
+    let by_public = conversations::get_by_public_id(store, &t.admin, &created.public_id)
+        .await
+        .unwrap();
+    assert_eq!(by_public.conversation, created);
+    let c = created;
+    assert_eq!(c.contact_id, Some(contact.id));
+    assert_eq!(c.conversation_type, ConversationType::Group);
+    assert_eq!(
+        (c.name.as_str(), c.topic.as_str(), c.detail.as_str()),
+        ("conversation", "conversation", "conversation detail")
+    );
+    assert_eq!(c.status, Status::Running);
+    assert_eq!(c.users.len(), 1);
+    assert_eq!(c.users[0].name, "Lan");
+    assert_eq!(c.self_address.as_ref().unwrap().target, "+14703298699");
+    assert_eq!(c.peer.as_ref().unwrap().target, "+673802");
+    assert_eq!(c.dialog_id.as_deref(), Some("+673802"));
+    assert_eq!(c.owner_id.as_deref(), Some("3a4b5c6d"));
+    assert_eq!(c.business_unit_id, t.created.business_unit.id);
+    assert_eq!(c.timestamp, c.created_at);
+    assert_eq!(c.counts.messages, 0);
+    assert!(c.deleted_at.is_none());
+    assert_eq!(c.public_id.len(), 12);
+
+    // Every field optional: seed 000's `create()` with nothing.
+    let bare = create(store, &t.admin, CreateConversation::default()).await;
+    assert_eq!(bare.status, Status::Open);
+    assert_eq!(bare.conversation_type, ConversationType::Direct);
+    assert!(bare.users.is_empty());
+
+    // The tenant must be the key's own.
+    let foreign = conversations::create(
+        store,
+        &t.admin,
+        CreateConversation {
+            tenant_id: Some(convo_types::OrganizationId::new()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(foreign, Error::NotFound(_)));
+}
+
+pub async fn channel_sets_business_unit_and_type(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Channels").await;
+    let unit = directory::create_business_unit(
+        store,
+        &t.admin,
+        CreateBusinessUnit {
+            name: "Support".into(),
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let sms = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: Some(unit.id),
+            channel_type: ChannelType::Sms,
+            identifier: "+14703298699".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let web = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: Some(unit.id),
+            channel_type: ChannelType::Web,
+            identifier: "example.com".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let c = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            channel_id: Some(sms.id),
+            channel_ids: Some(vec![web.id, sms.id]),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(c.business_unit_id, unit.id);
+    assert_eq!(c.channel_type, Some(ChannelType::Sms));
+    assert_eq!(c.channel_id, Some(sms.id));
+    assert_eq!(c.channel_ids, vec![sms.id, web.id]);
+    let clash = conversations::create(
+        store,
+        &t.admin,
+        CreateConversation {
+            channel_id: Some(sms.id),
+            business_unit_id: Some(t.created.business_unit.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(clash, Error::Validation(_)));
+    let unknown = conversations::create(
+        store,
+        &t.admin,
+        CreateConversation {
+            channel_id: Some(convo_types::ChannelId::new()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(unknown, Error::Validation(_)));
+}
+
+pub async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Filters").await;
+    let web = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: None,
+            channel_type: ChannelType::Web,
+            identifier: "example.com".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let jane = directory::create_contact(
+        store,
+        &t.admin,
+        CreateContact {
+            name: Some("Jane Billing".into()),
+            email: Some("jane@example.com".into()),
+            phone: Some("+84 90 123".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let a = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            name: Some("Refund request".into()),
+            channel_id: Some(web.id),
+            agent_id: Some("agent-1".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let b = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            name: Some("Shipping".into()),
+            contact_id: Some(jane.id),
+            status: Some(Status::Pending),
+            assignment_id: Some("as-9".into()),
+            owner_id: Some("owner-7".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let child = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            name: Some("Order #1042".into()),
+            parent_id: Some(a.id),
+            status: Some(Status::Resolved),
+            detail: Some("100% done_".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let q = |f: fn(&mut ConversationQuery)| {
+        let mut query = ConversationQuery::default();
+        f(&mut query);
+        query
+    };
+    let ids = |v: &[&Conversation]| v.iter().map(|c| c.id).collect::<Vec<_>>();
+
+    assert_eq!(
+        list_ids(store, &t.admin, ConversationQuery::default()).await,
+        ids(&[&child, &b, &a]),
+        "recent first"
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.order = Some("oldest".into()))).await,
+        ids(&[&a, &b, &child])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.status = Some("pending".into()))).await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.type_or_view = Some("open".into()))).await,
+        ids(&[&a])
+    );
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            q(|q| q.statuses = vec!["open,resolved".into()])
+        )
+        .await,
+        ids(&[&child, &a])
+    );
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            q(|q| q.statuses = vec!["open".into(), "pending".into()])
+        )
+        .await,
+        ids(&[&b, &a])
+    );
+    let mut by_channel = ConversationQuery {
+        channel_id: Some(web.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        list_ids(store, &t.admin, by_channel.clone()).await,
+        ids(&[&a])
+    );
+    by_channel.channel_id = None;
+    by_channel.channel_type = Some("web".into());
+    assert_eq!(list_ids(store, &t.admin, by_channel).await, ids(&[&a]));
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            ConversationQuery {
+                contact_id: Some(jane.id),
+                ..Default::default()
+            }
+        )
+        .await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.agent_id = Some("agent-1".into()))).await,
+        ids(&[&a])
+    );
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            q(|q| q.assignment_id = Some("as-9".into()))
+        )
+        .await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.owner_id = Some("owner-7".into()))).await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            ConversationQuery {
+                parent_id: Some(a.id),
+                ..Default::default()
+            }
+        )
+        .await,
+        ids(&[&child])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.top_level = Some(true))).await,
+        ids(&[&b, &a])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.business_unit_id = None))
+            .await
+            .len(),
+        3
+    );
+    // Text: name, detail, contact name/email/phone; case-insensitive; wildcards are literal.
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.q = Some("REFUND".into()))).await,
+        ids(&[&a])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.q = Some("billing".into()))).await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.q = Some("+84 90".into()))).await,
+        ids(&[&b])
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, q(|q| q.q = Some("100%".into()))).await,
+        ids(&[&child])
+    );
+    assert!(list_ids(store, &t.admin, q(|q| q.q = Some("%".into()))).await == ids(&[&child]));
+    // Unknown values are refused with the field named.
+    for bad in [
+        q(|q| q.status = Some("bogus".into())),
+        q(|q| q.view = Some("theirs".into())),
+        q(|q| q.order = Some("sideways".into())),
+    ] {
+        let err = conversations::list(store, &t.admin, bad, page(10))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    }
+}
+
+pub async fn views_follow_members(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Views").await;
+    let other = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Minh".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mine = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            member_ids: Some(vec![t.admin.user_id]),
+            ..Default::default()
+        },
+    )
+    .await;
+    let theirs = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            member_ids: Some(vec![other.id, other.id]),
+            ..Default::default()
+        },
+    )
+    .await;
+    let nobody = create(store, &t.admin, CreateConversation::default()).await;
+    assert_eq!(theirs.users.len(), 1, "repeated member ids count once");
+    let view = |name: &str| ConversationQuery {
+        view: Some(name.into()),
+        ..Default::default()
+    };
+    assert_eq!(list_ids(store, &t.admin, view("mine")).await, vec![mine.id]);
+    assert_eq!(
+        list_ids(store, &t.admin, view("unassigned")).await,
+        vec![nobody.id]
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, view("assigned")).await,
+        vec![theirs.id, mine.id]
+    );
+    assert_eq!(list_ids(store, &t.admin, view("all")).await.len(), 3);
+    // Seed 000's `type` takes a view name too.
+    assert_eq!(
+        list_ids(
+            store,
+            &t.admin,
+            ConversationQuery {
+                type_or_view: Some("mine".into()),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec![mine.id]
+    );
+    // Deleting a user takes them out of their conversations.
+    directory::delete_user(store, &t.admin, other.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        list_ids(store, &t.admin, view("unassigned")).await,
+        vec![nobody.id, theirs.id]
+    );
+    let inactive = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Gone".into(),
+            active: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let err = conversations::create(
+        store,
+        &t.admin,
+        CreateConversation {
+            member_ids: Some(vec![inactive.id]),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+}
+
+pub async fn business_unit_keys_see_only_their_units(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Units").await;
+    let support = directory::create_business_unit(
+        store,
+        &t.admin,
+        CreateBusinessUnit {
+            name: "Support".into(),
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let in_default = create(store, &t.admin, CreateConversation::default()).await;
+    let limited = key_with(
+        store,
+        &t,
+        vec![Scope::ConversationsRead, Scope::ConversationsWrite],
+        Some(vec![support.id]),
+    )
+    .await;
+    let in_support = create(store, &limited, CreateConversation::default()).await;
+    assert_eq!(
+        in_support.business_unit_id, support.id,
+        "a limited key creates in its own unit"
+    );
+    assert_eq!(
+        list_ids(store, &limited, ConversationQuery::default()).await,
+        vec![in_support.id]
+    );
+    assert!(matches!(
+        conversations::get(store, &limited, in_default.id).await,
+        Err(Error::NotFound(_))
+    ));
+    let elsewhere = ConversationQuery {
+        business_unit_id: Some(t.created.business_unit.id),
+        ..Default::default()
+    };
+    assert!(
+        list_ids(store, &limited, elsewhere).await.is_empty(),
+        "a filter never widens a key's reach"
+    );
+    assert_eq!(
+        list_ids(store, &t.admin, ConversationQuery::default())
+            .await
+            .len(),
+        2
+    );
+    let units = directory::list_business_units(store, &limited, page(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        units.data.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![support.id]
+    );
+    let events = events::list(store, &limited, None, None, None)
+        .await
+        .unwrap();
+    assert!(events
+        .data
+        .iter()
+        .all(|e| e.conversation_id == Some(in_support.id)));
+    let denied = conversations::create(
+        store,
+        &limited,
+        CreateConversation {
+            business_unit_id: Some(t.created.business_unit.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(denied, Error::Validation(_)));
+    let reader = key_with(store, &t, vec![Scope::ConversationsRead], None).await;
+    let refused = conversations::create(store, &reader, CreateConversation::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        Error::Forbidden {
+            code: ErrorCode::MissingScope,
+            ..
+        }
+    ));
+}
+
+pub async fn cursor_paging_never_skips_or_repeats_under_inserts(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Paging").await;
+    let mut before = HashSet::new();
+    for i in 0..45 {
+        before.insert(
+            create(
+                store,
+                &t.admin,
+                CreateConversation {
+                    name: Some(format!("c{i}")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .id,
+        );
+    }
+    for order in ["recent", "oldest"] {
+        let writer = {
+            let admin = t.admin.clone();
+            let store = shared.clone();
+            tokio::spawn(async move {
+                for i in 0..20 {
+                    conversations::create(
+                        store.as_ref(),
+                        &admin,
+                        CreateConversation {
+                            name: Some(format!("late {i}")),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let query = ConversationQuery {
+                order: Some(order.into()),
+                ..Default::default()
+            };
+            let list = conversations::list(
+                store,
+                &t.admin,
+                query,
+                PagingParams {
+                    limit: Some(7),
+                    cursor: cursor.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            seen.extend(list.data.iter().map(|c| c.id));
+            tokio::task::yield_now().await;
+            match list.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        writer.await.unwrap();
+        let unique: HashSet<_> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "{order}: no conversation twice");
+        assert!(
+            before.is_subset(&unique),
+            "{order}: every conversation that existed before is seen"
+        );
+    }
+}
+
+pub async fn offset_paging_and_totals(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Offsets").await;
+    let mut made = Vec::new();
+    for i in 0..12 {
+        made.push(
+            create(
+                store,
+                &t.admin,
+                CreateConversation {
+                    name: Some(format!("c{i}")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .id,
+        );
+    }
+    made.reverse();
+    let oldest_first = |ids: &[ConversationId]| ids.to_vec();
+    let page3 = conversations::list(
+        store,
+        &t.admin,
+        ConversationQuery::default(),
+        PagingParams {
+            page_num: Some(3),
+            page_size: Some(5),
+            include_total: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        page3.data.iter().map(|c| c.id).collect::<Vec<_>>(),
+        oldest_first(&made[10..])
+    );
+    assert_eq!(page3.total, Some(12));
+    assert!(!page3.has_more);
+    let skipped = conversations::list(
+        store,
+        &t.admin,
+        ConversationQuery::default(),
+        PagingParams {
+            skip: Some(4),
+            limit: Some(3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        skipped.data.iter().map(|c| c.id).collect::<Vec<_>>(),
+        made[4..7].to_vec()
+    );
+    assert!(skipped.has_more);
+    assert_eq!(skipped.total, None, "total only when asked");
+    let filtered = conversations::list(
+        store,
+        &t.admin,
+        ConversationQuery {
+            status: Some("closed".into()),
+            ..Default::default()
+        },
+        PagingParams {
+            include_total: true,
+            ..page(5)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(filtered.total, Some(0));
+    let bad = conversations::list(
+        store,
+        &t.admin,
+        ConversationQuery::default(),
+        PagingParams {
+            cursor: Some("garbage".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(bad, Error::Validation(_)));
+}
+
+pub async fn metadata_merges_and_versions_guard_changes(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Merge").await;
+    let c = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            metadata: Some(object(json!({"priority": "low", "source": "web"}))),
+            ..Default::default()
+        },
+    )
+    .await;
+    let patch = UpdateConversation {
+        name: Some("VIP customer support".into()),
+        metadata: Some(object(
+            json!({"priority": "high", "source": null, "tier": 2}),
+        )),
+        ..Default::default()
+    };
+    let updated = conversations::update(store, &t.admin, c.id, Some(1), patch)
+        .await
+        .unwrap();
+    assert_eq!(updated.version, 2);
+    assert_eq!(updated.conversation.name, "VIP customer support");
+    assert_eq!(updated.conversation.topic, "VIP customer support");
+    assert_eq!(
+        updated.conversation.metadata,
+        object(json!({"priority": "high", "tier": 2}))
+    );
+    let stale = conversations::update(
+        store,
+        &t.admin,
+        c.id,
+        Some(1),
+        UpdateConversation {
+            detail: Some("x".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(stale, Error::PreconditionFailed));
+    let unchanged = conversations::get(store, &t.admin, c.id).await.unwrap();
+    assert_eq!(
+        unchanged.conversation.detail, "",
+        "a failed precondition changes nothing"
+    );
+    // Clearing nullable fields with null; an empty patch writes nothing.
+    let with_owner = conversations::update(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateConversation {
+            owner_id: Some(Some("o".into())),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let cleared = conversations::update(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateConversation {
+            owner_id: Some(None),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(with_owner.conversation.owner_id.as_deref(), Some("o"));
+    assert_eq!(cleared.conversation.owner_id, None);
+    let same = conversations::update(store, &t.admin, c.id, None, UpdateConversation::default())
+        .await
+        .unwrap();
+    assert_eq!(same.version, cleared.version);
+    let too_long = conversations::update(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateConversation {
+            name: Some("x".repeat(201)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(too_long, Error::Validation(_)));
+}
+
+pub async fn parent_cycles_are_refused_and_children_counted(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Tree").await;
+    let root = create(store, &t.admin, CreateConversation::default()).await;
+    let child = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            parent_id: Some(root.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    let grandchild = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            parent_id: Some(child.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    let admin = &t.admin;
+    let count = |id| async move {
+        conversations::get(store, admin, id)
+            .await
+            .unwrap()
+            .conversation
+            .counts
+            .children
+    };
+    assert_eq!(count(root.id).await, 1);
+    assert_eq!(count(child.id).await, 1);
+    for (id, parent) in [
+        (root.id, grandchild.id),
+        (root.id, root.id),
+        (child.id, grandchild.id),
+    ] {
+        let err = conversations::update(
+            store,
+            &t.admin,
+            id,
+            None,
+            UpdateConversation {
+                parent_id: Some(Some(parent)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    }
+    // Moving the grandchild up changes both counts; detaching it too.
+    conversations::update(
+        store,
+        &t.admin,
+        grandchild.id,
+        None,
+        UpdateConversation {
+            parent_id: Some(Some(root.id)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((count(root.id).await, count(child.id).await), (2, 0));
+    conversations::update(
+        store,
+        &t.admin,
+        grandchild.id,
+        None,
+        UpdateConversation {
+            parent_id: Some(None),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(root.id).await, 1);
+    conversations::delete(store, &t.admin, child.id, None, false)
+        .await
+        .unwrap();
+    assert_eq!(count(root.id).await, 0, "a deleted child no longer counts");
+    // A parent of another organization is unknown.
+    let other = tenant(store, "Tree 2").await;
+    let foreign = create(store, &other.admin, CreateConversation::default()).await;
+    let err = conversations::update(
+        store,
+        &t.admin,
+        root.id,
+        None,
+        UpdateConversation {
+            parent_id: Some(Some(foreign.id)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+    // Nesting is bounded.
+    let mut parent = root.id;
+    let mut refused = None;
+    for _ in 0..conversations::MAX_DEPTH + 1 {
+        match conversations::create(
+            store,
+            &t.admin,
+            CreateConversation {
+                parent_id: Some(parent),
+                ..Default::default()
+            },
+        )
+        .await
+        {
+            Ok(record) => parent = record.conversation.id,
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    assert!(matches!(refused, Some(Error::Validation(_))), "{refused:?}");
+}
+
+pub async fn status_changes_are_validated_and_recorded(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Status").await;
+    let c = create(store, &t.admin, CreateConversation::default()).await;
+    let resolved = conversations::update_status(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateStatus {
+            status: Status::Resolved,
+            snoozed_until: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(resolved.conversation.status, Status::Resolved);
+    let again = conversations::update_status(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateStatus {
+            status: Status::Resolved,
+            snoozed_until: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        again.version, resolved.version,
+        "the same status writes nothing"
+    );
+    let bad = conversations::update_status(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateStatus {
+            status: Status::Open,
+            snoozed_until: Some(convo_types::Timestamp::now()),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(bad, Error::Validation(_)));
+    let later =
+        convo_types::Timestamp::from_millis(convo_types::Timestamp::now().as_millis() + 3_600_000);
+    let snoozed = conversations::update_status(
+        store,
+        &t.admin,
+        c.id,
+        None,
+        UpdateStatus {
+            status: Status::Snoozed,
+            snoozed_until: Some(later),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(snoozed.conversation.snoozed_until, Some(later));
+    let log = events::list(store, &t.admin, Some(c.id), None, None)
+        .await
+        .unwrap();
+    let types: Vec<_> = log.data.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [
+            EventType::ConversationCreated,
+            EventType::ConversationStatusChanged,
+            EventType::ConversationStatusChanged
+        ]
+    );
+    assert_eq!(log.data[1].data["status"], json!("resolved"));
+    assert_eq!(log.data[1].actor.id, Some(t.admin.user_id.to_string()));
+}
+
+pub async fn deletes_are_soft_hard_and_owned(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Delete").await;
+    let deleter = key_with(
+        store,
+        &t,
+        vec![
+            Scope::ConversationsRead,
+            Scope::ConversationsWrite,
+            Scope::ConversationsDelete,
+        ],
+        None,
+    )
+    .await;
+    let writer = key_with(
+        store,
+        &t,
+        vec![Scope::ConversationsRead, Scope::ConversationsWrite],
+        None,
+    )
+    .await;
+    let own = create(store, &deleter, CreateConversation::default()).await;
+    let admins = create(store, &t.admin, CreateConversation::default()).await;
+    let not_owned = conversations::delete(store, &deleter, admins.id, None, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            not_owned,
+            Error::Forbidden {
+                code: ErrorCode::LifecycleNotOwned,
+                ..
+            }
+        ),
+        "{not_owned:?}"
+    );
+    let no_scope = conversations::delete(store, &writer, own.id, None, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        no_scope,
+        Error::Forbidden {
+            code: ErrorCode::MissingScope,
+            ..
+        }
+    ));
+    let stale = conversations::delete(store, &deleter, own.id, Some(7), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, Error::PreconditionFailed));
+    conversations::delete(store, &deleter, own.id, Some(1), false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        conversations::get(store, &t.admin, own.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        conversations::get_by_public_id(store, &t.admin, &own.public_id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(
+        list_ids(store, &t.admin, ConversationQuery::default()).await,
+        vec![admins.id]
+    );
+    // The admin key may delete what it did not create; hard delete removes it for good.
+    conversations::delete(store, &t.admin, admins.id, None, true)
+        .await
+        .unwrap();
+    assert!(list_ids(store, &t.admin, ConversationQuery::default())
+        .await
+        .is_empty());
+    let log = events::list(store, &t.admin, None, None, None)
+        .await
+        .unwrap();
+    let deleted: Vec<_> = log
+        .data
+        .iter()
+        .filter(|e| e.event_type == EventType::ConversationDeleted)
+        .collect();
+    assert_eq!(deleted.len(), 2);
+    assert!(
+        deleted[0].data["deleted_at"].is_string(),
+        "a soft delete records when"
+    );
+}
+
+pub async fn events_are_ordered_per_organization(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Events").await;
+    let other = tenant(store, "Events 2").await;
+    let mut handles = Vec::new();
+    for i in 0..12 {
+        let store = shared.clone();
+        let admin = if i % 2 == 0 {
+            t.admin.clone()
+        } else {
+            other.admin.clone()
+        };
+        handles.push(tokio::spawn(async move {
+            conversations::create(store.as_ref(), &admin, CreateConversation::default())
+                .await
+                .unwrap();
+        }));
+    }
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    let all = events::list(store, &t.admin, None, None, None)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = all.data.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids,
+        (1..=6).collect::<Vec<_>>(),
+        "ids count up from 1 in each organization"
+    );
+    let after = events::list(store, &t.admin, None, Some(4), Some(1))
+        .await
+        .unwrap();
+    assert_eq!(after.data[0].id, 5);
+    assert!(after.has_more);
+    assert_eq!(after.next_cursor.as_deref(), Some("5"));
+}
+
+pub async fn idempotency_keys_remember_and_refuse(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let scope = auth::hash_secret(&auth::generate_secret().secret);
+    let hash = idempotency::request_hash("POST", "/v1/conversations", b"{}");
+    assert_eq!(
+        idempotency::begin(store, &scope, "k1", &hash)
+            .await
+            .unwrap(),
+        IdempotencyState::Started
+    );
+    assert_eq!(
+        idempotency::begin(store, &scope, "k1", &hash)
+            .await
+            .unwrap(),
+        IdempotencyState::InProgress
+    );
+    store
+        .idempotency_complete(&scope, "k1", 201, b"{\"id\":1}")
+        .await
+        .unwrap();
+    assert_eq!(
+        idempotency::begin(store, &scope, "k1", &hash)
+            .await
+            .unwrap(),
+        IdempotencyState::Completed {
+            request_hash: hash.clone(),
+            status: 201,
+            body: b"{\"id\":1}".to_vec()
+        }
+    );
+    let other = idempotency::request_hash("POST", "/v1/conversations", b"{\"name\":\"x\"}");
+    assert_eq!(
+        idempotency::begin(store, &scope, "k1", &other)
+            .await
+            .unwrap(),
+        IdempotencyState::Mismatch
+    );
+    // Abandoned keys can be used again; keys of another API key are separate.
+    assert_eq!(
+        idempotency::begin(store, &scope, "k2", &hash)
+            .await
+            .unwrap(),
+        IdempotencyState::Started
+    );
+    store.idempotency_abandon(&scope, "k2").await.unwrap();
+    assert_eq!(
+        idempotency::begin(store, &scope, "k2", &other)
+            .await
+            .unwrap(),
+        IdempotencyState::Started
+    );
+    assert_eq!(
+        idempotency::begin(store, "another-key", "k1", &other)
+            .await
+            .unwrap(),
+        IdempotencyState::Started
+    );
+}
