@@ -1,0 +1,1100 @@
+//! API tests: the real server on port 0, driven over HTTP through `convo-client` (and raw
+//! requests where the point is a malformed one).
+
+use std::collections::HashSet;
+
+use convo_client::{Client, ConversationFilters, Page};
+use convo_server::{launch, Settings};
+use convo_types::{
+    Address, ChannelType, CreateApiKey, CreateChannel, CreateContact, CreateConversation,
+    CreateOrganization, ErrorCode, EventType, Scope, Status, UpdateConversation,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+const ADMIN_KEY: &str = "convo_sk_test_admin_key_0123456789";
+
+struct TestServer {
+    url: String,
+    admin: Client,
+    http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::new(dir.path().join("convo.db").to_str().unwrap());
+        settings.admin_key = Some(ADMIN_KEY.into());
+        configure(&mut settings);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(launch(settings, listener, async {
+            let _ = stopped.await;
+        }));
+        let server = TestServer {
+            admin: Client::new(&url, ADMIN_KEY).unwrap(),
+            http: reqwest::Client::new(),
+            url,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        };
+        for _ in 0..100 {
+            if let Ok(r) = server
+                .http
+                .get(format!("{}/readyz", server.url))
+                .send()
+                .await
+            {
+                if r.status() == StatusCode::OK {
+                    return server;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    fn raw(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(ADMIN_KEY)
+    }
+
+    async fn key(&self, scopes: Vec<Scope>) -> Client {
+        let key = self
+            .admin
+            .api_keys()
+            .create(&CreateApiKey {
+                name: "test".into(),
+                scopes,
+                user_id: None,
+                business_unit_ids: None,
+            })
+            .await
+            .unwrap();
+        self.admin.with_api_key(key.secret.unwrap())
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+/// Status and body of a raw answer; error bodies must be problem+json.
+async fn answer(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let problem = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap_or_default() == "application/problem+json");
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        assert!(problem, "{status} must answer problem+json: {body}");
+        assert_eq!(body["status"], json!(status.as_u16()));
+    }
+    (status, body)
+}
+
+#[tokio::test]
+async fn health_readiness_and_openapi() {
+    let server = TestServer::start().await;
+    let (status, body) = answer(
+        server
+            .http
+            .get(format!("{}/healthz", server.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].clone()),
+        (StatusCode::OK, json!("ok"))
+    );
+    let (status, spec) = answer(
+        server
+            .http
+            .get(format!("{}/openapi.json", server.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/v1/conversations",
+        "/v1/conversations/{id}",
+        "/v1/conversations/{id}/status",
+        "/v1/conversations/by-public-id/{public_id}",
+        "/v1/contacts",
+        "/v1/channels",
+        "/v1/organizations",
+        "/v1/events",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} is documented");
+    }
+    server.stop().await;
+}
+
+#[test]
+fn openapi_document_is_stable() {
+    let spec = serde_json::to_value(convo_server::openapi()).unwrap();
+    insta::assert_json_snapshot!("openapi", spec);
+}
+
+#[tokio::test]
+async fn keys_are_required_and_scoped() {
+    let server = TestServer::start().await;
+    let (status, body) = answer(
+        server
+            .http
+            .get(format!("{}/v1/conversations", server.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::UNAUTHORIZED, json!("unauthorized"))
+    );
+    let wrong = server.admin.with_api_key("convo_sk_nope");
+    let err = wrong
+        .conversations()
+        .list(&ConversationFilters::default(), &Page::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(401), Some(ErrorCode::Unauthorized))
+    );
+    let reader = server.key(vec![Scope::ConversationsRead]).await;
+    reader
+        .conversations()
+        .list(&ConversationFilters::default(), &Page::default())
+        .await
+        .unwrap();
+    let err = reader
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(403), Some(ErrorCode::MissingScope))
+    );
+    assert!(
+        err.to_string().contains("conversations:write"),
+        "the missing scope is named: {err}"
+    );
+    let err = reader.contacts().list(&Page::default()).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::MissingScope));
+    // Only the first key holds `platform`; keys cannot be made with it.
+    let err = reader
+        .organizations()
+        .list(&Page::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    let err = server
+        .admin
+        .api_keys()
+        .create(&CreateApiKey {
+            name: "p".into(),
+            scopes: vec![Scope::Platform],
+            user_id: None,
+            business_unit_ids: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn tenants_are_isolated_and_foreign_ids_are_404() {
+    let server = TestServer::start().await;
+    let created = server
+        .admin
+        .organizations()
+        .create(&CreateOrganization {
+            name: "Acme".into(),
+        })
+        .await
+        .unwrap();
+    let acme = server
+        .admin
+        .with_api_key(created.admin_key.secret.clone().unwrap());
+    assert!(!created.admin_key.scopes.contains(&Scope::Platform));
+    let theirs = acme
+        .conversations()
+        .create(&CreateConversation {
+            name: Some("Acme only".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let ours = server
+        .admin
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap();
+    for err in [
+        server
+            .admin
+            .conversations()
+            .get(theirs.id)
+            .await
+            .unwrap_err(),
+        server
+            .admin
+            .conversations()
+            .get_by_conversation_id(&theirs.public_id)
+            .await
+            .unwrap_err(),
+        server
+            .admin
+            .conversations()
+            .update_name(theirs.id, "mine now")
+            .await
+            .unwrap_err(),
+        server
+            .admin
+            .conversations()
+            .update_status(theirs.id, Status::Closed)
+            .await
+            .unwrap_err(),
+        server
+            .admin
+            .conversations()
+            .delete_conversation(theirs.id, true)
+            .await
+            .unwrap_err(),
+        server
+            .admin
+            .conversations()
+            .events(theirs.id, None)
+            .await
+            .unwrap_err(),
+        acme.conversations().get(ours.id).await.unwrap_err(),
+        acme.business_units()
+            .get(ours.business_unit_id)
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(404), Some(ErrorCode::NotFound)),
+            "{err}"
+        );
+    }
+    let listed = acme
+        .conversations()
+        .list(&ConversationFilters::default(), &Page::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.data.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![theirs.id]
+    );
+    let orgs = server
+        .admin
+        .organizations()
+        .list(&Page {
+            include_total: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(orgs.total, Some(2));
+    // `tenant_id` must be the key's own organization.
+    let (status, _) = answer(
+        server
+            .raw(reqwest::Method::POST, "/v1/conversations")
+            .json(&json!({"tenant_id": created.organization.id}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn seed_004_create_flow_round_trips() {
+    let server = TestServer::start().await;
+    let body = json!({
+        "customer_id": null,
+        "owner_type": "agent",
+        "owner_id": "3a4b5c6d-7e8f-9012-3456-789abcdef012",
+        "name": "conversation",
+        "detail": "conversation detail",
+        "dialog_id": "+673802",
+        "self": {"type": "tel", "target": "+14703298699", "target_name": "", "name": "", "detail": ""},
+        "peer": {"type": "tel", "target": "+673802", "target_name": "", "name": "", "detail": ""}
+    });
+    let response = server
+        .raw(reqwest::Method::POST, "/v1/conversations")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["etag"], "\"v1\"");
+    let (status, created) = answer(response).await;
+    assert_eq!(status, StatusCode::CREATED);
+    for field in [
+        "owner_type",
+        "owner_id",
+        "name",
+        "detail",
+        "dialog_id",
+        "self",
+        "peer",
+    ] {
+        assert_eq!(created[field], body[field], "{field}");
+    }
+    assert_eq!(created["object_name"], "conversation");
+    assert_eq!(created["deleted_at"], Value::Null);
+    let stamp = created["created_at"].as_str().unwrap();
+    assert!(
+        stamp.ends_with('Z') && stamp.len() == 24,
+        "RFC 3339 UTC with milliseconds: {stamp}"
+    );
+    let id = created["id"].as_str().unwrap().parse().unwrap();
+    let listed = server
+        .admin
+        .conversations()
+        .list(
+            &ConversationFilters {
+                owner_id: Some("3a4b5c6d-7e8f-9012-3456-789abcdef012".into()),
+                ..Default::default()
+            },
+            &Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.data[0].id, id);
+    server
+        .admin
+        .conversations()
+        .delete_conversation(id, false)
+        .await
+        .unwrap();
+    let log = server.admin.events().list(None, None).await.unwrap();
+    let types: Vec<_> = log.data.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [
+            EventType::ConversationCreated,
+            EventType::ConversationDeleted
+        ]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn seed_000_flow_with_channels_contacts_and_aliases() {
+    let server = TestServer::start().await;
+    let channel = server
+        .admin
+        .channels()
+        .create(&CreateChannel {
+            business_unit_id: None,
+            channel_type: ChannelType::Web,
+            identifier: "example.com".into(),
+            name: None,
+            metadata: None,
+        })
+        .await
+        .unwrap();
+    let err = server
+        .admin
+        .channels()
+        .create(&CreateChannel {
+            business_unit_id: None,
+            channel_type: ChannelType::Web,
+            identifier: "example.com".into(),
+            name: None,
+            metadata: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(409), Some(ErrorCode::AlreadyExists))
+    );
+    let jane = server
+        .admin
+        .contacts()
+        .create(&CreateContact {
+            external_id: Some("website_user_123".into()),
+            name: Some("Jane Customer".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .admin
+            .contacts()
+            .find_by_external_id("website_user_123")
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(jane.id)
+    );
+    // Seed vocabulary: `topic`, `customer_id`, `tenant_unit_id`.
+    let (status, created) = answer(
+        server
+            .raw(reqwest::Method::POST, "/v1/conversations")
+            .json(&json!({"channel_id": channel.id, "customer_id": jane.id, "topic": "Billing question", "tenant_unit_id": channel.business_unit_id}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (created["name"].clone(), created["topic"].clone()),
+        (json!("Billing question"), json!("Billing question"))
+    );
+    assert_eq!(created["contact_id"], json!(jane.id));
+    assert_eq!(created["channel_type"], json!("web"));
+    let id = created["id"].as_str().unwrap().parse().unwrap();
+    let conversations = server.admin.conversations();
+    let renamed = conversations
+        .update_name(id, "VIP Support Thread")
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "VIP Support Thread");
+    let resolved = conversations
+        .update_status(id, Status::Resolved)
+        .await
+        .unwrap();
+    assert_eq!(resolved.status, Status::Resolved);
+    let by_public = conversations
+        .get_by_conversation_id(&resolved.public_id)
+        .await
+        .unwrap();
+    assert_eq!(by_public.id, id);
+    let found = conversations
+        .list(
+            &ConversationFilters {
+                type_or_view: Some("resolved".into()),
+                q: Some("vip".into()),
+                ..Default::default()
+            },
+            &Page {
+                limit: Some(20),
+                skip: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.data.len(), 1);
+    let err = conversations
+        .update_conversation(
+            id,
+            &UpdateConversation {
+                parent_id: Some(Some(id)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(422), Some(ErrorCode::ValidationFailed))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn list_filters_over_http() {
+    let server = TestServer::start().await;
+    let c = server.admin.conversations();
+    let open = c
+        .create(&CreateConversation {
+            status: Some(Status::Open),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let pending = c
+        .create(&CreateConversation {
+            status: Some(Status::Pending),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let running = c
+        .create(&CreateConversation {
+            status: Some(Status::Running),
+            agent_id: Some("a1".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let ids = |list: convo_types::List<convo_types::Conversation>| {
+        list.data.into_iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+    let both = c
+        .list(
+            &ConversationFilters::statuses(&[Status::Open, Status::Pending]),
+            &Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(both), vec![pending.id, open.id]);
+    let (status, repeated) = answer(
+        server
+            .raw(
+                reqwest::Method::GET,
+                "/v1/conversations?statuses=open&statuses=running&order=oldest",
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let got: Vec<String> = repeated["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got, vec![open.id.to_string(), running.id.to_string()]);
+    let by_agent = c
+        .list(
+            &ConversationFilters {
+                agent_id: Some("a1".into()),
+                ..Default::default()
+            },
+            &Page {
+                include_total: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_agent.total, Some(1));
+    let (status, body) = answer(
+        server
+            .raw(reqwest::Method::GET, "/v1/conversations?status=bogus")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("status"))
+    );
+    let (status, body) = answer(
+        server
+            .raw(
+                reqwest::Method::GET,
+                "/v1/conversations?page_num=2&page_size=2",
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"][0]["id"], json!(open.id));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cursor_paging_over_http_neither_skips_nor_repeats_during_inserts() {
+    let server = TestServer::start().await;
+    let mut existing = HashSet::new();
+    for i in 0..30 {
+        existing.insert(
+            server
+                .admin
+                .conversations()
+                .create(&CreateConversation {
+                    name: Some(format!("c{i}")),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let writer = {
+        let client = server.admin.clone();
+        tokio::spawn(async move {
+            for i in 0..15 {
+                client
+                    .conversations()
+                    .create(&CreateConversation {
+                        name: Some(format!("new {i}")),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let mut seen = Vec::new();
+    let mut page = Page {
+        limit: Some(4),
+        ..Default::default()
+    };
+    loop {
+        let list = server
+            .admin
+            .conversations()
+            .list(&ConversationFilters::default(), &page)
+            .await
+            .unwrap();
+        seen.extend(list.data.iter().map(|c| c.id));
+        match list.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    writer.await.unwrap();
+    let unique: HashSet<_> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "no conversation twice");
+    assert!(existing.is_subset(&unique), "none that existed is skipped");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let server = TestServer::start_with(|s| s.body_limit = 64 * 1024).await;
+    use reqwest::Method;
+    let post = |body: &'static str| {
+        server
+            .raw(Method::POST, "/v1/conversations")
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
+        (post("{\"name\":"), StatusCode::BAD_REQUEST, "invalid_json"),
+        (
+            post("{\"name\": \"x\""),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            post("{\"name\": 5}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            post("{\"status\": \"bogus\"}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            post("{\"metadata\": []}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (post("{} trailing"), StatusCode::BAD_REQUEST, "invalid_json"),
+        (
+            server
+                .raw(Method::POST, "/v1/conversations")
+                .header("content-type", "text/plain")
+                .body("{}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            server
+                .raw(Method::POST, "/v1/conversations")
+                .json(&json!({"name": "x".repeat(201)})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server
+                .raw(Method::POST, "/v1/conversations")
+                .json(&json!({"metadata": {"big": "x".repeat(40_000)}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server
+                .raw(Method::POST, "/v1/conversations")
+                .json(&json!({"name": "x".repeat(100_000)})),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+        (
+            server
+                .raw(Method::POST, "/v1/conversations")
+                .header("content-type", "application/json")
+                .body(format!(
+                    "{{\"metadata\":{}1{}}}",
+                    "[".repeat(5000),
+                    "]".repeat(5000)
+                )),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations/not-a-uuid"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            server.raw(
+                Method::GET,
+                &format!("/v1/conversations/{}", uuid::Uuid::now_v7()),
+            ),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?limit=0"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?limit=ten"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?contact_id=zzz"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?cursor=bm9wZQ"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server.raw(Method::GET, "/v1/nowhere"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            server.raw(Method::PUT, "/v1/conversations"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            server
+                .raw(Method::POST, "/v1/contacts")
+                .json(&json!({"email": "not an email"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server
+                .raw(
+                    Method::PATCH,
+                    "/v1/conversations/00000000-0000-0000-0000-000000000000/status",
+                )
+                .json(&json!({"status": "open"})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let (got, body) = answer(request.send().await.unwrap()).await;
+        assert_eq!(
+            (got, body["code"].as_str().unwrap_or_default()),
+            (status, code),
+            "{body}"
+        );
+    }
+    let (_, body) = answer(post("{\"name\": 5}").send().await.unwrap()).await;
+    assert_eq!(
+        body["errors"][0]["field"], "name",
+        "type errors name the field"
+    );
+    let all = server
+        .admin
+        .conversations()
+        .list(
+            &ConversationFilters::default(),
+            &Page {
+                include_total: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.total, Some(0), "no bad request created anything");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn error_body_shape_is_stable() {
+    let server = TestServer::start().await;
+    let (_, body) = answer(
+        server
+            .raw(reqwest::Method::POST, "/v1/contacts")
+            .json(&json!({"email": "nope", "image": "ftp://x"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    insta::assert_json_snapshot!("validation_problem", body);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn idempotency_keys_replay_and_refuse() {
+    let server = TestServer::start().await;
+    let req = CreateConversation {
+        name: Some("once".into()),
+        ..Default::default()
+    };
+    let first = server
+        .admin
+        .conversations()
+        .create_idempotent(&req, "key-1")
+        .await
+        .unwrap();
+    let again = server
+        .raw(reqwest::Method::POST, "/v1/conversations")
+        .header("Idempotency-Key", "key-1")
+        .json(&req)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let (status, body) = answer(again).await;
+    assert_eq!(
+        (status, body["id"].clone()),
+        (StatusCode::CREATED, json!(first.id))
+    );
+    let other = CreateConversation {
+        name: Some("another".into()),
+        ..Default::default()
+    };
+    let err = server
+        .admin
+        .conversations()
+        .create_idempotent(&other, "key-1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(422), Some(ErrorCode::IdempotencyKeyReused))
+    );
+    // A failed request frees its key.
+    let bad = CreateConversation {
+        name: Some("x".repeat(300)),
+        ..Default::default()
+    };
+    assert_eq!(
+        server
+            .admin
+            .conversations()
+            .create_idempotent(&bad, "key-2")
+            .await
+            .unwrap_err()
+            .status(),
+        Some(422)
+    );
+    server
+        .admin
+        .conversations()
+        .create_idempotent(&other, "key-2")
+        .await
+        .unwrap();
+    let all = server
+        .admin
+        .conversations()
+        .list(
+            &ConversationFilters::default(),
+            &Page {
+                include_total: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.total, Some(2));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn stale_etags_fail_and_change_nothing() {
+    let server = TestServer::start().await;
+    let created = server
+        .admin
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap();
+    let path = format!("/v1/conversations/{}", created.id);
+    let first = server
+        .raw(reqwest::Method::PATCH, &path)
+        .header("If-Match", "\"v1\"")
+        .json(&json!({"name": "agent A"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["etag"], "\"v2\"");
+    let (status, body) = answer(
+        server
+            .raw(reqwest::Method::PATCH, &path)
+            .header("If-Match", "\"v1\"")
+            .json(&json!({"name": "agent B"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (
+            StatusCode::PRECONDITION_FAILED,
+            json!("precondition_failed")
+        )
+    );
+    let (status, _) = answer(
+        server
+            .raw(reqwest::Method::DELETE, &path)
+            .header("If-Match", "\"v1\"")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    let now = server.admin.conversations().get(created.id).await.unwrap();
+    assert_eq!(now.name, "agent A");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn deleting_needs_the_scope_and_the_lifecycle() {
+    let server = TestServer::start().await;
+    let integration = server
+        .key(vec![
+            Scope::ConversationsRead,
+            Scope::ConversationsWrite,
+            Scope::ConversationsDelete,
+        ])
+        .await;
+    let admins = server
+        .admin
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap();
+    let own = integration
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap();
+    let err = integration
+        .conversations()
+        .delete_conversation(admins.id, false)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(403), Some(ErrorCode::LifecycleNotOwned))
+    );
+    integration
+        .conversations()
+        .delete_conversation(own.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        integration
+            .conversations()
+            .get(own.id)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+    server
+        .admin
+        .conversations()
+        .delete_conversation(admins.id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .admin
+            .conversations()
+            .get(admins.id)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn directory_resources_validate_and_round_trip() {
+    let server = TestServer::start().await;
+    let contact = server
+        .admin
+        .contacts()
+        .create(&CreateContact {
+            external_id: Some("c-1".into()),
+            name: Some("Nguyễn Văn A".into()),
+            phone: Some("+84 90 123 4567".into()),
+            addresses: Some(vec![Address {
+                address_type: "line".into(),
+                target: "U123".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        server.admin.contacts().get(contact.id).await.unwrap(),
+        contact
+    );
+    let dup = server
+        .admin
+        .contacts()
+        .create(&CreateContact {
+            external_id: Some("c-1".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(dup.status(), Some(409));
+    let users = server.admin.users().list(&Page::default()).await.unwrap();
+    assert_eq!(users.data.len(), 1, "the admin user made on first start");
+    let keys = server
+        .admin
+        .api_keys()
+        .list(&Page::default())
+        .await
+        .unwrap();
+    assert!(
+        keys.data.iter().all(|k| k.secret.is_none()),
+        "secrets are shown only once"
+    );
+    server.stop().await;
+}
