@@ -13,7 +13,7 @@ use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 use convo_core::{
     Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, DirectoryPage, Error, EventFilter, EventMeta, IdempotencyState,
-    NewConversation, NewOrganization, ParentFilter, Result,
+    NewConversation, NewOrganization, ParentFilter, Result, ViewTallies,
 };
 use convo_types::{
     Address, ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType,
@@ -388,6 +388,136 @@ impl TryFrom<EventRow> for Event {
 
 // ---- shared pieces of queries ------------------------------------------------------------
 
+/// What invitable-user search matches: the folded name and email.
+fn user_search_text(user: &User) -> String {
+    convo_core::text::fold(&format!("{} {}", user.name, user.email.as_deref().unwrap_or_default()))
+}
+
+/// The counter row a live conversation is tallied under.
+#[derive(PartialEq)]
+struct CountKey {
+    unit: Uuid,
+    channel: Uuid,
+    status: Status,
+    assigned: bool,
+    top_level: bool,
+}
+
+fn count_key(c: &Conversation) -> CountKey {
+    CountKey {
+        unit: c.business_unit_id.as_uuid(),
+        channel: c.channel_id.map_or(Uuid::nil(), |id| id.as_uuid()),
+        status: c.status,
+        assigned: !c.users.is_empty(),
+        top_level: c.parent_id.is_none(),
+    }
+}
+
+/// One change to a counter row: the conversation tally (no user) or a member's tally.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct CounterChange {
+    user: Option<Uuid>,
+    unit: Uuid,
+    channel: Uuid,
+    status: &'static str,
+    assigned: bool,
+    top_level: bool,
+    delta: i64,
+}
+
+fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<CounterChange>) {
+    let key = count_key(c);
+    let change = |user| CounterChange {
+        user,
+        unit: key.unit,
+        channel: key.channel,
+        status: key.status.as_str(),
+        assigned: key.assigned,
+        top_level: key.top_level,
+        delta,
+    };
+    into.push(change(None));
+    into.extend(c.users.iter().map(|u| change(Some(u.id.as_uuid()))));
+}
+
+/// Moves a conversation's tallies from how it was to how it is, in the change's transaction.
+/// Deleted conversations are not tallied. Rows are touched in one global order, so two
+/// concurrent changes never wait on each other's counter rows in opposite orders.
+async fn move_counters(conn: &mut Conn, org: Uuid, before: Option<&Conversation>, after: Option<&Conversation>) -> Result<()> {
+    let before = before.filter(|c| c.deleted_at.is_none());
+    let after = after.filter(|c| c.deleted_at.is_none());
+    if let (Some(b), Some(a)) = (before, after) {
+        let members = |c: &Conversation| c.users.iter().map(|u| u.id).collect::<Vec<_>>();
+        if count_key(b) == count_key(a) && members(b) == members(a) {
+            return Ok(());
+        }
+    }
+    let mut changes = Vec::new();
+    if let Some(b) = before {
+        counter_changes(b, -1, &mut changes);
+    }
+    if let Some(a) = after {
+        counter_changes(a, 1, &mut changes);
+    }
+    changes.sort();
+    for change in changes {
+        let query = match change.user {
+            None => sqlx::query("INSERT INTO conversation_counters (organization_id, business_unit_id, channel_id, status, assigned, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, business_unit_id, channel_id, status, assigned, top_level) DO UPDATE SET n = conversation_counters.n + excluded.n")
+                .bind(org)
+                .bind(change.unit)
+                .bind(change.channel)
+                .bind(change.status)
+                .bind(change.assigned),
+            Some(user) => sqlx::query("INSERT INTO member_counters (organization_id, user_id, business_unit_id, channel_id, status, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, user_id, business_unit_id, channel_id, status, top_level) DO UPDATE SET n = member_counters.n + excluded.n")
+                .bind(org)
+                .bind(user)
+                .bind(change.unit)
+                .bind(change.channel)
+                .bind(change.status),
+        };
+        query.bind(change.top_level).bind(change.delta).execute(&mut *conn).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// The view filter does not apply to counts; whether the counters can answer does.
+fn counters_cover(f: &ConversationFilter) -> bool {
+    f.contact_id.is_none()
+        && f.agent_id.is_none()
+        && f.assignment_id.is_none()
+        && f.owner_id.is_none()
+        && f.text.is_none()
+        && matches!(f.parent, ParentFilter::Any | ParentFilter::TopLevel)
+}
+
+/// Filters of the counter tables, matching `push_conversation_filters` for what they cover.
+fn push_counter_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilter) {
+    if let Some(units) = &f.business_unit_ids {
+        push_in(qb, "business_unit_id", units);
+    }
+    if !f.statuses.is_empty() {
+        qb.push(" AND status IN (");
+        let mut list = qb.separated(", ");
+        for status in &f.statuses {
+            list.push_bind(status.as_str());
+        }
+        list.push_unseparated(")");
+    }
+    if let Some(id) = f.channel_id {
+        qb.push(" AND channel_id = ").push_bind(id.as_uuid());
+    }
+    if let Some(t) = f.channel_type {
+        qb.push(" AND channel_id IN (SELECT id FROM channels WHERE organization_id = ")
+            .push_bind(f.organization_id.as_uuid())
+            .push(" AND type = ")
+            .push_bind(t.as_str())
+            .push(")");
+    }
+    if f.parent == ParentFilter::TopLevel {
+        qb.push(" AND top_level = ").push_bind(true);
+    }
+}
+
 fn push_directory_page(qb: &mut QueryBuilder<'_, Db>, page: &DirectoryPage) {
     if let PageStart::After(Some(after)) = page.start {
         qb.push(" AND id > ").push_bind(after);
@@ -620,7 +750,7 @@ impl SqlStore {
     }
 
     async fn insert_user_on(conn: &mut Conn, user: &User) -> Result<()> {
-        sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+        sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
             .bind(user.organization_id.as_uuid())
             .bind(user.id.as_uuid())
             .bind(&user.name)
@@ -632,6 +762,7 @@ impl SqlStore {
             .bind(user.active)
             .bind(user.created_at.as_millis())
             .bind(user.updated_at.as_millis())
+            .bind(user_search_text(user))
             .execute(&mut *conn)
             .await
             .map_err(write_error("a user with this id already exists"))?;
@@ -821,7 +952,7 @@ impl convo_core::Store for SqlStore {
     }
 
     async fn update_user(&self, user: &User) -> Result<()> {
-        let result = sqlx::query("UPDATE users SET name = $1, email = $2, kind = $3, role = $4, avatar_url = $5, business_unit_ids = $6, active = $7, updated_at = $8 WHERE organization_id = $9 AND id = $10")
+        let result = sqlx::query("UPDATE users SET name = $1, email = $2, kind = $3, role = $4, avatar_url = $5, business_unit_ids = $6, active = $7, updated_at = $8, search_text = $9 WHERE organization_id = $10 AND id = $11")
             .bind(&user.name)
             .bind(&user.email)
             .bind(user.kind.as_str())
@@ -830,6 +961,7 @@ impl convo_core::Store for SqlStore {
             .bind(Json(&user.business_unit_ids))
             .bind(user.active)
             .bind(user.updated_at.as_millis())
+            .bind(user_search_text(user))
             .bind(user.organization_id.as_uuid())
             .bind(user.id.as_uuid())
             .execute(&self.writer)
@@ -838,24 +970,42 @@ impl convo_core::Store for SqlStore {
         affected("user", result.rows_affected())
     }
 
-    /// Takes the user out of every conversation (keeping `member_count` exact), then deletes
-    /// it; a user that API keys still act as stays (`409`).
-    async fn delete_user(&self, org: OrganizationId, id: UserId) -> Result<()> {
+    /// Takes the user out of every conversation (keeping `member_count` and the counters
+    /// exact), then deletes it; a user that API keys still act as stays (`409`).
+    async fn delete_user(&self, org: OrganizationId, id: UserId, event: &EventMeta) -> Result<()> {
+        let org = org.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        sqlx::query("UPDATE conversations SET member_count = member_count - 1 WHERE organization_id = $1 AND id IN (SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND user_id = $2)")
-            .bind(org.as_uuid())
+        let memberships: Vec<(Uuid,)> = sqlx::query_as("SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND user_id = $2")
+            .bind(org)
             .bind(id.as_uuid())
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
-        sqlx::query("DELETE FROM conversation_members WHERE organization_id = $1 AND user_id = $2")
-            .bind(org.as_uuid())
-            .bind(id.as_uuid())
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        let now = Timestamp::now();
+        for (conversation,) in memberships {
+            let before = fetch_conversation(&mut tx, org, conversation, true).await.ok();
+            sqlx::query("DELETE FROM conversation_members WHERE organization_id = $1 AND conversation_id = $2 AND user_id = $3")
+                .bind(org)
+                .bind(conversation)
+                .bind(id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            sqlx::query("UPDATE conversations SET member_count = member_count - 1, updated_at = $1, version = version + 1 WHERE organization_id = $2 AND id = $3")
+                .bind(now.as_millis())
+                .bind(org)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            if let Some(before) = before {
+                let after = fetch_conversation(&mut tx, org, conversation, false).await?;
+                move_counters(&mut tx, org, Some(&before.conversation), Some(&after.conversation)).await?;
+                record_event(&mut tx, org, event, &after.conversation, now).await?;
+            }
+        }
         let result = sqlx::query("DELETE FROM users WHERE organization_id = $1 AND id = $2")
-            .bind(org.as_uuid())
+            .bind(org)
             .bind(id.as_uuid())
             .execute(&mut *tx)
             .await
@@ -1078,6 +1228,7 @@ impl convo_core::Store for SqlStore {
         }
         adjust_children(&mut tx, org, c.parent_id, 1).await?;
         let record = fetch_conversation(&mut tx, org, c.id.as_uuid(), false).await?;
+        move_counters(&mut tx, org, None, Some(&record.conversation)).await?;
         record_event(&mut tx, org, event, &record.conversation, c.created_at).await?;
         tx.commit().await.map_err(internal)?;
         Ok(record)
@@ -1168,13 +1319,111 @@ impl convo_core::Store for SqlStore {
             .await
             .map_err(internal)?;
         if c.parent_id != record.conversation.parent_id {
-            adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
-            adjust_children(&mut tx, org, c.parent_id, 1).await?;
+            // Parents are locked in id order, so two moves never wait on each other.
+            let mut moves = [(record.conversation.parent_id, -1), (c.parent_id, 1)];
+            moves.sort();
+            for (parent, delta) in moves {
+                adjust_children(&mut tx, org, parent, delta).await?;
+            }
         }
         let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+        move_counters(&mut tx, org, Some(&record.conversation), Some(&updated.conversation)).await?;
         record_event(&mut tx, org, event, &updated.conversation, now).await?;
         tx.commit().await.map_err(internal)?;
         Ok(updated)
+    }
+
+    async fn set_membership(&self, org: OrganizationId, id: ConversationId, user: UserId, present: bool, event: &EventMeta) -> Result<ConversationRecord> {
+        let org = org.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+        let now = Timestamp::now();
+        let changed = if present {
+            sqlx::query("INSERT INTO conversation_members (organization_id, conversation_id, user_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, user_id) DO NOTHING")
+                .bind(org)
+                .bind(id.as_uuid())
+                .bind(user.as_uuid())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?
+        } else {
+            sqlx::query("DELETE FROM conversation_members WHERE organization_id = $1 AND conversation_id = $2 AND user_id = $3")
+                .bind(org)
+                .bind(id.as_uuid())
+                .bind(user.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?
+        }
+        .rows_affected();
+        if changed == 0 {
+            return Ok(record);
+        }
+        sqlx::query("UPDATE conversations SET member_count = member_count + $1, updated_at = $2, version = version + 1 WHERE organization_id = $3 AND id = $4")
+            .bind(if present { 1i64 } else { -1 })
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+        move_counters(&mut tx, org, Some(&record.conversation), Some(&updated.conversation)).await?;
+        record_event(&mut tx, org, event, &updated.conversation, now).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(updated)
+    }
+
+    async fn list_invitable_users(&self, org: OrganizationId, id: ConversationId, unit: BusinessUnitId, text: Option<&str>, page: &DirectoryPage) -> Result<Rows<User>> {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
+            qb.push(" AND active = ").push_bind(true);
+            qb.push(" AND id NOT IN (SELECT user_id FROM conversation_members WHERE conversation_id = ")
+                .push_bind(id.as_uuid())
+                .push(")");
+            push_unit_access(qb, unit.as_uuid());
+            if let Some(text) = text {
+                qb.push(" AND search_text LIKE ").push_bind(like_pattern(text)).push(" ESCAPE '\\'");
+            }
+        };
+        self.list_directory("users", USER_COLUMNS, org, filters, page, |r: UserRow| User::try_from(r)).await
+    }
+
+    async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies> {
+        if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(ViewTallies::default());
+        }
+        let org = filter.organization_id.as_uuid();
+        let (rows, mine): (Vec<(String, bool, i64)>, i64) = if counters_cover(filter) {
+            let mut qb = QueryBuilder::<Db>::new("SELECT status, assigned, CAST(SUM(n) AS BIGINT) FROM conversation_counters WHERE organization_id = ");
+            qb.push_bind(org);
+            push_counter_filters(&mut qb, filter);
+            qb.push(" GROUP BY status, assigned");
+            let rows = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+            let mut qb = QueryBuilder::<Db>::new("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM member_counters WHERE organization_id = ");
+            qb.push_bind(org);
+            qb.push(" AND user_id = ").push_bind(filter.user_id.as_uuid());
+            push_counter_filters(&mut qb, filter);
+            let (mine,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await.map_err(internal)?;
+            (rows, mine)
+        } else {
+            // Filters the counters do not cover are selective and indexed: one grouped pass
+            // over the matching conversations.
+            let all = ConversationFilter { view: View::All, ..filter.clone() };
+            let mut qb = QueryBuilder::<Db>::new("SELECT c.status, c.member_count > 0, COUNT(*), CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = c.id AND m.user_id = ");
+            qb.push_bind(filter.user_id.as_uuid());
+            qb.push(") THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
+            push_conversation_filters(&mut qb, &all);
+            qb.push(" GROUP BY c.status, c.member_count > 0");
+            let grouped: Vec<(String, bool, i64, i64)> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+            let mine = grouped.iter().map(|g| g.3).sum();
+            (grouped.into_iter().map(|(s, a, n, _)| (s, a, n)).collect(), mine)
+        };
+        let by_status = rows
+            .into_iter()
+            .map(|(status, assigned, n)| Ok((parse_text(&status, Status::parse)?, assigned, n)))
+            .collect::<Result<_>>()?;
+        Ok(ViewTallies { by_status, mine })
     }
 
     async fn conversation_ancestors(&self, org: OrganizationId, id: ConversationId) -> Result<Vec<ConversationId>> {
@@ -1224,6 +1473,7 @@ impl convo_core::Store for SqlStore {
             gone.updated_at = now;
         }
         adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
+        move_counters(&mut tx, org, Some(&record.conversation), None).await?;
         record_event(&mut tx, org, event, &gone, now).await?;
         tx.commit().await.map_err(internal)
     }

@@ -14,11 +14,12 @@
 use std::time::Duration;
 
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
-    Conversation, ConversationId, CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact,
-    CreateConversation, CreateOrganization, CreateUser, ErrorCode, Event, List, Organization,
-    OrganizationCreated, Problem, Status, UpdateApiKey, UpdateBusinessUnit, UpdateChannel,
-    UpdateContact, UpdateConversation, UpdateStatus, UpdateUser, User, UserId,
+    ApiKey, ApiKeyId, AssignTeamMember, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact,
+    ContactId, Conversation, ConversationId, CreateApiKey, CreateBusinessUnit, CreateChannel,
+    CreateContact, CreateConversation, CreateOrganization, CreateUser, ErrorCode, Event, List,
+    Organization, OrganizationCreated, Problem, Status, UpdateApiKey, UpdateBusinessUnit,
+    UpdateChannel, UpdateContact, UpdateConversation, UpdateStatus, UpdateUser, User, UserId,
+    ViewsCount,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -425,6 +426,70 @@ impl Conversations<'_> {
                     .query(&[("hard", hard)]),
             )
             .await
+    }
+
+    /// Seed `join`: the key's acting user joins.
+    pub async fn join(&self, id: ConversationId) -> Result<Conversation> {
+        self.0
+            .post(
+                &format!("/v1/conversations/{id}/join"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+
+    /// Seed `leave`: the key's acting user leaves.
+    pub async fn leave(&self, id: ConversationId) -> Result<Conversation> {
+        self.0
+            .post(
+                &format!("/v1/conversations/{id}/leave"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+
+    /// Seed `assignTeamMember`.
+    pub async fn assign_team_member(
+        &self,
+        id: ConversationId,
+        user_id: UserId,
+    ) -> Result<Conversation> {
+        self.0
+            .post(
+                &format!("/v1/conversations/{id}/members"),
+                &AssignTeamMember { user_id },
+            )
+            .await
+    }
+
+    /// Seed `removeTeamMember`.
+    pub async fn remove_team_member(
+        &self,
+        id: ConversationId,
+        user_id: UserId,
+    ) -> Result<Conversation> {
+        let path = format!("/v1/conversations/{id}/members/{user_id}");
+        self.0.send(self.0.request(Method::DELETE, &path)).await
+    }
+
+    /// Seed `getInvitableUsers`: `q` matches name or email, ignoring case and accents.
+    pub async fn get_invitable_users(
+        &self,
+        id: ConversationId,
+        q: Option<&str>,
+        page: &Page,
+    ) -> Result<List<User>> {
+        let path = format!("/v1/conversations/{id}/invitable-users");
+        let mut request = self.0.request(Method::GET, &path).query(page);
+        if let Some(q) = q {
+            request = request.query(&[("q", q)]);
+        }
+        self.0.send(request).await
+    }
+
+    /// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under the filters.
+    pub async fn get_views_count(&self, filters: &ConversationFilters) -> Result<ViewsCount> {
+        self.0.get("/v1/conversations/views/count", filters).await
     }
 
     /// The conversation's activity log.

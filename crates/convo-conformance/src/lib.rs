@@ -58,6 +58,10 @@ macro_rules! suite {
             deletes_are_soft_hard_and_owned,
             events_are_ordered_per_organization,
             idempotency_keys_remember_and_refuse,
+            membership_is_idempotent_and_recorded,
+            invitable_users_respect_units_members_and_accents,
+            views_count_matches_the_list,
+            concurrent_team_changes_keep_counts_exact,
         );
     };
     (@stories $open:path, $($story:ident),+ $(,)?) => {$(

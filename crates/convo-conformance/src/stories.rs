@@ -6,7 +6,7 @@ use std::sync::Arc;
 use convo_core::auth::{self, Principal};
 use convo_core::paging::PagingParams;
 use convo_core::usecases::conversations::{self, ConversationQuery};
-use convo_core::usecases::{directory, events, idempotency};
+use convo_core::usecases::{directory, events, idempotency, team};
 use convo_core::{ContactFilter, Error, IdempotencyState, Store};
 use convo_types::{
     Address, ChannelType, Conversation, ConversationId, ConversationType, CreateApiKey,
@@ -1592,4 +1592,482 @@ pub async fn idempotency_keys_remember_and_refuse(shared: &Arc<dyn Store>) {
             .unwrap(),
         IdempotencyState::Started
     );
+}
+
+async fn total(store: &dyn Store, who: &Principal, query: ConversationQuery) -> i64 {
+    let list = conversations::list(
+        store,
+        who,
+        query,
+        PagingParams {
+            include_total: true,
+            ..page(1)
+        },
+    )
+    .await
+    .expect("list");
+    list.total.expect("total") as i64
+}
+
+/// Every number of the views count equals the total of the list for the same filters.
+async fn assert_counts_match_lists(store: &dyn Store, who: &Principal, base: ConversationQuery) {
+    let counts = team::views_count(store, who, base.clone())
+        .await
+        .expect("views count");
+    for (view, counted) in [
+        ("mine", counts.mine),
+        ("unassigned", counts.unassigned),
+        ("assigned", counts.assigned),
+        ("all", counts.all),
+    ] {
+        let listed = total(
+            store,
+            who,
+            ConversationQuery {
+                view: Some(view.into()),
+                ..base.clone()
+            },
+        )
+        .await;
+        assert_eq!(counted, listed, "view {view} under {base:?}");
+    }
+    for (status, counted) in &counts.by_status {
+        let listed = total(
+            store,
+            who,
+            ConversationQuery {
+                statuses: vec![status.clone()],
+                ..base.clone()
+            },
+        )
+        .await;
+        assert_eq!(*counted, listed, "status {status} under {base:?}");
+    }
+    assert_eq!(counts.all, counts.by_status.values().sum::<i64>());
+}
+
+pub async fn membership_is_idempotent_and_recorded(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Team").await;
+    let lan = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Lan".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let c = create(store, &t.admin, CreateConversation::default()).await;
+    let joined = team::join(store, &t.admin, c.id).await.unwrap();
+    let again = team::join(store, &t.admin, c.id).await.unwrap();
+    assert_eq!(joined.conversation.users.len(), 1);
+    assert_eq!(
+        again.version, joined.version,
+        "joining twice changes nothing"
+    );
+    let both = team::assign(store, &t.admin, c.id, lan.id).await.unwrap();
+    assert_eq!(
+        both.conversation
+            .users
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Admin", "Lan"]
+    );
+    let removed = team::remove(store, &t.admin, c.id, lan.id).await.unwrap();
+    assert_eq!(removed.conversation.users.len(), 1);
+    team::leave(store, &t.admin, c.id).await.unwrap();
+    let left = team::leave(store, &t.admin, c.id).await.unwrap();
+    assert!(left.conversation.users.is_empty());
+    let log = events::list(store, &t.admin, Some(c.id), None, None)
+        .await
+        .unwrap();
+    let types: Vec<_> = log.data.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [
+            EventType::ConversationCreated,
+            EventType::ConversationMemberAdded,
+            EventType::ConversationMemberAdded,
+            EventType::ConversationMemberRemoved,
+            EventType::ConversationMemberRemoved,
+        ]
+    );
+    let inactive = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Gone".into(),
+            active: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        team::assign(store, &t.admin, c.id, inactive.id).await,
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        team::assign(store, &t.admin, c.id, convo_types::UserId::new()).await,
+        Err(Error::NotFound(_))
+    ));
+    let other = tenant(store, "Team 2").await;
+    assert!(matches!(
+        team::assign(store, &t.admin, c.id, other.admin.user_id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        team::join(store, &other.admin, c.id).await,
+        Err(Error::NotFound(_))
+    ));
+    let reader = key_with(store, &t, vec![Scope::ConversationsRead], None).await;
+    assert!(matches!(
+        team::join(store, &reader, c.id).await,
+        Err(Error::Forbidden { .. })
+    ));
+}
+
+pub async fn invitable_users_respect_units_members_and_accents(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Invitable").await;
+    let support = directory::create_business_unit(
+        store,
+        &t.admin,
+        CreateBusinessUnit {
+            name: "Support".into(),
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let user = |name: &str,
+                email: Option<&str>,
+                units: Option<Vec<convo_types::BusinessUnitId>>,
+                active: bool| CreateUser {
+        name: name.into(),
+        email: email.map(Into::into),
+        business_unit_ids: units,
+        active: Some(active),
+        ..Default::default()
+    };
+    let lan = directory::create_user(
+        store,
+        &t.admin,
+        user("Nguyễn Thị Lan", Some("lan@example.com"), None, true),
+    )
+    .await
+    .unwrap();
+    let minh = directory::create_user(
+        store,
+        &t.admin,
+        user("Trần Đức Minh", None, Some(vec![support.id]), true),
+    )
+    .await
+    .unwrap();
+    directory::create_user(store, &t.admin, user("Old Timer", None, None, false))
+        .await
+        .unwrap();
+    let member = directory::create_user(store, &t.admin, user("Already In", None, None, true))
+        .await
+        .unwrap();
+    let c = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            member_ids: Some(vec![member.id]),
+            ..Default::default()
+        },
+    )
+    .await;
+    let names = |list: convo_types::List<convo_types::User>| {
+        list.data.into_iter().map(|u| u.name).collect::<Vec<_>>()
+    };
+    let all = team::invitable_users(store, &t.admin, c.id, None, page(20))
+        .await
+        .unwrap();
+    assert_eq!(
+        names(all),
+        ["Admin", "Nguyễn Thị Lan"],
+        "not inactive, not members, not other units"
+    );
+    for q in ["nguyen", "NGUYỄN", "thi lan", "LAN@EXAMPLE"] {
+        let found = team::invitable_users(store, &t.admin, c.id, Some(q), page(20))
+            .await
+            .unwrap();
+        assert_eq!(
+            found.data.iter().map(|u| u.id).collect::<Vec<_>>(),
+            vec![lan.id],
+            "{q}"
+        );
+    }
+    let in_support = create(
+        store,
+        &t.admin,
+        CreateConversation {
+            business_unit_id: Some(support.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    let found = team::invitable_users(store, &t.admin, in_support.id, Some("duc"), page(20))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.data.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![minh.id],
+        "đ folds to d"
+    );
+    let none = team::invitable_users(store, &t.admin, in_support.id, Some("100%"), page(20))
+        .await
+        .unwrap();
+    assert!(none.data.is_empty());
+}
+
+pub async fn views_count_matches_the_list(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Counts").await;
+    let support = directory::create_business_unit(
+        store,
+        &t.admin,
+        CreateBusinessUnit {
+            name: "Support".into(),
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let web = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: None,
+            channel_type: ChannelType::Web,
+            identifier: "example.com".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let sms = directory::create_channel(
+        store,
+        &t.admin,
+        CreateChannel {
+            business_unit_id: Some(support.id),
+            channel_type: ChannelType::Sms,
+            identifier: "+1555".into(),
+            name: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    let lan = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Lan".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let jane = directory::create_contact(
+        store,
+        &t.admin,
+        CreateContact {
+            name: Some("Jane".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let statuses = [
+        Status::Open,
+        Status::Pending,
+        Status::Resolved,
+        Status::Running,
+    ];
+    let mut made = Vec::new();
+    for i in 0..24usize {
+        let members = match i % 4 {
+            0 => vec![],
+            1 => vec![t.admin.user_id],
+            2 => vec![lan.id],
+            _ => vec![t.admin.user_id, lan.id],
+        };
+        let req = CreateConversation {
+            status: Some(statuses[i % statuses.len()]),
+            member_ids: Some(members),
+            channel_id: match i % 3 {
+                0 => Some(web.id),
+                1 => Some(sms.id),
+                _ => None,
+            },
+            contact_id: (i % 5 == 0).then_some(jane.id),
+            agent_id: (i % 6 == 0).then(|| "agent-1".to_owned()),
+            parent_id: if i >= 20 { made.first().copied() } else { None },
+            name: Some(format!("conv {i}")),
+            ..Default::default()
+        };
+        made.push(create(store, &t.admin, req).await.id);
+    }
+    conversations::delete(store, &t.admin, made[5], None, false)
+        .await
+        .unwrap();
+    let queries = vec![
+        ConversationQuery::default(),
+        ConversationQuery {
+            statuses: vec!["open,pending".into()],
+            ..Default::default()
+        },
+        ConversationQuery {
+            business_unit_id: Some(support.id),
+            ..Default::default()
+        },
+        ConversationQuery {
+            channel_id: Some(web.id),
+            ..Default::default()
+        },
+        ConversationQuery {
+            channel_type: Some("sms".into()),
+            ..Default::default()
+        },
+        ConversationQuery {
+            top_level: Some(true),
+            ..Default::default()
+        },
+        ConversationQuery {
+            contact_id: Some(jane.id),
+            ..Default::default()
+        },
+        ConversationQuery {
+            agent_id: Some("agent-1".into()),
+            ..Default::default()
+        },
+        ConversationQuery {
+            parent_id: Some(made[0]),
+            ..Default::default()
+        },
+        ConversationQuery {
+            q: Some("conv 1".into()),
+            ..Default::default()
+        },
+    ];
+    for query in queries {
+        assert_counts_match_lists(store, &t.admin, query).await;
+    }
+    let counts = team::views_count(store, &t.admin, ConversationQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(counts.all, 23);
+    assert_eq!(
+        counts.by_status.len(),
+        Status::ALL.len(),
+        "every status is answered"
+    );
+    let limited = key_with(
+        store,
+        &t,
+        vec![Scope::ConversationsRead],
+        Some(vec![support.id]),
+    )
+    .await;
+    let seen = team::views_count(store, &limited, ConversationQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.all,
+        total(store, &limited, ConversationQuery::default()).await
+    );
+    assert!(seen.all < counts.all, "a limited key counts only its units");
+}
+
+pub async fn concurrent_team_changes_keep_counts_exact(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Concurrency").await;
+    let mut users = Vec::new();
+    for i in 0..4 {
+        users.push(
+            directory::create_user(
+                store,
+                &t.admin,
+                CreateUser {
+                    name: format!("agent {i}"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    let mut ids = Vec::new();
+    for _ in 0..12 {
+        ids.push(
+            create(store, &t.admin, CreateConversation::default())
+                .await
+                .id,
+        );
+    }
+    let mut tasks = Vec::new();
+    for worker in 0..8usize {
+        let (store, admin, users, ids) =
+            (shared.clone(), t.admin.clone(), users.clone(), ids.clone());
+        tasks.push(tokio::spawn(async move {
+            let store = store.as_ref();
+            for step in 0..24usize {
+                let id = ids[(worker * 7 + step * 5) % ids.len()];
+                let user = users[(worker + step) % users.len()];
+                let status = [
+                    Status::Open,
+                    Status::Pending,
+                    Status::Resolved,
+                    Status::Snoozed,
+                ][(worker + step) % 4];
+                let outcome = match (worker + step) % 5 {
+                    0 => team::join(store, &admin, id).await.map(drop),
+                    1 => team::assign(store, &admin, id, user).await.map(drop),
+                    2 => team::remove(store, &admin, id, user).await.map(drop),
+                    3 => team::leave(store, &admin, id).await.map(drop),
+                    _ => conversations::update_status(
+                        store,
+                        &admin,
+                        id,
+                        None,
+                        UpdateStatus {
+                            status,
+                            snoozed_until: None,
+                        },
+                    )
+                    .await
+                    .map(drop),
+                };
+                outcome.expect("a team change");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    for user in &users {
+        let key = directory::create_api_key(
+            store,
+            &t.admin,
+            CreateApiKey {
+                name: "agent".into(),
+                scopes: vec![Scope::ConversationsRead],
+                user_id: Some(*user),
+                business_unit_ids: None,
+            },
+        )
+        .await
+        .unwrap();
+        assert_counts_match_lists(store, &Principal::from(&key), ConversationQuery::default())
+            .await;
+    }
 }

@@ -6,6 +6,7 @@ mod error;
 pub mod paging;
 pub mod rules;
 mod store;
+pub mod text;
 pub mod usecases;
 
 pub use error::{Error, Result};

@@ -109,6 +109,14 @@ pub struct EventFilter {
     pub limit: u32,
 }
 
+/// Live conversations under a filter, by status and whether anyone is in them, and how many
+/// of them the acting user is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewTallies {
+    pub by_status: Vec<(Status, bool, i64)>,
+    pub mine: i64,
+}
+
 /// What an `Idempotency-Key` lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdempotencyState {
@@ -168,7 +176,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User>;
     async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>>;
     async fn update_user(&self, user: &User) -> Result<()>;
-    async fn delete_user(&self, org: OrganizationId, id: UserId) -> Result<()>;
+    /// Takes the user out of every conversation (recording `event` for each live one), then
+    /// deletes it.
+    async fn delete_user(&self, org: OrganizationId, id: UserId, event: &EventMeta) -> Result<()>;
 
     // API keys.
     async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()>;
@@ -252,6 +262,29 @@ pub trait Store: Send + Sync + 'static {
         hard: bool,
         event: &EventMeta,
     ) -> Result<()>;
+
+    /// Adds (`present`) or removes a team member, recording `event` only when that changes
+    /// something.
+    async fn set_membership(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        user: UserId,
+        present: bool,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord>;
+    /// Active users with access to `unit` who are not in the conversation, whose folded name
+    /// or email contains `text`.
+    async fn list_invitable_users(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        unit: BusinessUnitId,
+        text: Option<&str>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<User>>;
+    /// Tallies for the views count under the list's filters (`view` is ignored).
+    async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies>;
 
     // Events.
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;

@@ -71,6 +71,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::channels::router())
         .merge(routes::contacts::router())
         .merge(routes::conversations::router())
+        .merge(routes::team::router())
         .merge(routes::events::router())
 }
 

@@ -8,8 +8,17 @@ type Db = sqlx::Postgres;
 /// Changes lock the conversation row, so two nodes never interleave read-modify-write.
 const LOCK_FOR_UPDATE: &str = " FOR UPDATE OF c";
 
+/// Users whose `business_unit_ids` (a JSON array, empty for all) let them work in `unit`.
+fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
+    qb.push(
+        " AND (business_unit_ids = '[]'::jsonb OR business_unit_ids @> jsonb_build_array(CAST(",
+    )
+    .push_bind(unit.to_string())
+    .push(" AS TEXT)))");
+}
+
 mod portable {
-    use super::{Db, LOCK_FOR_UPDATE};
+    use super::{push_unit_access, Db, LOCK_FOR_UPDATE};
     include!("../../store-sql/portable.rs");
 }
 

@@ -14,8 +14,15 @@ type Db = sqlx::Sqlite;
 /// SQLite has one writer connection, so a read inside its transaction is already exclusive.
 const LOCK_FOR_UPDATE: &str = "";
 
+/// Users whose `business_unit_ids` (a JSON array, empty for all) let them work in `unit`.
+fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
+    qb.push(" AND (business_unit_ids = '[]' OR EXISTS (SELECT 1 FROM json_each(users.business_unit_ids) j WHERE j.value = ")
+        .push_bind(unit.to_string())
+        .push("))");
+}
+
 mod portable {
-    use super::{Db, LOCK_FOR_UPDATE};
+    use super::{push_unit_access, Db, LOCK_FOR_UPDATE};
     include!("../../store-sql/portable.rs");
 }
 

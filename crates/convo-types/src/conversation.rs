@@ -262,3 +262,24 @@ pub struct UpdateStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<Timestamp>,
 }
+
+/// `GET /v1/conversations/views/count`: how many conversations each inbox view holds under
+/// the list's filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ViewsCount {
+    pub object_name: String,
+    pub mine: i64,
+    pub unassigned: i64,
+    pub assigned: i64,
+    pub all: i64,
+    /// Every status (the filtered ones, when filtered) with its count.
+    pub by_status: std::collections::BTreeMap<String, i64>,
+}
+
+/// `POST /v1/conversations/{id}/members` (seed `assignTeamMember`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssignTeamMember {
+    pub user_id: UserId,
+}

@@ -232,7 +232,11 @@ pub async fn delete_user(store: &dyn Store, caller: &Principal, id: UserId) -> R
             message: "a key cannot delete its own acting user".into(),
         });
     }
-    store.delete_user(caller.organization_id, id).await
+    let event = crate::EventMeta {
+        event_type: convo_types::EventType::ConversationMemberRemoved,
+        actor: caller.actor(),
+    };
+    store.delete_user(caller.organization_id, id, &event).await
 }
 
 // ---- API keys ----------------------------------------------------------------------------

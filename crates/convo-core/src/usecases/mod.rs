@@ -6,3 +6,4 @@ pub mod directory;
 pub mod events;
 pub mod idempotency;
 pub mod organizations;
+pub mod team;

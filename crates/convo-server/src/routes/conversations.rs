@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A conversation with its `ETag`, for `If-Match` on the next change.
-fn answer(status: StatusCode, record: ConversationRecord) -> Response {
+pub(crate) fn answer(status: StatusCode, record: ConversationRecord) -> Response {
     let tag = HeaderValue::from_str(&etag(record.version)).ok();
     let mut response = (status, axum::Json(record.conversation)).into_response();
     if let Some(tag) = tag {

@@ -12,6 +12,7 @@ pub mod conversations;
 pub mod events;
 pub mod health;
 pub mod organizations;
+pub mod team;
 pub mod users;
 
 /// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,

@@ -1,0 +1,148 @@
+//! Team workflow: who is in a conversation, who could be, and how many conversations each
+//! inbox view holds.
+
+use std::collections::BTreeMap;
+
+use convo_types::{ConversationId, EventType, List, Scope, Status, User, UserId, ViewsCount};
+
+use crate::auth::Principal;
+use crate::paging::PagingParams;
+use crate::rules::MAX_NAME_CHARS;
+use crate::usecases::conversations::{self, ConversationQuery};
+use crate::{text, ConversationRecord, Error, EventMeta, Result, Store};
+
+async fn set_membership(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    user_id: UserId,
+    present: bool,
+) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    conversations::get(store, caller, id).await?;
+    let user = store.get_user(caller.organization_id, user_id).await?;
+    if present && !user.active {
+        return Err(Error::invalid(
+            "user_id",
+            format!("user {user_id} is inactive"),
+        ));
+    }
+    let event = EventMeta {
+        event_type: if present {
+            EventType::ConversationMemberAdded
+        } else {
+            EventType::ConversationMemberRemoved
+        },
+        actor: caller.actor(),
+    };
+    store
+        .set_membership(caller.organization_id, id, user_id, present, &event)
+        .await
+}
+
+/// Seed `join`: the acting user joins. Joining twice changes nothing.
+pub async fn join(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<ConversationRecord> {
+    set_membership(store, caller, id, caller.user_id, true).await
+}
+
+/// Seed `leave`: the acting user leaves. Leaving twice changes nothing.
+pub async fn leave(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<ConversationRecord> {
+    set_membership(store, caller, id, caller.user_id, false).await
+}
+
+/// Seed `assignTeamMember`: an unknown user (or another organization's) is `404`, an
+/// inactive one `422`.
+pub async fn assign(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    user_id: UserId,
+) -> Result<ConversationRecord> {
+    set_membership(store, caller, id, user_id, true).await
+}
+
+/// Seed `removeTeamMember`.
+pub async fn remove(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    user_id: UserId,
+) -> Result<ConversationRecord> {
+    set_membership(store, caller, id, user_id, false).await
+}
+
+/// Seed `getInvitableUsers`: active users with access to the conversation's business unit
+/// who are not in it; `q` matches name or email, ignoring case and accents.
+pub async fn invitable_users(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+    q: Option<&str>,
+    paging: PagingParams,
+) -> Result<List<User>> {
+    caller.require(Scope::ConversationsRead)?;
+    let record = conversations::get(store, caller, id).await?;
+    let folded = q
+        .map(text::fold)
+        .map(|q| q.trim().to_owned())
+        .filter(|q| !q.is_empty());
+    if folded
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(Error::invalid(
+            "q",
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    let page = paging.into_request()?;
+    let unit = record.conversation.business_unit_id;
+    let rows = store
+        .list_invitable_users(caller.organization_id, id, unit, folded.as_deref(), &page)
+        .await?;
+    Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
+}
+
+/// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under exactly the
+/// list's filters, so each number equals what the list answers for the same filters.
+pub async fn views_count(
+    store: &dyn Store,
+    caller: &Principal,
+    query: ConversationQuery,
+) -> Result<ViewsCount> {
+    caller.require(Scope::ConversationsRead)?;
+    let filter = query.resolve(caller)?;
+    let tallies = store.count_views(&filter).await?;
+    let shown: Vec<Status> = if filter.statuses.is_empty() {
+        Status::ALL.to_vec()
+    } else {
+        filter.statuses.clone()
+    };
+    let mut by_status: BTreeMap<String, i64> =
+        shown.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
+    let (mut assigned, mut unassigned) = (0, 0);
+    for (status, is_assigned, n) in tallies.by_status {
+        *by_status.entry(status.as_str().to_owned()).or_default() += n;
+        if is_assigned {
+            assigned += n;
+        } else {
+            unassigned += n;
+        }
+    }
+    Ok(ViewsCount {
+        object_name: "views_count".into(),
+        mine: tallies.mine,
+        unassigned,
+        assigned,
+        all: assigned + unassigned,
+        by_status,
+    })
+}
