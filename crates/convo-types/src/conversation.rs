@@ -64,9 +64,9 @@ pub struct Participant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LastMessage {
-    pub id: String,
-    pub message_type: String,
-    pub sender: Participant,
+    pub id: crate::MessageId,
+    pub message_type: crate::MessageType,
+    pub sender: crate::Sender,
     /// The first 140 characters of the message.
     pub preview: String,
     pub created_at: Timestamp,

@@ -80,4 +80,8 @@ define_id!(
     ContactId,
     /// A conversation.
     ConversationId,
+    /// A message.
+    MessageId,
+    /// A video call.
+    VideoCallId,
 );

@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod ids;
 mod list;
+mod message;
 mod time_fmt;
 
 pub use conversation::*;
@@ -18,6 +19,7 @@ pub use error::*;
 pub use event::*;
 pub use ids::*;
 pub use list::*;
+pub use message::*;
 pub use time_fmt::Timestamp;
 
 /// A JSON object of free-form keys: `metadata`, `inputs`.

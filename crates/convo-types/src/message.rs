@@ -1,0 +1,151 @@
+//! Messages, search hits and video calls.
+
+use serde::{Deserialize, Serialize};
+
+use crate::directory::wire_enum;
+use crate::{Conversation, ConversationId, JsonObject, MessageId, Timestamp, UserId, VideoCallId};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+wire_enum!(
+    /// `incoming` (from the customer), `outgoing` (to the customer), `note` (internal),
+    /// `activity` (something that happened, such as a video call).
+    MessageType { Incoming = "incoming", Outgoing = "outgoing", Note = "note", Activity = "activity" }
+);
+
+wire_enum!(
+    /// How `content` is written.
+    ContentType { Text = "text", Markdown = "markdown" }
+);
+
+wire_enum!(
+    /// Who sent a message.
+    SenderType { Contact = "contact", User = "user", AiAgent = "ai_agent", System = "system" }
+);
+
+/// The sender of a message. `id` is a contact's or a user's id; none for `system`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Sender {
+    #[serde(rename = "type")]
+    pub sender_type: SenderType,
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// A file sent with a message: stored as metadata, the file itself lives at `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attachment {
+    pub url: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    /// Bytes.
+    #[serde(default)]
+    pub size: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Message {
+    pub object_name: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub message_type: MessageType,
+    pub sender: Sender,
+    pub content: String,
+    pub content_type: ContentType,
+    pub attachments: Vec<Attachment>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub metadata: JsonObject,
+    /// Your system's id for this message; a repeat within the conversation answers the first.
+    pub external_id: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateMessage {
+    /// Defaults from the sender: `incoming` from a contact, `outgoing` from a user or AI agent,
+    /// `activity` from the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<MessageType>,
+    /// Defaults to the conversation's contact for `incoming`, else the key's acting user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Sender>,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<ContentType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Merged into the stored metadata; a key set to `null` is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+}
+
+/// Where a search matched, with the match marked `<mark>…</mark>` in a snippet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Highlight {
+    /// `name`, `detail`, `contact.name`, `contact.email`, `contact.phone`,
+    /// `contact.external_id` or `message`.
+    pub field: String,
+    pub message_id: Option<MessageId>,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchInfo {
+    /// Higher is better.
+    pub score: f64,
+    pub highlights: Vec<Highlight>,
+}
+
+/// A conversation found by search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    pub search: SearchInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VideoCall {
+    pub object_name: String,
+    pub id: VideoCallId,
+    pub conversation_id: ConversationId,
+    /// Unguessable: the room is the only secret of the call.
+    pub room: String,
+    pub join_url: String,
+    pub started_by: UserId,
+    pub started_at: Timestamp,
+}
+
+/// Answer of `POST /v1/conversations/{id}/video-call` (seed `initVideoCall`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VideoCallStarted {
+    pub video_call: VideoCall,
+    pub conversation: Conversation,
+}
