@@ -13,13 +13,18 @@ use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 use convo_core::{
     Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, DirectoryPage, Error, EventFilter, EventMeta, IdempotencyState,
-    NewConversation, NewOrganization, ParentFilter, Result, ViewTallies,
+    MessageChange, MessageRecord, MessageWrite, NewConversation, NewOrganization, ParentFilter,
+    Result, SearchQuery, SearchRow, ViewTallies,
 };
+use convo_core::rules;
+use convo_core::text::search::index_text;
 use convo_types::{
-    Address, ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType,
-    Contact, ContactId, Conversation, ConversationCounts, ConversationId, ConversationType, Event,
-    EventType, JsonObject, LastMessage, Organization, OrganizationId, Participant, Scope,
-    SimpleUser, SortOrder, Status, Timestamp, User, UserId, UserKind, UserRole, View,
+    Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,
+    ChannelType, Contact, ContactId, ContentType, Conversation, ConversationCounts,
+    ConversationId, ConversationType, Event,
+    EventType, JsonObject, LastMessage, Message, MessageId, MessageType, Organization,
+    OrganizationId, Participant, Scope, Sender, SenderType, SimpleUser, SortOrder, Status,
+    Timestamp, User, UserId, UserKind, UserRole, VideoCall, View,
 };
 use sqlx::types::Json;
 use sqlx::{FromRow, QueryBuilder};
@@ -386,6 +391,184 @@ impl TryFrom<EventRow> for Event {
     }
 }
 
+
+// ---- search text -------------------------------------------------------------------------
+
+/// Index tokens that confine a lookup to one organization or one conversation.
+fn organization_term(org: Uuid) -> String {
+    format!("zo{}", org.simple())
+}
+
+fn conversation_term(id: Uuid) -> String {
+    format!("zc{}", id.simple())
+}
+
+/// The backend's match expression for every term, confined to the organization (and the
+/// conversation, when given).
+fn search_query(org: Uuid, conversation: Option<Uuid>, terms: &[String]) -> String {
+    let scope = std::iter::once(organization_term(org)).chain(conversation.map(conversation_term));
+    let all: Vec<String> = scope.chain(terms.iter().cloned()).collect();
+    match_expression(&all)
+}
+
+/// What a conversation is found by: its name and detail, and its contact.
+fn conversation_search_text(c: &Conversation, contact: Option<&Contact>) -> String {
+    let mut fields = vec![c.name.as_str(), c.detail.as_str()];
+    if let Some(k) = contact {
+        fields.extend([k.name.as_deref(), k.email.as_deref(), k.phone.as_deref(), k.external_id.as_deref()].into_iter().flatten());
+    }
+    format!("{} {}", organization_term(c.organization_id.as_uuid()), index_text(fields))
+}
+
+fn message_search_text(org: Uuid, m: &Message) -> String {
+    format!("{} {} {}", organization_term(org), conversation_term(m.conversation_id.as_uuid()), index_text([m.content.as_str()]))
+}
+
+async fn fetch_contact(conn: &mut Conn, org: Uuid, id: Option<ContactId>) -> Result<Option<Contact>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let row: Option<ContactRow> = sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND id = $2"))
+        .bind(org)
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(row.map(Into::into))
+}
+
+/// Brings a conversation's search text up to date (the index follows only when it changed).
+async fn reindex_conversation(conn: &mut Conn, org: Uuid, c: &Conversation) -> Result<()> {
+    let contact = fetch_contact(conn, org, c.contact_id).await?;
+    let text = conversation_search_text(c, contact.as_ref());
+    sqlx::query("UPDATE conversations SET search_text = $1 WHERE organization_id = $2 AND id = $3 AND search_text <> $1")
+        .bind(text)
+        .bind(org)
+        .bind(c.id.as_uuid())
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+// ---- messages ----------------------------------------------------------------------------
+
+const MESSAGE_COLUMNS: &str = "m.organization_id, m.id, m.conversation_id, m.message_type, m.sender_type, m.sender_id, m.content, m.content_type, m.attachments, m.metadata, m.external_id, m.created_at, m.updated_at";
+
+#[derive(FromRow)]
+struct MessageRow {
+    id: Uuid,
+    conversation_id: Uuid,
+    message_type: String,
+    sender_type: String,
+    sender_id: Option<String>,
+    content: String,
+    content_type: String,
+    attachments: Json<Vec<Attachment>>,
+    metadata: Json<JsonObject>,
+    external_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = Error;
+    fn try_from(r: MessageRow) -> Result<Self> {
+        Ok(Message {
+            object_name: "message".into(),
+            id: r.id.into(),
+            conversation_id: r.conversation_id.into(),
+            message_type: parse_text(&r.message_type, MessageType::parse)?,
+            sender: Sender {
+                sender_type: parse_text(&r.sender_type, SenderType::parse)?,
+                id: r.sender_id,
+            },
+            content: r.content,
+            content_type: parse_text(&r.content_type, ContentType::parse)?,
+            attachments: r.attachments.0,
+            metadata: r.metadata.0,
+            external_id: r.external_id,
+            created_at: Timestamp::from_millis(r.created_at),
+            updated_at: Timestamp::from_millis(r.updated_at),
+        })
+    }
+}
+
+fn last_message(m: &Message) -> LastMessage {
+    LastMessage {
+        id: m.id,
+        message_type: m.message_type,
+        sender: m.sender.clone(),
+        preview: rules::preview(&m.content),
+        created_at: m.created_at,
+    }
+}
+
+async fn fetch_message(conn: &mut Conn, org: Uuid, id: Uuid) -> Result<Message> {
+    let row: Option<MessageRow> = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.organization_id = $1 AND m.id = $2"))
+        .bind(org)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+    found("message")(row)?.try_into()
+}
+
+/// Adds `message` to the locked conversation `record`: the message, the conversation's
+/// timestamp, counts, last message and (for an incoming message) reopening, and their events.
+/// A repeated `external_id` changes nothing and answers the first message.
+async fn add_message(conn: &mut Conn, org: Uuid, record: &ConversationRecord, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
+    let inserted = sqlx::query("INSERT INTO messages (organization_id, id, conversation_id, message_type, sender_type, sender_id, content, content_type, attachments, metadata, external_id, search_text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (conversation_id, external_id) DO NOTHING")
+        .bind(org)
+        .bind(message.id.as_uuid())
+        .bind(message.conversation_id.as_uuid())
+        .bind(message.message_type.as_str())
+        .bind(message.sender.sender_type.as_str())
+        .bind(&message.sender.id)
+        .bind(&message.content)
+        .bind(message.content_type.as_str())
+        .bind(Json(&message.attachments))
+        .bind(Json(&message.metadata))
+        .bind(&message.external_id)
+        .bind(message_search_text(org, message))
+        .bind(message.created_at.as_millis())
+        .bind(message.updated_at.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?
+        .rows_affected();
+    if inserted == 0 {
+        let row: MessageRow = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.external_id = $2"))
+            .bind(message.conversation_id.as_uuid())
+            .bind(&message.external_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(internal)?;
+        return Ok(MessageWrite { message: row.try_into()?, conversation: record.clone(), created: false });
+    }
+    let before = &record.conversation;
+    let reopened = rules::status_after_message(before.status, message.message_type);
+    sqlx::query("UPDATE conversations SET activity_at = $1, message_count = message_count + 1, last_message = $2, status = $3, snoozed_until = $4, updated_at = $5, version = version + 1 WHERE organization_id = $6 AND id = $7")
+        .bind(message.created_at.as_millis())
+        .bind(Json(last_message(message)))
+        .bind(reopened.unwrap_or(before.status).as_str())
+        .bind(if reopened.is_some() { None } else { before.snoozed_until.map(Timestamp::as_millis) })
+        .bind(message.created_at.as_millis())
+        .bind(org)
+        .bind(before.id.as_uuid())
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    let updated = fetch_conversation(conn, org, before.id.as_uuid(), false).await?;
+    move_counters(conn, org, Some(before), Some(&updated.conversation)).await?;
+    record_event_about(conn, org, event, &updated.conversation, message, message.created_at).await?;
+    if reopened.is_some() {
+        let reopen = EventMeta { event_type: EventType::ConversationStatusChanged, actor: event.actor.clone() };
+        record_event(conn, org, &reopen, &updated.conversation, message.created_at).await?;
+    }
+    Ok(MessageWrite { message: message.clone(), conversation: updated, created: true })
+}
+
 // ---- shared pieces of queries ------------------------------------------------------------
 
 /// What invitable-user search matches: the folded name and email.
@@ -598,16 +781,12 @@ fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilt
             qb.push(" AND c.parent_id = ").push_bind(id.as_uuid());
         }
     }
-    if let Some(text) = &f.text {
-        let pattern = like_pattern(text);
-        qb.push(" AND (lower(c.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR lower(c.detail) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR c.contact_id IN (SELECT k.id FROM contacts k WHERE k.organization_id = ")
-            .push_bind(f.organization_id.as_uuid());
-        qb.push(" AND (lower(k.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR lower(k.email) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR k.phone LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR lower(k.external_id) LIKE ").push_bind(pattern).push(" ESCAPE '\\')))");
+    if let Some(terms) = &f.text {
+        if terms.is_empty() {
+            qb.push(" AND 1 = 0");
+        } else {
+            push_text_match(qb, search_query(f.organization_id.as_uuid(), None, terms));
+        }
     }
 }
 
@@ -668,12 +847,17 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
 /// Appends an event. The organization's counter row serialises event writers, so ids are
 /// handed out in commit order and a reader following `after=` never skips one.
 async fn record_event(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, at: Timestamp) -> Result<i64> {
+    record_event_about(conn, org, meta, conversation, conversation, at).await
+}
+
+/// Appends an event about `conversation` whose `data` is `object` (a message, a video call).
+async fn record_event_about(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, object: &impl serde::Serialize, at: Timestamp) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as("UPDATE organizations SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq")
         .bind(org)
         .fetch_one(&mut *conn)
         .await
         .map_err(internal)?;
-    let data = serde_json::to_value(conversation).map_err(Error::internal)?;
+    let data = serde_json::to_value(object).map_err(Error::internal)?;
     sqlx::query("INSERT INTO events (organization_id, id, type, actor_type, actor_id, conversation_id, business_unit_id, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(org)
         .bind(id)
@@ -1156,7 +1340,10 @@ impl convo_core::Store for SqlStore {
         self.list_directory("contacts", CONTACT_COLUMNS, org, filters, page, |r: ContactRow| Ok(r.into())).await
     }
 
+    /// Also re-indexes the contact's conversations, which are found by its fields.
     async fn update_contact(&self, contact: &Contact) -> Result<()> {
+        let org = contact.organization_id.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
         let result = sqlx::query("UPDATE contacts SET external_id = $1, name = $2, email = $3, phone = $4, image = $5, metadata = $6, addresses = $7, updated_at = $8 WHERE organization_id = $9 AND id = $10")
             .bind(&contact.external_id)
             .bind(&contact.name)
@@ -1168,10 +1355,32 @@ impl convo_core::Store for SqlStore {
             .bind(contact.updated_at.as_millis())
             .bind(contact.organization_id.as_uuid())
             .bind(contact.id.as_uuid())
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await
             .map_err(write_error("a contact with this external_id already exists"))?;
-        affected("contact", result.rows_affected())
+        affected("contact", result.rows_affected())?;
+        let ids: Vec<(Uuid,)> = sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND contact_id = $2")
+            .bind(org)
+            .bind(contact.id.as_uuid())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?;
+        for (id,) in ids {
+            let row: ConversationRow = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?;
+            let conversation = row.into_record(Vec::new())?.conversation;
+            let text = conversation_search_text(&conversation, Some(contact));
+            sqlx::query("UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> $1")
+                .bind(text)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()> {
@@ -1228,6 +1437,7 @@ impl convo_core::Store for SqlStore {
         }
         adjust_children(&mut tx, org, c.parent_id, 1).await?;
         let record = fetch_conversation(&mut tx, org, c.id.as_uuid(), false).await?;
+        reindex_conversation(&mut tx, org, &record.conversation).await?;
         move_counters(&mut tx, org, None, Some(&record.conversation)).await?;
         record_event(&mut tx, org, event, &record.conversation, c.created_at).await?;
         tx.commit().await.map_err(internal)?;
@@ -1327,6 +1537,7 @@ impl convo_core::Store for SqlStore {
             }
         }
         let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+        reindex_conversation(&mut tx, org, &updated.conversation).await?;
         move_counters(&mut tx, org, Some(&record.conversation), Some(&updated.conversation)).await?;
         record_event(&mut tx, org, event, &updated.conversation, now).await?;
         tx.commit().await.map_err(internal)?;
@@ -1476,6 +1687,194 @@ impl convo_core::Store for SqlStore {
         move_counters(&mut tx, org, Some(&record.conversation), None).await?;
         record_event(&mut tx, org, event, &gone, now).await?;
         tx.commit().await.map_err(internal)
+    }
+
+    // ---- messages ------------------------------------------------------------------------
+
+    async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
+        let conversation = message.conversation_id.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let (org,) = found("conversation")(org)?;
+        let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+        let written = add_message(&mut tx, org, &record, message, event).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(written)
+    }
+
+    async fn get_message(&self, org: OrganizationId, id: MessageId) -> Result<MessageRecord> {
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        let message = fetch_message(&mut conn, org.as_uuid(), id.as_uuid()).await?;
+        let unit: Option<(Uuid,)> = sqlx::query_as("SELECT business_unit_id FROM conversations WHERE id = $1 AND deleted_at IS NULL")
+            .bind(message.conversation_id.as_uuid())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal)?;
+        let (unit,) = found("message")(unit)?;
+        Ok(MessageRecord { message, business_unit_id: unit.into() })
+    }
+
+    async fn list_messages(&self, org: OrganizationId, conversation: ConversationId, order: SortOrder, page: &DirectoryPage) -> Result<Rows<Message>> {
+        let (comparison, direction) = match order {
+            SortOrder::Oldest => (">", "ASC"),
+            SortOrder::Recent => ("<", "DESC"),
+        };
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.organization_id = "));
+        qb.push_bind(org.as_uuid());
+        qb.push(" AND m.conversation_id = ").push_bind(conversation.as_uuid());
+        if let PageStart::After(Some(after)) = page.start {
+            qb.push(format!(" AND m.id {comparison} ")).push_bind(after);
+        }
+        qb.push(format!(" ORDER BY m.id {direction} LIMIT ")).push_bind(i64::from(page.limit) + 1);
+        if let PageStart::Offset(offset) = page.start {
+            qb.push(" OFFSET ").push_bind(offset as i64);
+        }
+        let rows: Vec<MessageRow> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM messages WHERE organization_id = ");
+        count.push_bind(org.as_uuid());
+        count.push(" AND conversation_id = ").push_bind(conversation.as_uuid());
+        Ok(Rows {
+            items: rows.into_iter().map(Message::try_from).collect::<Result<_>>()?,
+            total: self.total(count, page.include_total).await?,
+        })
+    }
+
+    async fn update_message(&self, org: OrganizationId, id: MessageId, change: MessageChange<'_>, event: &EventMeta) -> Result<Message> {
+        let org = org.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let before = fetch_message(&mut tx, org, id.as_uuid()).await?;
+        let record = fetch_conversation(&mut tx, org, before.conversation_id.as_uuid(), true).await?;
+        let mut message = before.clone();
+        if change(&mut message)? == Change::Unchanged {
+            return Ok(before);
+        }
+        let now = Timestamp::now();
+        message.updated_at = now;
+        sqlx::query("UPDATE messages SET content = $1, metadata = $2, search_text = $3, updated_at = $4 WHERE organization_id = $5 AND id = $6")
+            .bind(&message.content)
+            .bind(Json(&message.metadata))
+            .bind(message_search_text(org, &message))
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if record.conversation.last_message.as_ref().is_some_and(|last| last.id == id) {
+            sqlx::query("UPDATE conversations SET last_message = $1, updated_at = $2, version = version + 1 WHERE organization_id = $3 AND id = $4")
+                .bind(Json(last_message(&message)))
+                .bind(now.as_millis())
+                .bind(org)
+                .bind(record.conversation.id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        }
+        record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(message)
+    }
+
+    async fn delete_message(&self, org: OrganizationId, id: MessageId, event: &EventMeta) -> Result<()> {
+        let org = org.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let message = fetch_message(&mut tx, org, id.as_uuid()).await?;
+        let conversation = message.conversation_id.as_uuid();
+        let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+        sqlx::query("DELETE FROM messages WHERE organization_id = $1 AND id = $2")
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let latest: Option<MessageRow> = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT 1"))
+            .bind(conversation)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let latest = latest.map(Message::try_from).transpose()?;
+        let now = Timestamp::now();
+        let activity_at = latest.as_ref().map_or(record.conversation.created_at, |m| m.created_at);
+        sqlx::query("UPDATE conversations SET message_count = message_count - 1, last_message = $1, activity_at = $2, updated_at = $3, version = version + 1 WHERE organization_id = $4 AND id = $5")
+            .bind(latest.as_ref().map(|m| Json(last_message(m))))
+            .bind(activity_at.as_millis())
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(conversation)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;
+        tx.commit().await.map_err(internal)
+    }
+
+    async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
+        let conversation = call.conversation_id.as_uuid();
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let (org,) = found("conversation")(org)?;
+        let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+        sqlx::query("INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(org)
+            .bind(call.id.as_uuid())
+            .bind(conversation)
+            .bind(&call.room)
+            .bind(&call.join_url)
+            .bind(call.started_by.as_uuid())
+            .bind(call.started_at.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let written = add_message(&mut tx, org, &record, activity, activity_event).await?;
+        record_event_about(&mut tx, org, event, &written.conversation.conversation, call, call.started_at).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(written.conversation)
+    }
+
+    // ---- search --------------------------------------------------------------------------
+
+    async fn search_conversations(&self, query: &SearchQuery) -> Result<Vec<SearchRow>> {
+        if query.business_unit_ids.as_ref().is_some_and(Vec::is_empty) || query.terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let org = query.organization_id.as_uuid();
+        let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
+        push_ranked_hits(&mut qb, search_query(org, None, &query.terms));
+        qb.push(") SELECT h.conversation_id, MAX(h.score) AS score FROM hits h JOIN conversations c ON c.id = h.conversation_id WHERE c.organization_id = ");
+        qb.push_bind(org);
+        qb.push(" AND c.deleted_at IS NULL");
+        if let Some(units) = &query.business_unit_ids {
+            push_in(&mut qb, "c.business_unit_id", units);
+        }
+        qb.push(" GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
+            .push_bind(i64::from(query.limit))
+            .push(" OFFSET ")
+            .push_bind(query.offset as i64);
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        let ranked: Vec<(Uuid, f64)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        let mut rows = Vec::with_capacity(ranked.len());
+        for (id, score) in ranked {
+            let record = fetch_conversation(&mut conn, org, id, false).await?;
+            let contact = fetch_contact(&mut conn, org, record.conversation.contact_id).await?;
+            let mut qb = QueryBuilder::<Db>::new("");
+            push_message_matches(&mut qb, search_query(org, Some(id), &query.terms), id, i64::from(query.messages_per_hit));
+            let messages: Vec<(Uuid, String)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+            rows.push(SearchRow {
+                conversation: record.conversation,
+                contact,
+                score,
+                messages: messages.into_iter().map(|(id, content)| (id.into(), content)).collect(),
+            });
+        }
+        Ok(rows)
     }
 
     // ---- events --------------------------------------------------------------------------

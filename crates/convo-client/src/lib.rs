@@ -16,10 +16,10 @@ use std::time::Duration;
 use convo_types::{
     ApiKey, ApiKeyId, AssignTeamMember, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact,
     ContactId, Conversation, ConversationId, CreateApiKey, CreateBusinessUnit, CreateChannel,
-    CreateContact, CreateConversation, CreateOrganization, CreateUser, ErrorCode, Event, List,
-    Organization, OrganizationCreated, Problem, Status, UpdateApiKey, UpdateBusinessUnit,
-    UpdateChannel, UpdateContact, UpdateConversation, UpdateStatus, UpdateUser, User, UserId,
-    ViewsCount,
+    CreateContact, CreateConversation, CreateMessage, CreateOrganization, CreateUser, ErrorCode,
+    Event, List, Message, MessageId, Organization, OrganizationCreated, Problem, SearchHit, Status,
+    UpdateApiKey, UpdateBusinessUnit, UpdateChannel, UpdateContact, UpdateConversation,
+    UpdateMessage, UpdateStatus, UpdateUser, User, UserId, VideoCallStarted, ViewsCount,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -232,6 +232,9 @@ impl Client {
     }
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(self)
+    }
+    pub fn messages(&self) -> Messages<'_> {
+        Messages(self)
     }
     pub fn events(&self) -> Events<'_> {
         Events(self)
@@ -492,6 +495,61 @@ impl Conversations<'_> {
         self.0.get("/v1/conversations/views/count", filters).await
     }
 
+    /// Seed `search`: full text in any language, ranked, with highlights.
+    pub async fn search(
+        &self,
+        q: &str,
+        business_unit_id: Option<BusinessUnitId>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<List<SearchHit>> {
+        #[derive(Serialize)]
+        struct Query<'a> {
+            q: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            business_unit_id: Option<BusinessUnitId>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            limit: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cursor: Option<&'a str>,
+        }
+        self.0
+            .get(
+                "/v1/conversations/search",
+                &Query {
+                    q,
+                    business_unit_id,
+                    limit,
+                    cursor,
+                },
+            )
+            .await
+    }
+
+    /// Seed `initVideoCall`.
+    pub async fn init_video_call(&self, id: ConversationId) -> Result<VideoCallStarted> {
+        self.0
+            .post(
+                &format!("/v1/conversations/{id}/video-call"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+
+    /// A conversation's messages, oldest first.
+    pub async fn list_messages(&self, id: ConversationId, page: &Page) -> Result<List<Message>> {
+        self.0
+            .get(&format!("/v1/conversations/{id}/messages"), page)
+            .await
+    }
+
+    /// Adds a message; a repeated `external_id` answers the first message.
+    pub async fn create_message(&self, id: ConversationId, req: &CreateMessage) -> Result<Message> {
+        self.0
+            .post(&format!("/v1/conversations/{id}/messages"), req)
+            .await
+    }
+
     /// The conversation's activity log.
     pub async fn events(&self, id: ConversationId, after: Option<i64>) -> Result<List<Event>> {
         self.0
@@ -500,6 +558,21 @@ impl Conversations<'_> {
                 &EventQuery { after, limit: None },
             )
             .await
+    }
+}
+
+/// `/v1/messages/{id}`.
+pub struct Messages<'a>(&'a Client);
+
+impl Messages<'_> {
+    pub async fn get(&self, id: MessageId) -> Result<Message> {
+        self.0.get(&format!("/v1/messages/{id}"), &NO_QUERY).await
+    }
+    pub async fn update(&self, id: MessageId, req: &UpdateMessage) -> Result<Message> {
+        self.0.patch(&format!("/v1/messages/{id}"), req).await
+    }
+    pub async fn delete(&self, id: MessageId) -> Result<()> {
+        self.0.delete(&format!("/v1/messages/{id}")).await
     }
 }
 

@@ -62,6 +62,12 @@ macro_rules! suite {
             invitable_users_respect_units_members_and_accents,
             views_count_matches_the_list,
             concurrent_team_changes_keep_counts_exact,
+            messages_move_their_conversation,
+            messages_are_validated,
+            external_ids_dedupe_even_concurrently,
+            search_finds_every_language,
+            search_pages_with_a_cursor,
+            video_calls_are_recorded,
         );
     };
     (@stories $open:path, $($story:ident),+ $(,)?) => {$(

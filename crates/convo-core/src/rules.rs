@@ -1,6 +1,6 @@
 //! The product's rules, written once: status categories, metadata merging, input limits.
 
-use convo_types::{Address, FieldError, JsonObject, Status};
+use convo_types::{Address, FieldError, JsonObject, MessageType, Status};
 use rand::Rng;
 
 use crate::{Error, Result};
@@ -32,6 +32,34 @@ pub fn category(status: Status) -> StatusCategory {
         | Status::Failed
         | Status::Cancelled => StatusCategory::Done,
     }
+}
+
+/// An incoming message reopens a conversation that is done: a support conversation to
+/// `open`, an AI-agent run to `running`.
+pub fn status_after_message(current: Status, message_type: MessageType) -> Option<Status> {
+    if message_type != MessageType::Incoming || category(current) != StatusCategory::Done {
+        return None;
+    }
+    Some(match current {
+        Status::Completed | Status::Failed | Status::Cancelled => Status::Running,
+        _ => Status::Open,
+    })
+}
+
+/// How much of a message lists show.
+pub const PREVIEW_CHARS: usize = 140;
+
+pub fn preview(content: &str) -> String {
+    content.chars().take(PREVIEW_CHARS).collect()
+}
+
+/// An unguessable name for a video room (22 base62 characters, about 131 random bits).
+pub fn new_room() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    (0..22)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Merges a patch into stored metadata: keys are set, a key set to `null` is removed.
@@ -156,6 +184,27 @@ mod tests {
         assert_eq!(category(Status::Snoozed), StatusCategory::Waiting);
         assert_eq!(category(Status::Cancelled), StatusCategory::Done);
         assert_eq!(Status::ALL.len(), 10);
+    }
+
+    #[test]
+    fn incoming_messages_reopen_done_conversations() {
+        assert_eq!(
+            status_after_message(Status::Resolved, MessageType::Incoming),
+            Some(Status::Open)
+        );
+        assert_eq!(
+            status_after_message(Status::Completed, MessageType::Incoming),
+            Some(Status::Running)
+        );
+        assert_eq!(
+            status_after_message(Status::Pending, MessageType::Incoming),
+            None
+        );
+        assert_eq!(
+            status_after_message(Status::Closed, MessageType::Outgoing),
+            None
+        );
+        assert_eq!(preview(&"é".repeat(200)).chars().count(), PREVIEW_CHARS);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType, Contact,
-    ContactId, Conversation, ConversationId, Event, EventType, Organization, OrganizationId,
-    Participant, SortOrder, Status, User, UserId, View,
+    ContactId, Conversation, ConversationId, Event, EventType, Message, MessageId, Organization,
+    OrganizationId, Participant, SortOrder, Status, User, UserId, VideoCall, View,
 };
 use uuid::Uuid;
 
@@ -83,8 +83,9 @@ pub struct ConversationFilter {
     pub assignment_id: Option<String>,
     pub owner_id: Option<String>,
     pub parent: ParentFilter,
-    /// Lower-cased text that the name, detail or contact must contain.
-    pub text: Option<String>,
+    /// Search terms (see `text::search`) that the conversation or one of its messages must
+    /// all contain; an empty list matches nothing.
+    pub text: Option<Vec<String>>,
     pub order: SortOrder,
 }
 
@@ -115,6 +116,48 @@ pub struct EventFilter {
 pub struct ViewTallies {
     pub by_status: Vec<(Status, bool, i64)>,
     pub mine: i64,
+}
+
+/// A message with the business unit of its conversation (for visibility checks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    pub message: Message,
+    pub business_unit_id: BusinessUnitId,
+}
+
+/// What adding a message did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageWrite {
+    pub message: Message,
+    pub conversation: ConversationRecord,
+    /// `false` when the `external_id` was seen before: `message` is the first one.
+    pub created: bool,
+}
+
+/// A rule applied to a stored message inside the store's transaction.
+pub type MessageChange<'a> = &'a (dyn Fn(&mut Message) -> Result<Change> + Send + Sync);
+
+/// A ranked full-text search.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub organization_id: OrganizationId,
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    /// Every term must match (see `text::search::query_terms`).
+    pub terms: Vec<String>,
+    pub limit: u32,
+    pub offset: u64,
+    /// How many matching messages to return per conversation, best first.
+    pub messages_per_hit: u32,
+}
+
+/// One conversation found, with what is needed to show where it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRow {
+    pub conversation: Conversation,
+    pub contact: Option<Contact>,
+    /// Higher is better; comparable within one answer.
+    pub score: f64,
+    pub messages: Vec<(MessageId, String)>,
 }
 
 /// What an `Idempotency-Key` lookup found.
@@ -285,6 +328,44 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Rows<User>>;
     /// Tallies for the views count under the list's filters (`view` is ignored).
     async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies>;
+
+    // Messages.
+    /// Adds a message and moves its conversation (timestamp, counts, last message, and a
+    /// reopen when `rules::status_after_message` says so) in one transaction. A repeated
+    /// `external_id` answers the first message with `created: false`.
+    async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite>;
+    async fn get_message(&self, org: OrganizationId, id: MessageId) -> Result<MessageRecord>;
+    async fn list_messages(
+        &self,
+        org: OrganizationId,
+        conversation: ConversationId,
+        order: SortOrder,
+        page: &DirectoryPage,
+    ) -> Result<Rows<Message>>;
+    async fn update_message(
+        &self,
+        org: OrganizationId,
+        id: MessageId,
+        change: MessageChange<'_>,
+        event: &EventMeta,
+    ) -> Result<Message>;
+    async fn delete_message(
+        &self,
+        org: OrganizationId,
+        id: MessageId,
+        event: &EventMeta,
+    ) -> Result<()>;
+    /// Records a video call and its activity message (with their events) in one transaction.
+    async fn start_video_call(
+        &self,
+        call: &VideoCall,
+        activity: &Message,
+        event: &EventMeta,
+        activity_event: &EventMeta,
+    ) -> Result<ConversationRecord>;
+
+    // Search.
+    async fn search_conversations(&self, query: &SearchQuery) -> Result<Vec<SearchRow>>;
 
     // Events.
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;

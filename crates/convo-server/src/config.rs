@@ -3,6 +3,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+pub const DEFAULT_VIDEO_URL_TEMPLATE: &str = "https://meet.jit.si/convo-{room}";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -35,6 +37,10 @@ pub struct Settings {
     #[arg(long, env = "CONVO_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
+    /// Join URL of video calls; `{room}` becomes the call's unguessable room name.
+    #[arg(long, env = "CONVO_VIDEO_URL_TEMPLATE", default_value = DEFAULT_VIDEO_URL_TEMPLATE)]
+    pub video_url_template: String,
+
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -49,6 +55,7 @@ impl Settings {
             admin_key: None,
             body_limit: 1024 * 1024,
             db_max_connections: 16,
+            video_url_template: DEFAULT_VIDEO_URL_TEMPLATE.to_owned(),
             log_format: LogFormat::Text,
         }
     }
@@ -68,6 +75,7 @@ impl fmt::Debug for Settings {
             .field("admin_key", &self.admin_key.as_ref().map(|_| "[redacted]"))
             .field("body_limit", &self.body_limit)
             .field("db_max_connections", &self.db_max_connections)
+            .field("video_url_template", &self.video_url_template)
             .field("log_format", &self.log_format)
             .finish()
     }

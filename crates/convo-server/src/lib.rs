@@ -72,6 +72,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::contacts::router())
         .merge(routes::conversations::router())
         .merge(routes::team::router())
+        .merge(routes::search::router())
+        .merge(routes::messages::router())
         .merge(routes::events::router())
 }
 

@@ -6,7 +6,7 @@ use sqlx::postgres::PgPoolOptions;
 
 type Db = sqlx::Postgres;
 /// Changes lock the conversation row, so two nodes never interleave read-modify-write.
-const LOCK_FOR_UPDATE: &str = " FOR UPDATE OF c";
+const LOCK_FOR_UPDATE: &str = " FOR UPDATE";
 
 /// Users whose `business_unit_ids` (a JSON array, empty for all) let them work in `unit`.
 fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
@@ -17,8 +17,59 @@ fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
     .push(" AS TEXT)))");
 }
 
+/// Terms for `plainto_tsquery('simple', ...)`, which requires them all.
+fn match_expression(terms: &[String]) -> String {
+    terms.join(" ")
+}
+
+const DOCUMENT: &str = "to_tsvector('simple', search_text)";
+
+/// Conversations that match in their own text or in one of their messages.
+fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+    qb.push(format!(" AND c.id IN (SELECT conversation_id FROM messages WHERE {DOCUMENT} @@ plainto_tsquery('simple', "))
+        .push_bind(query.clone())
+        .push(format!(") UNION SELECT id FROM conversations WHERE {DOCUMENT} @@ plainto_tsquery('simple', "))
+        .push_bind(query)
+        .push("))");
+}
+
+/// `(conversation_id, score)` of every match, higher scores better.
+fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+    for (i, (id, table)) in [("conversation_id", "messages"), ("id", "conversations")]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(format!("SELECT {id} AS conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score FROM {table}, plainto_tsquery('simple', "))
+            .push_bind(query.clone())
+            .push(format!(") q WHERE {DOCUMENT} @@ q"));
+    }
+}
+
+/// `(id, content)` of a conversation's best matching messages.
+fn push_message_matches(
+    qb: &mut sqlx::QueryBuilder<'_, Db>,
+    query: String,
+    conversation: uuid::Uuid,
+    limit: i64,
+) {
+    qb.push("SELECT id, content FROM messages, plainto_tsquery('simple', ")
+        .push_bind(query)
+        .push(") q WHERE conversation_id = ")
+        .push_bind(conversation)
+        .push(format!(
+            " AND {DOCUMENT} @@ q ORDER BY ts_rank({DOCUMENT}, q) DESC LIMIT "
+        ))
+        .push_bind(limit);
+}
+
 mod portable {
-    use super::{push_unit_access, Db, LOCK_FOR_UPDATE};
+    use super::{
+        match_expression, push_message_matches, push_ranked_hits, push_text_match,
+        push_unit_access, Db, LOCK_FOR_UPDATE,
+    };
     include!("../../store-sql/portable.rs");
 }
 

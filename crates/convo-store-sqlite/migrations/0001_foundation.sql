@@ -79,9 +79,12 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_org ON contacts(organization_id, id);
 
+-- `seq` is a stable integer key for the full-text index (an implicit rowid may change on
+-- VACUUM); everything else refers to `id`.
 CREATE TABLE conversations (
+    seq INTEGER PRIMARY KEY,
     organization_id BLOB NOT NULL REFERENCES organizations(id),
-    id BLOB PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
     public_id TEXT NOT NULL,
     business_unit_id BLOB NOT NULL REFERENCES business_units(id),
     channel_id BLOB REFERENCES channels(id),

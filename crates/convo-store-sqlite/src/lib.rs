@@ -21,8 +21,50 @@ fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
         .push("))");
 }
 
+/// FTS5 query syntax: every term quoted (so nothing in it is an operator), all required.
+fn match_expression(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Conversations that match in their own text or in one of their messages.
+fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+    qb.push(" AND c.id IN (SELECT m.conversation_id FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
+        .push_bind(query.clone())
+        .push(" UNION SELECT c2.id FROM conversation_search JOIN conversations c2 ON c2.seq = conversation_search.rowid WHERE conversation_search MATCH ")
+        .push_bind(query)
+        .push(")");
+}
+
+/// `(conversation_id, score)` of every match, higher scores better.
+fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+    qb.push("SELECT m.conversation_id AS conversation_id, -bm25(message_search) AS score FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
+        .push_bind(query.clone())
+        .push(" UNION ALL SELECT c2.id, -bm25(conversation_search) FROM conversation_search JOIN conversations c2 ON c2.seq = conversation_search.rowid WHERE conversation_search MATCH ")
+        .push_bind(query);
+}
+
+/// `(id, content)` of a conversation's best matching messages.
+fn push_message_matches(
+    qb: &mut sqlx::QueryBuilder<'_, Db>,
+    query: String,
+    _conversation: uuid::Uuid,
+    limit: i64,
+) {
+    qb.push("SELECT m.id, m.content FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
+        .push_bind(query)
+        .push(" ORDER BY bm25(message_search) LIMIT ")
+        .push_bind(limit);
+}
+
 mod portable {
-    use super::{push_unit_access, Db, LOCK_FOR_UPDATE};
+    use super::{
+        match_expression, push_message_matches, push_ranked_hits, push_text_match,
+        push_unit_access, Db, LOCK_FOR_UPDATE,
+    };
     include!("../../store-sql/portable.rs");
 }
 

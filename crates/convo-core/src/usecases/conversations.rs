@@ -105,12 +105,8 @@ impl ConversationQuery {
             (None, Some(true)) => ParentFilter::TopLevel,
             (None, _) => ParentFilter::Any,
         };
-        let text = self
-            .q
-            .map(|q| q.trim().to_lowercase())
-            .filter(|q| !q.is_empty());
-        if text
-            .as_ref()
+        let q = self.q.filter(|q| !q.trim().is_empty());
+        if q.as_ref()
             .is_some_and(|q| q.chars().count() > MAX_NAME_CHARS)
         {
             return Err(Error::invalid(
@@ -118,6 +114,7 @@ impl ConversationQuery {
                 format!("must be at most {MAX_NAME_CHARS} characters"),
             ));
         }
+        let text = q.map(|q| crate::text::search::query_terms(&q));
         Ok(ConversationFilter {
             organization_id: caller.organization_id,
             business_unit_ids: caller.business_unit_scope(self.business_unit_id),
@@ -171,6 +168,16 @@ pub async fn get(
     id: ConversationId,
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsRead)?;
+    visible_record(store, caller, id).await
+}
+
+/// The conversation, if the caller's business units include it; no scope needed (message and
+/// team operations check their own).
+pub async fn visible_record(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<ConversationRecord> {
     visible(
         caller,
         store.get_conversation(caller.organization_id, id).await?,

@@ -5,5 +5,7 @@ pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod idempotency;
+pub mod messages;
 pub mod organizations;
+pub mod search;
 pub mod team;

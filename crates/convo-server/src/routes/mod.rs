@@ -11,7 +11,9 @@ pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod health;
+pub mod messages;
 pub mod organizations;
+pub mod search;
 pub mod team;
 pub mod users;
 

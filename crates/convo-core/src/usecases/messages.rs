@@ -1,0 +1,347 @@
+//! Messages and video calls.
+
+use convo_types::{
+    Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
+    MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId,
+    VideoCall, VideoCallId, VideoCallStarted,
+};
+
+use crate::auth::Principal;
+use crate::paging::PagingParams;
+use crate::rules::{self, merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS};
+use crate::usecases::conversations::visible_record;
+use crate::{Change, Error, EventMeta, MessageRecord, MessageWrite, Result, Store};
+
+/// Longest message content, in characters.
+pub const MAX_CONTENT_CHARS: usize = 20_000;
+pub const MAX_ATTACHMENTS: usize = 20;
+
+fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
+    if attachments.len() > MAX_ATTACHMENTS {
+        checks.fail(
+            "attachments",
+            format!("must have at most {MAX_ATTACHMENTS} items"),
+        );
+    }
+    for (i, a) in attachments.iter().enumerate() {
+        checks.url(&format!("attachments[{i}].url"), Some(&a.url));
+        if a.url.chars().count() > MAX_URL_CHARS {
+            continue;
+        }
+        checks.text(
+            &format!("attachments[{i}].name"),
+            a.name.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+            false,
+        );
+        if let Some(mime) = &a.mime_type {
+            let well_formed = mime.len() <= 255
+                && mime.split_once('/').is_some_and(|(kind, sub)| {
+                    !kind.is_empty() && !sub.is_empty() && !sub.contains('/')
+                })
+                && !mime.chars().any(char::is_whitespace);
+            if !well_formed {
+                checks.fail(
+                    &format!("attachments[{i}].mime_type"),
+                    "must look like `type/subtype`",
+                );
+            }
+        }
+    }
+}
+
+fn check_content(checks: &mut Checks, content: &str) {
+    if content.chars().count() > MAX_CONTENT_CHARS {
+        checks.fail(
+            "content",
+            format!("must be at most {MAX_CONTENT_CHARS} characters"),
+        );
+    }
+}
+
+/// Fills in and checks the sender: `message_type` and `sender` default from each other.
+async fn resolve_sender(
+    store: &dyn Store,
+    caller: &Principal,
+    contact: Option<ContactId>,
+    message_type: Option<MessageType>,
+    sender: Option<Sender>,
+) -> Result<(MessageType, Sender)> {
+    let sender = match (sender, message_type) {
+        (Some(sender), _) => sender,
+        (None, Some(MessageType::Incoming)) => Sender {
+            sender_type: SenderType::Contact,
+            id: None,
+        },
+        (None, Some(MessageType::Activity)) => Sender {
+            sender_type: SenderType::System,
+            id: None,
+        },
+        (None, _) => Sender {
+            sender_type: SenderType::User,
+            id: Some(caller.user_id.to_string()),
+        },
+    };
+    let sender = match sender.sender_type {
+        SenderType::Contact => {
+            let id = match sender.id.as_deref() {
+                Some(text) => {
+                    let id: ContactId = text
+                        .parse()
+                        .map_err(|_| Error::invalid("sender.id", "is not a contact id"))?;
+                    if matches!(
+                        store.get_contact(caller.organization_id, id).await,
+                        Err(Error::NotFound(_))
+                    ) {
+                        return Err(Error::invalid("sender.id", format!("no contact {id}")));
+                    }
+                    Some(id)
+                }
+                None => contact,
+            };
+            Sender {
+                sender_type: SenderType::Contact,
+                id: id.map(|id| id.to_string()),
+            }
+        }
+        SenderType::User | SenderType::AiAgent => {
+            let text = sender.id.as_deref().ok_or_else(|| {
+                Error::invalid("sender.id", "is required for a user or AI agent sender")
+            })?;
+            let id: UserId = text
+                .parse()
+                .map_err(|_| Error::invalid("sender.id", "is not a user id"))?;
+            if matches!(
+                store.get_user(caller.organization_id, id).await,
+                Err(Error::NotFound(_))
+            ) {
+                return Err(Error::invalid("sender.id", format!("no user {id}")));
+            }
+            Sender {
+                sender_type: sender.sender_type,
+                id: Some(id.to_string()),
+            }
+        }
+        SenderType::System => {
+            if sender.id.is_some() {
+                return Err(Error::invalid("sender.id", "a system sender has no id"));
+            }
+            sender
+        }
+    };
+    let message_type = message_type.unwrap_or(match sender.sender_type {
+        SenderType::Contact => MessageType::Incoming,
+        SenderType::User | SenderType::AiAgent => MessageType::Outgoing,
+        SenderType::System => MessageType::Activity,
+    });
+    Ok((message_type, sender))
+}
+
+/// `POST /v1/conversations/{id}/messages`.
+pub async fn create(
+    store: &dyn Store,
+    caller: &Principal,
+    conversation_id: ConversationId,
+    req: CreateMessage,
+) -> Result<MessageWrite> {
+    caller.require(Scope::MessagesWrite)?;
+    let conversation = visible_record(store, caller, conversation_id)
+        .await?
+        .conversation;
+    let mut checks = Checks::new();
+    check_content(&mut checks, &req.content);
+    let attachments = req.attachments.unwrap_or_default();
+    check_attachments(&mut checks, &attachments);
+    if req.content.trim().is_empty() && attachments.is_empty() {
+        checks.fail("content", "a message needs content or attachments");
+    }
+    checks.object("metadata", req.metadata.as_ref());
+    checks.text(
+        "external_id",
+        req.external_id.as_deref(),
+        MAX_IDENTIFIER_CHARS,
+        req.external_id.is_some(),
+    );
+    checks.finish()?;
+    let (message_type, sender) = resolve_sender(
+        store,
+        caller,
+        conversation.contact_id,
+        req.message_type,
+        req.sender,
+    )
+    .await?;
+    let now = Timestamp::now();
+    let message = Message {
+        object_name: "message".into(),
+        id: MessageId::new(),
+        conversation_id,
+        message_type,
+        sender,
+        content: req.content,
+        content_type: req.content_type.unwrap_or(ContentType::Text),
+        attachments,
+        metadata: req.metadata.unwrap_or_default(),
+        external_id: req.external_id,
+        created_at: now,
+        updated_at: now,
+    };
+    let event = EventMeta {
+        event_type: EventType::MessageCreated,
+        actor: caller.actor(),
+    };
+    store.create_message(&message, &event).await
+}
+
+async fn visible_message(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<Message> {
+    let MessageRecord {
+        message,
+        business_unit_id,
+    } = store.get_message(caller.organization_id, id).await?;
+    if caller.sees_business_unit(business_unit_id) {
+        Ok(message)
+    } else {
+        Err(Error::NotFound("message"))
+    }
+}
+
+pub async fn get(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<Message> {
+    caller.require(Scope::MessagesRead)?;
+    visible_message(store, caller, id).await
+}
+
+/// A conversation's messages, oldest first unless `order=recent`.
+pub async fn list(
+    store: &dyn Store,
+    caller: &Principal,
+    conversation_id: ConversationId,
+    order: Option<&str>,
+    paging: PagingParams,
+) -> Result<List<Message>> {
+    caller.require(Scope::MessagesRead)?;
+    visible_record(store, caller, conversation_id).await?;
+    let order = match order.filter(|o| !o.is_empty()) {
+        Some(text) => SortOrder::parse(text)
+            .ok_or_else(|| Error::invalid("order", "must be `recent` or `oldest`"))?,
+        None => SortOrder::Oldest,
+    };
+    let page = paging.into_request()?;
+    let rows = store
+        .list_messages(caller.organization_id, conversation_id, order, &page)
+        .await?;
+    Ok(rows.into_list(page.limit, |m| m.id.as_uuid()))
+}
+
+/// `PATCH /v1/messages/{id}`: content and metadata.
+pub async fn update(
+    store: &dyn Store,
+    caller: &Principal,
+    id: MessageId,
+    req: UpdateMessage,
+) -> Result<Message> {
+    caller.require(Scope::MessagesWrite)?;
+    visible_message(store, caller, id).await?;
+    let mut checks = Checks::new();
+    if let Some(content) = &req.content {
+        check_content(&mut checks, content);
+    }
+    checks.object("metadata", req.metadata.as_ref());
+    checks.finish()?;
+    let change = move |m: &mut Message| -> Result<Change> {
+        let before = m.clone();
+        if let Some(content) = &req.content {
+            if content.trim().is_empty() && m.attachments.is_empty() {
+                return Err(Error::invalid(
+                    "content",
+                    "a message needs content or attachments",
+                ));
+            }
+            m.content = content.clone();
+        }
+        if let Some(patch) = req.metadata.clone() {
+            merge_metadata(&mut m.metadata, patch);
+        }
+        Ok(if *m == before {
+            Change::Unchanged
+        } else {
+            Change::Write
+        })
+    };
+    let event = EventMeta {
+        event_type: EventType::MessageUpdated,
+        actor: caller.actor(),
+    };
+    store
+        .update_message(caller.organization_id, id, &change, &event)
+        .await
+}
+
+pub async fn delete(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<()> {
+    caller.require(Scope::MessagesWrite)?;
+    visible_message(store, caller, id).await?;
+    let event = EventMeta {
+        event_type: EventType::MessageDeleted,
+        actor: caller.actor(),
+    };
+    store
+        .delete_message(caller.organization_id, id, &event)
+        .await
+}
+
+/// Seed `initVideoCall`: a call in an unguessable room, its join URL from `url_template`
+/// (`{room}` is replaced), an activity message and a `video_call.started` event.
+pub async fn init_video_call(
+    store: &dyn Store,
+    caller: &Principal,
+    conversation_id: ConversationId,
+    url_template: &str,
+) -> Result<VideoCallStarted> {
+    caller.require(Scope::ConversationsWrite)?;
+    visible_record(store, caller, conversation_id).await?;
+    let room = rules::new_room();
+    let now = Timestamp::now();
+    let call = VideoCall {
+        object_name: "video_call".into(),
+        id: VideoCallId::new(),
+        conversation_id,
+        join_url: url_template.replace("{room}", &room),
+        room,
+        started_by: caller.user_id,
+        started_at: now,
+    };
+    let mut metadata = convo_types::JsonObject::new();
+    metadata.insert("video_call_id".into(), serde_json::json!(call.id));
+    metadata.insert("join_url".into(), serde_json::json!(call.join_url));
+    let activity = Message {
+        object_name: "message".into(),
+        id: MessageId::new(),
+        conversation_id,
+        message_type: MessageType::Activity,
+        sender: Sender {
+            sender_type: SenderType::User,
+            id: Some(caller.user_id.to_string()),
+        },
+        content: "Video call started".into(),
+        content_type: ContentType::Text,
+        attachments: Vec::new(),
+        metadata,
+        external_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let event = EventMeta {
+        event_type: EventType::VideoCallStarted,
+        actor: caller.actor(),
+    };
+    let activity_event = EventMeta {
+        event_type: EventType::MessageCreated,
+        actor: caller.actor(),
+    };
+    let conversation = store
+        .start_video_call(&call, &activity, &event, &activity_event)
+        .await?;
+    Ok(VideoCallStarted {
+        video_call: call,
+        conversation: conversation.conversation,
+    })
+}

@@ -1,0 +1,76 @@
+//! Seed `search` and `initVideoCall`.
+
+use axum::extract::State;
+use convo_core::usecases::{messages, search};
+use convo_types::{BusinessUnitId, ConversationId, List, SearchHit, VideoCallStarted};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::{Path, Query};
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search_conversations))
+        .routes(routes!(init_video_call))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to find, in any language; all must match. Vietnamese with or without
+    /// diacritics, Chinese in simplified or traditional characters, phone numbers with or
+    /// without spaces and `+`.
+    #[serde(default)]
+    pub q: String,
+    /// Only this business unit.
+    pub business_unit_id: Option<BusinessUnitId>,
+    /// 1 to 100; default 20.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Seed `search`: full text over conversation names and details, contacts (name, email, phone,
+/// external id) and message content, ranked, with highlights.
+#[utoipa::path(get, path = "/v1/conversations/search", tag = "conversations", params(SearchQuery), responses(
+    (status = 200, body = List<SearchHit>),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn search_conversations(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult<axum::Json<List<SearchHit>>> {
+    let found = search::search(
+        state.store.as_ref(),
+        &caller,
+        &q.q,
+        q.business_unit_id,
+        q.limit,
+        q.cursor.as_deref(),
+    )
+    .await?;
+    Ok(axum::Json(found))
+}
+
+/// Seed `initVideoCall`: starts a call in an unguessable room; the join URL comes from
+/// `CONVO_VIDEO_URL_TEMPLATE`, and an activity message records it.
+#[utoipa::path(post, path = "/v1/conversations/{id}/video-call", tag = "conversations", params(("id" = ConversationId, Path)), responses(
+    (status = 200, body = VideoCallStarted),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn init_video_call(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+) -> ApiResult<axum::Json<VideoCallStarted>> {
+    let template = &state.settings.video_url_template;
+    Ok(axum::Json(
+        messages::init_video_call(state.store.as_ref(), &caller, id, template).await?,
+    ))
+}
