@@ -569,6 +569,67 @@ async fn add_message(conn: &mut Conn, org: Uuid, record: &ConversationRecord, me
     Ok(MessageWrite { message: message.clone(), conversation: updated, created: true })
 }
 
+/// Inserts a new conversation with its members, counters, search text and event; `None` when
+/// its reuse key is taken (get-or-create lost a race and should read the winner).
+async fn insert_conversation(tx: &mut Conn, new: &NewConversation, event: &EventMeta) -> Result<Option<ConversationRecord>> {
+    let c = &new.conversation;
+    let org = c.organization_id.as_uuid();
+    let inserted = sqlx::query("INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id, reuse_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) ON CONFLICT (organization_id, reuse_key) WHERE reuse_key IS NOT NULL AND parent_id IS NULL AND deleted_at IS NULL DO NOTHING")
+        .bind(org)
+        .bind(c.id.as_uuid())
+        .bind(&c.public_id)
+        .bind(c.business_unit_id.as_uuid())
+        .bind(c.channel_id.map(|id| id.as_uuid()))
+        .bind(c.channel_type.map(ChannelType::as_str))
+        .bind(Json(&c.channel_ids))
+        .bind(c.contact_id.map(|id| id.as_uuid()))
+        .bind(c.conversation_type.as_str())
+        .bind(c.status.as_str())
+        .bind(&c.name)
+        .bind(&c.detail)
+        .bind(Json(&c.metadata))
+        .bind(Json(&c.inputs))
+        .bind(&c.agent_id)
+        .bind(&c.assignment_id)
+        .bind(&c.owner_type)
+        .bind(&c.owner_id)
+        .bind(&c.dialog_id)
+        .bind(c.self_address.as_ref().map(Json))
+        .bind(c.peer.as_ref().map(Json))
+        .bind(c.parent_id.map(|id| id.as_uuid()))
+        .bind(c.snoozed_until.map(Timestamp::as_millis))
+        .bind(new.member_ids.len() as i64)
+        .bind(c.timestamp.as_millis())
+        .bind(c.created_at.as_millis())
+        .bind(c.updated_at.as_millis())
+        .bind(new.created_by_key_id.map(|id| id.as_uuid()))
+        .bind(&new.reuse_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(write_error("a conversation with this public id already exists"))?
+        .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    for user_id in &new.member_ids {
+        sqlx::query("INSERT INTO conversation_members (organization_id, conversation_id, user_id, added_at) VALUES ($1, $2, $3, $4)")
+            .bind(org)
+            .bind(c.id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(c.created_at.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    adjust_children(tx, org, c.parent_id, 1).await?;
+    let record = fetch_conversation(tx, org, c.id.as_uuid(), false).await?;
+    reindex_conversation(tx, org, &record.conversation).await?;
+    move_counters(tx, org, None, Some(&record.conversation)).await?;
+    record_event(tx, org, event, &record.conversation, c.created_at).await?;
+    Ok(Some(record))
+}
+
+
 // ---- shared pieces of queries ------------------------------------------------------------
 
 /// What invitable-user search matches: the folded name and email.
@@ -1321,6 +1382,35 @@ impl convo_core::Store for SqlStore {
         Ok(())
     }
 
+    async fn find_or_create_contact(&self, contact: &Contact) -> Result<(Contact, bool)> {
+        let inserted = sqlx::query(&format!("INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (organization_id, external_id) DO NOTHING"))
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.created_at.as_millis())
+            .bind(contact.updated_at.as_millis())
+            .execute(&self.writer)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+        if inserted == 1 {
+            return Ok((contact.clone(), true));
+        }
+        let row: ContactRow = sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND external_id = $2"))
+            .bind(contact.organization_id.as_uuid())
+            .bind(&contact.external_id)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(internal)?;
+        Ok((row.into(), false))
+    }
+
     async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact> {
         let row: Option<ContactRow> = sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND id = $2"))
             .bind(org.as_uuid())
@@ -1390,58 +1480,46 @@ impl convo_core::Store for SqlStore {
     // ---- conversations -------------------------------------------------------------------
 
     async fn create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<ConversationRecord> {
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let record = insert_conversation(&mut tx, new, event).await?.ok_or_else(|| Error::conflict("a conversation with this reuse key already exists"))?;
+        tx.commit().await.map_err(internal)?;
+        Ok(record)
+    }
+
+    async fn get_or_create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<(ConversationRecord, bool)> {
         let c = &new.conversation;
         let org = c.organization_id.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        sqlx::query("INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)")
-            .bind(org)
-            .bind(c.id.as_uuid())
-            .bind(&c.public_id)
-            .bind(c.business_unit_id.as_uuid())
-            .bind(c.channel_id.map(|id| id.as_uuid()))
-            .bind(c.channel_type.map(ChannelType::as_str))
-            .bind(Json(&c.channel_ids))
-            .bind(c.contact_id.map(|id| id.as_uuid()))
-            .bind(c.conversation_type.as_str())
-            .bind(c.status.as_str())
-            .bind(&c.name)
-            .bind(&c.detail)
-            .bind(Json(&c.metadata))
-            .bind(Json(&c.inputs))
-            .bind(&c.agent_id)
-            .bind(&c.assignment_id)
-            .bind(&c.owner_type)
-            .bind(&c.owner_id)
-            .bind(&c.dialog_id)
-            .bind(c.self_address.as_ref().map(Json))
-            .bind(c.peer.as_ref().map(Json))
-            .bind(c.parent_id.map(|id| id.as_uuid()))
-            .bind(c.snoozed_until.map(Timestamp::as_millis))
-            .bind(new.member_ids.len() as i64)
-            .bind(c.timestamp.as_millis())
-            .bind(c.created_at.as_millis())
-            .bind(c.updated_at.as_millis())
-            .bind(new.created_by_key_id.map(|id| id.as_uuid()))
-            .execute(&mut *tx)
-            .await
-            .map_err(write_error("a conversation with this public id already exists"))?;
-        for user_id in &new.member_ids {
-            sqlx::query("INSERT INTO conversation_members (organization_id, conversation_id, user_id, added_at) VALUES ($1, $2, $3, $4)")
+        let existing: Option<(Uuid,)> = match c.contact_id {
+            Some(contact) => sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND contact_id = $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY activity_at DESC, id DESC LIMIT 1")
                 .bind(org)
-                .bind(c.id.as_uuid())
-                .bind(user_id.as_uuid())
-                .bind(c.created_at.as_millis())
-                .execute(&mut *tx)
+                .bind(contact.as_uuid())
+                .fetch_optional(&mut *tx)
                 .await
-                .map_err(internal)?;
-        }
-        adjust_children(&mut tx, org, c.parent_id, 1).await?;
-        let record = fetch_conversation(&mut tx, org, c.id.as_uuid(), false).await?;
-        reindex_conversation(&mut tx, org, &record.conversation).await?;
-        move_counters(&mut tx, org, None, Some(&record.conversation)).await?;
-        record_event(&mut tx, org, event, &record.conversation, c.created_at).await?;
+                .map_err(internal)?,
+            None => None,
+        };
+        let found = match existing {
+            Some((id,)) => Some(id),
+            None => match insert_conversation(&mut tx, new, event).await? {
+                Some(record) => {
+                    tx.commit().await.map_err(internal)?;
+                    return Ok((record, true));
+                }
+                None => {
+                    let (id,): (Uuid,) = sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND reuse_key = $2 AND parent_id IS NULL AND deleted_at IS NULL")
+                        .bind(org)
+                        .bind(&new.reuse_key)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(internal)?;
+                    Some(id)
+                }
+            },
+        };
+        let record = fetch_conversation(&mut tx, org, found.ok_or(Error::NotFound("conversation"))?, false).await?;
         tx.commit().await.map_err(internal)?;
-        Ok(record)
+        Ok((record, false))
     }
 
     async fn get_conversation(&self, org: OrganizationId, id: ConversationId) -> Result<ConversationRecord> {
@@ -1656,6 +1734,9 @@ impl convo_core::Store for SqlStore {
         Ok(rows.into_iter().map(|(id, _)| id.into()).collect())
     }
 
+    /// Deletes the conversation and every sub-conversation below it: soft sets `deleted_at`
+    /// on each live one, hard removes them all with their messages. Each live one gets its
+    /// `conversation.deleted` event and leaves the counters.
     async fn delete_conversation(&self, org: OrganizationId, id: ConversationId, expected_version: Option<i64>, hard: bool, event: &EventMeta) -> Result<()> {
         let org = org.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
@@ -1663,29 +1744,57 @@ impl convo_core::Store for SqlStore {
         if expected_version.is_some_and(|v| v != record.version) {
             return Err(Error::PreconditionFailed);
         }
+        let below: Vec<(Uuid,)> = sqlx::query_as(
+            "WITH RECURSIVE down(id, depth) AS (
+                 SELECT id, CAST(1 AS BIGINT) FROM conversations WHERE organization_id = $1 AND parent_id = $2
+                 UNION ALL
+                 SELECT c.id, down.depth + 1 FROM conversations c JOIN down ON c.parent_id = down.id
+                 WHERE c.organization_id = $1 AND down.depth < 64
+             )
+             SELECT id FROM down",
+        )
+        .bind(org)
+        .bind(id.as_uuid())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
         let now = Timestamp::now();
-        let mut gone = record.conversation.clone();
-        if hard {
-            sqlx::query("DELETE FROM conversations WHERE organization_id = $1 AND id = $2")
-                .bind(org)
-                .bind(id.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-        } else {
-            sqlx::query("UPDATE conversations SET deleted_at = $1, updated_at = $1, version = version + 1 WHERE organization_id = $2 AND id = $3")
-                .bind(now.as_millis())
-                .bind(org)
-                .bind(id.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+        let mut subtree = vec![record.clone()];
+        for (child,) in &below {
+            // Children deleted before are already out of counts and events.
+            if let Ok(live) = fetch_conversation(&mut tx, org, *child, true).await {
+                subtree.push(live);
+            }
+        }
+        for live in &subtree {
+            let mut gone = live.conversation.clone();
             gone.deleted_at = Some(now);
             gone.updated_at = now;
+            if !hard {
+                sqlx::query("UPDATE conversations SET deleted_at = $1, updated_at = $1, version = version + 1 WHERE organization_id = $2 AND id = $3")
+                    .bind(now.as_millis())
+                    .bind(org)
+                    .bind(live.conversation.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+            }
+            move_counters(&mut tx, org, Some(&live.conversation), None).await?;
+            record_event(&mut tx, org, event, &gone, now).await?;
+        }
+        if hard {
+            let mut ids: Vec<Uuid> = below.into_iter().map(|(child,)| child).collect();
+            ids.push(id.as_uuid());
+            let mut qb = QueryBuilder::<Db>::new("DELETE FROM conversations WHERE organization_id = ");
+            qb.push_bind(org).push(" AND id IN (");
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(id);
+            }
+            list.push_unseparated(")");
+            qb.build().execute(&mut *tx).await.map_err(internal)?;
         }
         adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
-        move_counters(&mut tx, org, Some(&record.conversation), None).await?;
-        record_event(&mut tx, org, event, &gone, now).await?;
         tx.commit().await.map_err(internal)
     }
 

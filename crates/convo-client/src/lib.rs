@@ -17,9 +17,10 @@ use convo_types::{
     ApiKey, ApiKeyId, AssignTeamMember, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact,
     ContactId, Conversation, ConversationId, CreateApiKey, CreateBusinessUnit, CreateChannel,
     CreateContact, CreateConversation, CreateMessage, CreateOrganization, CreateUser, ErrorCode,
-    Event, List, Message, MessageId, Organization, OrganizationCreated, Problem, SearchHit, Status,
-    UpdateApiKey, UpdateBusinessUnit, UpdateChannel, UpdateContact, UpdateConversation,
-    UpdateMessage, UpdateStatus, UpdateUser, User, UserId, VideoCallStarted, ViewsCount,
+    Event, GetOrCreateConversation, List, Message, MessageId, Organization, OrganizationCreated,
+    Problem, SearchHit, Status, UpdateApiKey, UpdateBusinessUnit, UpdateChannel, UpdateContact,
+    UpdateConversation, UpdateMessage, UpdateStatus, UpdateUser, User, UserId, VideoCallStarted,
+    ViewsCount,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -493,6 +494,39 @@ impl Conversations<'_> {
     /// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under the filters.
     pub async fn get_views_count(&self, filters: &ConversationFilters) -> Result<ViewsCount> {
         self.0.get("/v1/conversations/views/count", filters).await
+    }
+
+    /// Seed 002 `getOrCreateConversation`: the customer's conversation, made when missing.
+    pub async fn get_or_create(&self, req: &GetOrCreateConversation) -> Result<Conversation> {
+        self.0.post("/v1/conversations/get-or-create", req).await
+    }
+
+    /// Seed 002 `createSubConversation`.
+    pub async fn create_sub_conversation(
+        &self,
+        parent_id: ConversationId,
+        req: &GetOrCreateConversation,
+    ) -> Result<Conversation> {
+        self.0
+            .post(
+                &format!("/v1/conversations/{parent_id}/sub-conversations"),
+                req,
+            )
+            .await
+    }
+
+    /// Seed 002 `listSubConversations`: oldest first.
+    pub async fn list_sub_conversations(
+        &self,
+        parent_id: ConversationId,
+        page: &Page,
+    ) -> Result<List<Conversation>> {
+        self.0
+            .get(
+                &format!("/v1/conversations/{parent_id}/sub-conversations"),
+                page,
+            )
+            .await
     }
 
     /// Seed `search`: full text in any language, ranked, with highlights.

@@ -68,6 +68,10 @@ macro_rules! suite {
             search_finds_every_language,
             search_pages_with_a_cursor,
             video_calls_are_recorded,
+            get_or_create_reuses_and_never_duplicates,
+            concurrent_get_or_create_makes_one,
+            sub_conversations_inherit_count_and_delete_with_parent,
+            workforce_runs_follow_seed_003,
         );
     };
     (@stories $open:path, $($story:ident),+ $(,)?) => {$(

@@ -28,6 +28,9 @@ pub struct NewConversation {
     pub conversation: Conversation,
     pub member_ids: Vec<UserId>,
     pub created_by_key_id: Option<ApiKeyId>,
+    /// What get-or-create finds this conversation by again (unique while it is live and top
+    /// level); `None` for conversations made otherwise.
+    pub reuse_key: Option<String>,
 }
 
 /// A new organization with everything it starts with.
@@ -248,6 +251,9 @@ pub trait Store: Send + Sync + 'static {
 
     // Contacts.
     async fn insert_contact(&self, contact: &Contact) -> Result<()>;
+    /// The contact with `contact.external_id`, or `contact` inserted; `true` when inserted.
+    /// Race-free: concurrent calls make one contact.
+    async fn find_or_create_contact(&self, contact: &Contact) -> Result<(Contact, bool)>;
     async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact>;
     async fn list_contacts(
         &self,
@@ -264,6 +270,14 @@ pub trait Store: Send + Sync + 'static {
         new: &NewConversation,
         event: &EventMeta,
     ) -> Result<ConversationRecord>;
+    /// Answers the contact's live top-level conversation (most recent activity first) or the
+    /// one with `new.reuse_key`, else creates `new`; `true` when it created. Race-free: the
+    /// reuse key is unique, so concurrent calls make one conversation.
+    async fn get_or_create_conversation(
+        &self,
+        new: &NewConversation,
+        event: &EventMeta,
+    ) -> Result<(ConversationRecord, bool)>;
     /// Soft-deleted conversations are `NotFound`.
     async fn get_conversation(
         &self,

@@ -74,6 +74,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::team::router())
         .merge(routes::search::router())
         .merge(routes::messages::router())
+        .merge(routes::threads::router())
+        .merge(routes::workforce::router())
         .merge(routes::events::router())
 }
 

@@ -283,3 +283,90 @@ pub struct ViewsCount {
 pub struct AssignTeamMember {
     pub user_id: UserId,
 }
+
+/// The customer of a get-or-create call: found by `id`, else by `external_id` (made from these
+/// fields when missing).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ContactId>,
+    #[serde(default, alias = "externalId", skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+}
+
+/// `POST /v1/conversations/get-or-create` (seed 002 `getOrCreateConversation`) and the body
+/// of `POST /v1/conversations/{id}/sub-conversations`. At least one of `customer_id`,
+/// `customer` or `member_ids` is required by get-or-create.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GetOrCreateConversation {
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub conversation_type: Option<ConversationType>,
+    #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, alias = "customerId", skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<ContactId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRef>,
+    #[serde(default, alias = "memberIds", skip_serializing_if = "Option::is_none")]
+    pub member_ids: Option<Vec<UserId>>,
+    #[serde(default, alias = "channelIds", skip_serializing_if = "Option::is_none")]
+    pub channel_ids: Option<Vec<ChannelId>>,
+    #[serde(
+        default,
+        alias = "channelIdentifier",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+}
+
+/// Seed 003 (`POST /admin/api/v2/conversations`): an AI-agent run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WorkforceCreateConversation {
+    /// Default "New Conversation".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Default `running`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<uuid::Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub inputs: Option<JsonObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_id: Option<String>,
+}
+
+/// Seed 003 `PATCH /admin/api/v2/conversations/{id}` ("UpdateData": the topic).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WorkforceUpdateConversation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+}
+
+/// Seed 003 `PATCH /admin/api/v2/conversations/{id}/status`: a run status, or `null` for no
+/// change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WorkforceUpdateStatus {
+    #[serde(default)]
+    pub status: Option<Status>,
+}

@@ -223,6 +223,26 @@ pub async fn create(
     req: CreateConversation,
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
+    let new = prepare(store, caller, req).await?;
+    store
+        .create_conversation(&new, &created_event(caller))
+        .await
+}
+
+pub(crate) fn created_event(caller: &Principal) -> EventMeta {
+    EventMeta {
+        event_type: EventType::ConversationCreated,
+        actor: caller.actor(),
+    }
+}
+
+/// Validates a new conversation and resolves what it refers to: channels (and so business
+/// unit and channel type), contact, parent, members.
+pub(crate) async fn prepare(
+    store: &dyn Store,
+    caller: &Principal,
+    req: CreateConversation,
+) -> Result<NewConversation> {
     if req.tenant_id.is_some_and(|t| t != caller.organization_id) {
         return Err(Error::NotFound("organization"));
     }
@@ -396,16 +416,12 @@ pub async fn create(
         updated_at: now,
         deleted_at: None,
     };
-    let new = NewConversation {
+    Ok(NewConversation {
         conversation,
         member_ids,
         created_by_key_id: Some(caller.api_key_id),
-    };
-    let event = EventMeta {
-        event_type: EventType::ConversationCreated,
-        actor: caller.actor(),
-    };
-    store.create_conversation(&new, &event).await
+        reuse_key: None,
+    })
 }
 
 /// `PATCH /v1/conversations/{id}`.

@@ -9,3 +9,5 @@ pub mod messages;
 pub mod organizations;
 pub mod search;
 pub mod team;
+pub mod threads;
+pub mod workforce;

@@ -15,7 +15,9 @@ pub mod messages;
 pub mod organizations;
 pub mod search;
 pub mod team;
+pub mod threads;
 pub mod users;
+pub mod workforce;
 
 /// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,
 /// or `page_num`/`page` with `page_size` (offsets: deep pages cost more).

@@ -1,0 +1,89 @@
+//! Seed 002: get-or-create and sub-conversations.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use convo_core::usecases::threads;
+use convo_types::{Conversation, ConversationId, GetOrCreateConversation, List};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query};
+use crate::routes::conversations::answer;
+use crate::routes::messages::MessageOrder;
+use crate::routes::PageQuery;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_or_create))
+        .routes(routes!(list_sub_conversations, create_sub_conversation))
+}
+
+/// Seed `getOrCreateConversation`: the customer's live top-level conversation (`200`) or a new
+/// one (`201`); the key's acting user is in it. Concurrent identical calls make one.
+#[utoipa::path(post, path = "/v1/conversations/get-or-create", tag = "conversations", request_body = GetOrCreateConversation, params(
+    ("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body answer the first response."),
+), responses(
+    (status = 201, description = "made", body = Conversation),
+    (status = 200, description = "found", body = Conversation),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn get_or_create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Json(req): Json<GetOrCreateConversation>,
+) -> ApiResult<Response> {
+    let (record, created) = threads::get_or_create(state.store.as_ref(), &caller, req).await?;
+    Ok(answer(
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        record,
+    ))
+}
+
+/// Seed `createSubConversation`: inherits the parent's channels and business unit unless
+/// `channel_ids` or `channel_identifier` are given.
+#[utoipa::path(post, path = "/v1/conversations/{id}/sub-conversations", tag = "conversations", request_body = GetOrCreateConversation, params(("id" = ConversationId, Path)), responses(
+    (status = 201, body = Conversation),
+    (status = 404, body = convo_types::Problem),
+    (status = 422, body = convo_types::Problem),
+))]
+pub async fn create_sub_conversation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    Json(req): Json<GetOrCreateConversation>,
+) -> ApiResult<Response> {
+    let record = threads::create_sub_conversation(state.store.as_ref(), &caller, id, req).await?;
+    Ok(answer(StatusCode::CREATED, record))
+}
+
+/// Seed `listSubConversations`: oldest first, each with `counts` and `users`.
+#[utoipa::path(get, path = "/v1/conversations/{id}/sub-conversations", tag = "conversations", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
+    (status = 200, body = List<Conversation>),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn list_sub_conversations(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ConversationId>,
+    Query(order): Query<MessageOrder>,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<axum::Json<List<Conversation>>> {
+    Ok(axum::Json(
+        threads::list_sub_conversations(
+            state.store.as_ref(),
+            &caller,
+            id,
+            order.order,
+            page.into(),
+        )
+        .await?,
+    ))
+}
