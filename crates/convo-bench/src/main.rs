@@ -46,6 +46,72 @@ enum Scenario {
         #[arg(long, default_value_t = 2000)]
         requests: usize,
     },
+    /// Message ingest (through the store, indexing included) and
+    /// `GET /v1/conversations/search` in four languages.
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: usize,
+        /// Requests measured per query.
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
+}
+
+/// Messages of the search data set: four languages, a few shared topics and a long tail of
+/// rarer words, so queries range from common to selective.
+const TEMPLATES: [(&str, &[&str]); 4] = [
+    (
+        "vi",
+        &[
+            "Tôi muốn hoàn tiền cho đơn hàng",
+            "Hóa đơn tháng này bị sai",
+            "Giao hàng chậm quá",
+            "Cảm ơn bạn đã hỗ trợ",
+            "Tôi cần đổi mật khẩu",
+        ],
+    ),
+    (
+        "zh",
+        &[
+            "我想申请退款",
+            "发票有问题",
+            "快递太慢了",
+            "谢谢你的帮助",
+            "我需要修改密码",
+        ],
+    ),
+    (
+        "ar",
+        &[
+            "أريد استرداد المبلغ",
+            "الفاتورة غير صحيحة",
+            "التوصيل بطيء جدا",
+            "شكرا على المساعدة",
+            "أحتاج إلى تغيير كلمة المرور",
+        ],
+    ),
+    (
+        "en",
+        &[
+            "I would like a refund for my order",
+            "My invoice is wrong this month",
+            "The delivery is very late",
+            "Thanks for your help",
+            "I need to reset my password",
+        ],
+    ),
+];
+
+fn message_text(rng: &mut impl Rng, n: usize) -> String {
+    let (_, sentences) = TEMPLATES[n % TEMPLATES.len()];
+    let sentence = sentences[rng.gen_range(0..sentences.len())];
+    format!(
+        "{sentence} #{} ref{}",
+        rng.gen_range(1000..100_000),
+        rng.gen_range(0..5000)
+    )
 }
 
 #[derive(Debug, Serialize)]
@@ -257,6 +323,122 @@ async fn views_count(
     Ok(results)
 }
 
+async fn search(
+    database: &str,
+    conversations_count: usize,
+    messages_count: usize,
+    requests: usize,
+) -> anyhow::Result<Vec<Measured>> {
+    let settings = Settings::new(database);
+    let backend = if settings.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let store = open_store(&settings).await?;
+    let (admin, secret) = load_organization(store.clone(), conversations_count).await?;
+    let page = convo_core::paging::PagingParams {
+        limit: Some(100),
+        ..Default::default()
+    };
+    let mut ids = Vec::with_capacity(conversations_count);
+    let mut cursor = None;
+    loop {
+        let list = conversations::list(
+            store.as_ref(),
+            &admin,
+            Default::default(),
+            convo_core::paging::PagingParams {
+                cursor: cursor.clone(),
+                ..page.clone()
+            },
+        )
+        .await?;
+        ids.extend(list.data.iter().map(|c| c.id));
+        match list.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let ids = Arc::new(ids);
+    let workers = 8;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (store, admin, ids) = (store.clone(), admin.clone(), ids.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(1000 + worker as u64);
+            for n in (worker..messages_count).step_by(workers) {
+                let req = convo_types::CreateMessage {
+                    content: message_text(&mut rng, n),
+                    message_type: Some(convo_types::MessageType::Incoming),
+                    ..Default::default()
+                };
+                convo_core::usecases::messages::create(
+                    store.as_ref(),
+                    &admin,
+                    ids[n % ids.len()],
+                    req,
+                )
+                .await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let elapsed = started.elapsed();
+    let rate = messages_count as f64 / elapsed.as_secs_f64();
+    eprintln!(
+        "ingested {messages_count} messages in {:.1}s: {rate:.0} messages/s",
+        elapsed.as_secs_f64()
+    );
+    let mut results = vec![Measured {
+        scenario: "message ingest (store, 8 writers, indexing included)".into(),
+        backend: backend.into(),
+        conversations: conversations_count,
+        requests: messages_count,
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+        max_ms: 0.0,
+        per_second: rate,
+    }];
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(launch(settings, listener, async {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::new();
+    for (language, q) in [
+        ("vi", "hoàn tiền"),
+        ("vi, no diacritics", "hoan tien"),
+        ("zh", "退款"),
+        ("ar", "استرداد"),
+        ("en", "refund"),
+        ("en, rare", "ref4242"),
+    ] {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{base}/v1/conversations/search"),
+            &[("q", q), ("limit", "20")],
+        )?;
+        let (samples, elapsed) = measure(&http, url.as_str(), &secret, requests).await?;
+        let result = summarise(
+            &format!("search {language}"),
+            backend,
+            conversations_count,
+            samples,
+            elapsed,
+        );
+        eprintln!("{result:?}");
+        results.push(result);
+    }
+    let _ = stop.send(());
+    server.await??;
+    Ok(results)
+}
+
 fn report(results: &[Measured]) -> String {
     let mut out = String::from("| scenario | backend | conversations | requests | p50 ms | p99 ms | max ms | req/s |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
     for r in results {
@@ -287,13 +469,22 @@ async fn main() -> anyhow::Result<()> {
             .to_string_lossy()
             .into_owned(),
     };
-    let results = match cli.scenario {
-        Scenario::ViewsCount { sizes, requests } => {
-            views_count(&database, &sizes, requests).await?
-        }
+    let (name, results) = match cli.scenario {
+        Scenario::ViewsCount { sizes, requests } => (
+            "views-count",
+            views_count(&database, &sizes, requests).await?,
+        ),
+        Scenario::Search {
+            conversations,
+            messages,
+            requests,
+        } => (
+            "search",
+            search(&database, conversations, messages, requests).await?,
+        ),
     };
     std::fs::create_dir_all(&cli.out)?;
-    let json = cli.out.join("views-count.json");
+    let json = cli.out.join(format!("{name}.json"));
     std::fs::write(&json, serde_json::to_vec_pretty(&results)?)?;
     println!("{}", report(&results));
     eprintln!("wrote {}", json.display());
