@@ -133,6 +133,7 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     api_key: String,
+    retries: u32,
 }
 
 impl Client {
@@ -150,6 +151,7 @@ impl Client {
             http,
             base_url,
             api_key: api_key.into(),
+            retries: 3,
         })
     }
 
@@ -159,7 +161,14 @@ impl Client {
             http: self.http.clone(),
             base_url: self.base_url.clone(),
             api_key: api_key.into(),
+            retries: self.retries,
         }
+    }
+
+    /// How often a repeatable call is retried (default 3; 0 turns retries off).
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -172,8 +181,51 @@ impl Client {
             .bearer_auth(&self.api_key)
     }
 
+    /// Sends a request; a call that is safe to repeat (not a `POST`, or a `POST` with an
+    /// `Idempotency-Key`) is retried on `429`, `503` and connection failures, with
+    /// exponential backoff and jitter (or the server's `Retry-After`).
+    async fn execute(&self, request: RequestBuilder) -> Result<reqwest::Response> {
+        let repeatable = request
+            .try_clone()
+            .and_then(|r| r.build().ok())
+            .is_some_and(|r| {
+                r.method() != Method::POST || r.headers().contains_key("idempotency-key")
+            });
+        let mut attempt = 0u32;
+        loop {
+            let this = request
+                .try_clone()
+                .ok_or_else(|| Error::Config("a streaming body cannot be sent".into()))?;
+            let retry_after = match this.send().await {
+                Ok(response)
+                    if repeatable
+                        && attempt < self.retries
+                        && matches!(response.status().as_u16(), 429 | 503) =>
+                {
+                    response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .map(Duration::from_secs)
+                }
+                Ok(response) => return Ok(response),
+                Err(e)
+                    if repeatable
+                        && attempt < self.retries
+                        && (e.is_connect() || e.is_timeout()) =>
+                {
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            };
+            tokio::time::sleep(retry_after.unwrap_or_else(|| backoff(attempt))).await;
+            attempt += 1;
+        }
+    }
+
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
-        let response = request.send().await?;
+        let response = self.execute(request).await?;
         let status = response.status();
         let bytes = response.bytes().await?;
         if status.is_success() {
@@ -186,7 +238,7 @@ impl Client {
     }
 
     async fn send_empty(&self, request: RequestBuilder) -> Result<()> {
-        let response = request.send().await?;
+        let response = self.execute(request).await?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
@@ -240,6 +292,14 @@ impl Client {
     pub fn events(&self) -> Events<'_> {
         Events(self)
     }
+}
+
+/// 200 ms, 400 ms, 800 ms, ... plus up to 100 ms of jitter so clients do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() % 100);
+    Duration::from_millis(200 * 2u64.pow(attempt.min(6)) + u64::from(jitter))
 }
 
 /// A query of no parameters.
@@ -337,7 +397,32 @@ impl Contacts<'_> {
 pub struct Conversations<'a>(&'a Client);
 
 impl Conversations<'_> {
+    /// Every conversation under `filters`, `page_size` per request.
+    pub fn pages(&self, filters: &ConversationFilters, page_size: u32) -> Pages<'_, Conversation> {
+        let filters = filters.clone();
+        Pages::new(move |cursor| {
+            let page = Page {
+                limit: Some(page_size),
+                cursor,
+                ..Default::default()
+            };
+            let filters = filters.clone();
+            Box::pin(async move { self.list(&filters, &page).await })
+        })
+    }
+
     /// Seed `list`: filters and paging.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_client::{ConversationFilters, Page};
+    /// let filters = ConversationFilters { type_or_view: Some("open".into()), q: Some("billing".into()), ..Default::default() };
+    /// let page = client.conversations().list(&filters, &Page { limit: Some(20), skip: Some(0), ..Default::default() }).await?;
+    /// for conv in &page.data {
+    ///     println!("{} {} {}", conv.id, conv.name, conv.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list(
         &self,
         filters: &ConversationFilters,
@@ -616,5 +701,58 @@ pub struct Events<'a>(&'a Client);
 impl Events<'_> {
     pub async fn list(&self, after: Option<i64>, limit: Option<u32>) -> Result<List<Event>> {
         self.0.get("/v1/events", &EventQuery { after, limit }).await
+    }
+}
+
+type PageFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<List<T>>> + Send + 'a>>;
+
+/// Walks every page of a list, one request per page, following `next_cursor`.
+///
+/// ```no_run
+/// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+/// use convo_client::{ConversationFilters, Page};
+/// let filters = ConversationFilters { type_or_view: Some("open".into()), ..Default::default() };
+/// let mut pages = client.conversations().pages(&filters, 100);
+/// while let Some(page) = pages.next_page().await? {
+///     for conversation in page {
+///         println!("{} {}", conversation.id, conversation.name);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Pages<'a, T> {
+    fetch: Box<dyn Fn(Option<String>) -> PageFuture<'a, T> + Send + 'a>,
+    cursor: Option<String>,
+    done: bool,
+}
+
+impl<'a, T> Pages<'a, T> {
+    pub fn new(fetch: impl Fn(Option<String>) -> PageFuture<'a, T> + Send + 'a) -> Self {
+        Pages {
+            fetch: Box::new(fetch),
+            cursor: None,
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` after the last.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<T>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = (self.fetch)(self.cursor.take()).await?;
+        self.cursor = page.next_cursor;
+        self.done = self.cursor.is_none();
+        Ok(Some(page.data))
+    }
+
+    /// Every item of every page.
+    pub async fn collect_all(mut self) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await? {
+            all.extend(page);
+        }
+        Ok(all)
     }
 }

@@ -40,6 +40,16 @@ macro_rules! wire_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(text: &str) -> Result<Self, String> {
+                $name::parse(text).ok_or_else(|| {
+                    let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("`{text}` is not one of: {}", all.join(", "))
+                })
+            }
+        }
     };
 }
 pub(crate) use wire_enum;

@@ -1,4 +1,9 @@
-//! `convo`: the server (`convo serve`) and its tools in one binary.
+//! `convo`: the server (`convo serve`) and its command-line client in one binary.
+
+mod cli;
+mod output;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use convo_server::{telemetry, Settings};
@@ -8,9 +13,11 @@ use tokio::net::TcpListener;
 #[command(
     name = "convo",
     version,
-    about = "A self-hostable backend for customer conversations."
+    about = "A self-hostable backend for customer conversations: the server and its command line."
 )]
 struct Cli {
+    #[command(flatten)]
+    connection: cli::Connection,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,21 +36,84 @@ enum Command {
         )]
         database_url: String,
     },
+    #[command(flatten)]
+    Client(cli::ClientCommand),
+}
+
+/// Exit codes a script can tell apart.
+mod exit {
+    pub const FAILURE: u8 = 1;
+    pub const NOT_FOUND: u8 = 3;
+    pub const DENIED: u8 = 4;
+    pub const REJECTED: u8 = 5;
+    pub const UNREACHABLE: u8 = 6;
+}
+
+fn exit_code(error: &convo_client::Error) -> u8 {
+    match error.status() {
+        Some(404) => exit::NOT_FOUND,
+        Some(401 | 403) => exit::DENIED,
+        Some(status) if (400..500).contains(&status) => exit::REJECTED,
+        Some(_) => exit::FAILURE,
+        None if matches!(error, convo_client::Error::Transport(_)) => exit::UNREACHABLE,
+        None => exit::FAILURE,
+    }
+}
+
+/// An error as a person reads it: what went wrong, and which field or scope.
+fn explain(error: &convo_client::Error) -> String {
+    match error {
+        convo_client::Error::Api { problem } => {
+            let mut text = format!(
+                "error: {} ({}, {})",
+                problem.detail, problem.status, problem.code
+            );
+            for field in &problem.errors {
+                text.push_str(&format!("\n  {}: {}", field.field, field.message));
+            }
+            text
+        }
+        other => format!("error: {other}"),
+    }
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
         Command::Serve(settings) => {
             telemetry::init(settings.log_format);
-            let listener = TcpListener::bind(settings.listen).await?;
-            convo_server::launch(settings, listener, convo_server::shutdown_signal()).await
+            let served = async {
+                let listener = TcpListener::bind(settings.listen).await?;
+                convo_server::launch(settings, listener, convo_server::shutdown_signal()).await
+            };
+            match served.await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(exit::FAILURE)
+                }
+            }
         }
         Command::Migrate { database_url } => {
             telemetry::init(convo_server::LogFormat::Text);
-            convo_server::open_store(&Settings::new(database_url)).await?;
-            eprintln!("convo: the database schema is up to date");
-            Ok(())
+            match convo_server::open_store(&Settings::new(database_url)).await {
+                Ok(_) => {
+                    eprintln!("convo: the database schema is up to date");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(exit::FAILURE)
+                }
+            }
         }
+        Command::Client(command) => match cli::run(&cli.connection, command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{}", explain(&error));
+                ExitCode::from(exit_code(&error))
+            }
+        },
     }
 }

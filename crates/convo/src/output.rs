@@ -1,0 +1,277 @@
+//! What the command line prints: tables for people, JSON with `--json`.
+
+use convo_types::{
+    ApiKey, BusinessUnit, Channel, Contact, Conversation, Event, Message, Organization, SearchHit,
+    User,
+};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A type shown as one row of a table.
+pub trait Row {
+    fn headers() -> &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+fn short(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max - 1).collect::<String>())
+    } else {
+        line.to_owned()
+    }
+}
+
+fn or_dash<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+impl Row for Conversation {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "STATUS", "NAME", "USERS", "MESSAGES", "TIMESTAMP"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let users: Vec<&str> = self.users.iter().map(|u| u.name.as_str()).collect();
+        vec![
+            self.id.to_string(),
+            self.status.to_string(),
+            short(&self.name, 40),
+            users.join(","),
+            self.counts.messages.to_string(),
+            self.timestamp.to_string(),
+        ]
+    }
+}
+
+impl Row for SearchHit {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "SCORE", "NAME", "MATCH"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let snippet = self.search.highlights.first().map(|h| {
+            short(
+                &h.snippet.replace("<mark>", "[").replace("</mark>", "]"),
+                60,
+            )
+        });
+        vec![
+            self.conversation.id.to_string(),
+            format!("{:.3}", self.search.score),
+            short(&self.conversation.name, 30),
+            or_dash(snippet),
+        ]
+    }
+}
+
+impl Row for Message {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "TYPE", "SENDER", "CONTENT", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.message_type.to_string(),
+            self.sender.sender_type.to_string(),
+            short(&self.content, 50),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
+impl Row for Contact {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "EXTERNAL ID", "NAME", "EMAIL", "PHONE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            or_dash(self.external_id.as_ref()),
+            or_dash(self.name.as_ref()),
+            or_dash(self.email.as_ref()),
+            or_dash(self.phone.as_ref()),
+        ]
+    }
+}
+
+impl Row for Channel {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "TYPE", "IDENTIFIER", "NAME", "BUSINESS UNIT"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.channel_type.to_string(),
+            self.identifier.clone(),
+            self.name.clone(),
+            self.business_unit_id.to_string(),
+        ]
+    }
+}
+
+impl Row for User {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "EMAIL", "KIND", "ROLE", "ACTIVE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            or_dash(self.email.as_ref()),
+            self.kind.to_string(),
+            self.role.to_string(),
+            self.active.to_string(),
+        ]
+    }
+}
+
+impl Row for BusinessUnit {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
+impl Row for ApiKey {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "PREFIX", "SCOPES", "LAST USED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let scopes: Vec<&str> = self.scopes.iter().map(|s| s.as_str()).collect();
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.prefix.clone(),
+            scopes.join(","),
+            or_dash(self.last_used_at),
+        ]
+    }
+}
+
+impl Row for Organization {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
+impl Row for Event {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "TYPE", "CONVERSATION", "ACTOR", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.event_type.to_string(),
+            or_dash(self.conversation_id),
+            or_dash(self.actor.id.as_ref()),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
+/// What printing answers, so a command can end with it.
+pub type Printed = convo_client::Result<()>;
+
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// One object: JSON, or its fields one per line.
+    pub fn one<T: Serialize>(&self, value: &T) -> Printed {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+            return Ok(());
+        }
+        let Value::Object(fields) = value else {
+            println!("{value}");
+            return Ok(());
+        };
+        let width = fields.keys().map(String::len).max().unwrap_or(0);
+        for (key, field) in fields {
+            let shown = match field {
+                Value::String(text) => text,
+                Value::Null => "-".to_owned(),
+                other => other.to_string(),
+            };
+            println!("{key:width$}  {shown}");
+        }
+        Ok(())
+    }
+
+    /// Many objects: JSON (with `next_cursor`), or a table.
+    pub fn rows<T: Serialize + Row>(&self, rows: &[T], next_cursor: Option<&str>) -> Printed {
+        if self.json {
+            let page = serde_json::json!({"data": rows, "next_cursor": next_cursor});
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&page).unwrap_or_default()
+            );
+            return Ok(());
+        }
+        let cells: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
+        let headers = T::headers();
+        let widths: Vec<usize> = (0..headers.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([headers[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |values: Vec<String>| {
+            let padded: Vec<String> = values
+                .iter()
+                .zip(&widths)
+                .map(|(v, w)| format!("{v:w$}", w = *w))
+                .collect();
+            println!("{}", padded.join("  ").trim_end());
+        };
+        line(headers.iter().map(|h| (*h).to_owned()).collect());
+        for row in cells {
+            line(row);
+        }
+        if let Some(cursor) = next_cursor {
+            eprintln!("more: --cursor {cursor} (or --all)");
+        }
+        Ok(())
+    }
+
+    /// Says `what` happened, when it did.
+    pub fn done(&self, result: Printed, what: &str) -> Printed {
+        result?;
+        if self.json {
+            println!("{}", serde_json::json!({"ok": true}));
+        } else {
+            println!("{what}");
+        }
+        Ok(())
+    }
+
+    /// A line for people only (on stderr with `--json`, so scripts get clean JSON).
+    pub fn note(&self, text: &str) {
+        if self.json {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The `convo` binary end to end: `convo serve` on a free port, then the client commands
+//! against it, checking what they print and how they exit.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+const ADMIN_KEY: &str = "convo_sk_cli_test_admin_key";
+const BIN: &str = env!("CARGO_BIN_EXE_convo");
+
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+            .current_dir(dir.path())
+            .env("CONVO_ADMIN_KEY", ADMIN_KEY)
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The server logs where it listens; read its log until then.
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("the server exited").unwrap();
+            if let Ok(log) = serde_json::from_str::<Value>(&line) {
+                if let Some(address) = log["address"].as_str() {
+                    break address.to_owned();
+                }
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Server {
+            child,
+            url: format!("http://{address}"),
+            _dir: dir,
+        }
+    }
+
+    fn run(&self, key: &str, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .env("CONVO_URL", &self.url)
+            .env("CONVO_API_KEY", key)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(ADMIN_KEY, &all);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn text(&self, args: &[&str]) -> String {
+        let out = self.run(ADMIN_KEY, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn help_lists_every_command() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for command in [
+        "serve",
+        "migrate",
+        "conversations",
+        "messages",
+        "contacts",
+        "channels",
+        "users",
+        "business-units",
+        "api-keys",
+        "organizations",
+        "events",
+    ] {
+        assert!(help.contains(command), "{command} in --help");
+    }
+    let out = Command::new(BIN)
+        .args(["conversations", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for command in [
+        "list",
+        "get",
+        "search",
+        "create",
+        "update",
+        "status",
+        "delete",
+        "join",
+        "leave",
+        "assign",
+        "unassign",
+        "invitable",
+        "views",
+        "video-call",
+        "get-or-create",
+        "sub",
+    ] {
+        assert!(help.contains(command), "conversations {command} in --help");
+    }
+}
+
+#[test]
+fn a_support_flow_from_the_command_line() {
+    let server = Server::start();
+    let channel = server.json(&[
+        "channels",
+        "create",
+        "--type",
+        "web",
+        "--identifier",
+        "example.com",
+    ]);
+    assert_eq!(channel["identifier"], "example.com");
+    let made = server.json(&[
+        "conversations",
+        "get-or-create",
+        "--external-id",
+        "website_user_123",
+        "--customer-name",
+        "Jane",
+        "--channel-identifier",
+        "example.com",
+    ]);
+    let id = made["id"].as_str().unwrap().to_owned();
+    let again = server.json(&[
+        "conversations",
+        "get-or-create",
+        "--external-id",
+        "website_user_123",
+    ]);
+    assert_eq!(again["id"], made["id"]);
+    server.json(&[
+        "messages",
+        "send",
+        &id,
+        "Tôi muốn hoàn tiền",
+        "--type",
+        "incoming",
+    ]);
+    let found = server.json(&["conversations", "search", "hoan tien"]);
+    assert_eq!(found["data"][0]["id"], made["id"]);
+    let resolved = server.json(&["conversations", "status", &id, "resolved"]);
+    assert_eq!(resolved["status"], "resolved");
+    let views = server.json(&["conversations", "views"]);
+    assert_eq!(views["by_status"]["resolved"], 1);
+    let table = server.text(&["conversations", "list", "--status", "resolved"]);
+    assert!(
+        table.starts_with("ID") && table.contains(&id) && table.contains("resolved"),
+        "{table}"
+    );
+    let public_id = made["public_id"].as_str().unwrap();
+    let shown = server.text(&["conversations", "get", public_id, "--public-id"]);
+    assert!(shown.contains(&id));
+    let sub = server.json(&[
+        "conversations",
+        "sub",
+        "create",
+        &id,
+        "--name",
+        "Order #1042",
+    ]);
+    assert_eq!(sub["parent_id"], made["id"]);
+    let subs = server.json(&["conversations", "sub", "list", &id]);
+    assert_eq!(subs["data"].as_array().unwrap().len(), 1);
+    let call = server.json(&["conversations", "video-call", &id]);
+    assert!(call["join_url"]
+        .as_str()
+        .unwrap()
+        .contains(call["room"].as_str().unwrap()));
+    let events = server.json(&["conversations", "events", &id]);
+    assert!(events["data"].as_array().unwrap().len() >= 4);
+}
+
+#[test]
+fn all_pages_and_team_commands() {
+    let server = Server::start();
+    for i in 0..7 {
+        server.json(&["conversations", "create", "--name", &format!("c{i}")]);
+    }
+    let first = server.json(&["conversations", "list", "--limit", "3"]);
+    assert_eq!(first["data"].as_array().unwrap().len(), 3);
+    assert!(first["next_cursor"].is_string());
+    let all = server.json(&["conversations", "list", "--limit", "3", "--all"]);
+    assert_eq!(all["data"].as_array().unwrap().len(), 7);
+    let user = server.json(&["users", "create", "--name", "Nguyễn Lan"]);
+    let user_id = user["id"].as_str().unwrap();
+    let id = all["data"][0]["id"].as_str().unwrap();
+    let invitable = server.json(&["conversations", "invitable", id, "--q", "nguyen"]);
+    assert_eq!(invitable["data"][0]["id"], user["id"]);
+    let assigned = server.json(&["conversations", "assign", id, user_id]);
+    assert_eq!(assigned["users"].as_array().unwrap().len(), 1);
+    let joined = server.json(&["conversations", "join", id]);
+    assert_eq!(joined["users"].as_array().unwrap().len(), 2);
+    server.json(&["conversations", "unassign", id, user_id]);
+    let left = server.json(&["conversations", "leave", id]);
+    assert!(left["users"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn errors_are_explained_with_distinct_exit_codes() {
+    let server = Server::start();
+    let missing = server.run(
+        ADMIN_KEY,
+        &[
+            "conversations",
+            "get",
+            "01a1fbd8-0000-7000-8000-000000000000",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
+    let key = server.json(&[
+        "api-keys",
+        "create",
+        "--name",
+        "reader",
+        "--scope",
+        "conversations:read",
+    ]);
+    let secret = key["secret"].as_str().unwrap();
+    let denied = server.run(secret, &["conversations", "create", "--name", "x"]);
+    assert_eq!(denied.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&denied.stderr);
+    assert!(
+        said.contains("conversations:write"),
+        "the missing scope is named: {said}"
+    );
+    let invalid = server.run(
+        ADMIN_KEY,
+        &["contacts", "create", "--email", "not-an-email"],
+    );
+    assert_eq!(invalid.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&invalid.stderr).contains("email"));
+    let unknown_key = server.run("convo_sk_nope", &["conversations", "list"]);
+    assert_eq!(unknown_key.status.code(), Some(4));
+    let nobody = Command::new(BIN)
+        .args(["conversations", "list"])
+        .env("CONVO_URL", "http://127.0.0.1:9")
+        .env("CONVO_API_KEY", "k")
+        .output()
+        .unwrap();
+    assert_eq!(nobody.status.code(), Some(6), "an unreachable server");
+    let usage = Command::new(BIN)
+        .args(["conversations", "status", "x", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2), "a usage error");
+}
