@@ -393,13 +393,10 @@ impl Contacts<'_> {
     }
 }
 
-/// `/v1/conversations`, with the seeds' method names.
-pub struct Conversations<'a>(&'a Client);
-
-impl Conversations<'_> {
+impl<'a> Conversations<'a> {
     /// Every conversation under `filters`, `page_size` per request.
-    pub fn pages(&self, filters: &ConversationFilters, page_size: u32) -> Pages<'_, Conversation> {
-        let filters = filters.clone();
+    pub fn pages(&self, filters: &ConversationFilters, page_size: u32) -> Pages<'a, Conversation> {
+        let (client, filters) = (self.0, filters.clone());
         Pages::new(move |cursor| {
             let page = Page {
                 limit: Some(page_size),
@@ -407,10 +404,15 @@ impl Conversations<'_> {
                 ..Default::default()
             };
             let filters = filters.clone();
-            Box::pin(async move { self.list(&filters, &page).await })
+            Box::pin(async move { client.conversations().list(&filters, &page).await })
         })
     }
+}
 
+/// `/v1/conversations`, with the seeds' method names.
+pub struct Conversations<'a>(&'a Client);
+
+impl Conversations<'_> {
     /// Seed `list`: filters and paging.
     ///
     /// ```no_run
