@@ -38,6 +38,9 @@ type Conn = <Db as sqlx::Database>::Connection;
 pub struct SqlStore {
     reader: sqlx::Pool<Db>,
     writer: sqlx::Pool<Db>,
+    /// The organization of every event this node commits (and, on PostgreSQL, every event any
+    /// node commits): wake-ups for the live stream and webhooks, which then read the table.
+    wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
 }
 
 // ---- errors ------------------------------------------------------------------------------
@@ -918,6 +921,9 @@ async fn record_event_about(conn: &mut Conn, org: Uuid, meta: &EventMeta, conver
         .fetch_one(&mut *conn)
         .await
         .map_err(internal)?;
+    if let Some(notify) = NOTIFY_EVENT {
+        sqlx::query(notify).bind(org.to_string()).execute(&mut *conn).await.map_err(internal)?;
+    }
     let data = serde_json::to_value(object).map_err(Error::internal)?;
     sqlx::query("INSERT INTO events (organization_id, id, type, actor_type, actor_id, conversation_id, business_unit_id, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(org)
@@ -950,7 +956,20 @@ async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<Conversation
 
 impl SqlStore {
     pub fn from_pools(reader: sqlx::Pool<Db>, writer: sqlx::Pool<Db>) -> Self {
-        Self { reader, writer }
+        let (wakeups, _) = tokio::sync::broadcast::channel(1024);
+        Self { reader, writer, wakeups }
+    }
+
+    /// Wakes whoever follows `org`'s events (a lagging follower misses nothing: it re-reads).
+    pub fn wake(&self, org: OrganizationId) {
+        let _ = self.wakeups.send(org);
+    }
+
+    /// Commits a transaction that recorded events, then wakes their followers.
+    async fn commit_and_wake(&self, tx: sqlx::Transaction<'_, Db>, org: Uuid) -> Result<()> {
+        tx.commit().await.map_err(internal)?;
+        self.wake(org.into());
+        Ok(())
     }
 
     /// The pool that takes changes (migrations run on it).
@@ -1256,7 +1275,7 @@ impl convo_core::Store for SqlStore {
             .await
             .map_err(write_error("conflict"))?;
         affected("user", result.rows_affected())?;
-        tx.commit().await.map_err(internal)
+        self.commit_and_wake(tx, org).await
     }
 
     // ---- API keys ------------------------------------------------------------------------
@@ -1482,7 +1501,7 @@ impl convo_core::Store for SqlStore {
     async fn create_conversation(&self, new: &NewConversation, event: &EventMeta) -> Result<ConversationRecord> {
         let mut tx = self.writer.begin().await.map_err(internal)?;
         let record = insert_conversation(&mut tx, new, event).await?.ok_or_else(|| Error::conflict("a conversation with this reuse key already exists"))?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, new.conversation.organization_id.as_uuid()).await?;
         Ok(record)
     }
 
@@ -1503,7 +1522,7 @@ impl convo_core::Store for SqlStore {
             Some((id,)) => Some(id),
             None => match insert_conversation(&mut tx, new, event).await? {
                 Some(record) => {
-                    tx.commit().await.map_err(internal)?;
+                    self.commit_and_wake(tx, org).await?;
                     return Ok((record, true));
                 }
                 None => {
@@ -1618,7 +1637,7 @@ impl convo_core::Store for SqlStore {
         reindex_conversation(&mut tx, org, &updated.conversation).await?;
         move_counters(&mut tx, org, Some(&record.conversation), Some(&updated.conversation)).await?;
         record_event(&mut tx, org, event, &updated.conversation, now).await?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, org).await?;
         Ok(updated)
     }
 
@@ -1660,7 +1679,7 @@ impl convo_core::Store for SqlStore {
         let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
         move_counters(&mut tx, org, Some(&record.conversation), Some(&updated.conversation)).await?;
         record_event(&mut tx, org, event, &updated.conversation, now).await?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, org).await?;
         Ok(updated)
     }
 
@@ -1795,7 +1814,7 @@ impl convo_core::Store for SqlStore {
             qb.build().execute(&mut *tx).await.map_err(internal)?;
         }
         adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
-        tx.commit().await.map_err(internal)
+        self.commit_and_wake(tx, org).await
     }
 
     // ---- messages ------------------------------------------------------------------------
@@ -1811,7 +1830,7 @@ impl convo_core::Store for SqlStore {
         let (org,) = found("conversation")(org)?;
         let record = fetch_conversation(&mut tx, org, conversation, true).await?;
         let written = add_message(&mut tx, org, &record, message, event).await?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, org).await?;
         Ok(written)
     }
 
@@ -1884,7 +1903,7 @@ impl convo_core::Store for SqlStore {
                 .map_err(internal)?;
         }
         record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, org).await?;
         Ok(message)
     }
 
@@ -1918,7 +1937,7 @@ impl convo_core::Store for SqlStore {
             .await
             .map_err(internal)?;
         record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;
-        tx.commit().await.map_err(internal)
+        self.commit_and_wake(tx, org).await
     }
 
     async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
@@ -1944,7 +1963,7 @@ impl convo_core::Store for SqlStore {
             .map_err(internal)?;
         let written = add_message(&mut tx, org, &record, activity, activity_event).await?;
         record_event_about(&mut tx, org, event, &written.conversation.conversation, call, call.started_at).await?;
-        tx.commit().await.map_err(internal)?;
+        self.commit_and_wake(tx, org).await?;
         Ok(written.conversation)
     }
 
@@ -1988,6 +2007,19 @@ impl convo_core::Store for SqlStore {
 
     // ---- events --------------------------------------------------------------------------
 
+    fn event_wakeups(&self) -> tokio::sync::broadcast::Receiver<OrganizationId> {
+        self.wakeups.subscribe()
+    }
+
+    async fn latest_event_id(&self, org: OrganizationId) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT event_seq FROM organizations WHERE id = $1")
+            .bind(org.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(internal)?;
+        Ok(row.map_or(0, |(n,)| n))
+    }
+
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
             return Ok(vec![]);
@@ -2000,6 +2032,14 @@ impl convo_core::Store for SqlStore {
         }
         if let Some(units) = &filter.business_unit_ids {
             push_in(&mut qb, "business_unit_id", units);
+        }
+        if let Some(types) = filter.types.as_ref().filter(|t| !t.is_empty()) {
+            qb.push(" AND type IN (");
+            let mut list = qb.separated(", ");
+            for t in types {
+                list.push_bind(t.as_str());
+            }
+            list.push_unseparated(")");
         }
         qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(filter.limit));
         let rows: Vec<EventRow> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;

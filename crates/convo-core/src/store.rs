@@ -109,6 +109,8 @@ pub struct EventFilter {
     pub organization_id: OrganizationId,
     pub business_unit_ids: Option<Vec<BusinessUnitId>>,
     pub conversation_id: Option<ConversationId>,
+    /// Only these types; `None` for all.
+    pub types: Option<Vec<EventType>>,
     pub after: i64,
     pub limit: u32,
 }
@@ -382,6 +384,11 @@ pub trait Store: Send + Sync + 'static {
     async fn search_conversations(&self, query: &SearchQuery) -> Result<Vec<SearchRow>>;
 
     // Events.
+    /// Wakes up with the organization of each newly committed event (on PostgreSQL, from every
+    /// node). A lagging receiver loses wake-ups, never events: it re-reads the table.
+    fn event_wakeups(&self) -> tokio::sync::broadcast::Receiver<OrganizationId>;
+    /// The id of the organization's newest event (0 when none).
+    async fn latest_event_id(&self, org: OrganizationId) -> Result<i64>;
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
 
     // Idempotency keys, scoped by the API key that sent them. A record made before

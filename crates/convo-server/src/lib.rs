@@ -34,6 +34,9 @@ use error::ApiError;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
+    /// Turns `true` when the server starts shutting down: long-lived streams end then, so
+    /// the graceful shutdown does not wait on them forever.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -77,6 +80,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::threads::router())
         .merge(routes::workforce::router())
         .merge(routes::events::router())
+        .merge(routes::stream::router())
 }
 
 /// The OpenAPI 3.1 document of every route, built from the handlers' annotations.
@@ -153,11 +157,17 @@ pub async fn launch(
             );
         }
     }
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = AppState {
         store,
         settings: Arc::new(settings),
+        stopping,
     };
     tracing::info!(address = %listener.local_addr()?, settings = ?state.settings, "convo is listening");
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -65,10 +65,13 @@ fn push_message_matches(
         .push_bind(limit);
 }
 
+/// Every node listens on this channel; the notification is sent when the transaction commits.
+const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");
+
 mod portable {
     use super::{
         match_expression, push_message_matches, push_ranked_hits, push_text_match,
-        push_unit_access, Db, LOCK_FOR_UPDATE,
+        push_unit_access, Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
     };
     include!("../../store-sql/portable.rs");
 }
@@ -87,6 +90,33 @@ impl PostgresStore {
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self::from_pools(pool.clone(), pool))
+        let store = Self::from_pools(pool.clone(), pool.clone());
+        store.listen_for_events(pool).await?;
+        Ok(store)
+    }
+
+    /// Forwards every node's event notifications to this node's followers. A lost listener
+    /// connection is re-opened; followers re-read the table, so nothing is missed meanwhile
+    /// beyond a late wake-up.
+    async fn listen_for_events(&self, pool: sqlx::PgPool) -> Result<(), sqlx::Error> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+        listener.listen("convo_events").await?;
+        let store = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => {
+                        if let Ok(org) = notification.payload().parse::<uuid::Uuid>() {
+                            store.wake(org.into());
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "event notifications interrupted; reconnecting");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 }

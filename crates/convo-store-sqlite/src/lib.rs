@@ -60,10 +60,13 @@ fn push_message_matches(
         .push_bind(limit);
 }
 
+/// SQLite runs on one node: wake-ups stay in the process.
+const NOTIFY_EVENT: Option<&str> = None;
+
 mod portable {
     use super::{
         match_expression, push_message_matches, push_ranked_hits, push_text_match,
-        push_unit_access, Db, LOCK_FOR_UPDATE,
+        push_unit_access, Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
     };
     include!("../../store-sql/portable.rs");
 }

@@ -255,6 +255,16 @@ impl Output {
         Ok(())
     }
 
+    /// One row as it arrives (a streamed event): a JSON line, or the row's cells.
+    pub fn line<T: Serialize + Row>(&self, row: &T) -> Printed {
+        if self.json {
+            println!("{}", serde_json::to_string(row).unwrap_or_default());
+        } else {
+            println!("{}", row.cells().join("  "));
+        }
+        Ok(())
+    }
+
     /// Says `what` happened, when it did.
     pub fn done(&self, result: Printed, what: &str) -> Printed {
         result?;

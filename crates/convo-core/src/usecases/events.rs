@@ -35,6 +35,7 @@ pub async fn list(
         organization_id: caller.organization_id,
         business_unit_ids: caller.business_unit_scope(None),
         conversation_id,
+        types: None,
         after,
         limit: limit + 1,
     };
@@ -47,4 +48,44 @@ pub async fn list(
         None
     };
     Ok(List::new(events, has_more, next_cursor, None))
+}
+
+/// A follower this far behind the newest event is told to catch up from `GET /v1/events`
+/// instead, so one slow client never holds a stream open forever.
+pub const MAX_STREAM_LAG: i64 = 10_000;
+
+/// The filter of `GET /v1/events/stream`: the caller's organization and business units,
+/// narrowed by conversation, business unit and types (comma-separated).
+pub async fn stream_filter(
+    store: &dyn Store,
+    caller: &Principal,
+    conversation_id: Option<ConversationId>,
+    business_unit_id: Option<convo_types::BusinessUnitId>,
+    types: Option<&str>,
+) -> Result<EventFilter> {
+    caller.require(Scope::ConversationsRead)?;
+    if let Some(id) = conversation_id {
+        conversations::get(store, caller, id).await?;
+    }
+    let types = match types.filter(|t| !t.trim().is_empty()) {
+        None => None,
+        Some(text) => Some(
+            text.split(',')
+                .map(str::trim)
+                .map(|t| {
+                    convo_types::EventType::parse(t).ok_or_else(|| {
+                        Error::invalid("types", format!("`{t}` is not an event type"))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    Ok(EventFilter {
+        organization_id: caller.organization_id,
+        business_unit_ids: caller.business_unit_scope(business_unit_id),
+        conversation_id,
+        types,
+        after: 0,
+        limit: 100,
+    })
 }

@@ -14,6 +14,7 @@ pub mod health;
 pub mod messages;
 pub mod organizations;
 pub mod search;
+pub mod stream;
 pub mod team;
 pub mod threads;
 pub mod users;

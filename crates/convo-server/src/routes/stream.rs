@@ -1,0 +1,156 @@
+//! `GET /v1/events/stream`: the event table as Server-Sent Events.
+//!
+//! Each stream is a cursor over the table: it reads the next page after the last event sent
+//! and, once caught up, sleeps until a wake-up for its organization (from this node or, on
+//! PostgreSQL, any node). The table is the truth, so a resumed stream (`Last-Event-ID`) has no
+//! gap and no duplicate, and a slow client costs one page of memory, never more.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use convo_core::usecases::events::{stream_filter, MAX_STREAM_LAG};
+use convo_core::{EventFilter, Store};
+use convo_types::{BusinessUnitId, ConversationId};
+use futures_util::Stream;
+use serde::Deserialize;
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::Query;
+use crate::AppState;
+
+/// Heartbeat comments keep proxies from closing an idle stream.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Re-read even without a wake-up now and then (a lost notification costs at most this).
+const REPOLL: Duration = Duration::from_secs(5);
+/// Events buffered per stream between the table and a slow client.
+const BUFFER: usize = 64;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stream))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    pub conversation_id: Option<ConversationId>,
+    pub business_unit_id: Option<BusinessUnitId>,
+    /// Event types, comma-separated (`message.created,conversation.status_changed`).
+    pub types: Option<String>,
+    /// Start after this event id (the `Last-Event-ID` header takes precedence); without
+    /// either, the stream starts with the next event.
+    pub after: Option<i64>,
+}
+
+/// Every event of the key's organization and business units as it happens, `id` being the
+/// event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
+/// gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
+#[utoipa::path(get, path = "/v1/events/stream", tag = "events", params(StreamQuery, ("Last-Event-ID" = Option<String>, Header)), responses(
+    (status = 200, description = "text/event-stream of events", content_type = "text/event-stream"),
+    (status = 404, body = convo_types::Problem),
+))]
+pub async fn stream(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<StreamQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    let store = state.store.clone();
+    let filter = stream_filter(
+        store.as_ref(),
+        &caller,
+        q.conversation_id,
+        q.business_unit_id,
+        q.types.as_deref(),
+    )
+    .await?;
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(q.after);
+    let start = match resume {
+        Some(id) => id.max(0),
+        None => store.latest_event_id(caller.organization_id).await?,
+    };
+    // Subscribe before the first read, so nothing committed in between is slept through.
+    let wakeups = store.event_wakeups();
+    let (sender, receiver) = mpsc::channel(BUFFER);
+    tokio::spawn(follow(
+        store,
+        filter,
+        start,
+        wakeups,
+        sender,
+        state.stopping.clone(),
+    ));
+    let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|event| (Ok(event), receiver))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+}
+
+async fn follow(
+    store: Arc<dyn Store>,
+    mut filter: EventFilter,
+    mut after: i64,
+    mut wakeups: broadcast::Receiver<convo_types::OrganizationId>,
+    sender: mpsc::Sender<SseEvent>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
+    let org = filter.organization_id;
+    loop {
+        filter.after = after;
+        let page = match store.list_events(&filter).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(%error, "event stream read failed; closing the stream");
+                return;
+            }
+        };
+        let full = page.len() as u32 == filter.limit;
+        if full && store.latest_event_id(org).await.unwrap_or(after) - after > MAX_STREAM_LAG {
+            let resume = SseEvent::default()
+                .event("resume")
+                .data(serde_json::json!({ "after": after }).to_string());
+            let _ = sender.send(resume).await;
+            return;
+        }
+        for event in page {
+            after = event.id;
+            let data = serde_json::to_string(&event).unwrap_or_default();
+            let sse = SseEvent::default()
+                .id(event.id.to_string())
+                .event(event.event_type.as_str())
+                .data(data);
+            if sender.send(sse).await.is_err() {
+                return; // the client left
+            }
+        }
+        if full {
+            continue;
+        }
+        // Caught up: sleep until this organization has something new.
+        loop {
+            tokio::select! {
+                () = sender.closed() => return,
+                _ = stopping.wait_for(|stop| *stop) => return,
+                () = tokio::time::sleep(REPOLL) => break,
+                woke = wakeups.recv() => match woke {
+                    Ok(woken) if woken == org => break,
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(_)) => break,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+            }
+        }
+    }
+}
