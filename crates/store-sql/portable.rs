@@ -1834,6 +1834,36 @@ impl convo_core::Store for SqlStore {
         Ok(written)
     }
 
+    async fn create_messages(&self, messages: &[Message], event: &EventMeta) -> Result<Vec<MessageWrite>> {
+        // Conversations are locked in id order (so concurrent batches never deadlock); each
+        // conversation's messages keep their order. Answers come back in the input's order.
+        let mut order: Vec<usize> = (0..messages.len()).collect();
+        order.sort_by_key(|&i| messages[i].conversation_id);
+        let mut tx = self.writer.begin().await.map_err(internal)?;
+        let mut written: Vec<Option<MessageWrite>> = vec![None; messages.len()];
+        let mut orgs = Vec::new();
+        for i in order {
+            let message = &messages[i];
+            let conversation = message.conversation_id.as_uuid();
+            let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal)?;
+            let (org,) = found("conversation")(org)?;
+            let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+            written[i] = Some(add_message(&mut tx, org, &record, message, event).await?);
+            if !orgs.contains(&org) {
+                orgs.push(org);
+            }
+        }
+        tx.commit().await.map_err(internal)?;
+        for org in orgs {
+            self.wake(org.into());
+        }
+        Ok(written.into_iter().flatten().collect())
+    }
+
     async fn get_message(&self, org: OrganizationId, id: MessageId) -> Result<MessageRecord> {
         let mut conn = self.reader.acquire().await.map_err(internal)?;
         let message = fetch_message(&mut conn, org.as_uuid(), id.as_uuid()).await?;
@@ -1975,7 +2005,10 @@ impl convo_core::Store for SqlStore {
         }
         let org = query.organization_id.as_uuid();
         let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
-        push_ranked_hits(&mut qb, search_query(org, None, &query.terms));
+        // Rank among the newest matches: enough for the pages asked, bounded so a word in
+        // every other message costs no more than a rare one.
+        let window = (query.offset + u64::from(query.limit)).saturating_mul(10).clamp(500, 5_000) as i64;
+        push_ranked_hits(&mut qb, search_query(org, None, &query.terms), window);
         qb.push(") SELECT h.conversation_id, MAX(h.score) AS score FROM hits h JOIN conversations c ON c.id = h.conversation_id WHERE c.organization_id = ");
         qb.push_bind(org);
         qb.push(" AND c.deleted_at IS NULL");

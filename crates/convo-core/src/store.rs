@@ -350,6 +350,13 @@ pub trait Store: Send + Sync + 'static {
     /// reopen when `rules::status_after_message` says so) in one transaction. A repeated
     /// `external_id` answers the first message with `created: false`.
     async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite>;
+    /// Adds many messages in one transaction (an import, or a burst): each as
+    /// `create_message` would, with a single commit.
+    async fn create_messages(
+        &self,
+        messages: &[Message],
+        event: &EventMeta,
+    ) -> Result<Vec<MessageWrite>>;
     async fn get_message(&self, org: OrganizationId, id: MessageId) -> Result<MessageRecord>;
     async fn list_messages(
         &self,

@@ -33,8 +33,9 @@ fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
         .push("))");
 }
 
-/// `(conversation_id, score)` of every match, higher scores better.
-fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+/// `(conversation_id, score)` of the newest `window` matching messages and conversations,
+/// scored by `ts_rank` (higher is better), so a common word does not rank every match.
+fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
     for (i, (id, table)) in [("conversation_id", "messages"), ("id", "conversations")]
         .into_iter()
         .enumerate()
@@ -42,9 +43,13 @@ fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
         if i > 0 {
             qb.push(" UNION ALL ");
         }
-        qb.push(format!("SELECT {id} AS conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score FROM {table}, plainto_tsquery('simple', "))
+        qb.push(format!("SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score FROM (SELECT {id} AS conversation_id, search_text FROM {table} WHERE {DOCUMENT} @@ plainto_tsquery('simple', "))
             .push_bind(query.clone())
-            .push(format!(") q WHERE {DOCUMENT} @@ q"));
+            .push(") ORDER BY id DESC LIMIT ")
+            .push_bind(window)
+            .push(") w, plainto_tsquery('simple', ")
+            .push_bind(query.clone())
+            .push(") q");
     }
 }
 

@@ -39,12 +39,19 @@ fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
         .push(")");
 }
 
-/// `(conversation_id, score)` of every match, higher scores better.
-fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
-    qb.push("SELECT m.conversation_id AS conversation_id, -bm25(message_search) AS score FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
+/// `(conversation_id, score)` of the newest `window` matching messages and conversations,
+/// scored by bm25 (higher is better). FTS5 walks matches newest first and stops after the
+/// window, so a common word costs the same as a rare one.
+fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
+    qb.push("SELECT m.conversation_id AS conversation_id, w.score AS score FROM (SELECT rowid AS seq, -bm25(message_search) AS score FROM message_search WHERE message_search MATCH ")
         .push_bind(query.clone())
-        .push(" UNION ALL SELECT c2.id, -bm25(conversation_search) FROM conversation_search JOIN conversations c2 ON c2.seq = conversation_search.rowid WHERE conversation_search MATCH ")
-        .push_bind(query);
+        .push(" ORDER BY rowid DESC LIMIT ")
+        .push_bind(window)
+        .push(") w JOIN messages m ON m.seq = w.seq UNION ALL SELECT c2.id, w2.score FROM (SELECT rowid AS seq, -bm25(conversation_search) AS score FROM conversation_search WHERE conversation_search MATCH ")
+        .push_bind(query)
+        .push(" ORDER BY rowid DESC LIMIT ")
+        .push_bind(window)
+        .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
 }
 
 /// `(id, content)` of a conversation's best matching messages.

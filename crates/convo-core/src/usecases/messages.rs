@@ -145,6 +145,41 @@ pub async fn create(
     req: CreateMessage,
 ) -> Result<MessageWrite> {
     caller.require(Scope::MessagesWrite)?;
+    let message = prepare(store, caller, conversation_id, req).await?;
+    store.create_message(&message, &created_event(caller)).await
+}
+
+/// Many messages in one transaction (an import, or a data set): each checked as `create`
+/// checks it; all or none are added.
+pub async fn create_many(
+    store: &dyn Store,
+    caller: &Principal,
+    items: Vec<(ConversationId, CreateMessage)>,
+) -> Result<Vec<MessageWrite>> {
+    caller.require(Scope::MessagesWrite)?;
+    let mut messages = Vec::with_capacity(items.len());
+    for (conversation_id, req) in items {
+        messages.push(prepare(store, caller, conversation_id, req).await?);
+    }
+    store
+        .create_messages(&messages, &created_event(caller))
+        .await
+}
+
+fn created_event(caller: &Principal) -> EventMeta {
+    EventMeta {
+        event_type: EventType::MessageCreated,
+        actor: caller.actor(),
+    }
+}
+
+/// Validates a new message and fills in its defaults.
+async fn prepare(
+    store: &dyn Store,
+    caller: &Principal,
+    conversation_id: ConversationId,
+    req: CreateMessage,
+) -> Result<Message> {
     let conversation = visible_record(store, caller, conversation_id)
         .await?
         .conversation;
@@ -186,11 +221,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let event = EventMeta {
-        event_type: EventType::MessageCreated,
-        actor: caller.actor(),
-    };
-    store.create_message(&message, &event).await
+    Ok(message)
 }
 
 async fn visible_message(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<Message> {
