@@ -286,6 +286,9 @@ impl Client {
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(self)
     }
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks(self)
+    }
     pub fn messages(&self) -> Messages<'_> {
         Messages(self)
     }
@@ -679,6 +682,44 @@ impl Conversations<'_> {
                 &EventQuery { after, limit: None },
             )
             .await
+    }
+}
+
+directory_resource!(
+    /// `/v1/webhooks`: `create` answers the signing secret once.
+    Webhooks, "/v1/webhooks", convo_types::Webhook, convo_types::WebhookId, convo_types::CreateWebhook, convo_types::UpdateWebhook
+);
+
+impl Webhooks<'_> {
+    /// A new signing secret, answered once; the old one signs too for 24 hours.
+    pub async fn rotate_secret(&self, id: convo_types::WebhookId) -> Result<convo_types::Webhook> {
+        self.0
+            .post(
+                &format!("/v1/webhooks/{id}/rotate-secret"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+
+    /// Deliveries, newest first, with every attempt.
+    pub async fn deliveries(
+        &self,
+        id: convo_types::WebhookId,
+        page: &Page,
+    ) -> Result<List<convo_types::WebhookDelivery>> {
+        self.0
+            .get(&format!("/v1/webhooks/{id}/deliveries"), page)
+            .await
+    }
+
+    /// Sends a delivery again.
+    pub async fn replay(
+        &self,
+        id: convo_types::WebhookId,
+        delivery: convo_types::DeliveryId,
+    ) -> Result<()> {
+        let path = format!("/v1/webhooks/{id}/deliveries/{delivery}/replay");
+        self.0.send_empty(self.0.request(Method::POST, &path)).await
     }
 }
 

@@ -165,6 +165,38 @@ pub struct SearchRow {
     pub messages: Vec<(MessageId, String)>,
 }
 
+/// A webhook with its signing secrets (the previous one signs too until it expires).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookRecord {
+    pub webhook: convo_types::Webhook,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_expires_at: Option<convo_types::Timestamp>,
+}
+
+/// A delivery claimed for one try.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub id: convo_types::DeliveryId,
+    pub organization_id: OrganizationId,
+    pub webhook_id: convo_types::WebhookId,
+    pub url: String,
+    /// Current secret first; a rotated-out secret still in its grace period after it.
+    pub secrets: Vec<String>,
+    pub event: Event,
+    /// Tries made before this one.
+    pub attempts: i64,
+    pub created_at: convo_types::Timestamp,
+}
+
+/// How a try ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    RetryAt(convo_types::Timestamp),
+    GaveUp,
+}
+
 /// What an `Idempotency-Key` lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdempotencyState {
@@ -397,6 +429,60 @@ pub trait Store: Send + Sync + 'static {
     /// The id of the organization's newest event (0 when none).
     async fn latest_event_id(&self, org: OrganizationId) -> Result<i64>;
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+
+    // Webhooks.
+    async fn insert_webhook(&self, webhook: &convo_types::Webhook, secret: &str) -> Result<()>;
+    async fn get_webhook(
+        &self,
+        org: OrganizationId,
+        id: convo_types::WebhookId,
+    ) -> Result<WebhookRecord>;
+    async fn list_webhooks(
+        &self,
+        org: OrganizationId,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::Webhook>>;
+    async fn update_webhook(&self, webhook: &convo_types::Webhook) -> Result<()>;
+    /// Makes `secret` current; the old one keeps signing until `previous_expires_at`.
+    async fn rotate_webhook_secret(
+        &self,
+        org: OrganizationId,
+        id: convo_types::WebhookId,
+        secret: &str,
+        previous_expires_at: convo_types::Timestamp,
+    ) -> Result<()>;
+    async fn delete_webhook(&self, org: OrganizationId, id: convo_types::WebhookId) -> Result<()>;
+    /// Turns new events into deliveries for every active webhook that wants them (at most
+    /// `limit` events per webhook); answers how many deliveries it made.
+    async fn enqueue_deliveries(&self, limit: u32) -> Result<usize>;
+    /// Claims due deliveries until `lease_until` (so no other node sends them meanwhile),
+    /// never one whose conversation has an earlier delivery still pending for that webhook.
+    async fn claim_deliveries(
+        &self,
+        now: convo_types::Timestamp,
+        lease_until: convo_types::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>>;
+    async fn finish_attempt(
+        &self,
+        id: convo_types::DeliveryId,
+        attempt: &convo_types::DeliveryAttempt,
+        outcome: DeliveryOutcome,
+    ) -> Result<()>;
+    async fn list_deliveries(
+        &self,
+        org: OrganizationId,
+        webhook: convo_types::WebhookId,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::WebhookDelivery>>;
+    /// Sends a delivery again (as soon as its conversation's earlier deliveries are done).
+    async fn replay_delivery(
+        &self,
+        org: OrganizationId,
+        webhook: convo_types::WebhookId,
+        id: convo_types::DeliveryId,
+        now: convo_types::Timestamp,
+    ) -> Result<()>;
 
     // Idempotency keys, scoped by the API key that sent them. A record made before
     // `expired_before` counts as absent and is replaced.

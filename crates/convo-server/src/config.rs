@@ -41,6 +41,19 @@ pub struct Settings {
     #[arg(long, env = "CONVO_VIDEO_URL_TEMPLATE", default_value = DEFAULT_VIDEO_URL_TEMPLATE)]
     pub video_url_template: String,
 
+    /// Let webhooks reach private, loopback and link-local addresses (closed networks, tests).
+    #[arg(long, env = "CONVO_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+
+    /// First wait before retrying a failed webhook delivery, in milliseconds; each retry
+    /// doubles it (at most 6 hours) until the delivery has been retried for 24 hours.
+    #[arg(long, env = "CONVO_WEBHOOK_RETRY_BASE_MS", default_value_t = 10_000)]
+    pub webhook_retry_base_ms: i64,
+
+    /// How long a webhook receiver may take to answer, in milliseconds.
+    #[arg(long, env = "CONVO_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
+
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -56,7 +69,16 @@ impl Settings {
             body_limit: 1024 * 1024,
             db_max_connections: 16,
             video_url_template: DEFAULT_VIDEO_URL_TEMPLATE.to_owned(),
+            webhook_allow_private: false,
+            webhook_retry_base_ms: 10_000,
+            webhook_timeout_ms: 10_000,
             log_format: LogFormat::Text,
+        }
+    }
+
+    pub fn egress(&self) -> convo_core::usecases::webhooks::Egress {
+        convo_core::usecases::webhooks::Egress {
+            allow_private: self.webhook_allow_private,
         }
     }
 
@@ -76,6 +98,9 @@ impl fmt::Debug for Settings {
             .field("body_limit", &self.body_limit)
             .field("db_max_connections", &self.db_max_connections)
             .field("video_url_template", &self.video_url_template)
+            .field("webhook_allow_private", &self.webhook_allow_private)
+            .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
+            .field("webhook_timeout_ms", &self.webhook_timeout_ms)
             .field("log_format", &self.log_format)
             .finish()
     }

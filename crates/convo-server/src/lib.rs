@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod auth;
 pub mod config;
+mod delivery;
 pub mod error;
 pub mod extract;
 mod idempotency;
@@ -81,6 +82,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::workforce::router())
         .merge(routes::events::router())
         .merge(routes::stream::router())
+        .merge(routes::webhooks::router())
 }
 
 /// The OpenAPI 3.1 document of every route, built from the handlers' annotations.
@@ -163,6 +165,11 @@ pub async fn launch(
         settings: Arc::new(settings),
         stopping,
     };
+    delivery::spawn(
+        state.store.clone(),
+        state.settings.clone(),
+        state.stopping.clone(),
+    )?;
     tracing::info!(address = %listener.local_addr()?, settings = ?state.settings, "convo is listening");
     let shutdown = async move {
         shutdown.await;

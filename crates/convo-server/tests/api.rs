@@ -1821,3 +1821,176 @@ async fn events_cross_nodes_on_postgres() {
     a.stop().await;
     b.stop().await;
 }
+
+/// A local webhook receiver: answers 500 to the first `fail_first` requests, then 200, and
+/// keeps every request it was sent.
+struct Receiver {
+    url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, bytes::Bytes)>>>,
+}
+
+impl Receiver {
+    async fn start(fail_first: usize) -> Receiver {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let received: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, bytes::Bytes)>>> =
+            Default::default();
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let (store, counter) = (received.clone(), calls.clone());
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: bytes::Bytes| {
+                let (store, counter) = (store.clone(), counter.clone());
+                async move {
+                    if counter.fetch_add(1, Ordering::SeqCst) < fail_first {
+                        return StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    store.lock().unwrap().push((headers, body));
+                    StatusCode::OK
+                }
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, received }
+    }
+
+    async fn wait_for(&self, count: usize) -> Vec<(axum::http::HeaderMap, bytes::Bytes)> {
+        for _ in 0..200 {
+            if self.received.lock().unwrap().len() >= count {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.received.lock().unwrap().clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_signed_retried_and_listed() {
+    // Private targets are refused by default.
+    let strict = TestServer::start().await;
+    let receiver = Receiver::start(2).await;
+    let err = strict
+        .admin
+        .webhooks()
+        .create(&convo_types::CreateWebhook {
+            url: receiver.url.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422), "a loopback target is refused");
+    strict.stop().await;
+
+    let server = TestServer::start_with(|s| {
+        s.webhook_allow_private = true;
+        s.webhook_retry_base_ms = 50;
+    })
+    .await;
+    let hook = server
+        .admin
+        .webhooks()
+        .create(&convo_types::CreateWebhook {
+            url: receiver.url.clone(),
+            event_types: Some(vec![
+                EventType::ConversationCreated,
+                EventType::MessageCreated,
+            ]),
+            active: None,
+        })
+        .await
+        .unwrap();
+    let secret = hook.secret.clone().expect("the secret, once");
+    assert!(secret.starts_with("whsec_"));
+    assert!(server
+        .admin
+        .webhooks()
+        .get(hook.id)
+        .await
+        .unwrap()
+        .secret
+        .is_none());
+    let c = server.admin.conversations();
+    let conversation = c
+        .create(&CreateConversation {
+            name: Some("hooked".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    c.update_name(conversation.id, "not sent: filtered out")
+        .await
+        .unwrap();
+    c.create_message(
+        conversation.id,
+        &convo_types::CreateMessage {
+            content: "hello".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let got = receiver.wait_for(2).await;
+    assert_eq!(got.len(), 2, "two events after two failed tries");
+    let verifier = standardwebhooks::Webhook::new(&secret).unwrap();
+    let mut types = Vec::new();
+    for (headers, body) in &got {
+        verifier
+            .verify(body, headers)
+            .expect("a valid Standard Webhooks signature");
+        let event: convo_types::Event = serde_json::from_slice(body).unwrap();
+        types.push(event.event_type);
+    }
+    assert_eq!(
+        types,
+        [EventType::ConversationCreated, EventType::MessageCreated],
+        "in order"
+    );
+    let deliveries = server
+        .admin
+        .webhooks()
+        .deliveries(hook.id, &Page::default())
+        .await
+        .unwrap();
+    assert_eq!(deliveries.data.len(), 2);
+    let first = deliveries
+        .data
+        .iter()
+        .find(|d| d.event_type == EventType::ConversationCreated)
+        .unwrap();
+    assert_eq!(first.status, convo_types::DeliveryStatus::Delivered);
+    assert_eq!(
+        first
+            .attempts
+            .iter()
+            .map(|a| a.status_code)
+            .collect::<Vec<_>>(),
+        [Some(500), Some(500), Some(200)],
+        "every attempt is kept"
+    );
+    // Replay sends it again; rotation signs with both secrets for a while.
+    let rotated = server
+        .admin
+        .webhooks()
+        .rotate_secret(hook.id)
+        .await
+        .unwrap();
+    server
+        .admin
+        .webhooks()
+        .replay(hook.id, first.id)
+        .await
+        .unwrap();
+    let got = receiver.wait_for(3).await;
+    let (headers, body) = &got[2];
+    let new_secret = rotated.secret.unwrap();
+    standardwebhooks::Webhook::new(&new_secret)
+        .unwrap()
+        .verify(body, headers)
+        .expect("signed with the new secret");
+    verifier
+        .verify(body, headers)
+        .expect("and still with the old one");
+    server.stop().await;
+}

@@ -84,4 +84,8 @@ define_id!(
     MessageId,
     /// A video call.
     VideoCallId,
+    /// A webhook endpoint.
+    WebhookId,
+    /// One event on its way to one webhook.
+    DeliveryId,
 );

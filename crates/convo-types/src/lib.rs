@@ -12,6 +12,7 @@ mod ids;
 mod list;
 mod message;
 mod time_fmt;
+mod webhook;
 
 pub use conversation::*;
 pub use directory::*;
@@ -21,6 +22,7 @@ pub use ids::*;
 pub use list::*;
 pub use message::*;
 pub use time_fmt::Timestamp;
+pub use webhook::*;
 
 /// A JSON object of free-form keys: `metadata`, `inputs`.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;

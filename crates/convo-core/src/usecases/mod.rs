@@ -10,4 +10,5 @@ pub mod organizations;
 pub mod search;
 pub mod team;
 pub mod threads;
+pub mod webhooks;
 pub mod workforce;

@@ -18,6 +18,7 @@ pub mod stream;
 pub mod team;
 pub mod threads;
 pub mod users;
+pub mod webhooks;
 pub mod workforce;
 
 /// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,
