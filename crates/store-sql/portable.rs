@@ -406,10 +406,11 @@ fn conversation_term(id: Uuid) -> String {
     format!("zc{}", id.simple())
 }
 
-/// The backend's match expression for every term, confined to the organization (and the
-/// conversation, when given).
+/// The backend's match expression for every term, confined to the conversation when given,
+/// else to the organization. (One scope token only: a token every document of a large
+/// organization carries is costly to score.)
 fn search_query(org: Uuid, conversation: Option<Uuid>, terms: &[String]) -> String {
-    let scope = std::iter::once(organization_term(org)).chain(conversation.map(conversation_term));
+    let scope = std::iter::once(conversation.map_or_else(|| organization_term(org), conversation_term));
     let all: Vec<String> = scope.chain(terms.iter().cloned()).collect();
     match_expression(&all)
 }

@@ -54,7 +54,7 @@ fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: 
         .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
 }
 
-/// `(id, content)` of a conversation's best matching messages.
+/// `(id, content)` of a conversation's newest matching messages.
 fn push_message_matches(
     qb: &mut sqlx::QueryBuilder<'_, Db>,
     query: String,
@@ -63,7 +63,7 @@ fn push_message_matches(
 ) {
     qb.push("SELECT m.id, m.content FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
         .push_bind(query)
-        .push(" ORDER BY bm25(message_search) LIMIT ")
+        .push(" ORDER BY message_search.rowid DESC LIMIT ")
         .push_bind(limit);
 }
 

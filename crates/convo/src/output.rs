@@ -184,6 +184,46 @@ impl Row for Event {
 /// What printing answers, so a command can end with it.
 pub type Printed = convo_client::Result<()>;
 
+impl Row for convo_types::Webhook {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "URL", "TYPES", "ACTIVE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let types: Vec<&str> = self.event_types.iter().map(|t| t.as_str()).collect();
+        let types = if types.is_empty() {
+            "all".to_owned()
+        } else {
+            types.join(",")
+        };
+        vec![
+            self.id.to_string(),
+            self.url.clone(),
+            types,
+            self.active.to_string(),
+        ]
+    }
+}
+
+impl Row for convo_types::WebhookDelivery {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "EVENT", "TYPE", "STATUS", "ATTEMPTS", "LAST ANSWER"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let last = self.attempts.last().map(|a| {
+            a.status_code
+                .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string())
+        });
+        vec![
+            self.id.to_string(),
+            self.event_id.to_string(),
+            self.event_type.to_string(),
+            self.status.to_string(),
+            self.attempts.len().to_string(),
+            or_dash(last),
+        ]
+    }
+}
+
 pub struct Output {
     pub json: bool,
 }
