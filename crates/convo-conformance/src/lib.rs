@@ -72,6 +72,7 @@ macro_rules! suite {
             concurrent_get_or_create_makes_one,
             sub_conversations_inherit_count_and_delete_with_parent,
             workforce_runs_follow_seed_003,
+            webhook_deliveries_are_durable_and_ordered,
         );
     };
     (@stories $open:path, $($story:ident),+ $(,)?) => {$(
