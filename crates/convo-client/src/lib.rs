@@ -286,6 +286,10 @@ impl Client {
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(self)
     }
+    /// Seed 003's Admin API v2.
+    pub fn admin_v2(&self) -> AdminV2<'_> {
+        AdminV2(self)
+    }
     pub fn webhooks(&self) -> Webhooks<'_> {
         Webhooks(self)
     }
@@ -444,6 +448,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `get`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let conversation = client.conversations().get(id).await?;
+    /// println!("{} {}", conversation.id, conversation.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .get(&format!("/v1/conversations/{id}"), &NO_QUERY)
@@ -451,6 +463,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `getByConversationId`: by the public id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let conversation = client.conversations().get_by_conversation_id("k3Fq9ZpX2mWc").await?;
+    /// println!("{} {}", conversation.id, conversation.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_by_conversation_id(&self, public_id: &str) -> Result<Conversation> {
         self.0
             .get(
@@ -461,6 +480,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `create`: every field is optional.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_types::CreateConversation;
+    /// let conversation = client.conversations().create(&CreateConversation::default()).await?;
+    /// println!("{}", conversation.id);
+    /// # Ok(()) }
+    /// ```
     pub async fn create(&self, req: &CreateConversation) -> Result<Conversation> {
         self.0.post("/v1/conversations", req).await
     }
@@ -482,6 +509,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `updateConversation`: metadata is merged; `null` removes a key.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let patch = serde_json::from_value(serde_json::json!({"name": "VIP customer support", "metadata": {"priority": "high"}})).unwrap();
+    /// let updated = client.conversations().update_conversation(id, &patch).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_conversation(
         &self,
         id: ConversationId,
@@ -491,6 +526,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `updateName`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// client.conversations().update_name(id, "VIP Support Thread").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_name(&self, id: ConversationId, name: &str) -> Result<Conversation> {
         let req = UpdateConversation {
             name: Some(name.to_owned()),
@@ -500,6 +542,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `updateStatus`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_types::Status;
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// client.conversations().update_status(id, Status::Resolved).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_status(&self, id: ConversationId, status: Status) -> Result<Conversation> {
         let req = UpdateStatus {
             status,
@@ -511,6 +561,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `deleteConversation`: soft by default, for good with `hard`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// client.conversations().delete_conversation(id, false).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_conversation(&self, id: ConversationId, hard: bool) -> Result<()> {
         let path = format!("/v1/conversations/{id}");
         self.0
@@ -523,6 +580,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `join`: the key's acting user joins.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// client.conversations().join(id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn join(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .post(
@@ -533,6 +597,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `leave`: the key's acting user leaves.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// client.conversations().leave(id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn leave(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .post(
@@ -543,6 +614,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `assignTeamMember`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let agent = "01936b1e-7c2a-7000-8000-000000000001".parse().unwrap();
+    /// client.conversations().assign_team_member(id, agent).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn assign_team_member(
         &self,
         id: ConversationId,
@@ -557,6 +636,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `removeTeamMember`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let agent = "01936b1e-7c2a-7000-8000-000000000001".parse().unwrap();
+    /// client.conversations().remove_team_member(id, agent).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn remove_team_member(
         &self,
         id: ConversationId,
@@ -567,6 +654,17 @@ impl Conversations<'_> {
     }
 
     /// Seed `getInvitableUsers`: `q` matches name or email, ignoring case and accents.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_client::Page;
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let users = client.conversations().get_invitable_users(id, None, &Page::default()).await?;
+    /// for u in &users.data {
+    ///     println!("{} {}", u.id, u.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_invitable_users(
         &self,
         id: ConversationId,
@@ -582,16 +680,47 @@ impl Conversations<'_> {
     }
 
     /// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under the filters.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_client::ConversationFilters;
+    /// let counts = client.conversations().get_views_count(&ConversationFilters { type_or_view: Some("open".into()), ..Default::default() }).await?;
+    /// println!("{counts:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_views_count(&self, filters: &ConversationFilters) -> Result<ViewsCount> {
         self.0.get("/v1/conversations/views/count", filters).await
     }
 
     /// Seed 002 `getOrCreateConversation`: the customer's conversation, made when missing.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let req = serde_json::from_value(serde_json::json!({
+    ///     "type": "DIRECT",
+    ///     "customer": {"externalId": "website_user_123", "name": "Jane Customer", "email": "jane@example.com"},
+    ///     "channelIdentifier": "example.com",
+    ///     "metadata": {"source": "website-chat"}
+    /// })).unwrap();
+    /// let conversation = client.conversations().get_or_create(&req).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_or_create(&self, req: &GetOrCreateConversation) -> Result<Conversation> {
         self.0.post("/v1/conversations/get-or-create", req).await
     }
 
     /// Seed 002 `createSubConversation`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let parent = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let req = serde_json::from_value(serde_json::json!({
+    ///     "name": "Order #1042", "type": "GROUP",
+    ///     "customer": {"externalId": "website_user_123"}, "channelIdentifier": "example.com"
+    /// })).unwrap();
+    /// let thread = client.conversations().create_sub_conversation(parent, &req).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_sub_conversation(
         &self,
         parent_id: ConversationId,
@@ -606,6 +735,15 @@ impl Conversations<'_> {
     }
 
     /// Seed 002 `listSubConversations`: oldest first.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// use convo_client::Page;
+    /// let parent = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let page = client.conversations().list_sub_conversations(parent, &Page { limit: Some(30), ..Default::default() }).await?;
+    /// let next = client.conversations().list_sub_conversations(parent, &Page { limit: Some(30), cursor: page.next_cursor, ..Default::default() }).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_sub_conversations(
         &self,
         parent_id: ConversationId,
@@ -620,6 +758,13 @@ impl Conversations<'_> {
     }
 
     /// Seed `search`: full text in any language, ranked, with highlights.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let bu = "01936b1e-7c2a-7000-8000-000000000002".parse().ok();
+    /// let results = client.conversations().search("refund request", bu, Some(10), None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn search(
         &self,
         q: &str,
@@ -651,6 +796,14 @@ impl Conversations<'_> {
     }
 
     /// Seed `initVideoCall`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
+    /// let id = "01936b1e-7c2a-7000-8000-000000000000".parse().unwrap();
+    /// let result = client.conversations().init_video_call(id).await?;
+    /// println!("{:?}", result.conversation);
+    /// # Ok(()) }
+    /// ```
     pub async fn init_video_call(&self, id: ConversationId) -> Result<VideoCallStarted> {
         self.0
             .post(
@@ -720,6 +873,68 @@ impl Webhooks<'_> {
     ) -> Result<()> {
         let path = format!("/v1/webhooks/{id}/deliveries/{delivery}/replay");
         self.0.send_empty(self.0.request(Method::POST, &path)).await
+    }
+}
+
+/// Seed 003's Admin API v2 (`/admin/api/v2/conversations`): AI-agent runs.
+pub struct AdminV2<'a>(&'a Client);
+
+impl AdminV2<'_> {
+    /// List Conversations: `page_num`, `page_size`, `order`, `status`, `agent_id`, ...
+    pub async fn list(&self, query: &[(&str, &str)]) -> Result<List<Conversation>> {
+        self.0.get("/admin/api/v2/conversations", &query).await
+    }
+    /// Create Conversation (topic "New Conversation" and status `running` by default).
+    pub async fn create(
+        &self,
+        req: &convo_types::WorkforceCreateConversation,
+    ) -> Result<Conversation> {
+        self.0.post("/admin/api/v2/conversations", req).await
+    }
+    pub async fn get(&self, id: ConversationId) -> Result<Conversation> {
+        self.0
+            .get(&format!("/admin/api/v2/conversations/{id}"), &NO_QUERY)
+            .await
+    }
+    /// Update Conversation (the topic).
+    pub async fn update(
+        &self,
+        id: ConversationId,
+        req: &convo_types::WorkforceUpdateConversation,
+    ) -> Result<Conversation> {
+        self.0
+            .patch(&format!("/admin/api/v2/conversations/{id}"), req)
+            .await
+    }
+    pub async fn update_status(
+        &self,
+        id: ConversationId,
+        req: &convo_types::WorkforceUpdateStatus,
+    ) -> Result<Conversation> {
+        self.0
+            .patch(&format!("/admin/api/v2/conversations/{id}/status"), req)
+            .await
+    }
+    /// Delete Conversation, with its messages.
+    pub async fn delete(&self, id: ConversationId) -> Result<()> {
+        self.0
+            .delete(&format!("/admin/api/v2/conversations/{id}"))
+            .await
+    }
+    /// List Messages By Conversation (`page`, `page_size`).
+    pub async fn list_messages(
+        &self,
+        id: ConversationId,
+        page: u32,
+        page_size: u32,
+    ) -> Result<List<Message>> {
+        let query = [("page", page), ("page_size", page_size)];
+        self.0
+            .get(
+                &format!("/admin/api/v2/conversations/{id}/messages"),
+                &query,
+            )
+            .await
     }
 }
 
