@@ -276,3 +276,32 @@ fn errors_are_explained_with_distinct_exit_codes() {
         .unwrap();
     assert_eq!(usage.status.code(), Some(2), "a usage error");
 }
+
+#[test]
+fn events_tail_follows_live() {
+    let server = Server::start();
+    let mut tail = Command::new(BIN)
+        .args([
+            "--json",
+            "events",
+            "tail",
+            "--types",
+            "conversation.created",
+        ])
+        .env("CONVO_URL", &server.url)
+        .env("CONVO_API_KEY", ADMIN_KEY)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(tail.stdout.take().unwrap()).lines();
+    // The tail starts from now: the first conversation may come before it is listening, the
+    // second (made later) after; either is the first line it prints.
+    let made = server.json(&["conversations", "create", "--name", "tailed"]);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    server.json(&["conversations", "create", "--name", "tailed again"]);
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["type"], "conversation.created");
+    assert!(first["conversation_id"] == made["id"] || first["data"]["name"] == "tailed again");
+    let _ = tail.kill();
+    let _ = tail.wait();
+}
