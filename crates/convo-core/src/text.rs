@@ -137,6 +137,10 @@ pub mod search {
             .filter(|t| t.is_word())
             .filter(|t| term(&t.lemma).is_some_and(|term| wanted.contains(term.as_str())))
             .map(|t| (t.byte_start, t.byte_end))
+            // Offsets come from the tokenizer; never slice off a character boundary.
+            .filter(|&(from, to)| {
+                from < to && text.is_char_boundary(from) && text.is_char_boundary(to)
+            })
             .collect();
         let &(first, _) = matches.first()?;
         let start = text[..first]
