@@ -982,6 +982,16 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
     conversation_rows_to_records(conn, org, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
 }
 
+/// The organization of a conversation, for writes that start from its id alone.
+async fn conversation_organization(conn: &mut Conn, conversation: Uuid) -> Result<Uuid> {
+    let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
+        .bind(conversation)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+    found("conversation")(org).map(|(org,)| org)
+}
+
 /// Appends an event. The organization's counter row serialises event writers, so ids are
 /// handed out in commit order and a reader following `after=` never skips one.
 async fn record_event(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, at: Timestamp) -> Result<i64> {
@@ -1896,12 +1906,7 @@ impl convo_core::Store for SqlStore {
     async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
         let conversation = message.conversation_id.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
-            .bind(conversation)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-        let (org,) = found("conversation")(org)?;
+        let org = conversation_organization(&mut tx, conversation).await?;
         let record = fetch_conversation(&mut tx, org, conversation, true).await?;
         let written = add_message(&mut tx, org, &record, message, event).await?;
         self.commit_and_wake(tx, org).await?;
@@ -1919,12 +1924,7 @@ impl convo_core::Store for SqlStore {
         for i in order {
             let message = &messages[i];
             let conversation = message.conversation_id.as_uuid();
-            let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
-                .bind(conversation)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
-            let (org,) = found("conversation")(org)?;
+            let org = conversation_organization(&mut tx, conversation).await?;
             let record = fetch_conversation(&mut tx, org, conversation, true).await?;
             written[i] = Some(add_message(&mut tx, org, &record, message, event).await?);
             if !orgs.contains(&org) {
@@ -2047,12 +2047,7 @@ impl convo_core::Store for SqlStore {
     async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
         let conversation = call.conversation_id.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
-            .bind(conversation)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-        let (org,) = found("conversation")(org)?;
+        let org = conversation_organization(&mut tx, conversation).await?;
         let record = fetch_conversation(&mut tx, org, conversation, true).await?;
         sqlx::query("INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(org)
