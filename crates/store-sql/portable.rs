@@ -41,6 +41,67 @@ pub struct SqlStore {
     /// The organization of every event this node commits (and, on PostgreSQL, every event any
     /// node commits): wake-ups for the live stream and webhooks, which then read the table.
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
+    /// New messages, written in groups by one task (see `group_commit`).
+    group_commit: tokio::sync::mpsc::Sender<QueuedMessage>,
+}
+
+/// A message waiting for the group-commit writer, and who waits for its answer.
+struct QueuedMessage {
+    message: Message,
+    event: EventMeta,
+    reply: tokio::sync::oneshot::Sender<Result<MessageWrite>>,
+}
+
+/// Most messages the group-commit writer puts in one transaction.
+const GROUP_COMMIT_MAX: usize = 256;
+
+/// Writes queued messages: whatever is waiting when the writer is free goes into one
+/// transaction (group commit), so concurrent senders share a commit and its set-based writes
+/// instead of queuing for the writer one transaction each. Ends when every store handle is
+/// dropped.
+async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::Sender<OrganizationId>, mut queue: tokio::sync::mpsc::Receiver<QueuedMessage>) {
+    let mut group = Vec::with_capacity(GROUP_COMMIT_MAX);
+    while queue.recv_many(&mut group, GROUP_COMMIT_MAX).await > 0 {
+        let items: Vec<(&Message, &EventMeta)> = group.iter().map(|q| (&q.message, &q.event)).collect();
+        match commit_messages(&writer, &wakeups, &items).await {
+            Ok(results) => {
+                for (queued, result) in group.drain(..).zip(results) {
+                    let _ = queued.reply.send(result);
+                }
+            }
+            // A database error fails the whole group: each message then runs alone, so it
+            // fails only the message that caused it.
+            Err(error) if group.len() == 1 => {
+                let _ = group.pop().map(|queued| queued.reply.send(Err(error)));
+            }
+            Err(_) => {
+                for queued in group.drain(..) {
+                    let result = commit_messages(&writer, &wakeups, &[(&queued.message, &queued.event)])
+                        .await
+                        .and_then(|mut results| results.pop().unwrap_or(Err(Error::NotFound("conversation"))));
+                    let _ = queued.reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn commit_messages(writer: &sqlx::Pool<Db>, wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, items: &[(&Message, &EventMeta)]) -> Result<Vec<Result<MessageWrite>>> {
+    let mut tx = writer.begin().await.map_err(internal)?;
+    let results = add_messages(&mut tx, items).await?;
+    tx.commit().await.map_err(internal)?;
+    wake_organizations(wakeups, results.iter().flatten());
+    Ok(results)
+}
+
+/// Wakes the followers of each organization that got messages.
+fn wake_organizations<'a>(wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, written: impl IntoIterator<Item = &'a MessageWrite>) {
+    let mut orgs: Vec<OrganizationId> = written.into_iter().filter(|w| w.created).map(|w| w.conversation.conversation.organization_id).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        let _ = wakeups.send(org);
+    }
 }
 
 // ---- errors ------------------------------------------------------------------------------
@@ -518,59 +579,154 @@ async fn fetch_message(conn: &mut Conn, org: Uuid, id: Uuid) -> Result<Message> 
     found("message")(row)?.try_into()
 }
 
-/// Adds `message` to the locked conversation `record`: the message, the conversation's
-/// timestamp, counts, last message and (for an incoming message) reopening, and their events.
-/// A repeated `external_id` changes nothing and answers the first message.
-async fn add_message(conn: &mut Conn, org: Uuid, record: &ConversationRecord, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
-    let inserted = sqlx::query("INSERT INTO messages (organization_id, id, conversation_id, message_type, sender_type, sender_id, content, content_type, attachments, metadata, external_id, search_text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (conversation_id, external_id) DO NOTHING")
-        .bind(org)
-        .bind(message.id.as_uuid())
-        .bind(message.conversation_id.as_uuid())
-        .bind(message.message_type.as_str())
-        .bind(message.sender.sender_type.as_str())
-        .bind(&message.sender.id)
-        .bind(&message.content)
-        .bind(message.content_type.as_str())
-        .bind(Json(&message.attachments))
-        .bind(Json(&message.metadata))
-        .bind(&message.external_id)
-        .bind(message_search_text(org, message))
-        .bind(message.created_at.as_millis())
-        .bind(message.updated_at.as_millis())
-        .execute(&mut *conn)
-        .await
-        .map_err(internal)?
-        .rows_affected();
-    if inserted == 0 {
-        let row: MessageRow = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.external_id = $2"))
-            .bind(message.conversation_id.as_uuid())
-            .bind(&message.external_id)
-            .fetch_one(&mut *conn)
+/// Most rows in one multi-row `INSERT` (well under both backends' bound-parameter limits).
+const ROWS_PER_INSERT: usize = 400;
+
+/// The live conversations `ids` (sorted), locked for the transaction in id order so two
+/// writers never wait on each other in opposite orders.
+async fn lock_conversations(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, ConversationRecord>> {
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL AND c.id IN ("));
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(") ORDER BY c.id").push(LOCK_FOR_UPDATE);
+    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+    let mut by_org: HashMap<Uuid, Vec<ConversationRow>> = HashMap::new();
+    for row in rows {
+        by_org.entry(row.organization_id).or_default().push(row);
+    }
+    let mut records = HashMap::with_capacity(ids.len());
+    for (org, rows) in by_org {
+        for record in conversation_rows_to_records(conn, org, rows).await? {
+            records.insert(record.conversation.id.as_uuid(), record);
+        }
+    }
+    Ok(records)
+}
+
+/// Inserts the messages (with their search text); answers the ids actually inserted (a
+/// repeated `external_id` inserts nothing).
+async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message)]) -> Result<std::collections::HashSet<Uuid>> {
+    let mut inserted = std::collections::HashSet::with_capacity(messages.len());
+    for chunk in messages.chunks(ROWS_PER_INSERT) {
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO messages (organization_id, id, conversation_id, message_type, sender_type, sender_id, content, content_type, attachments, metadata, external_id, search_text, created_at, updated_at) ");
+        qb.push_values(chunk, |mut row, (org, message)| {
+            row.push_bind(*org)
+                .push_bind(message.id.as_uuid())
+                .push_bind(message.conversation_id.as_uuid())
+                .push_bind(message.message_type.as_str())
+                .push_bind(message.sender.sender_type.as_str())
+                .push_bind(&message.sender.id)
+                .push_bind(&message.content)
+                .push_bind(message.content_type.as_str())
+                .push_bind(Json(&message.attachments))
+                .push_bind(Json(&message.metadata))
+                .push_bind(&message.external_id)
+                .push_bind(message_search_text(*org, message))
+                .push_bind(message.created_at.as_millis())
+                .push_bind(message.updated_at.as_millis());
+        });
+        qb.push(" ON CONFLICT (conversation_id, external_id) DO NOTHING RETURNING id");
+        let ids: Vec<(Uuid,)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        inserted.extend(ids.into_iter().map(|(id,)| id));
+    }
+    Ok(inserted)
+}
+
+/// What a new message does to its conversation: timestamp, counts, last message, and reopening
+/// when `rules::status_after_message` says so (answers whether it did).
+fn apply_message(record: &mut ConversationRecord, message: &Message) -> bool {
+    let c = &mut record.conversation;
+    let reopened = rules::status_after_message(c.status, message.message_type);
+    if let Some(status) = reopened {
+        c.status = status;
+        c.snoozed_until = None;
+    }
+    c.timestamp = message.created_at;
+    c.updated_at = message.created_at;
+    c.counts.messages += 1;
+    c.last_message = Some(last_message(message));
+    record.version += 1;
+    reopened.is_some()
+}
+
+/// Adds each message to its conversation (locked for the transaction): the message, the
+/// conversation's timestamp, counts, last message and reopening, their counters and events.
+/// Answers one result per message, in order: a message whose conversation is gone is
+/// `NotFound`; a repeated `external_id` changes nothing and answers the first message. The
+/// work is set-based (one `INSERT` for the messages, one for the events, one `UPDATE` per
+/// conversation), so a group costs little more than one message.
+async fn add_messages(conn: &mut Conn, items: &[(&Message, &EventMeta)]) -> Result<Vec<Result<MessageWrite>>> {
+    let mut ids: Vec<Uuid> = items.iter().map(|(m, _)| m.conversation_id.as_uuid()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut records = lock_conversations(conn, &ids).await?;
+    let before: HashMap<Uuid, Conversation> = records.iter().map(|(id, r)| (*id, r.conversation.clone())).collect();
+    let rows: Vec<(Uuid, &Message)> = items
+        .iter()
+        .filter_map(|(m, _)| records.get(&m.conversation_id.as_uuid()).map(|r| (r.conversation.organization_id.as_uuid(), *m)))
+        .collect();
+    let inserted = insert_message_rows(conn, &rows).await?;
+    let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
+    let mut results = Vec::with_capacity(items.len());
+    for (message, event) in items {
+        let id = message.conversation_id.as_uuid();
+        let Some(record) = records.get_mut(&id) else {
+            results.push(Err(Error::NotFound("conversation")));
+            continue;
+        };
+        if !inserted.contains(&message.id.as_uuid()) {
+            let row: MessageRow = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.external_id = $2"))
+                .bind(id)
+                .bind(&message.external_id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(internal)?;
+            results.push(Ok(MessageWrite { message: row.try_into()?, conversation: record.clone(), created: false }));
+            continue;
+        }
+        let org = record.conversation.organization_id.as_uuid();
+        let reopened = apply_message(record, message);
+        events.push((org, NewEvent::about(event, &record.conversation, message, message.created_at)?));
+        if reopened {
+            let reopen = EventMeta { event_type: EventType::ConversationStatusChanged, actor: event.actor.clone() };
+            events.push((org, NewEvent::about(&reopen, &record.conversation, &record.conversation, message.created_at)?));
+        }
+        results.push(Ok(MessageWrite { message: (*message).clone(), conversation: record.clone(), created: true }));
+    }
+    for id in &ids {
+        let (Some(after), Some(before)) = (records.get(id), before.get(id)) else {
+            continue;
+        };
+        let c = &after.conversation;
+        if c.counts.messages == before.counts.messages {
+            continue;
+        }
+        let org = c.organization_id.as_uuid();
+        sqlx::query("UPDATE conversations SET activity_at = $1, message_count = $2, last_message = $3, status = $4, snoozed_until = $5, updated_at = $6, version = $7 WHERE organization_id = $8 AND id = $9")
+            .bind(c.timestamp.as_millis())
+            .bind(c.counts.messages)
+            .bind(Json(&c.last_message))
+            .bind(c.status.as_str())
+            .bind(c.snoozed_until.map(Timestamp::as_millis))
+            .bind(c.updated_at.as_millis())
+            .bind(after.version)
+            .bind(org)
+            .bind(id)
+            .execute(&mut *conn)
             .await
             .map_err(internal)?;
-        return Ok(MessageWrite { message: row.try_into()?, conversation: record.clone(), created: false });
+        move_counters(conn, org, Some(before), Some(c)).await?;
     }
-    let before = &record.conversation;
-    let reopened = rules::status_after_message(before.status, message.message_type);
-    sqlx::query("UPDATE conversations SET activity_at = $1, message_count = message_count + 1, last_message = $2, status = $3, snoozed_until = $4, updated_at = $5, version = version + 1 WHERE organization_id = $6 AND id = $7")
-        .bind(message.created_at.as_millis())
-        .bind(Json(last_message(message)))
-        .bind(reopened.unwrap_or(before.status).as_str())
-        .bind(if reopened.is_some() { None } else { before.snoozed_until.map(Timestamp::as_millis) })
-        .bind(message.created_at.as_millis())
-        .bind(org)
-        .bind(before.id.as_uuid())
-        .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
-    let updated = fetch_conversation(conn, org, before.id.as_uuid(), false).await?;
-    move_counters(conn, org, Some(before), Some(&updated.conversation)).await?;
-    record_event_about(conn, org, event, &updated.conversation, message, message.created_at).await?;
-    if reopened.is_some() {
-        let reopen = EventMeta { event_type: EventType::ConversationStatusChanged, actor: event.actor.clone() };
-        record_event(conn, org, &reopen, &updated.conversation, message.created_at).await?;
+    let mut orgs: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        let mine: Vec<&NewEvent> = events.iter().filter(|(o, _)| *o == org).map(|(_, e)| e).collect();
+        record_events(conn, org, &mine).await?;
     }
-    Ok(MessageWrite { message: message.clone(), conversation: updated, created: true })
+    Ok(results)
 }
 
 /// Inserts a new conversation with its members, counters, search text and event; `None` when
@@ -982,25 +1138,45 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
     conversation_rows_to_records(conn, org, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
 }
 
-/// The organization of a conversation, for writes that start from its id alone.
-async fn conversation_organization(conn: &mut Conn, conversation: Uuid) -> Result<Uuid> {
-    let org: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM conversations WHERE id = $1")
-        .bind(conversation)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal)?;
-    found("conversation")(org).map(|(org,)| org)
-}
-
-/// Appends an event. The organization's counter row serialises event writers, so ids are
-/// handed out in commit order and a reader following `after=` never skips one.
+/// Appends an event about the conversation itself.
 async fn record_event(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, at: Timestamp) -> Result<i64> {
     record_event_about(conn, org, meta, conversation, conversation, at).await
 }
 
 /// Appends an event about `conversation` whose `data` is `object` (a message, a video call).
 async fn record_event_about(conn: &mut Conn, org: Uuid, meta: &EventMeta, conversation: &Conversation, object: &impl serde::Serialize, at: Timestamp) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as("UPDATE organizations SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq")
+    record_events(conn, org, &[&NewEvent::about(meta, conversation, object, at)?]).await
+}
+
+/// An event before its id is handed out.
+struct NewEvent {
+    event_type: EventType,
+    actor: Participant,
+    conversation_id: Uuid,
+    business_unit_id: Uuid,
+    data: serde_json::Value,
+    at: Timestamp,
+}
+
+impl NewEvent {
+    fn about(meta: &EventMeta, conversation: &Conversation, object: &impl serde::Serialize, at: Timestamp) -> Result<Self> {
+        Ok(NewEvent {
+            event_type: meta.event_type,
+            actor: meta.actor.clone(),
+            conversation_id: conversation.id.as_uuid(),
+            business_unit_id: conversation.business_unit_id.as_uuid(),
+            data: serde_json::to_value(object).map_err(Error::internal)?,
+            at,
+        })
+    }
+}
+
+/// Appends `org`'s events in order; answers the last id. The organization's counter row
+/// serialises event writers, so ids are handed out in commit order and a reader following
+/// `after=` never skips one.
+async fn record_events(conn: &mut Conn, org: Uuid, events: &[&NewEvent]) -> Result<i64> {
+    let (last,): (i64,) = sqlx::query_as("UPDATE organizations SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq")
+        .bind(events.len() as i64)
         .bind(org)
         .fetch_one(&mut *conn)
         .await
@@ -1008,21 +1184,24 @@ async fn record_event_about(conn: &mut Conn, org: Uuid, meta: &EventMeta, conver
     if let Some(notify) = NOTIFY_EVENT {
         sqlx::query(notify).bind(org.to_string()).execute(&mut *conn).await.map_err(internal)?;
     }
-    let data = serde_json::to_value(object).map_err(Error::internal)?;
-    sqlx::query("INSERT INTO events (organization_id, id, type, actor_type, actor_id, conversation_id, business_unit_id, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(org)
-        .bind(id)
-        .bind(meta.event_type.as_str())
-        .bind(&meta.actor.participant_type)
-        .bind(&meta.actor.id)
-        .bind(conversation.id.as_uuid())
-        .bind(conversation.business_unit_id.as_uuid())
-        .bind(Json(data))
-        .bind(at.as_millis())
-        .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
-    Ok(id)
+    let first = last - events.len() as i64 + 1;
+    for (chunk_index, chunk) in events.chunks(ROWS_PER_INSERT).enumerate() {
+        let offset = first + (chunk_index * ROWS_PER_INSERT) as i64;
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO events (organization_id, id, type, actor_type, actor_id, conversation_id, business_unit_id, data, created_at) ");
+        qb.push_values(chunk.iter().enumerate(), |mut row, (i, e)| {
+            row.push_bind(org)
+                .push_bind(offset + i as i64)
+                .push_bind(e.event_type.as_str())
+                .push_bind(&e.actor.participant_type)
+                .push_bind(&e.actor.id)
+                .push_bind(e.conversation_id)
+                .push_bind(e.business_unit_id)
+                .push_bind(Json(&e.data))
+                .push_bind(e.at.as_millis());
+        });
+        qb.build().execute(&mut *conn).await.map_err(internal)?;
+    }
+    Ok(last)
 }
 
 async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<ConversationId>, delta: i64) -> Result<()> {
@@ -1041,7 +1220,9 @@ async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<Conversation
 impl SqlStore {
     pub fn from_pools(reader: sqlx::Pool<Db>, writer: sqlx::Pool<Db>) -> Self {
         let (wakeups, _) = tokio::sync::broadcast::channel(1024);
-        Self { reader, writer, wakeups }
+        let (group_commit_queue, queue) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT_MAX);
+        tokio::spawn(group_commit(writer.clone(), wakeups.clone(), queue));
+        Self { reader, writer, wakeups, group_commit: group_commit_queue }
     }
 
     /// Wakes whoever follows `org`'s events (a lagging follower misses nothing: it re-reads).
@@ -1904,38 +2085,19 @@ impl convo_core::Store for SqlStore {
     // ---- messages ------------------------------------------------------------------------
 
     async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
-        let conversation = message.conversation_id.as_uuid();
-        let mut tx = self.writer.begin().await.map_err(internal)?;
-        let org = conversation_organization(&mut tx, conversation).await?;
-        let record = fetch_conversation(&mut tx, org, conversation, true).await?;
-        let written = add_message(&mut tx, org, &record, message, event).await?;
-        self.commit_and_wake(tx, org).await?;
-        Ok(written)
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let queued = QueuedMessage { message: message.clone(), event: event.clone(), reply };
+        self.group_commit.send(queued).await.map_err(|_| Error::internal("the message writer has stopped"))?;
+        answer.await.map_err(|_| Error::internal("the message writer has stopped"))?
     }
 
     async fn create_messages(&self, messages: &[Message], event: &EventMeta) -> Result<Vec<MessageWrite>> {
-        // Conversations are locked in id order (so concurrent batches never deadlock); each
-        // conversation's messages keep their order. Answers come back in the input's order.
-        let mut order: Vec<usize> = (0..messages.len()).collect();
-        order.sort_by_key(|&i| messages[i].conversation_id);
+        let items: Vec<(&Message, &EventMeta)> = messages.iter().map(|m| (m, event)).collect();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let mut written: Vec<Option<MessageWrite>> = vec![None; messages.len()];
-        let mut orgs = Vec::new();
-        for i in order {
-            let message = &messages[i];
-            let conversation = message.conversation_id.as_uuid();
-            let org = conversation_organization(&mut tx, conversation).await?;
-            let record = fetch_conversation(&mut tx, org, conversation, true).await?;
-            written[i] = Some(add_message(&mut tx, org, &record, message, event).await?);
-            if !orgs.contains(&org) {
-                orgs.push(org);
-            }
-        }
+        let written = add_messages(&mut tx, &items).await?.into_iter().collect::<Result<Vec<_>>>()?;
         tx.commit().await.map_err(internal)?;
-        for org in orgs {
-            self.wake(org.into());
-        }
-        Ok(written.into_iter().flatten().collect())
+        wake_organizations(&self.wakeups, &written);
+        Ok(written)
     }
 
     async fn get_message(&self, org: OrganizationId, id: MessageId) -> Result<MessageRecord> {
@@ -2045,14 +2207,14 @@ impl convo_core::Store for SqlStore {
     }
 
     async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
-        let conversation = call.conversation_id.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let org = conversation_organization(&mut tx, conversation).await?;
-        let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+        let written = add_messages(&mut tx, &[(activity, activity_event)]).await?.pop().ok_or(Error::NotFound("conversation"))??;
+        let record = written.conversation;
+        let org = record.conversation.organization_id.as_uuid();
         sqlx::query("INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(org)
             .bind(call.id.as_uuid())
-            .bind(conversation)
+            .bind(call.conversation_id.as_uuid())
             .bind(&call.room)
             .bind(&call.join_url)
             .bind(call.started_by.as_uuid())
@@ -2060,10 +2222,9 @@ impl convo_core::Store for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
-        let written = add_message(&mut tx, org, &record, activity, activity_event).await?;
-        record_event_about(&mut tx, org, event, &written.conversation.conversation, call, call.started_at).await?;
+        record_event_about(&mut tx, org, event, &record.conversation, call, call.started_at).await?;
         self.commit_and_wake(tx, org).await?;
-        Ok(written.conversation)
+        Ok(record)
     }
 
     // ---- search --------------------------------------------------------------------------
