@@ -72,7 +72,9 @@ async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::S
             // A database error fails the whole group: each message then runs alone, so it
             // fails only the message that caused it.
             Err(error) if group.len() == 1 => {
-                let _ = group.pop().map(|queued| queued.reply.send(Err(error)));
+                if let Some(queued) = group.pop() {
+                    let _ = queued.reply.send(Err(error));
+                }
             }
             Err(_) => {
                 for queued in group.drain(..) {
@@ -1204,6 +1206,24 @@ async fn record_events(conn: &mut Conn, org: Uuid, events: &[&NewEvent]) -> Resu
     Ok(last)
 }
 
+/// `(conversation, score, rows in the window)` of the query's page: the best conversations
+/// among the newest `window` matches of `fts_query`, in the organization and units asked.
+async fn ranked_conversations(conn: &mut Conn, query: &SearchQuery, fts_query: String, window: i64) -> Result<Vec<(Uuid, f64, i64)>> {
+    let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
+    push_ranked_hits(&mut qb, fts_query, window);
+    qb.push(") SELECT h.conversation_id, MAX(h.score) AS score, (SELECT COUNT(*) FROM hits) AS window_rows FROM hits h JOIN conversations c ON c.id = h.conversation_id WHERE c.organization_id = ");
+    qb.push_bind(query.organization_id.as_uuid());
+    qb.push(" AND c.deleted_at IS NULL");
+    if let Some(units) = &query.business_unit_ids {
+        push_in(&mut qb, "c.business_unit_id", units);
+    }
+    qb.push(" GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
+        .push_bind(i64::from(query.limit))
+        .push(" OFFSET ")
+        .push_bind(query.offset as i64);
+    qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)
+}
+
 async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<ConversationId>, delta: i64) -> Result<()> {
     if let Some(parent) = parent {
         sqlx::query("UPDATE conversations SET children_count = children_count + $1 WHERE organization_id = $2 AND id = $3")
@@ -2234,25 +2254,21 @@ impl convo_core::Store for SqlStore {
             return Ok(Vec::new());
         }
         let org = query.organization_id.as_uuid();
-        let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
         // Rank among the newest matches: enough for the pages asked, bounded so a word in
         // every other message costs no more than a rare one.
-        let window = (query.offset + u64::from(query.limit)).saturating_mul(10).clamp(500, 5_000) as i64;
-        push_ranked_hits(&mut qb, search_query(org, None, &query.terms), window);
-        qb.push(") SELECT h.conversation_id, MAX(h.score) AS score FROM hits h JOIN conversations c ON c.id = h.conversation_id WHERE c.organization_id = ");
-        qb.push_bind(org);
-        qb.push(" AND c.deleted_at IS NULL");
-        if let Some(units) = &query.business_unit_ids {
-            push_in(&mut qb, "c.business_unit_id", units);
-        }
-        qb.push(" GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
-            .push_bind(i64::from(query.limit))
-            .push(" OFFSET ")
-            .push_bind(query.offset as i64);
+        let wanted = query.offset.saturating_add(u64::from(query.limit));
+        let window = wanted.saturating_mul(10).clamp(500, 5_000) as i64;
         let mut conn = self.reader.acquire().await.map_err(internal)?;
-        let ranked: Vec<(Uuid, f64)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        // The words alone first: scoring a tenant token that is in every document of a large
+        // organization costs ten times the rest. Other tenants' matches then take room in
+        // the window; when they may have crowded this one's out, rank again with its token.
+        let mut ranked = ranked_conversations(&mut conn, query, match_expression(&query.terms), window).await?;
+        let crowded = ranked.first().is_none_or(|&(_, _, window_rows)| window_rows >= window);
+        if ranked.len() < query.limit as usize && crowded {
+            ranked = ranked_conversations(&mut conn, query, search_query(org, None, &query.terms), window).await?;
+        }
         let mut rows = Vec::with_capacity(ranked.len());
-        for (id, score) in ranked {
+        for (id, score, _) in ranked {
             let record = fetch_conversation(&mut conn, org, id, false).await?;
             let contact = fetch_contact(&mut conn, org, record.conversation.contact_id).await?;
             let mut qb = QueryBuilder::<Db>::new("");

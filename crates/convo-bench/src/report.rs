@@ -104,13 +104,11 @@ impl BackendRun {
                 r.figures.per_second >= 15_000.0 && d.found_after_restart == d.acknowledged,
             );
         }
-        if let (Some(first), Some(deep)) = (self.row("cursor page 1"), self.row("cursor page ")) {
-            let deep = self
-                .rows
-                .iter()
-                .filter(|r| r.scenario.starts_with("cursor page ") && r.scenario != "cursor page 1")
-                .last()
-                .unwrap_or(deep);
+        let deep = self
+            .rows
+            .iter()
+            .find(|r| r.scenario.starts_with("cursor page ") && r.scenario != "cursor page 1");
+        if let (Some(first), Some(deep)) = (self.row("cursor page 1"), deep) {
             let ratio = deep.figures.p50_ms / first.figures.p50_ms.max(f64::MIN_POSITIVE);
             target(
                 "cursor page 1000 ≤ 1.2× page 1 (p50)",

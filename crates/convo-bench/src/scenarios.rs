@@ -152,21 +152,37 @@ impl Bench {
         let deep = (self.conversations.len() / 20).clamp(2, 1000);
         let cursor = self.cursor_of_page(deep).await?.unwrap_or_default();
         let first = pick(|_| Call::Get("/v1/conversations?limit=20".into()));
-        rows.push(self.measure(&self.large, "cursor page 1", c, first, false).await.0);
+        rows.push(
+            self.measure(&self.large, "cursor page 1", c, first, false)
+                .await
+                .0,
+        );
         let page = pick(move |_| Call::Get(format!("/v1/conversations?limit=20&cursor={cursor}")));
         let name = format!("cursor page {deep}");
         rows.push(self.measure(&self.large, &name, c, page, false).await.0);
 
         let count = || pick(|_| Call::Get("/v1/conversations/views/count".into()));
         rows.push(
-            self.measure(&self.small, "views count, small organization", c, count(), false)
-                .await
-                .0,
+            self.measure(
+                &self.small,
+                "views count, small organization",
+                c,
+                count(),
+                false,
+            )
+            .await
+            .0,
         );
         rows.push(
-            self.measure(&self.large, "views count, large organization", c, count(), false)
-                .await
-                .0,
+            self.measure(
+                &self.large,
+                "views count, large organization",
+                c,
+                count(),
+                false,
+            )
+            .await
+            .0,
         );
 
         for (language, q) in QUERIES {
@@ -197,23 +213,44 @@ impl Bench {
             )
         });
         let (mut row, answers) = self
-            .measure(&self.large, "get-or-create under contention", self.writers, contended, true)
+            .measure(
+                &self.large,
+                "get-or-create under contention",
+                self.writers,
+                contended,
+                true,
+            )
             .await;
         let distinct: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
-        row.check = Some(format!("{} conversations for {keys} customers", distinct.len()));
+        row.check = Some(format!(
+            "{} conversations for {keys} customers",
+            distinct.len()
+        ));
         rows.push(row);
 
         let (mut row, answers) = self
-            .measure(&self.large, "post message", self.writers, self.post_message(), true)
+            .measure(
+                &self.large,
+                "post message",
+                self.writers,
+                self.post_message(),
+                true,
+            )
             .await;
         let ids: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
         row.check = Some(format!("{} distinct messages acknowledged", ids.len()));
         rows.push(row);
 
         rows.push(
-            self.measure(&self.large, "mixed inbox (80% reads)", c, self.mixed(), false)
-                .await
-                .0,
+            self.measure(
+                &self.large,
+                "mixed inbox (80% reads)",
+                c,
+                self.mixed(),
+                false,
+            )
+            .await
+            .0,
         );
 
         let healthz = rows[0].figures.per_second.max(f64::MIN_POSITIVE);
@@ -274,7 +311,11 @@ impl Bench {
         let after = Load::new(restarted.base.clone(), self.large.key.clone());
         let mut found = 0;
         for id in &acknowledged {
-            if after.json(Call::Get(format!("/v1/messages/{id}"))).await.is_ok() {
+            if after
+                .json(Call::Get(format!("/v1/messages/{id}")))
+                .await
+                .is_ok()
+            {
                 found += 1;
             }
         }

@@ -44,7 +44,10 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        anyhow::bail!("the server did not listen within 120 s; see {}", log.display())
+        anyhow::bail!(
+            "the server did not listen within 120 s; see {}",
+            log.display()
+        )
     }
 
     /// The most memory the server has held resident (`VmHWM`), in MiB.

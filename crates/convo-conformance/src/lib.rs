@@ -65,6 +65,8 @@ macro_rules! suite {
             messages_move_their_conversation,
             messages_are_validated,
             external_ids_dedupe_even_concurrently,
+            concurrent_messages_share_commits_and_fail_alone,
+            search_is_never_crowded_out_by_another_organization,
             search_finds_every_language,
             search_pages_with_a_cursor,
             video_calls_are_recorded,

@@ -2365,6 +2365,95 @@ pub async fn external_ids_dedupe_even_concurrently(shared: &Arc<dyn Store>) {
     assert!(elsewhere.created);
 }
 
+/// Many senders at once (the store groups them into shared commits): every message lands once,
+/// in its own conversation, with exact counts and one event each; a message to a conversation
+/// deleted meanwhile fails alone.
+pub async fn concurrent_messages_share_commits_and_fail_alone(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Group commit").await;
+    let mut conversations = Vec::new();
+    for _ in 0..4 {
+        conversations.push(create(store, &t.admin, CreateConversation::default()).await);
+    }
+    let gone = create(store, &t.admin, CreateConversation::default()).await;
+    let mut tasks = Vec::new();
+    for i in 0..48 {
+        let (store, admin) = (shared.clone(), t.admin.clone());
+        let target = conversations[i % 4].id;
+        tasks.push(tokio::spawn(async move {
+            messages::create(
+                store.as_ref(),
+                &admin,
+                target,
+                incoming(&format!("burst {i}")),
+            )
+            .await
+            .map(|w| w.message.id)
+        }));
+    }
+    // Racing the burst: a hard delete, then messages to the deleted conversation.
+    conversations::delete(store, &t.admin, gone.id, None, true)
+        .await
+        .unwrap();
+    let late = messages::create(store, &t.admin, gone.id, incoming("too late")).await;
+    assert!(matches!(late, Err(Error::NotFound(_))), "{late:?}");
+    let mut ids = HashSet::new();
+    for task in tasks {
+        ids.insert(task.await.unwrap().expect("every burst message is written"));
+    }
+    assert_eq!(ids.len(), 48);
+    for c in &conversations {
+        let now = conversations::get(store, &t.admin, c.id)
+            .await
+            .unwrap()
+            .conversation;
+        assert_eq!(now.counts.messages, 12);
+        let listed = messages::list(store, &t.admin, c.id, None, page(100))
+            .await
+            .unwrap();
+        assert_eq!(listed.data.len(), 12);
+    }
+    let after = events::list(store, &t.admin, None, None, Some(100))
+        .await
+        .unwrap()
+        .data;
+    let created = after
+        .iter()
+        .filter(|e| e.event_type == EventType::MessageCreated)
+        .count();
+    assert_eq!(created, 48, "one message.created per message");
+    let ids: Vec<i64> = after.iter().map(|e| e.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "event ids increase");
+}
+
+/// Another organization's newer matches never crowd an organization's own out of its search.
+pub async fn search_is_never_crowded_out_by_another_organization(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let quiet = tenant(store, "Quiet").await;
+    let busy = tenant(store, "Busy").await;
+    let mine = create(store, &quiet.admin, CreateConversation::default()).await;
+    messages::create(store, &quiet.admin, mine.id, incoming("crowded refund"))
+        .await
+        .unwrap();
+    let theirs = create(store, &busy.admin, CreateConversation::default()).await;
+    let burst: Vec<_> = (0..1200)
+        .map(|i| (theirs.id, incoming(&format!("crowded refund {i}"))))
+        .collect();
+    messages::create_many(store, &busy.admin, burst)
+        .await
+        .unwrap();
+    let found = search::search(store, &quiet.admin, "crowded", None, Some(20), None)
+        .await
+        .unwrap();
+    let ids: Vec<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
+    assert_eq!(ids, vec![mine.id]);
+    let found = search::search(store, &busy.admin, "crowded", None, Some(20), None)
+        .await
+        .unwrap();
+    assert_eq!(found.data.len(), 1);
+    assert_eq!(found.data[0].conversation.id, theirs.id);
+}
+
 pub async fn search_finds_every_language(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
     let t = tenant(store, "Search").await;

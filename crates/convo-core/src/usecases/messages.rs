@@ -1,9 +1,9 @@
 //! Messages and video calls.
 
 use convo_types::{
-    Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
-    MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId,
-    VideoCall, VideoCallId, VideoCallStarted,
+    Attachment, ContactId, ContentType, Conversation, ConversationId, CreateMessage, EventType,
+    List, Message, MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp,
+    UpdateMessage, UserId, VideoCall, VideoCallId, VideoCallStarted,
 };
 
 use crate::auth::Principal;
@@ -145,7 +145,8 @@ pub async fn create(
     req: CreateMessage,
 ) -> Result<MessageWrite> {
     caller.require(Scope::MessagesWrite)?;
-    let message = prepare(store, caller, conversation_id, req).await?;
+    let conversation = visible_record(store, caller, conversation_id).await?;
+    let message = prepare(store, caller, &conversation.conversation, req).await?;
     store.create_message(&message, &created_event(caller)).await
 }
 
@@ -158,8 +159,17 @@ pub async fn create_many(
 ) -> Result<Vec<MessageWrite>> {
     caller.require(Scope::MessagesWrite)?;
     let mut messages = Vec::with_capacity(items.len());
+    // Each conversation is looked up once, however many of the messages go to it.
+    let mut conversations = std::collections::HashMap::new();
     for (conversation_id, req) in items {
-        messages.push(prepare(store, caller, conversation_id, req).await?);
+        let conversation = match conversations.entry(conversation_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let record = visible_record(store, caller, conversation_id).await?;
+                slot.insert(record.conversation)
+            }
+        };
+        messages.push(prepare(store, caller, conversation, req).await?);
     }
     store
         .create_messages(&messages, &created_event(caller))
@@ -173,16 +183,13 @@ fn created_event(caller: &Principal) -> EventMeta {
     }
 }
 
-/// Validates a new message and fills in its defaults.
+/// Validates a new message to the (visible) `conversation` and fills in its defaults.
 async fn prepare(
     store: &dyn Store,
     caller: &Principal,
-    conversation_id: ConversationId,
+    conversation: &Conversation,
     req: CreateMessage,
 ) -> Result<Message> {
-    let conversation = visible_record(store, caller, conversation_id)
-        .await?
-        .conversation;
     let mut checks = Checks::new();
     check_content(&mut checks, &req.content);
     let attachments = req.attachments.unwrap_or_default();
@@ -210,7 +217,7 @@ async fn prepare(
     let message = Message {
         object_name: "message".into(),
         id: MessageId::new(),
-        conversation_id,
+        conversation_id: conversation.id,
         message_type,
         sender,
         content: req.content,
