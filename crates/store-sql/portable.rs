@@ -49,6 +49,7 @@ pub struct SqlStore {
 struct QueuedMessage {
     message: Message,
     event: EventMeta,
+    words: String,
     reply: tokio::sync::oneshot::Sender<Result<MessageWrite>>,
 }
 
@@ -62,7 +63,7 @@ const GROUP_COMMIT_MAX: usize = 256;
 async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::Sender<OrganizationId>, mut queue: tokio::sync::mpsc::Receiver<QueuedMessage>) {
     let mut group = Vec::with_capacity(GROUP_COMMIT_MAX);
     while queue.recv_many(&mut group, GROUP_COMMIT_MAX).await > 0 {
-        let items: Vec<(&Message, &EventMeta)> = group.iter().map(|q| (&q.message, &q.event)).collect();
+        let items: Vec<NewMessage<'_>> = group.iter().map(|q| (&q.message, &q.event, q.words.as_str())).collect();
         match commit_messages(&writer, &wakeups, &items).await {
             Ok(results) => {
                 for (queued, result) in group.drain(..).zip(results) {
@@ -78,7 +79,7 @@ async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::S
             }
             Err(_) => {
                 for queued in group.drain(..) {
-                    let result = commit_messages(&writer, &wakeups, &[(&queued.message, &queued.event)])
+                    let result = commit_messages(&writer, &wakeups, &[(&queued.message, &queued.event, &queued.words)])
                         .await
                         .and_then(|mut results| results.pop().unwrap_or(Err(Error::NotFound("conversation"))));
                     let _ = queued.reply.send(result);
@@ -88,7 +89,7 @@ async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::S
     }
 }
 
-async fn commit_messages(writer: &sqlx::Pool<Db>, wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, items: &[(&Message, &EventMeta)]) -> Result<Vec<Result<MessageWrite>>> {
+async fn commit_messages(writer: &sqlx::Pool<Db>, wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, items: &[NewMessage<'_>]) -> Result<Vec<Result<MessageWrite>>> {
     let mut tx = writer.begin().await.map_err(internal)?;
     let results = add_messages(&mut tx, items).await?;
     tx.commit().await.map_err(internal)?;
@@ -487,8 +488,14 @@ fn conversation_search_text(c: &Conversation, contact: Option<&Contact>) -> Stri
     format!("{} {}", organization_term(c.organization_id.as_uuid()), index_text(fields))
 }
 
-fn message_search_text(org: Uuid, m: &Message) -> String {
-    format!("{} {} {}", organization_term(org), conversation_term(m.conversation_id.as_uuid()), index_text([m.content.as_str()]))
+/// A message's words for the search index: the costly part (segmentation, folding), done
+/// before the writer is busy.
+fn message_words(m: &Message) -> String {
+    index_text([m.content.as_str()])
+}
+
+fn message_search_text(org: Uuid, m: &Message, words: &str) -> String {
+    format!("{} {} {words}", organization_term(org), conversation_term(m.conversation_id.as_uuid()))
 }
 
 async fn fetch_contact(conn: &mut Conn, org: Uuid, id: Option<ContactId>) -> Result<Option<Contact>> {
@@ -594,26 +601,17 @@ async fn lock_conversations(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uui
     }
     qb.push(") ORDER BY c.id").push(LOCK_FOR_UPDATE);
     let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-    let mut by_org: HashMap<Uuid, Vec<ConversationRow>> = HashMap::new();
-    for row in rows {
-        by_org.entry(row.organization_id).or_default().push(row);
-    }
-    let mut records = HashMap::with_capacity(ids.len());
-    for (org, rows) in by_org {
-        for record in conversation_rows_to_records(conn, org, rows).await? {
-            records.insert(record.conversation.id.as_uuid(), record);
-        }
-    }
-    Ok(records)
+    let records = conversation_rows_to_records(conn, rows).await?;
+    Ok(records.into_iter().map(|r| (r.conversation.id.as_uuid(), r)).collect())
 }
 
 /// Inserts the messages (with their search text); answers the ids actually inserted (a
 /// repeated `external_id` inserts nothing).
-async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message)]) -> Result<std::collections::HashSet<Uuid>> {
+async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message, &str)]) -> Result<std::collections::HashSet<Uuid>> {
     let mut inserted = std::collections::HashSet::with_capacity(messages.len());
     for chunk in messages.chunks(ROWS_PER_INSERT) {
         let mut qb = QueryBuilder::<Db>::new("INSERT INTO messages (organization_id, id, conversation_id, message_type, sender_type, sender_id, content, content_type, attachments, metadata, external_id, search_text, created_at, updated_at) ");
-        qb.push_values(chunk, |mut row, (org, message)| {
+        qb.push_values(chunk, |mut row, (org, message, words)| {
             row.push_bind(*org)
                 .push_bind(message.id.as_uuid())
                 .push_bind(message.conversation_id.as_uuid())
@@ -625,7 +623,7 @@ async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message)]) -> 
                 .push_bind(Json(&message.attachments))
                 .push_bind(Json(&message.metadata))
                 .push_bind(&message.external_id)
-                .push_bind(message_search_text(*org, message))
+                .push_bind(message_search_text(*org, message, words))
                 .push_bind(message.created_at.as_millis())
                 .push_bind(message.updated_at.as_millis());
         });
@@ -635,6 +633,9 @@ async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message)]) -> 
     }
     Ok(inserted)
 }
+
+/// A message to add, the event announcing it and its words for the search index.
+type NewMessage<'a> = (&'a Message, &'a EventMeta, &'a str);
 
 /// What a new message does to its conversation: timestamp, counts, last message, and reopening
 /// when `rules::status_after_message` says so (answers whether it did).
@@ -659,20 +660,20 @@ fn apply_message(record: &mut ConversationRecord, message: &Message) -> bool {
 /// `NotFound`; a repeated `external_id` changes nothing and answers the first message. The
 /// work is set-based (one `INSERT` for the messages, one for the events, one `UPDATE` per
 /// conversation), so a group costs little more than one message.
-async fn add_messages(conn: &mut Conn, items: &[(&Message, &EventMeta)]) -> Result<Vec<Result<MessageWrite>>> {
-    let mut ids: Vec<Uuid> = items.iter().map(|(m, _)| m.conversation_id.as_uuid()).collect();
+async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<Result<MessageWrite>>> {
+    let mut ids: Vec<Uuid> = items.iter().map(|(m, _, _)| m.conversation_id.as_uuid()).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut records = lock_conversations(conn, &ids).await?;
     let before: HashMap<Uuid, Conversation> = records.iter().map(|(id, r)| (*id, r.conversation.clone())).collect();
-    let rows: Vec<(Uuid, &Message)> = items
+    let rows: Vec<(Uuid, &Message, &str)> = items
         .iter()
-        .filter_map(|(m, _)| records.get(&m.conversation_id.as_uuid()).map(|r| (r.conversation.organization_id.as_uuid(), *m)))
+        .filter_map(|(m, _, words)| records.get(&m.conversation_id.as_uuid()).map(|r| (r.conversation.organization_id.as_uuid(), *m, *words)))
         .collect();
     let inserted = insert_message_rows(conn, &rows).await?;
     let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
     let mut results = Vec::with_capacity(items.len());
-    for (message, event) in items {
+    for (message, event, _) in items {
         let id = message.conversation_id.as_uuid();
         let Some(record) = records.get_mut(&id) else {
             results.push(Err(Error::NotFound("conversation")));
@@ -1086,16 +1087,16 @@ fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilt
     }
 }
 
-async fn load_members(conn: &mut Conn, org: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<SimpleUser>>> {
+async fn load_members(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<SimpleUser>>> {
     let mut members: HashMap<Uuid, Vec<SimpleUser>> = HashMap::new();
     if ids.is_empty() {
         return Ok(members);
     }
+    // By conversation id alone (the ids come from the organization's own rows): with the
+    // organization in the filter too, SQLite may walk the organization's every membership.
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT m.conversation_id, u.id, u.name, u.kind, u.avatar_url FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ",
+        "SELECT m.conversation_id, u.id, u.name, u.kind, u.avatar_url FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id IN (",
     );
-    qb.push_bind(org);
-    qb.push(" AND m.conversation_id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
         list.push_bind(*id);
@@ -1113,9 +1114,9 @@ async fn load_members(conn: &mut Conn, org: Uuid, ids: &[Uuid]) -> Result<HashMa
     Ok(members)
 }
 
-async fn conversation_rows_to_records(conn: &mut Conn, org: Uuid, rows: Vec<ConversationRow>) -> Result<Vec<ConversationRecord>> {
+async fn conversation_rows_to_records(conn: &mut Conn, rows: Vec<ConversationRow>) -> Result<Vec<ConversationRecord>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut members = load_members(conn, org, &ids).await?;
+    let mut members = load_members(conn, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let users = members.remove(&row.id).unwrap_or_default();
@@ -1137,7 +1138,7 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
         .await
         .map_err(internal)?;
     let row = found("conversation")(row)?;
-    conversation_rows_to_records(conn, org, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
+    conversation_rows_to_records(conn, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
 }
 
 /// Appends an event about the conversation itself.
@@ -1867,7 +1868,7 @@ impl convo_core::Store for SqlStore {
         }
         let mut conn = self.reader.acquire().await.map_err(internal)?;
         let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-        let records = conversation_rows_to_records(&mut conn, filter.organization_id.as_uuid(), rows).await?;
+        let records = conversation_rows_to_records(&mut conn, rows).await?;
         drop(conn);
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM conversations c");
         push_conversation_filters(&mut count, filter);
@@ -2106,13 +2107,14 @@ impl convo_core::Store for SqlStore {
 
     async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let queued = QueuedMessage { message: message.clone(), event: event.clone(), reply };
+        let queued = QueuedMessage { message: message.clone(), event: event.clone(), words: message_words(message), reply };
         self.group_commit.send(queued).await.map_err(|_| Error::internal("the message writer has stopped"))?;
         answer.await.map_err(|_| Error::internal("the message writer has stopped"))?
     }
 
     async fn create_messages(&self, messages: &[Message], event: &EventMeta) -> Result<Vec<MessageWrite>> {
-        let items: Vec<(&Message, &EventMeta)> = messages.iter().map(|m| (m, event)).collect();
+        let words: Vec<String> = messages.iter().map(message_words).collect();
+        let items: Vec<NewMessage<'_>> = messages.iter().zip(&words).map(|(m, w)| (m, event, w.as_str())).collect();
         let mut tx = self.writer.begin().await.map_err(internal)?;
         let written = add_messages(&mut tx, &items).await?.into_iter().collect::<Result<Vec<_>>>()?;
         tx.commit().await.map_err(internal)?;
@@ -2171,7 +2173,7 @@ impl convo_core::Store for SqlStore {
         sqlx::query("UPDATE messages SET content = $1, metadata = $2, search_text = $3, updated_at = $4 WHERE organization_id = $5 AND id = $6")
             .bind(&message.content)
             .bind(Json(&message.metadata))
-            .bind(message_search_text(org, &message))
+            .bind(message_search_text(org, &message, &message_words(&message)))
             .bind(now.as_millis())
             .bind(org)
             .bind(id.as_uuid())
@@ -2227,8 +2229,9 @@ impl convo_core::Store for SqlStore {
     }
 
     async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
+        let words = message_words(activity);
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let written = add_messages(&mut tx, &[(activity, activity_event)]).await?.pop().ok_or(Error::NotFound("conversation"))??;
+        let written = add_messages(&mut tx, &[(activity, activity_event, &words)]).await?.pop().ok_or(Error::NotFound("conversation"))??;
         let record = written.conversation;
         let org = record.conversation.organization_id.as_uuid();
         sqlx::query("INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -2267,21 +2270,54 @@ impl convo_core::Store for SqlStore {
         if ranked.len() < query.limit as usize && crowded {
             ranked = ranked_conversations(&mut conn, query, search_query(org, None, &query.terms), window).await?;
         }
-        let mut rows = Vec::with_capacity(ranked.len());
-        for (id, score, _) in ranked {
-            let record = fetch_conversation(&mut conn, org, id, false).await?;
-            let contact = fetch_contact(&mut conn, org, record.conversation.contact_id).await?;
-            let mut qb = QueryBuilder::<Db>::new("");
-            push_message_matches(&mut qb, search_query(org, Some(id), &query.terms), id, i64::from(query.messages_per_hit));
-            let messages: Vec<(Uuid, String)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-            rows.push(SearchRow {
-                conversation: record.conversation,
-                contact,
-                score,
-                messages: messages.into_iter().map(|(id, content)| (id.into(), content)).collect(),
-            });
+        if ranked.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(rows)
+        // The page's conversations, contacts and matching messages: a query each, not one
+        // per hit.
+        let ids: Vec<Uuid> = ranked.iter().map(|&(id, _, _)| id).collect();
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = "));
+        qb.push_bind(org).push(" AND c.deleted_at IS NULL AND c.id IN (");
+        let mut list = qb.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        let found: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        let mut conversations: HashMap<Uuid, Conversation> = conversation_rows_to_records(&mut conn, found)
+            .await?
+            .into_iter()
+            .map(|r| (r.conversation.id.as_uuid(), r.conversation))
+            .collect();
+        let contact_ids: Vec<Uuid> = conversations.values().filter_map(|c| c.contact_id).map(|id| id.as_uuid()).collect();
+        let mut contacts: HashMap<Uuid, Contact> = HashMap::new();
+        if !contact_ids.is_empty() {
+            let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = "));
+            qb.push_bind(org).push(" AND id IN (");
+            let mut list = qb.separated(", ");
+            for id in &contact_ids {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+            contacts.extend(rows.into_iter().map(|r| (r.id, Contact::from(r))));
+        }
+        let scope_terms: Vec<String> = ids.iter().map(|id| conversation_term(*id)).collect();
+        let mut qb = QueryBuilder::<Db>::new("");
+        push_hit_messages(&mut qb, &query.terms, &scope_terms, &ids, i64::from(query.messages_per_hit));
+        let matches: Vec<(Uuid, Uuid, String)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+        let mut messages: HashMap<Uuid, Vec<(MessageId, String)>> = HashMap::new();
+        for (conversation, id, content) in matches {
+            messages.entry(conversation).or_default().push((id.into(), content));
+        }
+        Ok(ranked
+            .into_iter()
+            .filter_map(|(id, score, _)| {
+                let conversation = conversations.remove(&id)?;
+                let contact = conversation.contact_id.and_then(|c| contacts.get(&c.as_uuid()).cloned());
+                Some(SearchRow { conversation, contact, score, messages: messages.remove(&id).unwrap_or_default() })
+            })
+            .collect())
     }
 
     // ---- events --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ use convo_types::{
     CreateOrganization, CreateUser, MessageType, OrganizationId, Scope, Status, UserId,
 };
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 
 /// Messages in four languages: a few shared topics and a long tail of rarer words, so
 /// queries range from common to selective.
@@ -66,6 +67,19 @@ pub fn message_text(rng: &mut impl Rng, n: usize) -> String {
         rng.gen_range(1000..100_000),
         rng.gen_range(0..5000)
     )
+}
+
+/// What a run needs to measure a loaded data set again (`--reuse`).
+#[derive(Serialize, Deserialize)]
+pub struct Manifest {
+    pub database: String,
+    pub conversations: usize,
+    pub small_conversations: usize,
+    pub messages: usize,
+    pub store_ingest_per_second: f64,
+    pub small_secret: String,
+    pub large_secret: String,
+    pub conversation_ids: Vec<ConversationId>,
 }
 
 /// An organization filled for a benchmark.

@@ -50,9 +50,15 @@ pub struct Cli {
     /// shows every scenario works.
     #[arg(long)]
     smoke: bool,
-    /// Folder of the report (`report.md`, `report.json`) and the server logs.
+    /// Folder of the report (`report.md`, `report.json`), the server logs and the data-set
+    /// manifests.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
+    /// Measure a data set loaded by an earlier run into the same database (its manifest is in
+    /// the output folder) instead of loading again: for iterating, with `--database <file>`
+    /// or a PostgreSQL URL. Earlier runs' writes stay in it, so publish fresh runs only.
+    #[arg(long)]
+    reuse: bool,
 }
 
 impl Cli {
@@ -123,20 +129,53 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
     } else {
         "sqlite"
     };
-    eprintln!("== {backend}: loading the data set");
-    let store = open_store(&settings).await?;
-    let small = dataset::organization(store.clone(), cli.small_conversations).await?;
-    let large = dataset::organization(store.clone(), cli.conversations).await?;
-    let store_ingest = dataset::messages(store.clone(), &large, cli.messages, 500).await?;
-    drop(store);
+    let manifest_path = cli.out.join(format!("dataset-{backend}.json"));
+    let known: Option<dataset::Manifest> = std::fs::read(&manifest_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|m: &dataset::Manifest| cli.reuse && m.database == url);
+    let manifest = match known {
+        Some(manifest) => {
+            eprintln!(
+                "== {backend}: reusing the data set of {}",
+                manifest_path.display()
+            );
+            manifest
+        }
+        None => {
+            eprintln!("== {backend}: loading the data set");
+            let store = open_store(&settings).await?;
+            let small = dataset::organization(store.clone(), cli.small_conversations).await?;
+            let large = dataset::organization(store.clone(), cli.conversations).await?;
+            let rate = dataset::messages(store.clone(), &large, cli.messages, 500).await?;
+            let manifest = dataset::Manifest {
+                database: url.to_owned(),
+                conversations: cli.conversations,
+                small_conversations: cli.small_conversations,
+                messages: cli.messages,
+                store_ingest_per_second: rate,
+                small_secret: small.secret,
+                large_secret: large.secret,
+                conversation_ids: large.conversations,
+            };
+            std::fs::write(&manifest_path, serde_json::to_vec(&manifest)?)?;
+            manifest
+        }
+    };
 
     let log = cli.out.join(format!("server-{backend}.log"));
     let server = server::Server::start(&cli.server, url, &log).await?;
     eprintln!("== {backend}: measuring {}", server.base);
     let bench = scenarios::Bench {
-        large: Arc::new(load::Load::new(server.base.clone(), large.secret.clone())),
-        small: Arc::new(load::Load::new(server.base.clone(), small.secret.clone())),
-        conversations: Arc::new(large.conversations.clone()),
+        large: Arc::new(load::Load::new(
+            server.base.clone(),
+            manifest.large_secret.clone(),
+        )),
+        small: Arc::new(load::Load::new(
+            server.base.clone(),
+            manifest.small_secret.clone(),
+        )),
+        conversations: Arc::new(manifest.conversation_ids.clone()),
         clients: cli.clients,
         writers: cli.writers,
         warmup: cli.warmup(),
@@ -153,10 +192,10 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         .await?;
     Ok(report::BackendRun {
         backend: backend.into(),
-        conversations: cli.conversations,
-        small_conversations: cli.small_conversations,
-        messages: cli.messages,
-        store_ingest_per_second: store_ingest,
+        conversations: manifest.conversations,
+        small_conversations: manifest.small_conversations,
+        messages: manifest.messages,
+        store_ingest_per_second: manifest.store_ingest_per_second,
         peak_rss_mib,
         durability,
         rows,

@@ -38,6 +38,8 @@ pub struct AppState {
     /// Turns `true` when the server starts shutting down: long-lived streams end then, so
     /// the graceful shutdown does not wait on them forever.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// Verified API keys (see [`auth::KeyCache`]).
+    pub keys: Arc<auth::KeyCache>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -164,6 +166,7 @@ pub async fn launch(
         store,
         settings: Arc::new(settings),
         stopping,
+        keys: Arc::default(),
     };
     delivery::spawn(
         state.store.clone(),

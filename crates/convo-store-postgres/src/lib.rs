@@ -53,21 +53,25 @@ fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: 
     }
 }
 
-/// `(id, content)` of a conversation's best matching messages.
-fn push_message_matches(
+/// `(conversation_id, id, content)` of the `per_hit` best messages matching `terms` in each of
+/// the conversations.
+fn push_hit_messages(
     qb: &mut sqlx::QueryBuilder<'_, Db>,
-    query: String,
-    conversation: uuid::Uuid,
-    limit: i64,
+    terms: &[String],
+    _scope_terms: &[String],
+    conversations: &[uuid::Uuid],
+    per_hit: i64,
 ) {
-    qb.push("SELECT id, content FROM messages, plainto_tsquery('simple', ")
-        .push_bind(query)
-        .push(") q WHERE conversation_id = ")
-        .push_bind(conversation)
-        .push(format!(
-            " AND {DOCUMENT} @@ q ORDER BY ts_rank({DOCUMENT}, q) DESC LIMIT "
-        ))
-        .push_bind(limit);
+    qb.push(format!("SELECT conversation_id, id, content FROM (SELECT conversation_id, id, content, ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY ts_rank({DOCUMENT}, q) DESC, created_at DESC) AS n FROM messages, plainto_tsquery('simple', "))
+        .push_bind(match_expression(terms))
+        .push(") q WHERE conversation_id IN (");
+    let mut list = qb.separated(", ");
+    for id in conversations {
+        list.push_bind(*id);
+    }
+    qb.push(format!(") AND {DOCUMENT} @@ q) hits WHERE n <= "))
+        .push_bind(per_hit)
+        .push(" ORDER BY conversation_id, n");
 }
 
 /// Every node listens on this channel; the notification is sent when the transaction commits.
@@ -75,8 +79,8 @@ const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");
 
 mod portable {
     use super::{
-        match_expression, push_message_matches, push_ranked_hits, push_text_match,
-        push_unit_access, Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
+        match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
+        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
     };
     include!("../../store-sql/portable.rs");
 }

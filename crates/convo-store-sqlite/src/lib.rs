@@ -54,17 +54,25 @@ fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: 
         .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
 }
 
-/// `(id, content)` of a conversation's newest matching messages.
-fn push_message_matches(
+/// `(conversation_id, id, content)` of the newest `per_hit` messages matching `terms` in each
+/// of the conversations: one FTS5 query, scoped by the conversations' index tokens.
+fn push_hit_messages(
     qb: &mut sqlx::QueryBuilder<'_, Db>,
-    query: String,
-    _conversation: uuid::Uuid,
-    limit: i64,
+    terms: &[String],
+    scope_terms: &[String],
+    _conversations: &[uuid::Uuid],
+    per_hit: i64,
 ) {
-    qb.push("SELECT m.id, m.content FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
-        .push_bind(query)
-        .push(" ORDER BY message_search.rowid DESC LIMIT ")
-        .push_bind(limit);
+    let scope = scope_terms
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    qb.push("SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, m.content, ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
+        .push_bind(format!("({scope}) AND {}", match_expression(terms)))
+        .push(") hits WHERE n <= ")
+        .push_bind(per_hit)
+        .push(" ORDER BY conversation_id, n");
 }
 
 /// SQLite runs on one node: wake-ups stay in the process.
@@ -72,8 +80,8 @@ const NOTIFY_EVENT: Option<&str> = None;
 
 mod portable {
     use super::{
-        match_expression, push_message_matches, push_ranked_hits, push_text_match,
-        push_unit_access, Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
+        match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
+        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
     };
     include!("../../store-sql/portable.rs");
 }

@@ -69,9 +69,9 @@ pub async fn update(
     Path(id): Path<ApiKeyId>,
     Json(req): Json<UpdateApiKey>,
 ) -> ApiResult<axum::Json<ApiKey>> {
-    Ok(axum::Json(
-        directory::update_api_key(state.store.as_ref(), &caller, id, req).await?,
-    ))
+    let key = directory::update_api_key(state.store.as_ref(), &caller, id, req).await?;
+    state.keys.clear();
+    Ok(axum::Json(key))
 }
 
 /// Deletes an API key; `409` while something still refers to it.
@@ -86,5 +86,6 @@ pub async fn delete(
     Path(id): Path<ApiKeyId>,
 ) -> ApiResult<StatusCode> {
     directory::delete_api_key(state.store.as_ref(), &caller, id).await?;
+    state.keys.clear();
     Ok(StatusCode::NO_CONTENT)
 }

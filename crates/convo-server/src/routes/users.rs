@@ -86,5 +86,7 @@ pub async fn delete(
     Path(id): Path<UserId>,
 ) -> ApiResult<StatusCode> {
     directory::delete_user(state.store.as_ref(), &caller, id).await?;
+    // Keys acting as the user change with it.
+    state.keys.clear();
     Ok(StatusCode::NO_CONTENT)
 }
