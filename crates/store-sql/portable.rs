@@ -698,29 +698,32 @@ async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<R
         }
         results.push(Ok(MessageWrite { message: (*message).clone(), conversation: record.clone(), created: true }));
     }
-    for id in &ids {
-        let (Some(after), Some(before)) = (records.get(id), before.get(id)) else {
-            continue;
-        };
+    // The conversations that got messages: one `UPDATE` for all, then the counters of any
+    // that reopened.
+    let changed: Vec<(&ConversationRecord, &Conversation)> = ids
+        .iter()
+        .filter_map(|id| Some((records.get(id)?, before.get(id)?)))
+        .filter(|(after, before)| after.conversation.counts.messages != before.counts.messages)
+        .collect();
+    for chunk in changed.chunks(ROWS_PER_INSERT) {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE conversations SET activity_at = v.column2, message_count = v.column3, last_message = v.column4, status = v.column5, snoozed_until = v.column6, updated_at = v.column7, version = v.column8 FROM (");
+        qb.push_values(chunk, |mut row, (after, _)| {
+            let c = &after.conversation;
+            row.push_bind(c.id.as_uuid())
+                .push_bind(c.timestamp.as_millis())
+                .push_bind(c.counts.messages)
+                .push_bind(Json(&c.last_message))
+                .push_bind(c.status.as_str())
+                .push_bind(c.snoozed_until.map(Timestamp::as_millis))
+                .push_bind(c.updated_at.as_millis())
+                .push_bind(after.version);
+        });
+        qb.push(") AS v WHERE conversations.id = v.column1");
+        qb.build().execute(&mut *conn).await.map_err(internal)?;
+    }
+    for (after, before) in changed {
         let c = &after.conversation;
-        if c.counts.messages == before.counts.messages {
-            continue;
-        }
-        let org = c.organization_id.as_uuid();
-        sqlx::query("UPDATE conversations SET activity_at = $1, message_count = $2, last_message = $3, status = $4, snoozed_until = $5, updated_at = $6, version = $7 WHERE organization_id = $8 AND id = $9")
-            .bind(c.timestamp.as_millis())
-            .bind(c.counts.messages)
-            .bind(Json(&c.last_message))
-            .bind(c.status.as_str())
-            .bind(c.snoozed_until.map(Timestamp::as_millis))
-            .bind(c.updated_at.as_millis())
-            .bind(after.version)
-            .bind(org)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(internal)?;
-        move_counters(conn, org, Some(before), Some(c)).await?;
+        move_counters(conn, c.organization_id.as_uuid(), Some(before), Some(c)).await?;
     }
     let mut orgs: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
     orgs.sort_unstable();
@@ -1139,6 +1142,22 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
         .map_err(internal)?;
     let row = found("conversation")(row)?;
     conversation_rows_to_records(conn, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
+}
+
+/// The organization's live conversations among `ids` (missing ones are left out).
+async fn fetch_conversations(conn: &mut Conn, org: Uuid, ids: &[Uuid]) -> Result<Vec<ConversationRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = "));
+    qb.push_bind(org).push(" AND c.deleted_at IS NULL AND c.id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+    conversation_rows_to_records(conn, rows).await
 }
 
 /// Appends an event about the conversation itself.
@@ -1832,6 +1851,12 @@ impl convo_core::Store for SqlStore {
         fetch_conversation(&mut conn, org.as_uuid(), id.as_uuid(), false).await
     }
 
+    async fn get_conversations(&self, org: OrganizationId, ids: &[ConversationId]) -> Result<Vec<ConversationRecord>> {
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.as_uuid()).collect();
+        let mut conn = self.reader.acquire().await.map_err(internal)?;
+        fetch_conversations(&mut conn, org.as_uuid(), &ids).await
+    }
+
     async fn get_conversation_by_public_id(&self, org: OrganizationId, public_id: &str) -> Result<ConversationRecord> {
         let mut conn = self.reader.acquire().await.map_err(internal)?;
         let row: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND public_id = $2 AND deleted_at IS NULL")
@@ -2276,15 +2301,7 @@ impl convo_core::Store for SqlStore {
         // The page's conversations, contacts and matching messages: a query each, not one
         // per hit.
         let ids: Vec<Uuid> = ranked.iter().map(|&(id, _, _)| id).collect();
-        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = "));
-        qb.push_bind(org).push(" AND c.deleted_at IS NULL AND c.id IN (");
-        let mut list = qb.separated(", ");
-        for id in &ids {
-            list.push_bind(*id);
-        }
-        qb.push(")");
-        let found: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-        let mut conversations: HashMap<Uuid, Conversation> = conversation_rows_to_records(&mut conn, found)
+        let mut conversations: HashMap<Uuid, Conversation> = fetch_conversations(&mut conn, org, &ids)
             .await?
             .into_iter()
             .map(|r| (r.conversation.id.as_uuid(), r.conversation))

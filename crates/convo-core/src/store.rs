@@ -318,6 +318,12 @@ pub trait Store: Send + Sync + 'static {
         org: OrganizationId,
         id: ConversationId,
     ) -> Result<ConversationRecord>;
+    /// The live conversations among `ids` (missing ones are left out), in no order.
+    async fn get_conversations(
+        &self,
+        org: OrganizationId,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationRecord>>;
     async fn get_conversation_by_public_id(
         &self,
         org: OrganizationId,

@@ -159,16 +159,21 @@ pub async fn create_many(
 ) -> Result<Vec<MessageWrite>> {
     caller.require(Scope::MessagesWrite)?;
     let mut messages = Vec::with_capacity(items.len());
-    // Each conversation is looked up once, however many of the messages go to it.
-    let mut conversations = std::collections::HashMap::new();
+    // The conversations are read in one go, however many messages go to each.
+    let mut ids: Vec<ConversationId> = items.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let conversations: std::collections::HashMap<ConversationId, Conversation> = store
+        .get_conversations(caller.organization_id, &ids)
+        .await?
+        .into_iter()
+        .filter(|r| caller.sees_business_unit(r.conversation.business_unit_id))
+        .map(|r| (r.conversation.id, r.conversation))
+        .collect();
     for (conversation_id, req) in items {
-        let conversation = match conversations.entry(conversation_id) {
-            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                let record = visible_record(store, caller, conversation_id).await?;
-                slot.insert(record.conversation)
-            }
-        };
+        let conversation = conversations
+            .get(&conversation_id)
+            .ok_or(Error::NotFound("conversation"))?;
         messages.push(prepare(store, caller, conversation, req).await?);
     }
     store
