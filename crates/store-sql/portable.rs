@@ -718,7 +718,14 @@ async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<R
                 .push_bind(c.updated_at.as_millis())
                 .push_bind(after.version);
         });
-        qb.push(") AS v WHERE conversations.id = v.column1");
+        // The id list too, so the plan starts from the id index: on the join alone SQLite
+        // walks every conversation.
+        qb.push(") AS v WHERE conversations.id = v.column1 AND conversations.id IN (");
+        let mut list = qb.separated(", ");
+        for (after, _) in chunk {
+            list.push_bind(after.conversation.id.as_uuid());
+        }
+        qb.push(")");
         qb.build().execute(&mut *conn).await.map_err(internal)?;
     }
     for (after, before) in changed {
@@ -1231,13 +1238,15 @@ async fn record_events(conn: &mut Conn, org: Uuid, events: &[&NewEvent]) -> Resu
 async fn ranked_conversations(conn: &mut Conn, query: &SearchQuery, fts_query: String, window: i64) -> Result<Vec<(Uuid, f64, i64)>> {
     let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
     push_ranked_hits(&mut qb, fts_query, window);
-    qb.push(") SELECT h.conversation_id, MAX(h.score) AS score, (SELECT COUNT(*) FROM hits) AS window_rows FROM hits h JOIN conversations c ON c.id = h.conversation_id WHERE c.organization_id = ");
+    // The tenant check is a correlated EXISTS, not a join, so the plan starts from the few
+    // hits: joined, SQLite 3.46 prefers walking the organization's every conversation.
+    qb.push(") SELECT h.conversation_id, MAX(h.score) AS score, (SELECT COUNT(*) FROM hits) AS window_rows FROM hits h WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = h.conversation_id AND c.organization_id = ");
     qb.push_bind(query.organization_id.as_uuid());
     qb.push(" AND c.deleted_at IS NULL");
     if let Some(units) = &query.business_unit_ids {
         push_in(&mut qb, "c.business_unit_id", units);
     }
-    qb.push(" GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
+    qb.push(") GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
         .push_bind(i64::from(query.limit))
         .push(" OFFSET ")
         .push_bind(query.offset as i64);
@@ -2285,7 +2294,7 @@ impl convo_core::Store for SqlStore {
         // Rank among the newest matches: enough for the pages asked, bounded so a word in
         // every other message costs no more than a rare one.
         let wanted = query.offset.saturating_add(u64::from(query.limit));
-        let window = wanted.saturating_mul(10).clamp(500, 5_000) as i64;
+        let window = wanted.saturating_mul(10).clamp(200, 5_000) as i64;
         let mut conn = self.reader.acquire().await.map_err(internal)?;
         // The words alone first: scoring a tenant token that is in every document of a large
         // organization costs ten times the rest. Other tenants' matches then take room in

@@ -43,6 +43,10 @@ pub struct Cli {
     /// Concurrent clients of the read scenarios.
     #[arg(long, default_value_t = 8)]
     clients: usize,
+    /// Concurrent clients of the search-latency scenarios (the search-throughput scenario
+    /// uses `--clients`).
+    #[arg(long, default_value_t = 2)]
+    search_clients: usize,
     /// Concurrent clients of the write-contention scenarios (post message, get-or-create).
     #[arg(long, default_value_t = 64)]
     writers: usize,
@@ -177,6 +181,7 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         )),
         conversations: Arc::new(manifest.conversation_ids.clone()),
         clients: cli.clients,
+        search_clients: cli.search_clients,
         writers: cli.writers,
         warmup: cli.warmup(),
         measured: cli.measured(),

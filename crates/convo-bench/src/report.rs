@@ -31,6 +31,7 @@ pub struct Report {
     pub cores: usize,
     pub seconds_per_scenario: f64,
     pub clients: usize,
+    pub search_clients: usize,
     pub writers: usize,
     pub smoke: bool,
     pub runs: Vec<BackendRun>,
@@ -80,7 +81,7 @@ impl BackendRun {
         let searches: Vec<&Row> = self
             .rows
             .iter()
-            .filter(|r| r.scenario.starts_with("search"))
+            .filter(|r| r.scenario.starts_with("search") && !r.scenario.contains("throughput"))
             .collect();
         if !searches.is_empty() {
             let worst = searches
@@ -134,6 +135,7 @@ impl Report {
             cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
             seconds_per_scenario: cli.seconds,
             clients: cli.clients,
+            search_clients: cli.search_clients,
             writers: cli.writers,
             smoke: cli.smoke,
             runs,
@@ -145,10 +147,11 @@ impl Report {
         let mut out = String::from("# convo benchmark report\n\n");
         out.push_str(&format!(
             "{} cores; load generator on the same machine; {} s per scenario after a warm-up; \
-             {} clients for reads, {} for write contention.{}\n\n",
+             {} clients for reads, {} for search latency, {} for write contention.{}\n\n",
             self.cores,
             self.seconds_per_scenario,
             self.clients,
+            self.search_clients,
             self.writers,
             if self.smoke {
                 " **Smoke run: tiny data, figures mean nothing.**"

@@ -44,6 +44,7 @@ pub struct Bench {
     pub small: Arc<Load>,
     pub conversations: Arc<Vec<ConversationId>>,
     pub clients: usize,
+    pub search_clients: usize,
     pub writers: usize,
     pub warmup: Duration,
     pub measured: Duration,
@@ -185,12 +186,25 @@ impl Bench {
             .0,
         );
 
+        // Search latency with one request in flight per core (queueing behind other clients
+        // is not search's cost), then its throughput with every read client.
         for (language, q) in QUERIES {
             let path = search_path(q);
             let search = pick(move |_| Call::Get(path.clone()));
             let name = format!("search {language} \"{q}\"");
-            rows.push(self.measure(&self.large, &name, c, search, false).await.0);
+            rows.push(
+                self.measure(&self.large, &name, self.search_clients, search, false)
+                    .await
+                    .0,
+            );
         }
+        let path = search_path(QUERIES[4].1);
+        let search = pick(move |_| Call::Get(path.clone()));
+        rows.push(
+            self.measure(&self.large, "search throughput (en)", c, search, false)
+                .await
+                .0,
+        );
 
         let create = pick(|rng| {
             Call::Post(

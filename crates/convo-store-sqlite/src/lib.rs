@@ -120,9 +120,17 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             .statement_cache_capacity(256);
+        // Fresh planner statistics when the writer connects, as SQLite recommends for
+        // long-lived connections (the limit keeps it to milliseconds on large files). Only
+        // the writer: statistics are written, and readers would queue for the write lock.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("analysis_limit", "400")
+                    .pragma("optimize", "0x10002"),
+            )
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)

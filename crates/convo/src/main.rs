@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand};
 use convo_server::{telemetry, Settings};
 use tokio::net::TcpListener;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "convo",
