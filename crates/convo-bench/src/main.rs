@@ -122,6 +122,9 @@ async fn main() -> anyhow::Result<()> {
         cli.out.join("report.md").display(),
         cli.out.join("report.json").display()
     );
+    if cli.smoke {
+        report.ensure_every_scenario_worked()?;
+    }
     Ok(())
 }
 

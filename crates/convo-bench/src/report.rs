@@ -143,6 +143,32 @@ impl Report {
         }
     }
 
+    /// What the smoke run checks (no timings): every scenario answered without an error, and
+    /// every message acknowledged before the kill -9 was there after the restart.
+    pub fn ensure_every_scenario_worked(&self) -> anyhow::Result<()> {
+        for run in &self.runs {
+            for row in &run.rows {
+                anyhow::ensure!(
+                    row.figures.requests > 0 && row.figures.errors == 0,
+                    "{} on {}: {} answered, {} errors",
+                    row.scenario,
+                    run.backend,
+                    row.figures.requests,
+                    row.figures.errors
+                );
+            }
+            let d = &run.durability;
+            anyhow::ensure!(
+                d.acknowledged > 0 && d.found_after_restart == d.acknowledged,
+                "kill -9 on {}: {} of {} acknowledged messages found",
+                run.backend,
+                d.found_after_restart,
+                d.acknowledged
+            );
+        }
+        Ok(())
+    }
+
     pub fn markdown(&self) -> String {
         let mut out = String::from("# convo benchmark report\n\n");
         out.push_str(&format!(
