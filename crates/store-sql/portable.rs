@@ -728,9 +728,16 @@ async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<R
         qb.push(")");
         qb.build().execute(&mut *conn).await.map_err(internal)?;
     }
-    for (after, before) in changed {
-        let c = &after.conversation;
-        move_counters(conn, c.organization_id.as_uuid(), Some(before), Some(c)).await?;
+    let mut orgs: Vec<Uuid> = changed.iter().map(|(after, _)| after.conversation.organization_id.as_uuid()).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        let moves: Vec<(Option<&Conversation>, Option<&Conversation>)> = changed
+            .iter()
+            .filter(|(after, _)| after.conversation.organization_id.as_uuid() == org)
+            .map(|(after, before)| (Some(*before), Some(&after.conversation)))
+            .collect();
+        move_counters_many(conn, org, &moves).await?;
     }
     let mut orgs: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
     orgs.sort_unstable();
@@ -915,6 +922,13 @@ struct CounterChange {
     delta: i64,
 }
 
+impl CounterChange {
+    fn same_row(&self, other: &CounterChange) -> bool {
+        (self.user, self.unit, self.channel, self.status, self.assigned, self.top_level)
+            == (other.user, other.unit, other.channel, other.status, other.assigned, other.top_level)
+    }
+}
+
 fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<CounterChange>) {
     let key = count_key(c);
     let change = |user| CounterChange {
@@ -931,26 +945,42 @@ fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<CounterChange>) 
 }
 
 /// Moves a conversation's tallies from how it was to how it is, in the change's transaction.
-/// Deleted conversations are not tallied. Rows are touched in one global order, so two
-/// concurrent changes never wait on each other's counter rows in opposite orders.
+/// Deleted conversations are not tallied.
 async fn move_counters(conn: &mut Conn, org: Uuid, before: Option<&Conversation>, after: Option<&Conversation>) -> Result<()> {
-    let before = before.filter(|c| c.deleted_at.is_none());
-    let after = after.filter(|c| c.deleted_at.is_none());
-    if let (Some(b), Some(a)) = (before, after) {
-        let members = |c: &Conversation| c.users.iter().map(|u| u.id).collect::<Vec<_>>();
-        if count_key(b) == count_key(a) && members(b) == members(a) {
-            return Ok(());
+    move_counters_many(conn, org, &[(before, after)]).await
+}
+
+/// Moves the tallies of several conversations of `org` at once. Rows are touched in one global
+/// order, whatever the conversations, so two concurrent changes never wait on each other's
+/// counter rows in opposite orders (on PostgreSQL that would be a deadlock).
+async fn move_counters_many(conn: &mut Conn, org: Uuid, moves: &[(Option<&Conversation>, Option<&Conversation>)]) -> Result<()> {
+    let mut changes = Vec::new();
+    for &(before, after) in moves {
+        let before = before.filter(|c| c.deleted_at.is_none());
+        let after = after.filter(|c| c.deleted_at.is_none());
+        if let (Some(b), Some(a)) = (before, after) {
+            let members = |c: &Conversation| c.users.iter().map(|u| u.id).collect::<Vec<_>>();
+            if count_key(b) == count_key(a) && members(b) == members(a) {
+                continue;
+            }
+        }
+        if let Some(b) = before {
+            counter_changes(b, -1, &mut changes);
+        }
+        if let Some(a) = after {
+            counter_changes(a, 1, &mut changes);
         }
     }
-    let mut changes = Vec::new();
-    if let Some(b) = before {
-        counter_changes(b, -1, &mut changes);
-    }
-    if let Some(a) = after {
-        counter_changes(a, 1, &mut changes);
-    }
     changes.sort();
+    // One statement per row: deltas to the same row add up (and a net zero is skipped).
+    let mut merged: Vec<CounterChange> = Vec::with_capacity(changes.len());
     for change in changes {
+        match merged.last_mut() {
+            Some(last) if last.same_row(&change) => last.delta += change.delta,
+            _ => merged.push(change),
+        }
+    }
+    for change in merged.into_iter().filter(|c| c.delta != 0) {
         let query = match change.user {
             None => sqlx::query("INSERT INTO conversation_counters (organization_id, business_unit_id, channel_id, status, assigned, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, business_unit_id, channel_id, status, assigned, top_level) DO UPDATE SET n = conversation_counters.n + excluded.n")
                 .bind(org)

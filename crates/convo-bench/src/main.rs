@@ -151,7 +151,17 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         }
         None => {
             eprintln!("== {backend}: loading the data set");
-            let store = open_store(&settings).await?;
+            // The builder's own connections skip waiting for each commit's fsync on
+            // PostgreSQL: a data set, not the server under test (which keeps the default).
+            let loader = if settings.is_postgres() {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                Settings::new(format!(
+                    "{url}{separator}options=-c%20synchronous_commit%3Doff"
+                ))
+            } else {
+                settings.clone()
+            };
+            let store = open_store(&loader).await?;
             let small = dataset::organization(store.clone(), cli.small_conversations).await?;
             let large = dataset::organization(store.clone(), cli.conversations).await?;
             let rate = dataset::messages(store.clone(), &large, cli.messages, 500).await?;

@@ -2426,6 +2426,48 @@ pub async fn concurrent_messages_share_commits_and_fail_alone(shared: &Arc<dyn S
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "event ids increase");
 }
 
+/// Concurrent imports that reopen the same conversations in different orders: no deadlock
+/// (counter rows are taken in one order) and exact counts.
+pub async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Imports").await;
+    let mut resolved = Vec::new();
+    for _ in 0..6 {
+        let req = CreateConversation {
+            status: Some(Status::Resolved),
+            ..Default::default()
+        };
+        resolved.push(create(store, &t.admin, req).await.id);
+    }
+    let mut tasks = Vec::new();
+    for task in 0..4 {
+        let (store, admin) = (shared.clone(), t.admin.clone());
+        let mut order = resolved.clone();
+        order.rotate_left(task);
+        if task % 2 == 1 {
+            order.reverse();
+        }
+        tasks.push(tokio::spawn(async move {
+            let items = order
+                .iter()
+                .map(|id| (*id, incoming(&format!("import {task}"))))
+                .collect();
+            messages::create_many(store.as_ref(), &admin, items).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("every import commits");
+    }
+    for id in &resolved {
+        let c = conversations::get(store, &t.admin, *id)
+            .await
+            .unwrap()
+            .conversation;
+        assert_eq!((c.status, c.counts.messages), (Status::Open, 4));
+    }
+    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+}
+
 /// Another organization's newer matches never crowd an organization's own out of its search.
 pub async fn search_is_never_crowded_out_by_another_organization(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
