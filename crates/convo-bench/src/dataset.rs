@@ -9,8 +9,8 @@ use convo_core::auth::Principal;
 use convo_core::usecases::{conversations, directory, messages, organizations};
 use convo_core::Store;
 use convo_types::{
-    ApiKeyId, ChannelType, ConversationId, CreateChannel, CreateConversation, CreateMessage,
-    CreateOrganization, CreateUser, MessageType, OrganizationId, Scope, Status, UserId,
+    ChannelType, ConversationId, CreateChannel, CreateConversation, CreateMessage,
+    CreateOrganization, CreateUser, MessageType, Status,
 };
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -96,13 +96,7 @@ const WORKERS: usize = 4;
 /// A new organization with `size` conversations: statuses, members and channels mixed the
 /// way an inbox is.
 pub async fn organization(store: Arc<dyn Store>, size: usize) -> anyhow::Result<Organization> {
-    let platform = Principal {
-        organization_id: OrganizationId::new(),
-        api_key_id: ApiKeyId::new(),
-        user_id: UserId::new(),
-        scopes: vec![Scope::Platform],
-        business_unit_ids: vec![],
-    };
+    let platform = Principal::platform_operator();
     let created = organizations::create(
         store.as_ref(),
         &platform,

@@ -9,9 +9,7 @@ pub mod stories;
 use convo_core::auth::Principal;
 use convo_core::usecases::organizations;
 use convo_core::Store;
-use convo_types::{
-    ApiKeyId, CreateOrganization, OrganizationCreated, OrganizationId, Scope, UserId,
-};
+use convo_types::{CreateOrganization, OrganizationCreated};
 
 /// A fresh organization and a principal holding its admin key.
 pub struct Tenant {
@@ -21,13 +19,7 @@ pub struct Tenant {
 
 /// Makes an organization the way `POST /v1/organizations` does.
 pub async fn tenant(store: &dyn Store, name: &str) -> Tenant {
-    let platform = Principal {
-        organization_id: OrganizationId::new(),
-        api_key_id: ApiKeyId::new(),
-        user_id: UserId::new(),
-        scopes: vec![Scope::Platform],
-        business_unit_ids: vec![],
-    };
+    let platform = Principal::platform_operator();
     let created = organizations::create(store, &platform, CreateOrganization { name: name.into() })
         .await
         .expect("create organization");

@@ -69,6 +69,18 @@ impl From<&ApiKey> for Principal {
 }
 
 impl Principal {
+    /// A platform operator outside any organization: what tools and tests use to create
+    /// organizations directly through the use cases (over HTTP, the first key holds it).
+    pub fn platform_operator() -> Self {
+        Principal {
+            organization_id: OrganizationId::new(),
+            api_key_id: ApiKeyId::new(),
+            user_id: UserId::new(),
+            scopes: vec![Scope::Platform],
+            business_unit_ids: vec![],
+        }
+    }
+
     /// `admin` implies every scope of its organization; `platform` only itself.
     pub fn has(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)

@@ -1778,13 +1778,7 @@ async fn events_cross_nodes_on_postgres() {
     let store = convo_server::open_store(&Settings::new(url.clone()))
         .await
         .unwrap();
-    let platform = convo_core::auth::Principal {
-        organization_id: convo_types::OrganizationId::new(),
-        api_key_id: convo_types::ApiKeyId::new(),
-        user_id: convo_types::UserId::new(),
-        scopes: vec![Scope::Platform],
-        business_unit_ids: vec![],
-    };
+    let platform = convo_core::auth::Principal::platform_operator();
     let created = convo_core::usecases::organizations::create(
         store.as_ref(),
         &platform,
