@@ -515,9 +515,11 @@ async fn fetch_contact(conn: &mut Conn, org: Uuid, id: Option<ContactId>) -> Res
 async fn reindex_conversation(conn: &mut Conn, org: Uuid, c: &Conversation) -> Result<()> {
     let contact = fetch_contact(conn, org, c.contact_id).await?;
     let text = conversation_search_text(c, contact.as_ref());
-    sqlx::query("UPDATE conversations SET search_text = $1 WHERE organization_id = $2 AND id = $3 AND search_text <> $1")
+    // By id alone (the primary key): PostgreSQL's cached generic plan for an
+    // `organization_id AND id` filter, made while the table was small, may scan the
+    // organization's rows instead.
+    sqlx::query("UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> $1")
         .bind(text)
-        .bind(org)
         .bind(c.id.as_uuid())
         .execute(&mut *conn)
         .await
@@ -754,7 +756,10 @@ async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<R
 async fn insert_conversation(tx: &mut Conn, new: &NewConversation, event: &EventMeta) -> Result<Option<ConversationRecord>> {
     let c = &new.conversation;
     let org = c.organization_id.as_uuid();
-    let inserted = sqlx::query("INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id, reuse_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) ON CONFLICT (organization_id, reuse_key) WHERE reuse_key IS NOT NULL AND parent_id IS NULL AND deleted_at IS NULL DO NOTHING")
+    // The search text goes in with the row: a second write right after would be one more
+    // update through every index.
+    let contact = fetch_contact(tx, org, c.contact_id).await?;
+    let inserted = sqlx::query("INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id, reuse_key, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) ON CONFLICT (organization_id, reuse_key) WHERE reuse_key IS NOT NULL AND parent_id IS NULL AND deleted_at IS NULL DO NOTHING")
         .bind(org)
         .bind(c.id.as_uuid())
         .bind(&c.public_id)
@@ -784,6 +789,7 @@ async fn insert_conversation(tx: &mut Conn, new: &NewConversation, event: &Event
         .bind(c.updated_at.as_millis())
         .bind(new.created_by_key_id.map(|id| id.as_uuid()))
         .bind(&new.reuse_key)
+        .bind(conversation_search_text(c, contact.as_ref()))
         .execute(&mut *tx)
         .await
         .map_err(write_error("a conversation with this public id already exists"))?
@@ -803,7 +809,6 @@ async fn insert_conversation(tx: &mut Conn, new: &NewConversation, event: &Event
     }
     adjust_children(tx, org, c.parent_id, 1).await?;
     let record = fetch_conversation(tx, org, c.id.as_uuid(), false).await?;
-    reindex_conversation(tx, org, &record.conversation).await?;
     move_counters(tx, org, None, Some(&record.conversation)).await?;
     record_event(tx, org, event, &record.conversation, c.created_at).await?;
     Ok(Some(record))
