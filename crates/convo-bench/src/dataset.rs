@@ -69,6 +69,21 @@ pub fn message_text(rng: &mut impl Rng, n: usize) -> String {
     )
 }
 
+/// Brings a freshly loaded PostgreSQL database to the state autovacuum keeps it in (fresh
+/// planner statistics, no dead index entries), so plans are made from what is there: with
+/// autovacuum off, as it is on some machines, a bulk load otherwise plans from an empty table.
+/// SQLite needs nothing: its writer refreshes statistics when it connects.
+pub async fn settle(url: &str) -> anyhow::Result<()> {
+    if url.starts_with("postgres") {
+        use sqlx::Connection;
+        let started = Instant::now();
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::raw_sql("VACUUM ANALYZE").execute(&mut conn).await?;
+        eprintln!("VACUUM ANALYZE in {:.1}s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
 /// What a run needs to measure a loaded data set again (`--reuse`).
 #[derive(Serialize, Deserialize)]
 pub struct Manifest {

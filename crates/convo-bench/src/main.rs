@@ -164,7 +164,9 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
             let store = open_store(&loader).await?;
             let small = dataset::organization(store.clone(), cli.small_conversations).await?;
             let large = dataset::organization(store.clone(), cli.conversations).await?;
+            dataset::settle(url).await?;
             let rate = dataset::messages(store.clone(), &large, cli.messages, 500).await?;
+            dataset::settle(url).await?;
             let manifest = dataset::Manifest {
                 database: url.to_owned(),
                 conversations: cli.conversations,
