@@ -470,12 +470,10 @@ fn conversation_term(id: Uuid) -> String {
     format!("zc{}", id.simple())
 }
 
-/// The backend's match expression for every term, confined to the conversation when given,
-/// else to the organization. (One scope token only: a token every document of a large
-/// organization carries is costly to score.)
-fn search_query(org: Uuid, conversation: Option<Uuid>, terms: &[String]) -> String {
-    let scope = std::iter::once(conversation.map_or_else(|| organization_term(org), conversation_term));
-    let all: Vec<String> = scope.chain(terms.iter().cloned()).collect();
+/// The backend's match expression for every term, confined to the organization by its token
+/// (costly to score in a large organization: ranking tries the words alone first).
+fn tenant_query(org: Uuid, terms: &[String]) -> String {
+    let all: Vec<String> = std::iter::once(organization_term(org)).chain(terms.iter().cloned()).collect();
     match_expression(&all)
 }
 
@@ -1127,7 +1125,7 @@ fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilt
         if terms.is_empty() {
             qb.push(" AND 1 = 0");
         } else {
-            push_text_match(qb, search_query(f.organization_id.as_uuid(), None, terms));
+            push_text_match(qb, tenant_query(f.organization_id.as_uuid(), terms));
         }
     }
 }
@@ -2337,7 +2335,7 @@ impl convo_core::Store for SqlStore {
         let mut ranked = ranked_conversations(&mut conn, query, match_expression(&query.terms), window).await?;
         let crowded = ranked.first().is_none_or(|&(_, _, window_rows)| window_rows >= window);
         if ranked.len() < query.limit as usize && crowded {
-            ranked = ranked_conversations(&mut conn, query, search_query(org, None, &query.terms), window).await?;
+            ranked = ranked_conversations(&mut conn, query, tenant_query(org, &query.terms), window).await?;
         }
         if ranked.is_empty() {
             return Ok(Vec::new());
