@@ -1283,7 +1283,7 @@ async fn ranked_conversations(conn: &mut Conn, query: &SearchQuery, fts_query: S
         .push_bind(i64::from(query.limit))
         .push(" OFFSET ")
         .push_bind(query.offset as i64);
-    qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)
+    qb.build_query_as().persistent(!PLAN_SEARCH_PER_QUERY).fetch_all(&mut *conn).await.map_err(internal)
 }
 
 async fn adjust_children(conn: &mut Conn, org: Uuid, parent: Option<ConversationId>, delta: i64) -> Result<()> {

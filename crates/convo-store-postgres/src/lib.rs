@@ -22,7 +22,8 @@ fn match_expression(terms: &[String]) -> String {
     terms.join(" ")
 }
 
-const DOCUMENT: &str = "to_tsvector('simple', search_text)";
+/// The stored search document (migration 0007).
+const DOCUMENT: &str = "search_vector";
 
 /// Conversations that match in their own text or in one of their messages.
 fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
@@ -43,7 +44,7 @@ fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: 
         if i > 0 {
             qb.push(" UNION ALL ");
         }
-        qb.push(format!("SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score FROM (SELECT {id} AS conversation_id, search_text FROM {table} WHERE {DOCUMENT} @@ plainto_tsquery('simple', "))
+        qb.push(format!("SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score FROM (SELECT {id} AS conversation_id, {DOCUMENT} FROM {table} WHERE {DOCUMENT} @@ plainto_tsquery('simple', "))
             .push_bind(query.clone())
             .push(") ORDER BY id DESC LIMIT ")
             .push_bind(window)
@@ -74,13 +75,18 @@ fn push_hit_messages(
         .push(" ORDER BY conversation_id, n");
 }
 
+/// Search statements are planned for their words each time, never from a cached generic
+/// plan: a generic plan guesses every word equally common, and walked a million messages
+/// newest first looking for a rare one; planned with the word, its statistics choose the index.
+const PLAN_SEARCH_PER_QUERY: bool = true;
+
 /// Every node listens on this channel; the notification is sent when the transaction commits.
 const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");
 
 mod portable {
     use super::{
         match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
-        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
+        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT, PLAN_SEARCH_PER_QUERY,
     };
     include!("../../store-sql/portable.rs");
 }

@@ -75,13 +75,16 @@ fn push_hit_messages(
         .push(" ORDER BY conversation_id, n");
 }
 
+/// FTS5 plans do not depend on the words: prepared search statements are cached as usual.
+const PLAN_SEARCH_PER_QUERY: bool = false;
+
 /// SQLite runs on one node: wake-ups stay in the process.
 const NOTIFY_EVENT: Option<&str> = None;
 
 mod portable {
     use super::{
         match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
-        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT,
+        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT, PLAN_SEARCH_PER_QUERY,
     };
     include!("../../store-sql/portable.rs");
 }
