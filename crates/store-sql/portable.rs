@@ -627,7 +627,7 @@ async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message, &str)
                 .push_bind(message.created_at.as_millis())
                 .push_bind(message.updated_at.as_millis());
         });
-        qb.push(" ON CONFLICT (conversation_id, external_id) DO NOTHING RETURNING id");
+        qb.push(" ON CONFLICT (conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id");
         let ids: Vec<(Uuid,)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
         inserted.extend(ids.into_iter().map(|(id,)| id));
     }
