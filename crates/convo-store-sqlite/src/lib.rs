@@ -96,6 +96,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How many connections serve reads.
 const READERS: u32 = 8;
 
+/// How often the checkpointer copies committed pages from the write-ahead log into the
+/// database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// WAL pages after which the writer checkpoints by itself: only when the checkpointer has
+/// fallen far behind (SQLite's default, 1,000, had every large commit wait for one).
+const WRITER_CHECKPOINT_PAGES: &str = "16000";
+
+/// The size the write-ahead log is cut back to after a checkpoint.
+const WAL_SIZE_LIMIT_BYTES: &str = "67108864";
+
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path` or a plain path)
     /// and brings its schema up to date.
@@ -132,13 +143,52 @@ impl SqliteStore {
                 options
                     .clone()
                     .pragma("analysis_limit", "400")
-                    .pragma("optimize", "0x10002"),
+                    .pragma("optimize", "0x10002")
+                    .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
+                    .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES),
             )
+            .await?;
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
             .connect_with(options)
             .await?;
-        Ok(Self::from_pools(reader, writer))
+        let store = Self::from_pools(reader, writer);
+        tokio::spawn(checkpoint_in_background(
+            checkpointer,
+            convo_core::Store::event_wakeups(&store),
+        ));
+        Ok(store)
+    }
+}
+
+/// Copies committed pages from the write-ahead log into the database file on a connection of
+/// its own, so the writer never stops to do it: with SQLite's default the committing writer
+/// checkpoints, and a batch of messages waited for the copy and two fsyncs (a third of its
+/// time). PASSIVE never blocks readers or the writer. Stops when the store is gone (its
+/// wake-up channel closes).
+async fn checkpoint_in_background(
+    pool: sqlx::SqlitePool,
+    mut store_alive: tokio::sync::broadcast::Receiver<convo_types::OrganizationId>,
+) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {
+                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+                    tracing::warn!(%error, "background checkpoint failed; the writer checkpoints when the log grows");
+                }
+            }
+            woken = store_alive.recv() => {
+                if let Err(tokio::sync::broadcast::error::RecvError::Closed) = woken {
+                    pool.close().await;
+                    return;
+                }
+            }
+        }
     }
 }
