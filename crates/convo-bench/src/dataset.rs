@@ -105,6 +105,9 @@ pub struct Organization {
     pub conversations: Vec<ConversationId>,
 }
 
+/// Messages written in one transaction by the data-set builder.
+pub const MESSAGES_PER_TRANSACTION: usize = 500;
+
 /// How many tasks load in parallel (SQLite has one writer; they overlap validation with it).
 const WORKERS: usize = 4;
 

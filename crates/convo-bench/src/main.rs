@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Parser;
 use convo_server::{open_store, Settings};
 
@@ -63,6 +64,11 @@ pub struct Cli {
     /// or a PostgreSQL URL. Earlier runs' writes stay in it, so publish fresh runs only.
     #[arg(long)]
     reuse: bool,
+    /// Measure only message ingest through the store: add this many messages to the data set
+    /// (loaded, or reused with `--reuse`), print the rate and exit, with no server and no
+    /// report. The data set grows by that much each time.
+    #[arg(long, value_name = "MESSAGES")]
+    ingest: Option<usize>,
 }
 
 impl Cli {
@@ -107,7 +113,15 @@ async fn main() -> anyhow::Result<()> {
         } else {
             database.clone()
         };
+        if let Some(count) = cli.ingest {
+            let rate = ingest_only(&cli, &url, count).await?;
+            println!("{database}: {rate:.0} messages/s through the store");
+            continue;
+        }
         runs.push(run_backend(&cli, &url).await?);
+    }
+    if cli.ingest.is_some() {
+        return Ok(());
     }
     let report = report::Report::new(&cli, runs);
     let markdown = report.markdown();
@@ -128,26 +142,31 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One backend: load, serve, measure every scenario, then the kill -9 check.
-async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun> {
-    let settings = Settings::new(url);
-    let backend = if settings.is_postgres() {
+/// The backend's name in reports and file names.
+fn backend_name(settings: &Settings) -> &'static str {
+    if settings.is_postgres() {
         "postgres"
     } else {
         "sqlite"
-    };
+    }
+}
+
+/// The data set in `url`: loaded now, or the one an earlier run left there (`--reuse`).
+async fn data_set(cli: &Cli, url: &str) -> anyhow::Result<dataset::Manifest> {
+    let settings = Settings::new(url);
+    let backend = backend_name(&settings);
     let manifest_path = cli.out.join(format!("dataset-{backend}.json"));
     let known: Option<dataset::Manifest> = std::fs::read(&manifest_path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .filter(|m: &dataset::Manifest| cli.reuse && m.database == url);
-    let manifest = match known {
+    match known {
         Some(manifest) => {
             eprintln!(
                 "== {backend}: reusing the data set of {}",
                 manifest_path.display()
             );
-            manifest
+            Ok(manifest)
         }
         None => {
             eprintln!("== {backend}: loading the data set");
@@ -165,7 +184,13 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
             let small = dataset::organization(store.clone(), cli.small_conversations).await?;
             let large = dataset::organization(store.clone(), cli.conversations).await?;
             dataset::settle(url).await?;
-            let rate = dataset::messages(store.clone(), &large, cli.messages, 500).await?;
+            let rate = dataset::messages(
+                store.clone(),
+                &large,
+                cli.messages,
+                dataset::MESSAGES_PER_TRANSACTION,
+            )
+            .await?;
             dataset::settle(url).await?;
             let manifest = dataset::Manifest {
                 database: url.to_owned(),
@@ -178,9 +203,32 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
                 conversation_ids: large.conversations,
             };
             std::fs::write(&manifest_path, serde_json::to_vec(&manifest)?)?;
-            manifest
+            Ok(manifest)
         }
+    }
+}
+
+/// `--ingest`: adds `count` messages to the data set through the store and answers the rate.
+async fn ingest_only(cli: &Cli, url: &str, count: usize) -> anyhow::Result<f64> {
+    let manifest = data_set(cli, url).await?;
+    let store = open_store(&Settings::new(url)).await?;
+    let key = store
+        .find_api_key_by_hash(&convo_core::auth::hash_secret(&manifest.large_secret))
+        .await?
+        .context("the data set's admin key is gone")?;
+    let org = dataset::Organization {
+        admin: (&key).into(),
+        secret: manifest.large_secret,
+        conversations: manifest.conversation_ids,
     };
+    dataset::messages(store, &org, count, dataset::MESSAGES_PER_TRANSACTION).await
+}
+
+/// One backend: load, serve, measure every scenario, then the kill -9 check.
+async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun> {
+    let settings = Settings::new(url);
+    let backend = backend_name(&settings);
+    let manifest = data_set(cli, url).await?;
 
     let log = cli.out.join(format!("server-{backend}.log"));
     let server = server::Server::start(&cli.server, url, &log).await?;
