@@ -1586,13 +1586,16 @@ impl convo_core::Store for SqlStore {
     async fn delete_user(&self, org: OrganizationId, id: UserId, event: &EventMeta) -> Result<()> {
         let org = org.as_uuid();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let memberships: Vec<(Uuid,)> = sqlx::query_as("SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND user_id = $2")
+        // In id order, as message groups lock conversations, so the two never wait on each
+        // other in opposite orders.
+        let memberships: Vec<(Uuid,)> = sqlx::query_as("SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND user_id = $2 ORDER BY conversation_id")
             .bind(org)
             .bind(id.as_uuid())
             .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
         let now = Timestamp::now();
+        let mut moved: Vec<(Conversation, Conversation)> = Vec::new();
         for (conversation,) in memberships {
             let before = fetch_conversation(&mut tx, org, conversation, true).await.ok();
             sqlx::query("DELETE FROM conversation_members WHERE organization_id = $1 AND conversation_id = $2 AND user_id = $3")
@@ -1611,10 +1614,13 @@ impl convo_core::Store for SqlStore {
                 .map_err(internal)?;
             if let Some(before) = before {
                 let after = fetch_conversation(&mut tx, org, conversation, false).await?;
-                move_counters(&mut tx, org, Some(&before.conversation), Some(&after.conversation)).await?;
                 record_event(&mut tx, org, event, &after.conversation, now).await?;
+                moved.push((before.conversation, after.conversation));
             }
         }
+        // The counters in one sorted pass, like a message group's.
+        let moves: Vec<_> = moved.iter().map(|(before, after)| (Some(before), Some(after))).collect();
+        move_counters_many(&mut tx, org, &moves).await?;
         let result = sqlx::query("DELETE FROM users WHERE organization_id = $1 AND id = $2")
             .bind(org)
             .bind(id.as_uuid())
@@ -2123,7 +2129,7 @@ impl convo_core::Store for SqlStore {
                  SELECT c.id, down.depth + 1 FROM conversations c JOIN down ON c.parent_id = down.id
                  WHERE c.organization_id = $1 AND down.depth < 64
              )
-             SELECT id FROM down",
+             SELECT id FROM down ORDER BY id",
         )
         .bind(org)
         .bind(id.as_uuid())
@@ -2151,9 +2157,11 @@ impl convo_core::Store for SqlStore {
                     .await
                     .map_err(internal)?;
             }
-            move_counters(&mut tx, org, Some(&live.conversation), None).await?;
             record_event(&mut tx, org, event, &gone, now).await?;
         }
+        // The counters in one sorted pass, like a message group's.
+        let moves: Vec<_> = subtree.iter().map(|live| (Some(&live.conversation), None)).collect();
+        move_counters_many(&mut tx, org, &moves).await?;
         if hard {
             let mut ids: Vec<Uuid> = below.into_iter().map(|(child,)| child).collect();
             ids.push(id.as_uuid());
