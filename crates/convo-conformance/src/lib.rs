@@ -59,6 +59,7 @@ macro_rules! suite {
             external_ids_dedupe_even_concurrently,
             concurrent_messages_share_commits_and_fail_alone,
             concurrent_imports_reopen_without_deadlock,
+            deleting_a_member_during_imports_keeps_counts_exact,
             search_is_never_crowded_out_by_another_organization,
             search_finds_every_language,
             search_pages_with_a_cursor,

@@ -2468,6 +2468,65 @@ pub async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>)
     assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
 }
 
+/// Deleting a team member while imports reopen the conversations it is in: both commit (no
+/// deadlock on the conversations or the counter rows), and the counts match the lists.
+pub async fn deleting_a_member_during_imports_keeps_counts_exact(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = tenant(store, "Departure").await;
+    let agent = directory::create_user(
+        store,
+        &t.admin,
+        CreateUser {
+            name: "Leaving".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut resolved = Vec::new();
+    for _ in 0..8 {
+        let req = CreateConversation {
+            status: Some(Status::Resolved),
+            member_ids: Some(vec![agent.id]),
+            ..Default::default()
+        };
+        resolved.push(create(store, &t.admin, req).await.id);
+    }
+    let mut imports = Vec::new();
+    for task in 0..3 {
+        let (store, admin) = (shared.clone(), t.admin.clone());
+        let mut order = resolved.clone();
+        order.rotate_left(task * 3);
+        if task % 2 == 1 {
+            order.reverse();
+        }
+        imports.push(tokio::spawn(async move {
+            let items = order
+                .iter()
+                .map(|id| (*id, incoming(&format!("import {task}"))))
+                .collect();
+            messages::create_many(store.as_ref(), &admin, items).await
+        }));
+    }
+    let (store_for_delete, admin) = (shared.clone(), t.admin.clone());
+    let departure = tokio::spawn(async move {
+        directory::delete_user(store_for_delete.as_ref(), &admin, agent.id).await
+    });
+    for import in imports {
+        import.await.unwrap().expect("every import commits");
+    }
+    departure.await.unwrap().expect("the user is deleted");
+    for id in &resolved {
+        let c = conversations::get(store, &t.admin, *id)
+            .await
+            .unwrap()
+            .conversation;
+        assert_eq!((c.status, c.counts.messages), (Status::Open, 3));
+        assert!(c.users.is_empty(), "the deleted user left {id}");
+    }
+    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+}
+
 /// Another organization's newer matches never crowd an organization's own out of its search.
 pub async fn search_is_never_crowded_out_by_another_organization(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
