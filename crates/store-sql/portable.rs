@@ -91,19 +91,16 @@ async fn group_commit(writer: sqlx::Pool<Db>, wakeups: tokio::sync::broadcast::S
 
 async fn commit_messages(writer: &sqlx::Pool<Db>, wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, items: &[NewMessage<'_>]) -> Result<Vec<Result<MessageWrite>>> {
     let mut tx = writer.begin().await.map_err(internal)?;
-    let results = add_messages(&mut tx, items).await?;
+    let added = add_messages(&mut tx, items).await?;
     tx.commit().await.map_err(internal)?;
-    wake_organizations(wakeups, results.iter().flatten());
-    Ok(results)
+    wake_organizations(wakeups, &added.organizations);
+    Ok(added.results)
 }
 
 /// Wakes the followers of each organization that got messages.
-fn wake_organizations<'a>(wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, written: impl IntoIterator<Item = &'a MessageWrite>) {
-    let mut orgs: Vec<OrganizationId> = written.into_iter().filter(|w| w.created).map(|w| w.conversation.conversation.organization_id).collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    for org in orgs {
-        let _ = wakeups.send(org);
+fn wake_organizations(wakeups: &tokio::sync::broadcast::Sender<OrganizationId>, organizations: &[Uuid]) {
+    for org in organizations {
+        let _ = wakeups.send((*org).into());
     }
 }
 
@@ -591,18 +588,82 @@ async fn fetch_message(conn: &mut Conn, org: Uuid, id: Uuid) -> Result<Message> 
 /// Most rows in one multi-row `INSERT` (well under both backends' bound-parameter limits).
 const ROWS_PER_INSERT: usize = 400;
 
+/// What a message changes in its conversation, read with the row lock: a group reads only
+/// this of each conversation (decoding whole rows with their members was a fifth of the
+/// writer's time); whole records are read only for the conversations a message reopens.
+#[derive(FromRow)]
+struct MessageTarget {
+    organization_id: Uuid,
+    id: Uuid,
+    business_unit_id: Uuid,
+    status: String,
+    snoozed_until: Option<i64>,
+    message_count: i64,
+    activity_at: i64,
+    updated_at: i64,
+    version: i64,
+    #[sqlx(skip)]
+    last_message: Option<LastMessage>,
+}
+
+impl MessageTarget {
+    fn status(&self) -> Result<Status> {
+        parse_text(&self.status, Status::parse)
+    }
+
+    /// What a new message does to its conversation: timestamp, counts, last message, and
+    /// reopening when `rules::status_after_message` says so (answers whether it did).
+    fn apply(&mut self, message: &Message) -> Result<bool> {
+        let reopened = rules::status_after_message(self.status()?, message.message_type);
+        if let Some(status) = reopened {
+            self.status = status.as_str().to_owned();
+            self.snoozed_until = None;
+        }
+        self.activity_at = message.created_at.as_millis();
+        self.updated_at = message.created_at.as_millis();
+        self.message_count += 1;
+        self.last_message = Some(last_message(message));
+        self.version += 1;
+        Ok(reopened.is_some())
+    }
+
+    /// `record` as this target has it now.
+    fn overlay(&self, record: &mut ConversationRecord) -> Result<()> {
+        let c = &mut record.conversation;
+        c.status = self.status()?;
+        c.snoozed_until = self.snoozed_until.map(Timestamp::from_millis);
+        c.timestamp = Timestamp::from_millis(self.activity_at);
+        c.updated_at = Timestamp::from_millis(self.updated_at);
+        c.counts.messages = self.message_count;
+        c.last_message.clone_from(&self.last_message);
+        record.version = self.version;
+        Ok(())
+    }
+}
+
 /// The live conversations `ids` (sorted), locked for the transaction in id order so two
 /// writers never wait on each other in opposite orders.
-async fn lock_conversations(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, ConversationRecord>> {
-    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL AND c.id IN ("));
+async fn lock_message_targets(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, MessageTarget>> {
+    let mut qb = QueryBuilder::<Db>::new("SELECT organization_id, id, business_unit_id, status, snoozed_until, message_count, activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
         list.push_bind(*id);
     }
-    qb.push(") ORDER BY c.id").push(LOCK_FOR_UPDATE);
+    qb.push(") ORDER BY id").push(LOCK_FOR_UPDATE);
+    let rows: Vec<MessageTarget> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+}
+
+/// Whole records (with members) of conversations the transaction has locked already.
+async fn fetch_locked_records(conn: &mut Conn, ids: &[Uuid]) -> Result<Vec<ConversationRecord>> {
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id IN ("));
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
     let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-    let records = conversation_rows_to_records(conn, rows).await?;
-    Ok(records.into_iter().map(|r| (r.conversation.id.as_uuid(), r)).collect())
+    conversation_rows_to_records(conn, rows).await
 }
 
 /// Inserts the messages (with their search text); answers the ids actually inserted (a
@@ -637,45 +698,46 @@ async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message, &str)
 /// A message to add, the event announcing it and its words for the search index.
 type NewMessage<'a> = (&'a Message, &'a EventMeta, &'a str);
 
-/// What a new message does to its conversation: timestamp, counts, last message, and reopening
-/// when `rules::status_after_message` says so (answers whether it did).
-fn apply_message(record: &mut ConversationRecord, message: &Message) -> bool {
-    let c = &mut record.conversation;
-    let reopened = rules::status_after_message(c.status, message.message_type);
-    if let Some(status) = reopened {
-        c.status = status;
-        c.snoozed_until = None;
-    }
-    c.timestamp = message.created_at;
-    c.updated_at = message.created_at;
-    c.counts.messages += 1;
-    c.last_message = Some(last_message(message));
-    record.version += 1;
-    reopened.is_some()
-}
-
 /// Adds each message to its conversation (locked for the transaction): the message, the
 /// conversation's timestamp, counts, last message and reopening, their counters and events.
 /// Answers one result per message, in order: a message whose conversation is gone is
 /// `NotFound`; a repeated `external_id` changes nothing and answers the first message. The
 /// work is set-based (one `INSERT` for the messages, one for the events, one `UPDATE` per
 /// conversation), so a group costs little more than one message.
-async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<Result<MessageWrite>>> {
+async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<AddedMessages> {
     let mut ids: Vec<Uuid> = items.iter().map(|(m, _, _)| m.conversation_id.as_uuid()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut records = lock_conversations(conn, &ids).await?;
-    let before: HashMap<Uuid, Conversation> = records.iter().map(|(id, r)| (*id, r.conversation.clone())).collect();
+    let mut targets = lock_message_targets(conn, &ids).await?;
+    // Whole records (with members) of the conversations a message reopens: their status
+    // change is an event carrying the conversation, and it moves counters. Only the first
+    // message can reopen (the conversation is open after it), so the locked status decides.
+    let mut reopening: Vec<Uuid> = Vec::new();
+    for (message, _, _) in items {
+        if let Some(target) = targets.get(&message.conversation_id.as_uuid()) {
+            if rules::status_after_message(target.status()?, message.message_type).is_some() {
+                reopening.push(target.id);
+            }
+        }
+    }
+    reopening.sort_unstable();
+    reopening.dedup();
+    let mut reopened_records: HashMap<Uuid, (Conversation, ConversationRecord)> = HashMap::new();
+    if !reopening.is_empty() {
+        for record in fetch_locked_records(conn, &reopening).await? {
+            reopened_records.insert(record.conversation.id.as_uuid(), (record.conversation.clone(), record));
+        }
+    }
     let rows: Vec<(Uuid, &Message, &str)> = items
         .iter()
-        .filter_map(|(m, _, words)| records.get(&m.conversation_id.as_uuid()).map(|r| (r.conversation.organization_id.as_uuid(), *m, *words)))
+        .filter_map(|(m, _, words)| targets.get(&m.conversation_id.as_uuid()).map(|t| (t.organization_id, *m, *words)))
         .collect();
     let inserted = insert_message_rows(conn, &rows).await?;
     let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
     let mut results = Vec::with_capacity(items.len());
     for (message, event, _) in items {
         let id = message.conversation_id.as_uuid();
-        let Some(record) = records.get_mut(&id) else {
+        let Some(target) = targets.get_mut(&id) else {
             results.push(Err(Error::NotFound("conversation")));
             continue;
         };
@@ -686,67 +748,71 @@ async fn add_messages(conn: &mut Conn, items: &[NewMessage<'_>]) -> Result<Vec<R
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(internal)?;
-            results.push(Ok(MessageWrite { message: row.try_into()?, conversation: record.clone(), created: false }));
+            results.push(Ok(MessageWrite { message: row.try_into()?, created: false }));
             continue;
         }
-        let org = record.conversation.organization_id.as_uuid();
-        let reopened = apply_message(record, message);
-        events.push((org, NewEvent::about(event, &record.conversation, message, message.created_at)?));
+        let org = target.organization_id;
+        let reopened = target.apply(message)?;
+        events.push((org, NewEvent::new(event, id, target.business_unit_id, message, message.created_at)?));
         if reopened {
+            let (_, record) = reopened_records.get_mut(&id).ok_or(Error::NotFound("conversation"))?;
+            target.overlay(record)?;
             let reopen = EventMeta { event_type: EventType::ConversationStatusChanged, actor: event.actor.clone() };
             events.push((org, NewEvent::about(&reopen, &record.conversation, &record.conversation, message.created_at)?));
         }
-        results.push(Ok(MessageWrite { message: (*message).clone(), conversation: record.clone(), created: true }));
+        results.push(Ok(MessageWrite { message: (*message).clone(), created: true }));
     }
-    // The conversations that got messages: one `UPDATE` for all, then the counters of any
-    // that reopened.
-    let changed: Vec<(&ConversationRecord, &Conversation)> = ids
-        .iter()
-        .filter_map(|id| Some((records.get(id)?, before.get(id)?)))
-        .filter(|(after, before)| after.conversation.counts.messages != before.counts.messages)
-        .collect();
+    // The conversations that got messages: one `UPDATE` for all.
+    let changed: Vec<&MessageTarget> = ids.iter().filter_map(|id| targets.get(id)).filter(|t| t.last_message.is_some()).collect();
     for chunk in changed.chunks(ROWS_PER_INSERT) {
         let mut qb = QueryBuilder::<Db>::new("UPDATE conversations SET activity_at = v.column2, message_count = v.column3, last_message = v.column4, status = v.column5, snoozed_until = v.column6, updated_at = v.column7, version = v.column8 FROM (");
-        qb.push_values(chunk, |mut row, (after, _)| {
-            let c = &after.conversation;
-            row.push_bind(c.id.as_uuid())
-                .push_bind(c.timestamp.as_millis())
-                .push_bind(c.counts.messages)
-                .push_bind(Json(&c.last_message))
-                .push_bind(c.status.as_str())
-                .push_bind(c.snoozed_until.map(Timestamp::as_millis))
-                .push_bind(c.updated_at.as_millis())
-                .push_bind(after.version);
+        qb.push_values(chunk, |mut row, t| {
+            row.push_bind(t.id)
+                .push_bind(t.activity_at)
+                .push_bind(t.message_count)
+                .push_bind(Json(&t.last_message))
+                .push_bind(t.status.as_str())
+                .push_bind(t.snoozed_until)
+                .push_bind(t.updated_at)
+                .push_bind(t.version);
         });
         // The id list too, so the plan starts from the id index: on the join alone SQLite
         // walks every conversation.
         qb.push(") AS v WHERE conversations.id = v.column1 AND conversations.id IN (");
         let mut list = qb.separated(", ");
-        for (after, _) in chunk {
-            list.push_bind(after.conversation.id.as_uuid());
+        for t in chunk {
+            list.push_bind(t.id);
         }
         qb.push(")");
         qb.build().execute(&mut *conn).await.map_err(internal)?;
     }
-    let mut orgs: Vec<Uuid> = changed.iter().map(|(after, _)| after.conversation.organization_id.as_uuid()).collect();
+    // Counters move only for the conversations that reopened.
+    let mut orgs: Vec<Uuid> = reopened_records.values().map(|(_, r)| r.conversation.organization_id.as_uuid()).collect();
     orgs.sort_unstable();
     orgs.dedup();
     for org in orgs {
-        let moves: Vec<(Option<&Conversation>, Option<&Conversation>)> = changed
-            .iter()
-            .filter(|(after, _)| after.conversation.organization_id.as_uuid() == org)
-            .map(|(after, before)| (Some(*before), Some(&after.conversation)))
+        let moves: Vec<(Option<&Conversation>, Option<&Conversation>)> = reopened_records
+            .values()
+            .filter(|(_, after)| after.conversation.organization_id.as_uuid() == org)
+            .map(|(before, after)| (Some(before), Some(&after.conversation)))
             .collect();
         move_counters_many(conn, org, &moves).await?;
     }
-    let mut orgs: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    for org in orgs {
+    let mut organizations: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
+    organizations.sort_unstable();
+    organizations.dedup();
+    for &org in &organizations {
         let mine: Vec<&NewEvent> = events.iter().filter(|(o, _)| *o == org).map(|(_, e)| e).collect();
         record_events(conn, org, &mine).await?;
     }
-    Ok(results)
+    Ok(AddedMessages { results, organizations })
+}
+
+/// What `add_messages` did: one result per message, and the organizations whose followers to
+/// wake once it commits.
+struct AddedMessages {
+    results: Vec<Result<MessageWrite>>,
+    organizations: Vec<Uuid>,
 }
 
 /// Inserts a new conversation with its members, counters, search text and event; `None` when
@@ -1222,11 +1288,15 @@ struct NewEvent {
 
 impl NewEvent {
     fn about(meta: &EventMeta, conversation: &Conversation, object: &impl serde::Serialize, at: Timestamp) -> Result<Self> {
+        Self::new(meta, conversation.id.as_uuid(), conversation.business_unit_id.as_uuid(), object, at)
+    }
+
+    fn new(meta: &EventMeta, conversation_id: Uuid, business_unit_id: Uuid, object: &impl serde::Serialize, at: Timestamp) -> Result<Self> {
         Ok(NewEvent {
             event_type: meta.event_type,
             actor: meta.actor.clone(),
-            conversation_id: conversation.id.as_uuid(),
-            business_unit_id: conversation.business_unit_id.as_uuid(),
+            conversation_id,
+            business_unit_id,
             data: serde_json::to_value(object).map_err(Error::internal)?,
             at,
         })
@@ -2191,9 +2261,10 @@ impl convo_core::Store for SqlStore {
         let words: Vec<String> = messages.iter().map(message_words).collect();
         let items: Vec<NewMessage<'_>> = messages.iter().zip(&words).map(|(m, w)| (m, event, w.as_str())).collect();
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let written = add_messages(&mut tx, &items).await?.into_iter().collect::<Result<Vec<_>>>()?;
+        let added = add_messages(&mut tx, &items).await?;
+        let written = added.results.into_iter().collect::<Result<Vec<_>>>()?;
         tx.commit().await.map_err(internal)?;
-        wake_organizations(&self.wakeups, &written);
+        wake_organizations(&self.wakeups, &added.organizations);
         Ok(written)
     }
 
@@ -2306,8 +2377,8 @@ impl convo_core::Store for SqlStore {
     async fn start_video_call(&self, call: &VideoCall, activity: &Message, event: &EventMeta, activity_event: &EventMeta) -> Result<ConversationRecord> {
         let words = message_words(activity);
         let mut tx = self.writer.begin().await.map_err(internal)?;
-        let written = add_messages(&mut tx, &[(activity, activity_event, &words)]).await?.pop().ok_or(Error::NotFound("conversation"))??;
-        let record = written.conversation;
+        add_messages(&mut tx, &[(activity, activity_event, &words)]).await?.results.pop().ok_or(Error::NotFound("conversation"))??;
+        let record = fetch_locked_records(&mut tx, &[call.conversation_id.as_uuid()]).await?.pop().ok_or(Error::NotFound("conversation"))?;
         let org = record.conversation.organization_id.as_uuid();
         sqlx::query("INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(org)

@@ -2130,7 +2130,10 @@ pub async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         },
         "an incoming message comes from the contact"
     );
-    let after = first.conversation.conversation;
+    let after = conversations::get(store, &t.admin, c.id)
+        .await
+        .unwrap()
+        .conversation;
     assert_eq!(
         after.status,
         Status::Open,

@@ -134,7 +134,6 @@ pub struct MessageRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageWrite {
     pub message: Message,
-    pub conversation: ConversationRecord,
     /// `false` when the `external_id` was seen before: `message` is the first one.
     pub created: bool,
 }
