@@ -9,7 +9,7 @@ use convo_core::usecases::conversations::{self, ConversationQuery};
 use convo_core::usecases::{
     directory, events, idempotency, messages, search, team, threads, webhooks, workforce,
 };
-use convo_core::{ContactFilter, Error, IdempotencyState, Store};
+use convo_core::{ContactFilter, Error, IdempotencyState, MessageWrite, Store};
 use convo_types::{
     Address, Attachment, ChannelType, Conversation, ConversationId, ConversationType, CreateApiKey,
     CreateBusinessUnit, CreateChannel, CreateContact, CreateConversation, CreateMessage,
@@ -2442,23 +2442,7 @@ pub async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>)
         };
         resolved.push(create(store, &t.admin, req).await.id);
     }
-    let mut tasks = Vec::new();
-    for task in 0..4 {
-        let (store, admin) = (shared.clone(), t.admin.clone());
-        let mut order = resolved.clone();
-        order.rotate_left(task);
-        if task % 2 == 1 {
-            order.reverse();
-        }
-        tasks.push(tokio::spawn(async move {
-            let items = order
-                .iter()
-                .map(|id| (*id, incoming(&format!("import {task}"))))
-                .collect();
-            messages::create_many(store.as_ref(), &admin, items).await
-        }));
-    }
-    for task in tasks {
+    for task in spawn_imports(shared, &t.admin, &resolved, 4, 1) {
         task.await.unwrap().expect("every import commits");
     }
     for id in &resolved {
@@ -2469,6 +2453,34 @@ pub async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>)
         assert_eq!((c.status, c.counts.messages), (Status::Open, 4));
     }
     assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+}
+
+/// `count` concurrent imports of one incoming message to each of `ids`, each in its own order
+/// (rotated by `step` per import, every other one reversed).
+fn spawn_imports(
+    shared: &Arc<dyn Store>,
+    admin: &Principal,
+    ids: &[ConversationId],
+    count: usize,
+    step: usize,
+) -> Vec<tokio::task::JoinHandle<convo_core::Result<Vec<MessageWrite>>>> {
+    (0..count)
+        .map(|task| {
+            let (store, admin) = (shared.clone(), admin.clone());
+            let mut order = ids.to_vec();
+            order.rotate_left(task * step % ids.len().max(1));
+            if task % 2 == 1 {
+                order.reverse();
+            }
+            tokio::spawn(async move {
+                let items = order
+                    .iter()
+                    .map(|id| (*id, incoming(&format!("import {task}"))))
+                    .collect();
+                messages::create_many(store.as_ref(), &admin, items).await
+            })
+        })
+        .collect()
 }
 
 /// Deleting a team member while imports reopen the conversations it is in: both commit (no
@@ -2495,22 +2507,7 @@ pub async fn deleting_a_member_during_imports_keeps_counts_exact(shared: &Arc<dy
         };
         resolved.push(create(store, &t.admin, req).await.id);
     }
-    let mut imports = Vec::new();
-    for task in 0..3 {
-        let (store, admin) = (shared.clone(), t.admin.clone());
-        let mut order = resolved.clone();
-        order.rotate_left(task * 3);
-        if task % 2 == 1 {
-            order.reverse();
-        }
-        imports.push(tokio::spawn(async move {
-            let items = order
-                .iter()
-                .map(|id| (*id, incoming(&format!("import {task}"))))
-                .collect();
-            messages::create_many(store.as_ref(), &admin, items).await
-        }));
-    }
+    let imports = spawn_imports(shared, &t.admin, &resolved, 3, 3);
     let (store_for_delete, admin) = (shared.clone(), t.admin.clone());
     let departure = tokio::spawn(async move {
         directory::delete_user(store_for_delete.as_ref(), &admin, agent.id).await
