@@ -654,16 +654,10 @@ async fn lock_message_targets(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<U
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }
 
-/// Whole records (with members) of conversations the transaction has locked already.
+/// Whole records (with members) of conversations the transaction has locked already (they
+/// may belong to several organizations).
 async fn fetch_locked_records(conn: &mut Conn, ids: &[Uuid]) -> Result<Vec<ConversationRecord>> {
-    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id IN ("));
-    let mut list = qb.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    qb.push(")");
-    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-    conversation_rows_to_records(conn, rows).await
+    fetch_live_records(conn, None, ids).await
 }
 
 /// Inserts the messages (with their search text); answers the ids actually inserted (a
@@ -1252,11 +1246,19 @@ async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) ->
 
 /// The organization's live conversations among `ids` (missing ones are left out).
 async fn fetch_conversations(conn: &mut Conn, org: Uuid, ids: &[Uuid]) -> Result<Vec<ConversationRecord>> {
+    fetch_live_records(conn, Some(org), ids).await
+}
+
+/// Live conversations among `ids`, in `org` when given (missing ones are left out).
+async fn fetch_live_records(conn: &mut Conn, org: Option<Uuid>, ids: &[Uuid]) -> Result<Vec<ConversationRecord>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = "));
-    qb.push_bind(org).push(" AND c.deleted_at IS NULL AND c.id IN (");
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL"));
+    if let Some(org) = org {
+        qb.push(" AND c.organization_id = ").push_bind(org);
+    }
+    qb.push(" AND c.id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
         list.push_bind(*id);

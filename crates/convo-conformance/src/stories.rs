@@ -2445,14 +2445,31 @@ pub async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>)
     for task in spawn_imports(shared, &t.admin, &resolved, 4, 1) {
         task.await.unwrap().expect("every import commits");
     }
-    for id in &resolved {
-        let c = conversations::get(store, &t.admin, *id)
+    assert_reopened(store, &t.admin, &resolved, 4).await;
+    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+}
+
+/// Each of `ids` is open again with `messages` messages; answers them.
+async fn assert_reopened(
+    store: &dyn Store,
+    who: &Principal,
+    ids: &[ConversationId],
+    messages: i64,
+) -> Vec<Conversation> {
+    let mut reopened = Vec::new();
+    for id in ids {
+        let c = conversations::get(store, who, *id)
             .await
             .unwrap()
             .conversation;
-        assert_eq!((c.status, c.counts.messages), (Status::Open, 4));
+        assert_eq!(
+            (c.status, c.counts.messages),
+            (Status::Open, messages),
+            "{id}"
+        );
+        reopened.push(c);
     }
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    reopened
 }
 
 /// `count` concurrent imports of one incoming message to each of `ids`, each in its own order
@@ -2516,13 +2533,8 @@ pub async fn deleting_a_member_during_imports_keeps_counts_exact(shared: &Arc<dy
         import.await.unwrap().expect("every import commits");
     }
     departure.await.unwrap().expect("the user is deleted");
-    for id in &resolved {
-        let c = conversations::get(store, &t.admin, *id)
-            .await
-            .unwrap()
-            .conversation;
-        assert_eq!((c.status, c.counts.messages), (Status::Open, 3));
-        assert!(c.users.is_empty(), "the deleted user left {id}");
+    for c in assert_reopened(store, &t.admin, &resolved, 3).await {
+        assert!(c.users.is_empty(), "the deleted user left {}", c.id);
     }
     assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
 }
