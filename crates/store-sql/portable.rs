@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 use convo_core::{
     Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
-    ConversationRecord, DirectoryPage, Error, EventFilter, EventMeta, IdempotencyState,
+    ConversationRecord, ConversationRef, DirectoryPage, Error, EventFilter, EventMeta, IdempotencyState,
     MessageChange, MessageRecord, MessageWrite, NewConversation, NewOrganization, ParentFilter,
     Result, SearchQuery, SearchRow, ViewTallies, WebhookRecord, DueDelivery, DeliveryOutcome,
 };
@@ -682,9 +682,17 @@ async fn insert_message_rows(conn: &mut Conn, messages: &[(Uuid, &Message, &str)
                 .push_bind(message.created_at.as_millis())
                 .push_bind(message.updated_at.as_millis());
         });
-        qb.push(" ON CONFLICT (conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id");
-        let ids: Vec<(Uuid,)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-        inserted.extend(ids.into_iter().map(|(id,)| id));
+        qb.push(" ON CONFLICT (conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING");
+        // Only a repeated `external_id` can be left out; without one in the chunk every row
+        // goes in, and reading each id back would cost a row hand-off per message.
+        if chunk.iter().any(|(_, m, _)| m.external_id.is_some()) {
+            qb.push(" RETURNING id");
+            let ids: Vec<(Uuid,)> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
+            inserted.extend(ids.into_iter().map(|(id,)| id));
+        } else {
+            qb.build().execute(&mut *conn).await.map_err(internal)?;
+            inserted.extend(chunk.iter().map(|(_, m, _)| m.id.as_uuid()));
+        }
     }
     Ok(inserted)
 }
@@ -1971,10 +1979,22 @@ impl convo_core::Store for SqlStore {
         fetch_conversation(&mut conn, org.as_uuid(), id.as_uuid(), false).await
     }
 
-    async fn get_conversations(&self, org: OrganizationId, ids: &[ConversationId]) -> Result<Vec<ConversationRecord>> {
-        let ids: Vec<Uuid> = ids.iter().map(|id| id.as_uuid()).collect();
-        let mut conn = self.reader.acquire().await.map_err(internal)?;
-        fetch_conversations(&mut conn, org.as_uuid(), &ids).await
+    async fn get_conversation_refs(&self, org: OrganizationId, ids: &[ConversationId]) -> Result<Vec<ConversationRef>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, business_unit_id, contact_id FROM conversations WHERE deleted_at IS NULL AND organization_id = ");
+        qb.push_bind(org.as_uuid()).push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for id in ids {
+            list.push_bind(id.as_uuid());
+        }
+        qb.push(")");
+        let rows: Vec<(Uuid, Uuid, Option<Uuid>)> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, unit, contact)| ConversationRef { id: id.into(), business_unit_id: unit.into(), contact_id: contact.map(Into::into) })
+            .collect())
     }
 
     async fn get_conversation_by_public_id(&self, org: OrganizationId, public_id: &str) -> Result<ConversationRecord> {

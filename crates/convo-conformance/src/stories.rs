@@ -278,6 +278,44 @@ pub async fn unique_identifiers_conflict(shared: &Arc<dyn Store>) {
         .unwrap();
 }
 
+/// Every operation on a conversation's messages, calls and team answers `NotFound` to a
+/// caller that does not see it (another organization, or units the key lacks).
+async fn assert_conversation_hidden(store: &dyn Store, who: &Principal, id: ConversationId) {
+    let hello = || CreateMessage {
+        content: "hello".into(),
+        ..Default::default()
+    };
+    let hidden = |what: &str, result: Result<(), Error>| {
+        assert!(
+            matches!(result, Err(Error::NotFound(_))),
+            "{what} on an unseen conversation: {result:?}"
+        );
+    };
+    hidden(
+        "create a message",
+        messages::create(store, who, id, hello()).await.map(drop),
+    );
+    hidden(
+        "import messages",
+        messages::create_many(store, who, vec![(id, hello())])
+            .await
+            .map(drop),
+    );
+    hidden(
+        "list messages",
+        messages::list(store, who, id, None, page(10))
+            .await
+            .map(drop),
+    );
+    hidden(
+        "start a video call",
+        messages::init_video_call(store, who, id, "https://meet.example.com/{room}")
+            .await
+            .map(drop),
+    );
+    hidden("join", team::join(store, who, id).await.map(drop));
+}
+
 pub async fn organizations_never_see_each_other(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
     let a = tenant(store, "A").await;
@@ -320,6 +358,11 @@ pub async fn organizations_never_see_each_other(shared: &Arc<dyn Store>) {
         conversations::delete(store, &b.admin, conv.id, None, true).await,
         Err(Error::NotFound(_))
     ));
+    assert_conversation_hidden(store, &b.admin, conv.id).await;
+    let untouched = messages::list(store, &a.admin, conv.id, None, page(10))
+        .await
+        .unwrap();
+    assert!(untouched.data.is_empty(), "nothing was added for B");
     assert!(matches!(
         directory::get_contact(store, &b.admin, contact.id).await,
         Err(Error::NotFound(_))
@@ -913,6 +956,18 @@ pub async fn business_unit_keys_see_only_their_units(shared: &Arc<dyn Store>) {
         conversations::get(store, &limited, in_default.id).await,
         Err(Error::NotFound(_))
     ));
+    let limited_writer = key_with(
+        store,
+        &t,
+        vec![
+            Scope::ConversationsWrite,
+            Scope::MessagesRead,
+            Scope::MessagesWrite,
+        ],
+        Some(vec![support.id]),
+    )
+    .await;
+    assert_conversation_hidden(store, &limited_writer, in_default.id).await;
     let elsewhere = ConversationQuery {
         business_unit_id: Some(t.created.business_unit.id),
         ..Default::default()

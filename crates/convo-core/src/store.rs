@@ -22,6 +22,15 @@ pub struct ConversationRecord {
     pub version: i64,
 }
 
+/// The little that checks on a conversation's messages need of it: whether the caller sees
+/// it, and its contact (a contact sender's default). Read without the whole record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConversationRef {
+    pub id: ConversationId,
+    pub business_unit_id: BusinessUnitId,
+    pub contact_id: Option<ContactId>,
+}
+
 /// A new conversation, validated, with its team members.
 #[derive(Debug, Clone)]
 pub struct NewConversation {
@@ -317,12 +326,13 @@ pub trait Store: Send + Sync + 'static {
         org: OrganizationId,
         id: ConversationId,
     ) -> Result<ConversationRecord>;
-    /// The live conversations among `ids` (missing ones are left out), in no order.
-    async fn get_conversations(
+    /// [`ConversationRef`]s of the live conversations among `ids` (missing ones are left
+    /// out), in no order.
+    async fn get_conversation_refs(
         &self,
         org: OrganizationId,
         ids: &[ConversationId],
-    ) -> Result<Vec<ConversationRecord>>;
+    ) -> Result<Vec<ConversationRef>>;
     async fn get_conversation_by_public_id(
         &self,
         org: OrganizationId,

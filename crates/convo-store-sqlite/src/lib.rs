@@ -133,7 +133,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
-            .statement_cache_capacity(256);
+            .statement_cache_capacity(256)
+            // Statement journals (a multi-row statement inside a transaction keeps the pages
+            // it changes so it can be undone alone) and sorts stay in memory: on disk, each
+            // group of messages wrote and read back megabytes of temporary file.
+            .pragma("temp_store", "memory");
         // Fresh planner statistics when the writer connects, as SQLite recommends for
         // long-lived connections (the limit keeps it to milliseconds on large files). Only
         // the writer: statistics are written, and readers would queue for the write lock.

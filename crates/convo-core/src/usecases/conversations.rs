@@ -1,5 +1,7 @@
 //! Conversations: create, read, list, change, delete.
 
+use std::collections::HashMap;
+
 use convo_types::{
     ChannelId, ChannelType, ContactId, Conversation, ConversationCounts, ConversationId,
     ConversationType, CreateConversation, ErrorCode, EventType, List, Scope, SortOrder, Status,
@@ -12,8 +14,8 @@ use crate::rules::{
     self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
 };
 use crate::{
-    Change, ConversationFilter, ConversationRecord, Error, EventMeta, NewConversation,
-    ParentFilter, Result, Store,
+    Change, ConversationFilter, ConversationRecord, ConversationRef, Error, EventMeta,
+    NewConversation, ParentFilter, Result, Store,
 };
 
 /// How deep sub-conversations may nest.
@@ -182,6 +184,33 @@ pub async fn visible_record(
         caller,
         store.get_conversation(caller.organization_id, id).await?,
     )
+}
+
+/// Like [`visible_record`], read slim: for operations that only check the conversation.
+pub async fn visible_ref(
+    store: &dyn Store,
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<ConversationRef> {
+    visible_refs(store, caller, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(Error::NotFound("conversation"))
+}
+
+/// The conversations among `ids` the caller sees, by id (the others are left out).
+pub async fn visible_refs(
+    store: &dyn Store,
+    caller: &Principal,
+    ids: &[ConversationId],
+) -> Result<HashMap<ConversationId, ConversationRef>> {
+    Ok(store
+        .get_conversation_refs(caller.organization_id, ids)
+        .await?
+        .into_iter()
+        .filter(|r| caller.sees_business_unit(r.business_unit_id))
+        .map(|r| (r.id, r))
+        .collect())
 }
 
 pub async fn get_by_public_id(

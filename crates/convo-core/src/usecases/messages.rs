@@ -1,16 +1,18 @@
 //! Messages and video calls.
 
 use convo_types::{
-    Attachment, ContactId, ContentType, Conversation, ConversationId, CreateMessage, EventType,
-    List, Message, MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp,
-    UpdateMessage, UserId, VideoCall, VideoCallId, VideoCallStarted,
+    Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
+    MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId,
+    VideoCall, VideoCallId, VideoCallStarted,
 };
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{self, merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS};
-use crate::usecases::conversations::visible_record;
-use crate::{Change, Error, EventMeta, MessageRecord, MessageWrite, Result, Store};
+use crate::usecases::conversations::{visible_ref, visible_refs};
+use crate::{
+    Change, ConversationRef, Error, EventMeta, MessageRecord, MessageWrite, Result, Store,
+};
 
 /// Longest message content, in characters.
 pub const MAX_CONTENT_CHARS: usize = 20_000;
@@ -145,8 +147,8 @@ pub async fn create(
     req: CreateMessage,
 ) -> Result<MessageWrite> {
     caller.require(Scope::MessagesWrite)?;
-    let conversation = visible_record(store, caller, conversation_id).await?;
-    let message = prepare(store, caller, &conversation.conversation, req).await?;
+    let conversation = visible_ref(store, caller, conversation_id).await?;
+    let message = prepare(store, caller, &conversation, req).await?;
     store.create_message(&message, &created_event(caller)).await
 }
 
@@ -163,13 +165,7 @@ pub async fn create_many(
     let mut ids: Vec<ConversationId> = items.iter().map(|(id, _)| *id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let conversations: std::collections::HashMap<ConversationId, Conversation> = store
-        .get_conversations(caller.organization_id, &ids)
-        .await?
-        .into_iter()
-        .filter(|r| caller.sees_business_unit(r.conversation.business_unit_id))
-        .map(|r| (r.conversation.id, r.conversation))
-        .collect();
+    let conversations = visible_refs(store, caller, &ids).await?;
     for (conversation_id, req) in items {
         let conversation = conversations
             .get(&conversation_id)
@@ -192,7 +188,7 @@ fn created_event(caller: &Principal) -> EventMeta {
 async fn prepare(
     store: &dyn Store,
     caller: &Principal,
-    conversation: &Conversation,
+    conversation: &ConversationRef,
     req: CreateMessage,
 ) -> Result<Message> {
     let mut checks = Checks::new();
@@ -262,7 +258,7 @@ pub async fn list(
     paging: PagingParams,
 ) -> Result<List<Message>> {
     caller.require(Scope::MessagesRead)?;
-    visible_record(store, caller, conversation_id).await?;
+    visible_ref(store, caller, conversation_id).await?;
     let order = match order.filter(|o| !o.is_empty()) {
         Some(text) => SortOrder::parse(text)
             .ok_or_else(|| Error::invalid("order", "must be `recent` or `oldest`"))?,
@@ -340,7 +336,7 @@ pub async fn init_video_call(
     url_template: &str,
 ) -> Result<VideoCallStarted> {
     caller.require(Scope::ConversationsWrite)?;
-    visible_record(store, caller, conversation_id).await?;
+    visible_ref(store, caller, conversation_id).await?;
     let room = rules::new_room();
     let now = Timestamp::now();
     let call = VideoCall {

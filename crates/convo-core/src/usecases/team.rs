@@ -19,7 +19,7 @@ async fn set_membership(
     present: bool,
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
-    conversations::visible_record(store, caller, id).await?;
+    conversations::visible_ref(store, caller, id).await?;
     let user = store.get_user(caller.organization_id, user_id).await?;
     if present && !user.active {
         return Err(Error::invalid(
