@@ -141,7 +141,7 @@ impl SqliteStore {
         // Fresh planner statistics when the writer connects, as SQLite recommends for
         // long-lived connections (the limit keeps it to milliseconds on large files). Only
         // the writer: statistics are written, and readers would queue for the write lock.
-        let writer = SqlitePoolOptions::new()
+        let writer = pool_options()
             .max_connections(1)
             .connect_with(
                 options
@@ -152,11 +152,11 @@ impl SqliteStore {
                     .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES),
             )
             .await?;
-        let checkpointer = SqlitePoolOptions::new()
+        let checkpointer = pool_options()
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
-        let reader = SqlitePoolOptions::new()
+        let reader = pool_options()
             .max_connections(READERS)
             .connect_with(options)
             .await?;
@@ -167,6 +167,12 @@ impl SqliteStore {
         ));
         Ok(store)
     }
+}
+
+/// Pools of in-process connections: nothing can break between two uses, so no ping before
+/// each (a round trip to the connection's thread on every query).
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().test_before_acquire(false)
 }
 
 /// Copies committed pages from the write-ahead log into the database file on a connection of
