@@ -133,11 +133,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
-            .statement_cache_capacity(256)
-            // Statement journals (a multi-row statement inside a transaction keeps the pages
-            // it changes so it can be undone alone) and sorts stay in memory: on disk, each
-            // group of messages wrote and read back megabytes of temporary file.
-            .pragma("temp_store", "memory");
+            .statement_cache_capacity(256);
         // Fresh planner statistics when the writer connects, as SQLite recommends for
         // long-lived connections (the limit keeps it to milliseconds on large files). Only
         // the writer: statistics are written, and readers would queue for the write lock.
@@ -149,7 +145,12 @@ impl SqliteStore {
                     .pragma("analysis_limit", "400")
                     .pragma("optimize", "0x10002")
                     .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
-                    .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES),
+                    .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES)
+                    // Statement journals in memory (a multi-row statement inside a transaction
+                    // keeps the pages it changes so it can be undone alone): on disk, each
+                    // group of messages wrote and read back megabytes of temporary file. Only
+                    // the writer: readers' sorts stay in files, out of the process's memory.
+                    .pragma("temp_store", "memory"),
             )
             .await?;
         let checkpointer = pool_options()
