@@ -364,10 +364,13 @@ struct ConversationRow {
     deleted_at: Option<i64>,
     created_by_key_id: Option<Uuid>,
     version: i64,
+    /// `CONVERSATION_MEMBERS`: the team members, read with the row.
+    members: Json<Vec<MemberJson>>,
 }
 
 impl ConversationRow {
-    fn into_record(self, users: Vec<SimpleUser>) -> Result<ConversationRecord> {
+    fn into_record(self) -> Result<ConversationRecord> {
+        let users = self.members.0.into_iter().map(MemberJson::into_user).collect::<Result<Vec<_>>>()?;
         let channel_type = match self.channel_type.as_deref() {
             Some(text) => Some(parse_text(text, ChannelType::parse)?),
             None => None,
@@ -416,13 +419,19 @@ impl ConversationRow {
     }
 }
 
-#[derive(FromRow)]
-struct MemberRow {
-    conversation_id: Uuid,
+/// A team member of a conversation as `CONVERSATION_MEMBERS` writes it.
+#[derive(serde::Deserialize)]
+struct MemberJson {
     id: Uuid,
     name: String,
     kind: String,
     avatar_url: Option<String>,
+}
+
+impl MemberJson {
+    fn into_user(self) -> Result<SimpleUser> {
+        Ok(SimpleUser { id: self.id.into(), name: self.name, kind: parse_text(&self.kind, UserKind::parse)?, avatar_url: self.avatar_url })
+    }
 }
 
 #[derive(FromRow)]
@@ -1198,58 +1207,25 @@ fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilt
     }
 }
 
-async fn load_members(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<SimpleUser>>> {
-    let mut members: HashMap<Uuid, Vec<SimpleUser>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(members);
-    }
-    // By conversation id alone (the ids come from the organization's own rows): with the
-    // organization in the filter too, SQLite may walk the organization's every membership.
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT m.conversation_id, u.id, u.name, u.kind, u.avatar_url FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id IN (",
-    );
-    let mut list = qb.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    list.push_unseparated(") ORDER BY m.added_at, u.id");
-    let rows: Vec<MemberRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-    for row in rows {
-        members.entry(row.conversation_id).or_default().push(SimpleUser {
-            id: row.id.into(),
-            name: row.name,
-            kind: parse_text(&row.kind, UserKind::parse)?,
-            avatar_url: row.avatar_url,
-        });
-    }
-    Ok(members)
-}
-
-async fn conversation_rows_to_records(conn: &mut Conn, rows: Vec<ConversationRow>) -> Result<Vec<ConversationRecord>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut members = load_members(conn, &ids).await?;
-    rows.into_iter()
-        .map(|row| {
-            let users = members.remove(&row.id).unwrap_or_default();
-            row.into_record(users)
-        })
-        .collect()
-}
-
 /// One live conversation, read on `conn` (the writer's transaction when `lock` is set).
 async fn fetch_conversation(conn: &mut Conn, org: Uuid, id: Uuid, lock: bool) -> Result<ConversationRecord> {
-    let sql = format!(
-        "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL{}",
-        if lock { LOCK_FOR_UPDATE } else { "" }
-    );
-    let row: Option<ConversationRow> = sqlx::query_as(&sql)
+    // The row is locked by a statement of its own: a statement that waited for the lock
+    // still reads other tables (the members) as they were when it started, on PostgreSQL.
+    if lock && !LOCK_FOR_UPDATE.is_empty() {
+        sqlx::query(&format!("SELECT 1 FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL{LOCK_FOR_UPDATE}"))
+            .bind(org)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal)?;
+    }
+    let row: Option<ConversationRow> = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"))
         .bind(org)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
         .map_err(internal)?;
-    let row = found("conversation")(row)?;
-    conversation_rows_to_records(conn, vec![row]).await?.pop().ok_or(Error::NotFound("conversation"))
+    found("conversation")(row)?.into_record()
 }
 
 /// The organization's live conversations among `ids` (missing ones are left out).
@@ -1262,7 +1238,7 @@ async fn fetch_live_records(conn: &mut Conn, org: Option<Uuid>, ids: &[Uuid]) ->
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL"));
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE c.deleted_at IS NULL"));
     if let Some(org) = org {
         qb.push(" AND c.organization_id = ").push_bind(org);
     }
@@ -1273,7 +1249,7 @@ async fn fetch_live_records(conn: &mut Conn, org: Option<Uuid>, ids: &[Uuid]) ->
     }
     qb.push(")");
     let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-    conversation_rows_to_records(conn, rows).await
+    rows.into_iter().map(ConversationRow::into_record).collect()
 }
 
 /// Appends an event about the conversation itself.
@@ -1908,12 +1884,12 @@ impl convo_core::Store for SqlStore {
             .await
             .map_err(internal)?;
         for (id,) in ids {
-            let row: ConversationRow = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1"))
+            let row: ConversationRow = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE c.id = $1"))
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(internal)?;
-            let conversation = row.into_record(Vec::new())?.conversation;
+            let conversation = row.into_record()?.conversation;
             let text = conversation_search_text(&conversation, Some(contact));
             sqlx::query("UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> $1")
                 .bind(text)
@@ -2017,7 +1993,9 @@ impl convo_core::Store for SqlStore {
             SortOrder::Recent => ("<", "DESC"),
             SortOrder::Oldest => (">", "ASC"),
         };
-        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c"));
+        // The page is chosen first and its members read after, for its rows only: in the
+        // same select, a plan that sorts would read them for every matching conversation.
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT c.*, {CONVERSATION_MEMBERS} FROM (SELECT {CONVERSATION_COLUMNS} FROM conversations c"));
         push_conversation_filters(&mut qb, filter);
         if let PageStart::After(Some(key)) = page.start {
             qb.push(format!(" AND (c.activity_at, c.id) {comparison} ("))
@@ -2031,10 +2009,9 @@ impl convo_core::Store for SqlStore {
         if let PageStart::Offset(offset) = page.start {
             qb.push(" OFFSET ").push_bind(offset as i64);
         }
-        let mut conn = self.reader.acquire().await.map_err(internal)?;
-        let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await.map_err(internal)?;
-        let records = conversation_rows_to_records(&mut conn, rows).await?;
-        drop(conn);
+        qb.push(format!(") c ORDER BY c.activity_at {direction}, c.id {direction}"));
+        let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&self.reader).await.map_err(internal)?;
+        let records = rows.into_iter().map(ConversationRow::into_record).collect::<Result<Vec<_>>>()?;
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM conversations c");
         push_conversation_filters(&mut count, filter);
         Ok(Rows {

@@ -83,10 +83,14 @@ const PLAN_SEARCH_PER_QUERY: bool = true;
 /// Every node listens on this channel; the notification is sent when the transaction commits.
 const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");
 
+/// A conversation's team members as a JSON array, in the order they joined: read in the same
+/// statement as the conversation (one round trip instead of two).
+const CONVERSATION_MEMBERS: &str = "(SELECT COALESCE(json_agg(json_build_object('id', u.id, 'name', u.name, 'kind', u.kind, 'avatar_url', u.avatar_url) ORDER BY m.added_at, u.id), '[]') FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id = c.id) AS members";
+
 mod portable {
     use super::{
         match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
-        Db, LOCK_FOR_UPDATE, NOTIFY_EVENT, PLAN_SEARCH_PER_QUERY,
+        Db, CONVERSATION_MEMBERS, LOCK_FOR_UPDATE, NOTIFY_EVENT, PLAN_SEARCH_PER_QUERY,
     };
     include!("../../store-sql/portable.rs");
 }
