@@ -1,6 +1,7 @@
 //! Structured logs with a request id per request. Headers and bodies are never logged, so
 //! API keys and customer data stay out of logs.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -14,8 +15,11 @@ use crate::LogFormat;
 pub fn init(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // Colours only for a person at a terminal: in a file or a log collector the escape
+    // codes are noise.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
