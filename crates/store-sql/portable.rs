@@ -1877,18 +1877,15 @@ impl convo_core::Store for SqlStore {
             .await
             .map_err(write_error("a contact with this external_id already exists"))?;
         affected("contact", result.rows_affected())?;
-        let ids: Vec<(Uuid,)> = sqlx::query_as("SELECT id FROM conversations WHERE organization_id = $1 AND contact_id = $2")
+        // The contact's conversations in one read (their search text includes the contact).
+        let rows: Vec<ConversationRow> = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE c.organization_id = $1 AND c.contact_id = $2"))
             .bind(org)
             .bind(contact.id.as_uuid())
             .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
-        for (id,) in ids {
-            let row: ConversationRow = sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE c.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(internal)?;
+        for row in rows {
+            let id = row.id;
             let conversation = row.into_record()?.conversation;
             let text = conversation_search_text(&conversation, Some(contact));
             sqlx::query("UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> $1")
