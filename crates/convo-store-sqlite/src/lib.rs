@@ -10,90 +10,11 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-type Db = sqlx::Sqlite;
-/// SQLite has one writer connection, so a read inside its transaction is already exclusive.
-const LOCK_FOR_UPDATE: &str = "";
+mod dialect;
+#[path = "../../store-sql/mod.rs"]
+mod sql;
 
-/// Users whose `business_unit_ids` (a JSON array, empty for all) let them work in `unit`.
-fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
-    qb.push(" AND (business_unit_ids = '[]' OR EXISTS (SELECT 1 FROM json_each(users.business_unit_ids) j WHERE j.value = ")
-        .push_bind(unit.to_string())
-        .push("))");
-}
-
-/// FTS5 query syntax: every term quoted (so nothing in it is an operator), all required.
-fn match_expression(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Conversations that match in their own text or in one of their messages.
-fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
-    qb.push(" AND c.id IN (SELECT m.conversation_id FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
-        .push_bind(query.clone())
-        .push(" UNION SELECT c2.id FROM conversation_search JOIN conversations c2 ON c2.seq = conversation_search.rowid WHERE conversation_search MATCH ")
-        .push_bind(query)
-        .push(")");
-}
-
-/// `(conversation_id, score)` of the newest `window` matching messages and conversations,
-/// scored by bm25 (higher is better). FTS5 walks matches newest first and stops after the
-/// window, so a common word costs the same as a rare one.
-fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
-    qb.push("SELECT m.conversation_id AS conversation_id, w.score AS score FROM (SELECT rowid AS seq, -bm25(message_search) AS score FROM message_search WHERE message_search MATCH ")
-        .push_bind(query.clone())
-        .push(" ORDER BY rowid DESC LIMIT ")
-        .push_bind(window)
-        .push(") w JOIN messages m ON m.seq = w.seq UNION ALL SELECT c2.id, w2.score FROM (SELECT rowid AS seq, -bm25(conversation_search) AS score FROM conversation_search WHERE conversation_search MATCH ")
-        .push_bind(query)
-        .push(" ORDER BY rowid DESC LIMIT ")
-        .push_bind(window)
-        .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
-}
-
-/// `(conversation_id, id, content)` of the newest `per_hit` messages matching `terms` in each
-/// of the conversations: one FTS5 query, scoped by the conversations' index tokens.
-fn push_hit_messages(
-    qb: &mut sqlx::QueryBuilder<'_, Db>,
-    terms: &[String],
-    scope_terms: &[String],
-    _conversations: &[uuid::Uuid],
-    per_hit: i64,
-) {
-    let scope = scope_terms
-        .iter()
-        .map(|t| format!("\"{t}\""))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    qb.push("SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, m.content, ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search MATCH ")
-        .push_bind(format!("({scope}) AND {}", match_expression(terms)))
-        .push(") hits WHERE n <= ")
-        .push_bind(per_hit)
-        .push(" ORDER BY conversation_id, n");
-}
-
-/// FTS5 plans do not depend on the words: prepared search statements are cached as usual.
-const PLAN_SEARCH_PER_QUERY: bool = false;
-
-/// SQLite runs on one node: wake-ups stay in the process.
-const NOTIFY_EVENT: Option<&str> = None;
-
-/// A conversation's team members as a JSON array, in the order they joined: read in the same
-/// statement as the conversation (one round trip to the connection's thread instead of two).
-const CONVERSATION_MEMBERS: &str = "(SELECT json_group_array(json_object('id', lower(hex(u.id)), 'name', u.name, 'kind', u.kind, 'avatar_url', u.avatar_url) ORDER BY m.added_at, u.id) FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id = c.id) AS members";
-
-mod portable {
-    use super::{
-        match_expression, push_hit_messages, push_ranked_hits, push_text_match, push_unit_access,
-        Db, CONVERSATION_MEMBERS, LOCK_FOR_UPDATE, NOTIFY_EVENT, PLAN_SEARCH_PER_QUERY,
-    };
-    include!("../../store-sql/portable.rs");
-}
-
-pub use portable::SqlStore as SqliteStore;
+pub use sql::SqlStore as SqliteStore;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -168,7 +89,7 @@ impl SqliteStore {
         let store = Self::from_pools(reader, writer);
         tokio::spawn(checkpoint_in_background(
             checkpointer,
-            convo_core::Store::event_wakeups(&store),
+            convo_core::EventStore::event_wakeups(&store),
         ));
         Ok(store)
     }
@@ -194,8 +115,10 @@ async fn checkpoint_in_background(
     loop {
         tokio::select! {
             _ = every.tick() => {
-                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-                    tracing::warn!(%error, "background checkpoint failed; the writer checkpoints when the log grows");
+                let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+                if let Err(error) = checkpoint {
+                    tracing::warn!(%error, "background checkpoint failed; the writer \
+                         checkpoints when the log grows");
                 }
             }
             woken = store_alive.recv() => {

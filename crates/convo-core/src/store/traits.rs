@@ -1,235 +1,23 @@
-//! The storage contract. Each backend implements [`Store`] once; the conformance suite holds
-//! every backend to the same behaviour.
+//! The storage contract, one trait per aggregate. Each backend implements them all once;
+//! [`Store`] is their sum, and the conformance suite holds every backend to the same behaviour.
 
 use async_trait::async_trait;
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, ChannelType, Contact,
-    ContactId, Conversation, ConversationId, Event, EventType, Message, MessageId, Organization,
-    OrganizationId, Participant, SortOrder, Status, User, UserId, VideoCall, View,
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
+    Conversation, ConversationId, Event, Message, MessageId, Organization, OrganizationId,
+    SortOrder, User, UserId, VideoCall,
 };
-use uuid::Uuid;
 
+use super::*;
 use crate::paging::{PageRequest, Rows, TimeKey};
 use crate::Result;
 
-/// A conversation as stored, with what the wire object does not show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConversationRecord {
-    pub conversation: Conversation,
-    /// The key that created it: it owns the lifecycle (may delete it).
-    pub created_by_key_id: Option<ApiKeyId>,
-    /// Increases with every change; the `ETag`.
-    pub version: i64,
-}
-
-/// The little that checks on a conversation's messages need of it: whether the caller sees
-/// it, and its contact (a contact sender's default). Read without the whole record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConversationRef {
-    pub id: ConversationId,
-    pub business_unit_id: BusinessUnitId,
-    pub contact_id: Option<ContactId>,
-}
-
-/// A new conversation, validated, with its team members.
-#[derive(Debug, Clone)]
-pub struct NewConversation {
-    pub conversation: Conversation,
-    pub member_ids: Vec<UserId>,
-    pub created_by_key_id: Option<ApiKeyId>,
-    /// What get-or-create finds this conversation by again (unique while it is live and top
-    /// level); `None` for conversations made otherwise.
-    pub reuse_key: Option<String>,
-}
-
-/// A new organization with everything it starts with.
-#[derive(Debug, Clone)]
-pub struct NewOrganization {
-    pub organization: Organization,
-    pub business_unit: BusinessUnit,
-    pub admin_user: User,
-    pub admin_key: ApiKey,
-    pub admin_key_hash: String,
-}
-
-/// Who did a change and what it was, written with the change.
-#[derive(Debug, Clone)]
-pub struct EventMeta {
-    pub event_type: EventType,
-    pub actor: Participant,
-}
-
-/// What a change closure decides: write it (and record the event), or leave it as it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Write,
-    Unchanged,
-}
-
-/// A rule applied to the stored conversation inside the store's transaction.
-pub type ConversationChange<'a> = &'a (dyn Fn(&mut Conversation) -> Result<Change> + Send + Sync);
-
-/// Which parent a listed conversation has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ParentFilter {
-    #[default]
-    Any,
-    TopLevel,
-    Of(ConversationId),
-}
-
-/// Every filter of `GET /v1/conversations`, resolved against the caller.
-#[derive(Debug, Clone)]
-pub struct ConversationFilter {
-    pub organization_id: OrganizationId,
-    /// `None`: every business unit; else only these (possibly none).
-    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
-    pub statuses: Vec<Status>,
-    pub view: View,
-    /// The acting user, for the `mine` view.
-    pub user_id: UserId,
-    pub channel_id: Option<ChannelId>,
-    pub channel_type: Option<ChannelType>,
-    pub contact_id: Option<ContactId>,
-    pub agent_id: Option<String>,
-    pub assignment_id: Option<String>,
-    pub owner_id: Option<String>,
-    pub parent: ParentFilter,
-    /// Search terms (see `text::search`) that the conversation or one of its messages must
-    /// all contain; an empty list matches nothing.
-    pub text: Option<Vec<String>>,
-    pub order: SortOrder,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ChannelFilter {
-    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
-    pub channel_type: Option<ChannelType>,
-    pub identifier: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ContactFilter {
-    pub external_id: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EventFilter {
-    pub organization_id: OrganizationId,
-    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
-    pub conversation_id: Option<ConversationId>,
-    /// Only these types; `None` for all.
-    pub types: Option<Vec<EventType>>,
-    pub after: i64,
-    pub limit: u32,
-}
-
-/// Live conversations under a filter, by status and whether anyone is in them, and how many
-/// of them the acting user is in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ViewTallies {
-    pub by_status: Vec<(Status, bool, i64)>,
-    pub mine: i64,
-}
-
-/// A message with the business unit of its conversation (for visibility checks).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageRecord {
-    pub message: Message,
-    pub business_unit_id: BusinessUnitId,
-}
-
-/// What adding a message did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageWrite {
-    pub message: Message,
-    /// `false` when the `external_id` was seen before: `message` is the first one.
-    pub created: bool,
-}
-
-/// A rule applied to a stored message inside the store's transaction.
-pub type MessageChange<'a> = &'a (dyn Fn(&mut Message) -> Result<Change> + Send + Sync);
-
-/// A ranked full-text search.
-#[derive(Debug, Clone)]
-pub struct SearchQuery {
-    pub organization_id: OrganizationId,
-    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
-    /// Every term must match (see `text::search::query_terms`).
-    pub terms: Vec<String>,
-    pub limit: u32,
-    pub offset: u64,
-    /// How many matching messages to return per conversation, best first.
-    pub messages_per_hit: u32,
-}
-
-/// One conversation found, with what is needed to show where it matched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchRow {
-    pub conversation: Conversation,
-    pub contact: Option<Contact>,
-    /// Higher is better; comparable within one answer.
-    pub score: f64,
-    pub messages: Vec<(MessageId, String)>,
-}
-
-/// A webhook with its signing secrets (the previous one signs too until it expires).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookRecord {
-    pub webhook: convo_types::Webhook,
-    pub secret: String,
-    pub previous_secret: Option<String>,
-    pub previous_expires_at: Option<convo_types::Timestamp>,
-}
-
-/// A delivery claimed for one try.
-#[derive(Debug, Clone)]
-pub struct DueDelivery {
-    pub id: convo_types::DeliveryId,
-    pub organization_id: OrganizationId,
-    pub webhook_id: convo_types::WebhookId,
-    pub url: String,
-    /// Current secret first; a rotated-out secret still in its grace period after it.
-    pub secrets: Vec<String>,
-    pub event: Event,
-    /// Tries made before this one.
-    pub attempts: i64,
-    pub created_at: convo_types::Timestamp,
-}
-
-/// How a try ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryOutcome {
-    Delivered,
-    RetryAt(convo_types::Timestamp),
-    GaveUp,
-}
-
-/// What an `Idempotency-Key` lookup found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdempotencyState {
-    /// First use: the caller runs the request and then completes or abandons the key.
-    Started,
-    /// Another request with this key is running now.
-    InProgress,
-    /// Done before: the stored answer.
-    Completed {
-        request_hash: String,
-        status: u16,
-        body: Vec<u8>,
-    },
-    /// Used before with another request.
-    Mismatch,
-}
-
-pub type DirectoryPage = PageRequest<Uuid>;
-
+/// Organizations, the database itself, and the API keys that act in them.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait OrganizationStore: Send + Sync {
     /// The database answers.
     async fn ping(&self) -> Result<()>;
 
-    // Organizations and keys.
     async fn has_organizations(&self) -> Result<bool>;
     async fn create_organization(&self, new: &NewOrganization) -> Result<()>;
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>>;
@@ -241,7 +29,20 @@ pub trait Store: Send + Sync + 'static {
         at: convo_types::Timestamp,
     ) -> Result<()>;
 
-    // Business units.
+    async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()>;
+    async fn get_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<ApiKey>;
+    async fn list_api_keys(
+        &self,
+        org: OrganizationId,
+        page: &DirectoryPage,
+    ) -> Result<Rows<ApiKey>>;
+    async fn update_api_key(&self, key: &ApiKey) -> Result<()>;
+    async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()>;
+}
+
+/// Business units, users, channels and contacts: the objects conversations refer to.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
     async fn insert_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
     async fn get_business_unit(
         &self,
@@ -259,7 +60,6 @@ pub trait Store: Send + Sync + 'static {
     async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()>;
     async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()>;
 
-    // Users.
     async fn insert_user(&self, user: &User) -> Result<()>;
     async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User>;
     async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>>;
@@ -268,18 +68,6 @@ pub trait Store: Send + Sync + 'static {
     /// deletes it.
     async fn delete_user(&self, org: OrganizationId, id: UserId, event: &EventMeta) -> Result<()>;
 
-    // API keys.
-    async fn insert_api_key(&self, key: &ApiKey, hash: &str) -> Result<()>;
-    async fn get_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<ApiKey>;
-    async fn list_api_keys(
-        &self,
-        org: OrganizationId,
-        page: &DirectoryPage,
-    ) -> Result<Rows<ApiKey>>;
-    async fn update_api_key(&self, key: &ApiKey) -> Result<()>;
-    async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()>;
-
-    // Channels.
     async fn insert_channel(&self, channel: &Channel) -> Result<()>;
     async fn get_channel(&self, org: OrganizationId, id: ChannelId) -> Result<Channel>;
     async fn list_channels(
@@ -291,7 +79,6 @@ pub trait Store: Send + Sync + 'static {
     async fn update_channel(&self, channel: &Channel) -> Result<()>;
     async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()>;
 
-    // Contacts.
     async fn insert_contact(&self, contact: &Contact) -> Result<()>;
     /// The contact with `contact.external_id`, or `contact` inserted; `true` when inserted.
     /// Race-free: concurrent calls make one contact.
@@ -305,8 +92,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Rows<Contact>>;
     async fn update_contact(&self, contact: &Contact) -> Result<()>;
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()>;
+}
 
-    // Conversations.
+/// Conversations, their team members and their counts.
+#[async_trait]
+pub trait ConversationStore: Send + Sync {
     async fn create_conversation(
         &self,
         new: &NewConversation,
@@ -391,8 +181,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Rows<User>>;
     /// Tallies for the views count under the list's filters (`view` is ignored).
     async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies>;
+}
 
-    // Messages.
+/// Messages and video calls; each moves its conversation in the same transaction.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
     /// Adds a message and moves its conversation (timestamp, counts, last message, and a
     /// reopen when `rules::status_after_message` says so) in one transaction. A repeated
     /// `external_id` answers the first message with `created: false`.
@@ -433,19 +226,28 @@ pub trait Store: Send + Sync + 'static {
         event: &EventMeta,
         activity_event: &EventMeta,
     ) -> Result<ConversationRecord>;
+}
 
-    // Search.
+/// Ranked full-text search over conversations and their messages.
+#[async_trait]
+pub trait SearchStore: Send + Sync {
     async fn search_conversations(&self, query: &SearchQuery) -> Result<Vec<SearchRow>>;
+}
 
-    // Events.
+/// The ordered record of changes and its wake-ups.
+#[async_trait]
+pub trait EventStore: Send + Sync {
     /// Wakes up with the organization of each newly committed event (on PostgreSQL, from every
     /// node). A lagging receiver loses wake-ups, never events: it re-reads the table.
     fn event_wakeups(&self) -> tokio::sync::broadcast::Receiver<OrganizationId>;
     /// The id of the organization's newest event (0 when none).
     async fn latest_event_id(&self, org: OrganizationId) -> Result<i64>;
     async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+}
 
-    // Webhooks.
+/// Webhooks and their durable deliveries.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
     async fn insert_webhook(&self, webhook: &convo_types::Webhook, secret: &str) -> Result<()>;
     async fn get_webhook(
         &self,
@@ -498,7 +300,11 @@ pub trait Store: Send + Sync + 'static {
         id: convo_types::DeliveryId,
         now: convo_types::Timestamp,
     ) -> Result<()>;
+}
 
+/// Answers stored under `Idempotency-Key`s.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
     // Idempotency keys, scoped by the API key that sent them. A record made before
     // `expired_before` counts as absent and is replaced.
     async fn idempotency_begin(
@@ -516,4 +322,32 @@ pub trait Store: Send + Sync + 'static {
         body: &[u8],
     ) -> Result<()>;
     async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()>;
+}
+
+/// Everything a backend stores: the sum of the aggregate traits. Use cases name the parts
+/// they need; the server holds one `Arc<dyn Store>`.
+pub trait Store:
+    OrganizationStore
+    + DirectoryStore
+    + ConversationStore
+    + MessageStore
+    + SearchStore
+    + EventStore
+    + WebhookStore
+    + IdempotencyStore
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: OrganizationStore
+        + DirectoryStore
+        + ConversationStore
+        + MessageStore
+        + SearchStore
+        + EventStore
+        + WebhookStore
+        + IdempotencyStore
+        + 'static
+{
 }

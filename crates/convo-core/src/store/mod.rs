@@ -1,0 +1,228 @@
+//! The storage contract: the records and filters the stores exchange with the use cases, and
+//! the traits each backend implements (`traits`).
+
+mod traits;
+
+pub use traits::*;
+
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, ChannelId, ChannelType, Contact, ContactId,
+    Conversation, ConversationId, Event, EventType, Message, MessageId, Organization,
+    OrganizationId, Participant, SortOrder, Status, User, UserId, View,
+};
+use uuid::Uuid;
+
+use crate::paging::PageRequest;
+use crate::Result;
+
+/// A conversation as stored, with what the wire object does not show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRecord {
+    pub conversation: Conversation,
+    /// The key that created it: it owns the lifecycle (may delete it).
+    pub created_by_key_id: Option<ApiKeyId>,
+    /// Increases with every change; the `ETag`.
+    pub version: i64,
+}
+
+/// The little that checks on a conversation's messages need of it: whether the caller sees
+/// it, and its contact (a contact sender's default). Read without the whole record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConversationRef {
+    pub id: ConversationId,
+    pub business_unit_id: BusinessUnitId,
+    pub contact_id: Option<ContactId>,
+}
+
+/// A new conversation, validated, with its team members.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub conversation: Conversation,
+    pub member_ids: Vec<UserId>,
+    pub created_by_key_id: Option<ApiKeyId>,
+    /// What get-or-create finds this conversation by again (unique while it is live and top
+    /// level); `None` for conversations made otherwise.
+    pub reuse_key: Option<String>,
+}
+
+/// A new organization with everything it starts with.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub organization: Organization,
+    pub business_unit: BusinessUnit,
+    pub admin_user: User,
+    pub admin_key: ApiKey,
+    pub admin_key_hash: String,
+}
+
+/// Who did a change and what it was, written with the change.
+#[derive(Debug, Clone)]
+pub struct EventMeta {
+    pub event_type: EventType,
+    pub actor: Participant,
+}
+
+/// What a change closure decides: write it (and record the event), or leave it as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Write,
+    Unchanged,
+}
+
+/// A rule applied to the stored conversation inside the store's transaction.
+pub type ConversationChange<'a> = &'a (dyn Fn(&mut Conversation) -> Result<Change> + Send + Sync);
+
+/// Which parent a listed conversation has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParentFilter {
+    #[default]
+    Any,
+    TopLevel,
+    Of(ConversationId),
+}
+
+/// Every filter of `GET /v1/conversations`, resolved against the caller.
+#[derive(Debug, Clone)]
+pub struct ConversationFilter {
+    pub organization_id: OrganizationId,
+    /// `None`: every business unit; else only these (possibly none).
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub statuses: Vec<Status>,
+    pub view: View,
+    /// The acting user, for the `mine` view.
+    pub user_id: UserId,
+    pub channel_id: Option<ChannelId>,
+    pub channel_type: Option<ChannelType>,
+    pub contact_id: Option<ContactId>,
+    pub agent_id: Option<String>,
+    pub assignment_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub parent: ParentFilter,
+    /// Search terms (see `text::search`) that the conversation or one of its messages must
+    /// all contain; an empty list matches nothing.
+    pub text: Option<Vec<String>>,
+    pub order: SortOrder,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChannelFilter {
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub channel_type: Option<ChannelType>,
+    pub identifier: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    pub organization_id: OrganizationId,
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub conversation_id: Option<ConversationId>,
+    /// Only these types; `None` for all.
+    pub types: Option<Vec<EventType>>,
+    pub after: i64,
+    pub limit: u32,
+}
+
+/// Live conversations under a filter, by status and whether anyone is in them, and how many
+/// of them the acting user is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewTallies {
+    pub by_status: Vec<(Status, bool, i64)>,
+    pub mine: i64,
+}
+
+/// A message with the business unit of its conversation (for visibility checks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    pub message: Message,
+    pub business_unit_id: BusinessUnitId,
+}
+
+/// What adding a message did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageWrite {
+    pub message: Message,
+    /// `false` when the `external_id` was seen before: `message` is the first one.
+    pub created: bool,
+}
+
+/// A rule applied to a stored message inside the store's transaction.
+pub type MessageChange<'a> = &'a (dyn Fn(&mut Message) -> Result<Change> + Send + Sync);
+
+/// A ranked full-text search.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub organization_id: OrganizationId,
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    /// Every term must match (see `text::search::query_terms`).
+    pub terms: Vec<String>,
+    pub limit: u32,
+    pub offset: u64,
+    /// How many matching messages to return per conversation, best first.
+    pub messages_per_hit: u32,
+}
+
+/// One conversation found, with what is needed to show where it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRow {
+    pub conversation: Conversation,
+    pub contact: Option<Contact>,
+    /// Higher is better; comparable within one answer.
+    pub score: f64,
+    pub messages: Vec<(MessageId, String)>,
+}
+
+/// A webhook with its signing secrets (the previous one signs too until it expires).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookRecord {
+    pub webhook: convo_types::Webhook,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_expires_at: Option<convo_types::Timestamp>,
+}
+
+/// A delivery claimed for one try.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub id: convo_types::DeliveryId,
+    pub organization_id: OrganizationId,
+    pub webhook_id: convo_types::WebhookId,
+    pub url: String,
+    /// Current secret first; a rotated-out secret still in its grace period after it.
+    pub secrets: Vec<String>,
+    pub event: Event,
+    /// Tries made before this one.
+    pub attempts: i64,
+    pub created_at: convo_types::Timestamp,
+}
+
+/// How a try ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    RetryAt(convo_types::Timestamp),
+    GaveUp,
+}
+
+/// What an `Idempotency-Key` lookup found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyState {
+    /// First use: the caller runs the request and then completes or abandons the key.
+    Started,
+    /// Another request with this key is running now.
+    InProgress,
+    /// Done before: the stored answer.
+    Completed {
+        request_hash: String,
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// Used before with another request.
+    Mismatch,
+}
+
+pub type DirectoryPage = PageRequest<Uuid>;

@@ -1,0 +1,101 @@
+//! What SQLite speaks differently from the shared SQL (`crate::sql`): the database type, row
+//! locks, full-text search, JSON functions and event notifications.
+
+pub(crate) type Db = sqlx::Sqlite;
+/// SQLite has one writer connection, so a read inside its transaction is already exclusive.
+pub(crate) const LOCK_FOR_UPDATE: &str = "";
+
+/// Users whose `business_unit_ids` (a JSON array, empty for all) let them work in `unit`.
+pub(crate) fn push_unit_access(qb: &mut sqlx::QueryBuilder<'_, Db>, unit: uuid::Uuid) {
+    qb.push(
+        " AND (business_unit_ids = '[]' OR EXISTS (SELECT 1 FROM \
+         json_each(users.business_unit_ids) j WHERE j.value = ",
+    )
+    .push_bind(unit.to_string())
+    .push("))");
+}
+
+/// FTS5 query syntax: every term quoted (so nothing in it is an operator), all required.
+pub(crate) fn match_expression(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Conversations that match in their own text or in one of their messages.
+pub(crate) fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
+    qb.push(
+        " AND c.id IN (SELECT m.conversation_id FROM message_search JOIN messages m ON m.seq \
+         = message_search.rowid WHERE message_search MATCH ",
+    )
+    .push_bind(query.clone())
+    .push(
+        " UNION SELECT c2.id FROM conversation_search JOIN conversations c2 ON c2.seq = \
+             conversation_search.rowid WHERE conversation_search MATCH ",
+    )
+    .push_bind(query)
+    .push(")");
+}
+
+/// `(conversation_id, score)` of the newest `window` matching messages and conversations,
+/// scored by bm25 (higher is better). FTS5 walks matches newest first and stops after the
+/// window, so a common word costs the same as a rare one.
+pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
+    qb.push(
+        "SELECT m.conversation_id AS conversation_id, w.score AS score FROM (SELECT rowid \
+         AS seq, -bm25(message_search) AS score FROM message_search WHERE message_search MATCH ",
+    )
+    .push_bind(query.clone())
+    .push(" ORDER BY rowid DESC LIMIT ")
+    .push_bind(window)
+    .push(
+        ") w JOIN messages m ON m.seq = w.seq UNION ALL SELECT c2.id, w2.score FROM \
+             (SELECT rowid AS seq, -bm25(conversation_search) AS score FROM conversation_search \
+             WHERE conversation_search MATCH ",
+    )
+    .push_bind(query)
+    .push(" ORDER BY rowid DESC LIMIT ")
+    .push_bind(window)
+    .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
+}
+
+/// `(conversation_id, id, content)` of the newest `per_hit` messages matching `terms` in each
+/// of the conversations: one FTS5 query, scoped by the conversations' index tokens.
+pub(crate) fn push_hit_messages(
+    qb: &mut sqlx::QueryBuilder<'_, Db>,
+    terms: &[String],
+    scope_terms: &[String],
+    _conversations: &[uuid::Uuid],
+    per_hit: i64,
+) {
+    let scope = scope_terms
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    qb.push(
+        "SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, \
+         m.content, ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n \
+         FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE \
+         message_search MATCH ",
+    )
+    .push_bind(format!("({scope}) AND {}", match_expression(terms)))
+    .push(") hits WHERE n <= ")
+    .push_bind(per_hit)
+    .push(" ORDER BY conversation_id, n");
+}
+
+/// FTS5 plans do not depend on the words: prepared search statements are cached as usual.
+pub(crate) const PLAN_SEARCH_PER_QUERY: bool = false;
+
+/// SQLite runs on one node: wake-ups stay in the process.
+pub(crate) const NOTIFY_EVENT: Option<&str> = None;
+
+/// A conversation's team members as a JSON array, in the order they joined: read in the same
+/// statement as the conversation (one round trip to the connection's thread instead of two).
+pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT json_group_array(json_object('id', \
+     lower(hex(u.id)), 'name', u.name, 'kind', u.kind, 'avatar_url', u.avatar_url) ORDER BY \
+     m.added_at, u.id) FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE \
+     m.conversation_id = c.id) AS members";

@@ -1,0 +1,70 @@
+use crate::sql::prelude::*;
+
+pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilter) {
+    qb.push(" WHERE c.organization_id = ")
+        .push_bind(f.organization_id.as_uuid());
+    qb.push(" AND c.deleted_at IS NULL");
+    if let Some(units) = &f.business_unit_ids {
+        push_in(qb, "c.business_unit_id", units);
+    }
+    if !f.statuses.is_empty() {
+        qb.push(" AND c.status IN (");
+        let mut list = qb.separated(", ");
+        for status in &f.statuses {
+            list.push_bind(status.as_str());
+        }
+        list.push_unseparated(")");
+    }
+    match f.view {
+        View::All => {}
+        View::Unassigned => {
+            qb.push(" AND c.member_count = 0");
+        }
+        View::Assigned => {
+            qb.push(" AND c.member_count > 0");
+        }
+        View::Mine => {
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = \
+                 c.id AND m.user_id = ",
+            )
+            .push_bind(f.user_id.as_uuid())
+            .push(")");
+        }
+    }
+    if let Some(id) = f.channel_id {
+        qb.push(" AND c.channel_id = ").push_bind(id.as_uuid());
+    }
+    if let Some(t) = f.channel_type {
+        qb.push(" AND c.channel_type = ").push_bind(t.as_str());
+    }
+    if let Some(id) = f.contact_id {
+        qb.push(" AND c.contact_id = ").push_bind(id.as_uuid());
+    }
+    for (column, value) in [
+        ("c.agent_id", &f.agent_id),
+        ("c.assignment_id", &f.assignment_id),
+        ("c.owner_id", &f.owner_id),
+    ] {
+        if let Some(value) = value {
+            qb.push(format!(" AND {column} = "))
+                .push_bind(value.clone());
+        }
+    }
+    match f.parent {
+        ParentFilter::Any => {}
+        ParentFilter::TopLevel => {
+            qb.push(" AND c.parent_id IS NULL");
+        }
+        ParentFilter::Of(id) => {
+            qb.push(" AND c.parent_id = ").push_bind(id.as_uuid());
+        }
+    }
+    if let Some(terms) = &f.text {
+        if terms.is_empty() {
+            qb.push(" AND 1 = 0");
+        } else {
+            push_text_match(qb, tenant_query(f.organization_id.as_uuid(), terms));
+        }
+    }
+}

@@ -1,0 +1,548 @@
+//! Conversations: creating, reading, listing, changing and deleting them, their team and
+//! their counts.
+
+mod filters;
+mod records;
+mod rows;
+
+use filters::push_conversation_filters;
+pub(crate) use records::*;
+pub(crate) use rows::*;
+
+use crate::sql::prelude::*;
+
+#[async_trait]
+impl ConversationStore for SqlStore {
+    async fn create_conversation(
+        &self,
+        new: &NewConversation,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord> {
+        run(async {
+            let mut tx = self.writer.begin().await?;
+            let record = insert_conversation(&mut tx, new, event)
+                .await?
+                .ok_or_else(|| {
+                    Error::conflict("a conversation with this reuse key already exists")
+                })?;
+            self.commit_and_wake(tx, new.conversation.organization_id.as_uuid())
+                .await?;
+            Ok(record)
+        })
+        .await
+    }
+
+    async fn get_or_create_conversation(
+        &self,
+        new: &NewConversation,
+        event: &EventMeta,
+    ) -> Result<(ConversationRecord, bool)> {
+        run(async {
+            let c = &new.conversation;
+            let org = c.organization_id.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            let existing: Option<(Uuid,)> = match c.contact_id {
+                Some(contact) => {
+                    sqlx::query_as(
+                        "SELECT id FROM conversations WHERE organization_id \
+                 = $1 AND contact_id = $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY \
+                 activity_at DESC, id DESC LIMIT 1",
+                    )
+                    .bind(org)
+                    .bind(contact.as_uuid())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+                None => None,
+            };
+            let found = match existing {
+                Some((id,)) => Some(id),
+                None => match insert_conversation(&mut tx, new, event).await? {
+                    Some(record) => {
+                        self.commit_and_wake(tx, org).await?;
+                        return Ok((record, true));
+                    }
+                    None => {
+                        let (id,): (Uuid,) = sqlx::query_as(
+                            "SELECT id FROM conversations WHERE \
+                         organization_id = $1 AND reuse_key = $2 AND parent_id IS NULL AND \
+                         deleted_at IS NULL",
+                        )
+                        .bind(org)
+                        .bind(&new.reuse_key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        Some(id)
+                    }
+                },
+            };
+            let record = fetch_conversation(
+                &mut tx,
+                org,
+                found.ok_or(Error::NotFound("conversation"))?,
+                false,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok((record, false))
+        })
+        .await
+    }
+
+    async fn get_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+    ) -> Result<ConversationRecord> {
+        run(async {
+            let mut conn = self.reader.acquire().await?;
+            fetch_conversation(&mut conn, org.as_uuid(), id.as_uuid(), false).await
+        })
+        .await
+    }
+
+    async fn get_conversation_refs(
+        &self,
+        org: OrganizationId,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationRef>> {
+        run(async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT id, business_unit_id, contact_id FROM \
+             conversations WHERE deleted_at IS NULL AND organization_id = ",
+            );
+            qb.push_bind(org.as_uuid()).push(" AND id IN (");
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(id.as_uuid());
+            }
+            qb.push(")");
+            let rows: Vec<(Uuid, Uuid, Option<Uuid>)> =
+                qb.build_query_as().fetch_all(&self.reader).await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, unit, contact)| ConversationRef {
+                    id: id.into(),
+                    business_unit_id: unit.into(),
+                    contact_id: contact.map(Into::into),
+                })
+                .collect())
+        })
+        .await
+    }
+
+    async fn get_conversation_by_public_id(
+        &self,
+        org: OrganizationId,
+        public_id: &str,
+    ) -> Result<ConversationRecord> {
+        run(async {
+            let mut conn = self.reader.acquire().await?;
+            let row: Option<(Uuid,)> = sqlx::query_as(
+                "SELECT id FROM conversations WHERE \
+             organization_id = $1 AND public_id = $2 AND deleted_at IS NULL",
+            )
+            .bind(org.as_uuid())
+            .bind(public_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let (id,) = found("conversation")(row)?;
+            fetch_conversation(&mut conn, org.as_uuid(), id, false).await
+        })
+        .await
+    }
+
+    async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        page: &PageRequest<TimeKey>,
+    ) -> Result<Rows<Conversation>> {
+        run(async {
+            if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+                return Ok(Rows {
+                    items: vec![],
+                    total: page.include_total.then_some(0),
+                });
+            }
+            let (comparison, direction) = match filter.order {
+                SortOrder::Recent => ("<", "DESC"),
+                SortOrder::Oldest => (">", "ASC"),
+            };
+            // The page is chosen first and its members read after, for its rows only: in the
+            // same select, a plan that sorts would read them for every matching conversation.
+            let mut qb = QueryBuilder::<Db>::new(format!(
+                "SELECT c.*, {CONVERSATION_MEMBERS} FROM \
+             (SELECT {CONVERSATION_COLUMNS} FROM conversations c"
+            ));
+            push_conversation_filters(&mut qb, filter);
+            if let PageStart::After(Some(key)) = page.start {
+                qb.push(format!(" AND (c.activity_at, c.id) {comparison} ("))
+                    .push_bind(key.at.as_millis())
+                    .push(", ")
+                    .push_bind(key.id)
+                    .push(")");
+            }
+            qb.push(format!(
+                " ORDER BY c.activity_at {direction}, c.id {direction} LIMIT "
+            ))
+            .push_bind(i64::from(page.limit) + 1);
+            if let PageStart::Offset(offset) = page.start {
+                qb.push(" OFFSET ").push_bind(offset as i64);
+            }
+            qb.push(format!(
+                ") c ORDER BY c.activity_at {direction}, c.id {direction}"
+            ));
+            let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&self.reader).await?;
+            let records = rows
+                .into_iter()
+                .map(ConversationRow::into_record)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM conversations c");
+            push_conversation_filters(&mut count, filter);
+            Ok(Rows {
+                items: records.into_iter().map(|r| r.conversation).collect(),
+                total: self.total(count, page.include_total).await?,
+            })
+        })
+        .await
+    }
+
+    async fn update_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        change: ConversationChange<'_>,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord> {
+        run(async {
+            let org = org.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+            if expected_version.is_some_and(|v| v != record.version) {
+                return Err(Error::PreconditionFailed.into());
+            }
+            let mut c = record.conversation.clone();
+            if change(&mut c)? == Change::Unchanged {
+                return Ok(record);
+            }
+            let now = Timestamp::now();
+            sqlx::query(
+                "UPDATE conversations SET status = $1, name = $2, detail = $3, metadata = \
+             $4, inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = \
+             $9, dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, \
+             snoozed_until = $14, updated_at = $15, version = version + 1 WHERE organization_id \
+             = $16 AND id = $17",
+            )
+            .bind(c.status.as_str())
+            .bind(&c.name)
+            .bind(&c.detail)
+            .bind(Json(&c.metadata))
+            .bind(Json(&c.inputs))
+            .bind(&c.agent_id)
+            .bind(&c.assignment_id)
+            .bind(&c.owner_type)
+            .bind(&c.owner_id)
+            .bind(&c.dialog_id)
+            .bind(c.self_address.as_ref().map(Json))
+            .bind(c.peer.as_ref().map(Json))
+            .bind(c.parent_id.map(|p| p.as_uuid()))
+            .bind(c.snoozed_until.map(Timestamp::as_millis))
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await?;
+            if c.parent_id != record.conversation.parent_id {
+                // Parents are locked in id order, so two moves never wait on each other.
+                let mut moves = [(record.conversation.parent_id, -1), (c.parent_id, 1)];
+                moves.sort();
+                for (parent, delta) in moves {
+                    adjust_children(&mut tx, org, parent, delta).await?;
+                }
+            }
+            let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+            reindex_conversation(&mut tx, org, &updated.conversation).await?;
+            move_counters(
+                &mut tx,
+                org,
+                Some(&record.conversation),
+                Some(&updated.conversation),
+            )
+            .await?;
+            record_event(&mut tx, org, event, &updated.conversation, now).await?;
+            self.commit_and_wake(tx, org).await?;
+            Ok(updated)
+        })
+        .await
+    }
+
+    async fn set_membership(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        user: UserId,
+        present: bool,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord> {
+        run(async {
+            let org = org.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+            let now = Timestamp::now();
+            let changed = if present {
+                sqlx::query(
+                    "INSERT INTO conversation_members (organization_id, conversation_id, \
+                 user_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, \
+                 user_id) DO NOTHING",
+                )
+                .bind(org)
+                .bind(id.as_uuid())
+                .bind(user.as_uuid())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?
+            } else {
+                sqlx::query(
+                    "DELETE FROM conversation_members WHERE organization_id = $1 AND \
+                 conversation_id = $2 AND user_id = $3",
+                )
+                .bind(org)
+                .bind(id.as_uuid())
+                .bind(user.as_uuid())
+                .execute(&mut *tx)
+                .await?
+            }
+            .rows_affected();
+            if changed == 0 {
+                return Ok(record);
+            }
+            sqlx::query(
+                "UPDATE conversations SET member_count = member_count + $1, updated_at = \
+             $2, version = version + 1 WHERE organization_id = $3 AND id = $4",
+            )
+            .bind(if present { 1i64 } else { -1 })
+            .bind(now.as_millis())
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await?;
+            let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+            move_counters(
+                &mut tx,
+                org,
+                Some(&record.conversation),
+                Some(&updated.conversation),
+            )
+            .await?;
+            record_event(&mut tx, org, event, &updated.conversation, now).await?;
+            self.commit_and_wake(tx, org).await?;
+            Ok(updated)
+        })
+        .await
+    }
+
+    async fn list_invitable_users(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        unit: BusinessUnitId,
+        text: Option<&str>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<User>> {
+        run(async {
+            let filters = |qb: &mut QueryBuilder<'_, Db>| {
+                qb.push(" AND active = ").push_bind(true);
+                qb.push(
+                " AND id NOT IN (SELECT user_id FROM conversation_members WHERE conversation_id \
+                     = ",
+            )
+            .push_bind(id.as_uuid())
+            .push(")");
+                push_unit_access(qb, unit.as_uuid());
+                if let Some(text) = text {
+                    qb.push(" AND search_text LIKE ")
+                        .push_bind(like_pattern(text))
+                        .push(" ESCAPE '\\'");
+                }
+            };
+            self.list_directory("users", USER_COLUMNS, org, filters, page, |r: UserRow| {
+                User::try_from(r)
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies> {
+        run(async {
+            if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+                return Ok(ViewTallies::default());
+            }
+            let org = filter.organization_id.as_uuid();
+            let (rows, mine): (Vec<(String, bool, i64)>, i64) = if counters_cover(filter) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT status, assigned, CAST(SUM(n) AS \
+                 BIGINT) FROM conversation_counters WHERE organization_id = ",
+                );
+                qb.push_bind(org);
+                push_counter_filters(&mut qb, filter);
+                qb.push(" GROUP BY status, assigned");
+                let rows = qb.build_query_as().fetch_all(&self.reader).await?;
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) \
+                 FROM member_counters WHERE organization_id = ",
+                );
+                qb.push_bind(org);
+                qb.push(" AND user_id = ")
+                    .push_bind(filter.user_id.as_uuid());
+                push_counter_filters(&mut qb, filter);
+                let (mine,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await?;
+                (rows, mine)
+            } else {
+                // Filters the counters do not cover are selective and indexed: one grouped pass
+                // over the matching conversations.
+                let all = ConversationFilter {
+                    view: View::All,
+                    ..filter.clone()
+                };
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT c.status, c.member_count > 0, \
+                 COUNT(*), CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM conversation_members m \
+                 WHERE m.conversation_id = c.id AND m.user_id = ",
+                );
+                qb.push_bind(filter.user_id.as_uuid());
+                qb.push(") THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
+                push_conversation_filters(&mut qb, &all);
+                qb.push(" GROUP BY c.status, c.member_count > 0");
+                let grouped: Vec<(String, bool, i64, i64)> =
+                    qb.build_query_as().fetch_all(&self.reader).await?;
+                let mine = grouped.iter().map(|g| g.3).sum();
+                (
+                    grouped.into_iter().map(|(s, a, n, _)| (s, a, n)).collect(),
+                    mine,
+                )
+            };
+            let by_status = rows
+                .into_iter()
+                .map(|(status, assigned, n)| Ok((parse_text(&status, Status::parse)?, assigned, n)))
+                .collect::<StoreResult<_>>()?;
+            Ok(ViewTallies { by_status, mine })
+        })
+        .await
+    }
+
+    async fn conversation_ancestors(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+    ) -> Result<Vec<ConversationId>> {
+        run(async {
+            // Bounded by depth so corrupt data could never loop forever.
+            let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+                "WITH RECURSIVE up(id, parent_id, depth) AS (
+                 SELECT id, parent_id, CAST(0 AS BIGINT) FROM conversations
+                 WHERE organization_id = $1 AND id = $2
+                 UNION ALL
+                 SELECT c.id, c.parent_id, up.depth + 1 FROM conversations c
+                 JOIN up ON c.id = up.parent_id
+                 WHERE c.organization_id = $1 AND up.depth < 64
+             )
+             SELECT id, depth FROM up WHERE depth > 0 ORDER BY depth",
+            )
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_all(&self.reader)
+            .await?;
+            Ok(rows.into_iter().map(|(id, _)| id.into()).collect())
+        })
+        .await
+    }
+
+    /// Deletes the conversation and every sub-conversation below it: soft sets `deleted_at`
+    /// on each live one, hard removes them all with their messages. Each live one gets its
+    /// `conversation.deleted` event and leaves the counters.
+    async fn delete_conversation(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        hard: bool,
+        event: &EventMeta,
+    ) -> Result<()> {
+        run(async {
+            let org = org.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
+            if expected_version.is_some_and(|v| v != record.version) {
+                return Err(Error::PreconditionFailed.into());
+            }
+            let below: Vec<(Uuid,)> = sqlx::query_as(
+                "WITH RECURSIVE down(id, depth) AS (
+                 SELECT id, CAST(1 AS BIGINT) FROM conversations
+                 WHERE organization_id = $1 AND parent_id = $2
+                 UNION ALL
+                 SELECT c.id, down.depth + 1 FROM conversations c JOIN down ON c.parent_id = down.id
+                 WHERE c.organization_id = $1 AND down.depth < 64
+             )
+             SELECT id FROM down ORDER BY id",
+            )
+            .bind(org)
+            .bind(id.as_uuid())
+            .fetch_all(&mut *tx)
+            .await?;
+            let now = Timestamp::now();
+            let mut subtree = vec![record.clone()];
+            for (child,) in &below {
+                // Children deleted before are already out of counts and events.
+                if let Ok(live) = fetch_conversation(&mut tx, org, *child, true).await {
+                    subtree.push(live);
+                }
+            }
+            for live in &subtree {
+                let mut gone = live.conversation.clone();
+                gone.deleted_at = Some(now);
+                gone.updated_at = now;
+                if !hard {
+                    sqlx::query(
+                        "UPDATE conversations SET deleted_at = $1, updated_at = $1, version \
+                     = version + 1 WHERE organization_id = $2 AND id = $3",
+                    )
+                    .bind(now.as_millis())
+                    .bind(org)
+                    .bind(live.conversation.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                record_event(&mut tx, org, event, &gone, now).await?;
+            }
+            // The counters in one sorted pass, like a message group's.
+            let moves: Vec<_> = subtree
+                .iter()
+                .map(|live| (Some(&live.conversation), None))
+                .collect();
+            move_counters_many(&mut tx, org, &moves).await?;
+            if hard {
+                let mut ids: Vec<Uuid> = below.into_iter().map(|(child,)| child).collect();
+                ids.push(id.as_uuid());
+                let mut qb = QueryBuilder::<Db>::new(
+                    "DELETE FROM conversations WHERE \
+                 organization_id = ",
+                );
+                qb.push_bind(org).push(" AND id IN (");
+                let mut list = qb.separated(", ");
+                for id in ids {
+                    list.push_bind(id);
+                }
+                list.push_unseparated(")");
+                qb.build().execute(&mut *tx).await?;
+            }
+            adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
+            self.commit_and_wake(tx, org).await
+        })
+        .await
+    }
+}

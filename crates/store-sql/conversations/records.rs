@@ -1,0 +1,164 @@
+use crate::sql::prelude::*;
+
+/// Inserts a new conversation with its members, counters, search text and event; `None` when
+/// its reuse key is taken (get-or-create lost a race and should read the winner).
+pub(crate) async fn insert_conversation(
+    tx: &mut Conn,
+    new: &NewConversation,
+    event: &EventMeta,
+) -> StoreResult<Option<ConversationRecord>> {
+    let c = &new.conversation;
+    let org = c.organization_id.as_uuid();
+    // The search text goes in with the row: a second write right after would be one more
+    // update through every index.
+    let contact = fetch_contact(tx, org, c.contact_id).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO conversations (organization_id, id, public_id, \
+         business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, \
+         name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, \
+         dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, \
+         created_at, updated_at, created_by_key_id, reuse_key, search_text) VALUES ($1, $2, $3, \
+         $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+         $22, $23, $24, $25, $26, $27, $28, $29, $30) ON CONFLICT (organization_id, reuse_key) \
+         WHERE reuse_key IS NOT NULL AND parent_id IS NULL AND deleted_at IS NULL DO NOTHING",
+    )
+    .bind(org)
+    .bind(c.id.as_uuid())
+    .bind(&c.public_id)
+    .bind(c.business_unit_id.as_uuid())
+    .bind(c.channel_id.map(|id| id.as_uuid()))
+    .bind(c.channel_type.map(ChannelType::as_str))
+    .bind(Json(&c.channel_ids))
+    .bind(c.contact_id.map(|id| id.as_uuid()))
+    .bind(c.conversation_type.as_str())
+    .bind(c.status.as_str())
+    .bind(&c.name)
+    .bind(&c.detail)
+    .bind(Json(&c.metadata))
+    .bind(Json(&c.inputs))
+    .bind(&c.agent_id)
+    .bind(&c.assignment_id)
+    .bind(&c.owner_type)
+    .bind(&c.owner_id)
+    .bind(&c.dialog_id)
+    .bind(c.self_address.as_ref().map(Json))
+    .bind(c.peer.as_ref().map(Json))
+    .bind(c.parent_id.map(|id| id.as_uuid()))
+    .bind(c.snoozed_until.map(Timestamp::as_millis))
+    .bind(new.member_ids.len() as i64)
+    .bind(c.timestamp.as_millis())
+    .bind(c.created_at.as_millis())
+    .bind(c.updated_at.as_millis())
+    .bind(new.created_by_key_id.map(|id| id.as_uuid()))
+    .bind(&new.reuse_key)
+    .bind(conversation_search_text(c, contact.as_ref()))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    for user_id in &new.member_ids {
+        sqlx::query(
+            "INSERT INTO conversation_members (organization_id, conversation_id, \
+             user_id, added_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(org)
+        .bind(c.id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(c.created_at.as_millis())
+        .execute(&mut *tx)
+        .await?;
+    }
+    adjust_children(tx, org, c.parent_id, 1).await?;
+    let record = fetch_conversation(tx, org, c.id.as_uuid(), false).await?;
+    move_counters(tx, org, None, Some(&record.conversation)).await?;
+    record_event(tx, org, event, &record.conversation, c.created_at).await?;
+    Ok(Some(record))
+}
+
+/// One live conversation, read on `conn` (the writer's transaction when `lock` is set).
+pub(crate) async fn fetch_conversation(
+    conn: &mut Conn,
+    org: Uuid,
+    id: Uuid,
+    lock: bool,
+) -> StoreResult<ConversationRecord> {
+    // The row is locked by a statement of its own: a statement that waited for the lock
+    // still reads other tables (the members) as they were when it started, on PostgreSQL.
+    if lock && !LOCK_FOR_UPDATE.is_empty() {
+        sqlx::query(&format!(
+            "SELECT 1 FROM conversations c WHERE c.organization_id = $1 AND \
+             c.id = $2 AND c.deleted_at IS NULL{LOCK_FOR_UPDATE}"
+        ))
+        .bind(org)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    }
+    let row: Option<ConversationRow> = sqlx::query_as(&format!(
+        "SELECT {CONVERSATION_COLUMNS}, \
+         {CONVERSATION_MEMBERS} FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 \
+         AND c.deleted_at IS NULL"
+    ))
+    .bind(org)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    found("conversation")(row)?.into_record()
+}
+
+/// The organization's live conversations among `ids` (missing ones are left out).
+pub(crate) async fn fetch_conversations(
+    conn: &mut Conn,
+    org: Uuid,
+    ids: &[Uuid],
+) -> StoreResult<Vec<ConversationRecord>> {
+    fetch_live_records(conn, Some(org), ids).await
+}
+
+/// Live conversations among `ids`, in `org` when given (missing ones are left out).
+pub(crate) async fn fetch_live_records(
+    conn: &mut Conn,
+    org: Option<Uuid>,
+    ids: &[Uuid],
+) -> StoreResult<Vec<ConversationRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT {CONVERSATION_COLUMNS}, \
+         {CONVERSATION_MEMBERS} FROM conversations c WHERE c.deleted_at IS NULL"
+    ));
+    if let Some(org) = org {
+        qb.push(" AND c.organization_id = ").push_bind(org);
+    }
+    qb.push(" AND c.id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    rows.into_iter().map(ConversationRow::into_record).collect()
+}
+
+pub(crate) async fn adjust_children(
+    conn: &mut Conn,
+    org: Uuid,
+    parent: Option<ConversationId>,
+    delta: i64,
+) -> StoreResult<()> {
+    if let Some(parent) = parent {
+        sqlx::query(
+            "UPDATE conversations SET children_count = children_count + $1 WHERE \
+             organization_id = $2 AND id = $3",
+        )
+        .bind(delta)
+        .bind(org)
+        .bind(parent.as_uuid())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+use crate::sql::prelude::*;
+
+pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public_id, \
+     c.business_unit_id, c.channel_id, c.channel_type, c.channel_ids, c.contact_id, c.type, \
+     c.status, c.name, c.detail, c.metadata, c.inputs, c.agent_id, c.assignment_id, \
+     c.owner_type, c.owner_id, c.dialog_id, c.self_address, c.peer, c.parent_id, \
+     c.snoozed_until, c.message_count, c.children_count, c.last_message, c.activity_at, \
+     c.created_at, c.updated_at, c.deleted_at, c.created_by_key_id, c.version";
+
+#[derive(FromRow)]
+pub(crate) struct ConversationRow {
+    pub(crate) organization_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) public_id: String,
+    pub(crate) business_unit_id: Uuid,
+    pub(crate) channel_id: Option<Uuid>,
+    pub(crate) channel_type: Option<String>,
+    pub(crate) channel_ids: Json<Vec<ChannelId>>,
+    pub(crate) contact_id: Option<Uuid>,
+    #[sqlx(rename = "type")]
+    pub(crate) conversation_type: String,
+    pub(crate) status: String,
+    pub(crate) name: String,
+    pub(crate) detail: String,
+    pub(crate) metadata: Json<JsonObject>,
+    pub(crate) inputs: Json<JsonObject>,
+    pub(crate) agent_id: Option<String>,
+    pub(crate) assignment_id: Option<String>,
+    pub(crate) owner_type: Option<String>,
+    pub(crate) owner_id: Option<String>,
+    pub(crate) dialog_id: Option<String>,
+    pub(crate) self_address: Option<Json<Address>>,
+    pub(crate) peer: Option<Json<Address>>,
+    pub(crate) parent_id: Option<Uuid>,
+    pub(crate) snoozed_until: Option<i64>,
+    pub(crate) message_count: i64,
+    pub(crate) children_count: i64,
+    pub(crate) last_message: Option<Json<LastMessage>>,
+    pub(crate) activity_at: i64,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) deleted_at: Option<i64>,
+    pub(crate) created_by_key_id: Option<Uuid>,
+    pub(crate) version: i64,
+    /// `CONVERSATION_MEMBERS`: the team members, read with the row.
+    pub(crate) members: Json<Vec<MemberJson>>,
+}
+
+impl ConversationRow {
+    pub(crate) fn into_record(self) -> StoreResult<ConversationRecord> {
+        let users = self
+            .members
+            .0
+            .into_iter()
+            .map(MemberJson::into_user)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let channel_type = match self.channel_type.as_deref() {
+            Some(text) => Some(parse_text(text, ChannelType::parse)?),
+            None => None,
+        };
+        Ok(ConversationRecord {
+            conversation: Conversation {
+                object_name: "conversation".into(),
+                id: self.id.into(),
+                public_id: self.public_id,
+                organization_id: self.organization_id.into(),
+                business_unit_id: self.business_unit_id.into(),
+                channel_id: self.channel_id.map(Into::into),
+                channel_type,
+                channel_ids: self.channel_ids.0,
+                contact_id: self.contact_id.map(Into::into),
+                conversation_type: parse_text(&self.conversation_type, ConversationType::parse)?,
+                status: parse_text(&self.status, Status::parse)?,
+                topic: self.name.clone(),
+                name: self.name,
+                detail: self.detail,
+                metadata: self.metadata.0,
+                inputs: self.inputs.0,
+                agent_id: self.agent_id,
+                assignment_id: self.assignment_id,
+                owner_type: self.owner_type,
+                owner_id: self.owner_id,
+                dialog_id: self.dialog_id,
+                self_address: self.self_address.map(|j| j.0),
+                peer: self.peer.map(|j| j.0),
+                parent_id: self.parent_id.map(Into::into),
+                snoozed_until: self.snoozed_until.map(Timestamp::from_millis),
+                users,
+                counts: ConversationCounts {
+                    messages: self.message_count,
+                    children: self.children_count,
+                },
+                last_message: self.last_message.map(|j| j.0),
+                timestamp: Timestamp::from_millis(self.activity_at),
+                created_at: Timestamp::from_millis(self.created_at),
+                updated_at: Timestamp::from_millis(self.updated_at),
+                deleted_at: self.deleted_at.map(Timestamp::from_millis),
+            },
+            created_by_key_id: self.created_by_key_id.map(ApiKeyId::from_uuid),
+            version: self.version,
+        })
+    }
+}
+
+/// A team member of a conversation as `CONVERSATION_MEMBERS` writes it.
+#[derive(serde::Deserialize)]
+pub(crate) struct MemberJson {
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) avatar_url: Option<String>,
+}
+
+impl MemberJson {
+    pub(crate) fn into_user(self) -> StoreResult<SimpleUser> {
+        Ok(SimpleUser {
+            id: self.id.into(),
+            name: self.name,
+            kind: parse_text(&self.kind, UserKind::parse)?,
+            avatar_url: self.avatar_url,
+        })
+    }
+}

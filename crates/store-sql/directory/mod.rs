@@ -1,0 +1,547 @@
+//! Business units, users, channels and contacts.
+
+mod rows;
+
+pub(crate) use rows::*;
+
+use crate::sql::prelude::*;
+
+/// What invitable-user search matches: the folded name and email.
+pub(crate) fn user_search_text(user: &User) -> String {
+    convo_core::text::fold(&format!(
+        "{} {}",
+        user.name,
+        user.email.as_deref().unwrap_or_default()
+    ))
+}
+
+impl SqlStore {
+    pub(crate) async fn insert_user_on(conn: &mut Conn, user: &User) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO users ({USER_COLUMNS}, search_text) VALUES ($1, $2, \
+             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .bind(user.organization_id.as_uuid())
+        .bind(user.id.as_uuid())
+        .bind(&user.name)
+        .bind(&user.email)
+        .bind(user.kind.as_str())
+        .bind(user.role.as_str())
+        .bind(&user.avatar_url)
+        .bind(Json(&user.business_unit_ids))
+        .bind(user.active)
+        .bind(user.created_at.as_millis())
+        .bind(user.updated_at.as_millis())
+        .bind(user_search_text(user))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn insert_business_unit_on(
+        conn: &mut Conn,
+        unit: &BusinessUnit,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO business_units (organization_id, id, name, metadata, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(unit.organization_id.as_uuid())
+        .bind(unit.id.as_uuid())
+        .bind(&unit.name)
+        .bind(Json(&unit.metadata))
+        .bind(unit.created_at.as_millis())
+        .bind(unit.updated_at.as_millis())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for SqlStore {
+    async fn insert_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
+        run(async {
+            let mut conn = self.writer.acquire().await?;
+            Self::insert_business_unit_on(&mut conn, unit).await
+        })
+        .await
+    }
+
+    async fn get_business_unit(
+        &self,
+        org: OrganizationId,
+        id: BusinessUnitId,
+    ) -> Result<BusinessUnit> {
+        run(async {
+            let row: Option<BusinessUnitRow> = sqlx::query_as(
+                "SELECT organization_id, id, name, \
+             metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 \
+             AND id = $2",
+            )
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("business unit")(row).map(Into::into)
+        })
+        .await
+    }
+
+    async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit> {
+        run(async {
+            let row: Option<BusinessUnitRow> = sqlx::query_as(
+                "SELECT organization_id, id, name, \
+             metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 \
+             ORDER BY id LIMIT 1",
+            )
+            .bind(org.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("business unit")(row).map(Into::into)
+        })
+        .await
+    }
+
+    async fn list_business_units(
+        &self,
+        org: OrganizationId,
+        only: Option<&[BusinessUnitId]>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<BusinessUnit>> {
+        run(async {
+            if only.is_some_and(<[_]>::is_empty) {
+                return Ok(Rows {
+                    items: vec![],
+                    total: page.include_total.then_some(0),
+                });
+            }
+            self.list_directory(
+                "business_units",
+                "organization_id, id, name, metadata, created_at, updated_at",
+                org,
+                |qb| {
+                    if let Some(ids) = only {
+                        push_in(qb, "id", ids);
+                    }
+                },
+                page,
+                |r: BusinessUnitRow| Ok(r.into()),
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
+        run(async {
+            let result = sqlx::query(
+                "UPDATE business_units SET name = $1, metadata = $2, \
+             updated_at = $3 WHERE organization_id = $4 AND id = $5",
+            )
+            .bind(&unit.name)
+            .bind(Json(&unit.metadata))
+            .bind(unit.updated_at.as_millis())
+            .bind(unit.organization_id.as_uuid())
+            .bind(unit.id.as_uuid())
+            .execute(&self.writer)
+            .await?;
+            affected("business unit", result.rows_affected())
+        })
+        .await
+    }
+
+    async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()> {
+        run(async {
+            self.delete_row("business_units", "business unit", org, id.as_uuid())
+                .await
+        })
+        .await
+    }
+
+    async fn insert_user(&self, user: &User) -> Result<()> {
+        run(async {
+            let mut conn = self.writer.acquire().await?;
+            Self::insert_user_on(&mut conn, user).await
+        })
+        .await
+    }
+
+    async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User> {
+        run(async {
+            let row: Option<UserRow> = sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2"
+            ))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("user")(row)?.try_into()
+        })
+        .await
+    }
+
+    async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>> {
+        run(async {
+            self.list_directory(
+                "users",
+                USER_COLUMNS,
+                org,
+                |_| {},
+                page,
+                |r: UserRow| User::try_from(r),
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<()> {
+        run(async {
+            let result = sqlx::query(
+                "UPDATE users SET name = $1, email = $2, kind = $3, role = $4, \
+             avatar_url = $5, business_unit_ids = $6, active = $7, updated_at = $8, search_text \
+             = $9 WHERE organization_id = $10 AND id = $11",
+            )
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(user.kind.as_str())
+            .bind(user.role.as_str())
+            .bind(&user.avatar_url)
+            .bind(Json(&user.business_unit_ids))
+            .bind(user.active)
+            .bind(user.updated_at.as_millis())
+            .bind(user_search_text(user))
+            .bind(user.organization_id.as_uuid())
+            .bind(user.id.as_uuid())
+            .execute(&self.writer)
+            .await?;
+            affected("user", result.rows_affected())
+        })
+        .await
+    }
+
+    /// Takes the user out of every conversation (keeping `member_count` and the counters
+    /// exact), then deletes it; a user that API keys still act as stays (`409`).
+    async fn delete_user(&self, org: OrganizationId, id: UserId, event: &EventMeta) -> Result<()> {
+        run(async {
+            let org = org.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            // In id order, as message groups lock conversations, so the two never wait on each
+            // other in opposite orders.
+            let memberships: Vec<(Uuid,)> = sqlx::query_as(
+                "SELECT conversation_id FROM \
+             conversation_members WHERE organization_id = $1 AND user_id = $2 ORDER BY \
+             conversation_id",
+            )
+            .bind(org)
+            .bind(id.as_uuid())
+            .fetch_all(&mut *tx)
+            .await?;
+            let now = Timestamp::now();
+            let mut moved: Vec<(Conversation, Conversation)> = Vec::new();
+            for (conversation,) in memberships {
+                let before = fetch_conversation(&mut tx, org, conversation, true)
+                    .await
+                    .ok();
+                sqlx::query(
+                    "DELETE FROM conversation_members WHERE organization_id = $1 AND \
+                 conversation_id = $2 AND user_id = $3",
+                )
+                .bind(org)
+                .bind(conversation)
+                .bind(id.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE conversations SET member_count = member_count - 1, updated_at = \
+                 $1, version = version + 1 WHERE organization_id = $2 AND id = $3",
+                )
+                .bind(now.as_millis())
+                .bind(org)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(before) = before {
+                    let after = fetch_conversation(&mut tx, org, conversation, false).await?;
+                    record_event(&mut tx, org, event, &after.conversation, now).await?;
+                    moved.push((before.conversation, after.conversation));
+                }
+            }
+            // The counters in one sorted pass, like a message group's.
+            let moves: Vec<_> = moved
+                .iter()
+                .map(|(before, after)| (Some(before), Some(after)))
+                .collect();
+            move_counters_many(&mut tx, org, &moves).await?;
+            let result = sqlx::query("DELETE FROM users WHERE organization_id = $1 AND id = $2")
+                .bind(org)
+                .bind(id.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            affected("user", result.rows_affected())?;
+            self.commit_and_wake(tx, org).await
+        })
+        .await
+    }
+
+    async fn insert_channel(&self, channel: &Channel) -> Result<()> {
+        run(async {
+            sqlx::query(&format!(
+                "INSERT INTO channels ({CHANNEL_COLUMNS}) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9)"
+            ))
+            .bind(channel.organization_id.as_uuid())
+            .bind(channel.id.as_uuid())
+            .bind(channel.business_unit_id.as_uuid())
+            .bind(channel.channel_type.as_str())
+            .bind(&channel.identifier)
+            .bind(&channel.name)
+            .bind(Json(&channel.metadata))
+            .bind(channel.created_at.as_millis())
+            .bind(channel.updated_at.as_millis())
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_channel(&self, org: OrganizationId, id: ChannelId) -> Result<Channel> {
+        run(async {
+            let row: Option<ChannelRow> = sqlx::query_as(&format!(
+                "SELECT {CHANNEL_COLUMNS} FROM channels WHERE organization_id = $1 AND id = $2"
+            ))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("channel")(row)?.try_into()
+        })
+        .await
+    }
+
+    async fn list_channels(
+        &self,
+        org: OrganizationId,
+        filter: &ChannelFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<Channel>> {
+        run(async {
+            if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
+                return Ok(Rows {
+                    items: vec![],
+                    total: page.include_total.then_some(0),
+                });
+            }
+            let filters = |qb: &mut QueryBuilder<'_, Db>| {
+                if let Some(units) = &filter.business_unit_ids {
+                    push_in(qb, "business_unit_id", units);
+                }
+                if let Some(t) = filter.channel_type {
+                    qb.push(" AND type = ").push_bind(t.as_str());
+                }
+                if let Some(identifier) = &filter.identifier {
+                    qb.push(" AND identifier = ").push_bind(identifier.clone());
+                }
+            };
+            self.list_directory(
+                "channels",
+                CHANNEL_COLUMNS,
+                org,
+                filters,
+                page,
+                |r: ChannelRow| Channel::try_from(r),
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn update_channel(&self, channel: &Channel) -> Result<()> {
+        run(async {
+            let result = sqlx::query(
+                "UPDATE channels SET business_unit_id = $1, name = $2, \
+             metadata = $3, updated_at = $4 WHERE organization_id = $5 AND id = $6",
+            )
+            .bind(channel.business_unit_id.as_uuid())
+            .bind(&channel.name)
+            .bind(Json(&channel.metadata))
+            .bind(channel.updated_at.as_millis())
+            .bind(channel.organization_id.as_uuid())
+            .bind(channel.id.as_uuid())
+            .execute(&self.writer)
+            .await?;
+            affected("channel", result.rows_affected())
+        })
+        .await
+    }
+
+    async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()> {
+        run(async {
+            self.delete_row("channels", "channel", org, id.as_uuid())
+                .await
+        })
+        .await
+    }
+
+    async fn insert_contact(&self, contact: &Contact) -> Result<()> {
+        run(async {
+            sqlx::query(&format!(
+                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11)"
+            ))
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.created_at.as_millis())
+            .bind(contact.updated_at.as_millis())
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn find_or_create_contact(&self, contact: &Contact) -> Result<(Contact, bool)> {
+        run(async {
+            let inserted = sqlx::query(&format!(
+                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (organization_id, \
+             external_id) DO NOTHING"
+            ))
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.created_at.as_millis())
+            .bind(contact.updated_at.as_millis())
+            .execute(&self.writer)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                return Ok((contact.clone(), true));
+            }
+            let row: ContactRow = sqlx::query_as(&format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts \
+             WHERE organization_id = $1 AND external_id = $2"
+            ))
+            .bind(contact.organization_id.as_uuid())
+            .bind(&contact.external_id)
+            .fetch_one(&self.writer)
+            .await?;
+            Ok((row.into(), false))
+        })
+        .await
+    }
+
+    async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact> {
+        run(async {
+            let row: Option<ContactRow> = sqlx::query_as(&format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND id = $2"
+            ))
+            .bind(org.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("contact")(row).map(Into::into)
+        })
+        .await
+    }
+
+    async fn list_contacts(
+        &self,
+        org: OrganizationId,
+        filter: &ContactFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<Contact>> {
+        run(async {
+            let filters = |qb: &mut QueryBuilder<'_, Db>| {
+                if let Some(external_id) = &filter.external_id {
+                    qb.push(" AND external_id = ")
+                        .push_bind(external_id.clone());
+                }
+            };
+            self.list_directory(
+                "contacts",
+                CONTACT_COLUMNS,
+                org,
+                filters,
+                page,
+                |r: ContactRow| Ok(r.into()),
+            )
+            .await
+        })
+        .await
+    }
+
+    /// Also re-indexes the contact's conversations, which are found by its fields.
+    async fn update_contact(&self, contact: &Contact) -> Result<()> {
+        run(async {
+            let org = contact.organization_id.as_uuid();
+            let mut tx = self.writer.begin().await?;
+            let result = sqlx::query(
+                "UPDATE contacts SET external_id = $1, name = $2, email = $3, \
+             phone = $4, image = $5, metadata = $6, addresses = $7, updated_at = $8 WHERE \
+             organization_id = $9 AND id = $10",
+            )
+            .bind(&contact.external_id)
+            .bind(&contact.name)
+            .bind(&contact.email)
+            .bind(&contact.phone)
+            .bind(&contact.image)
+            .bind(Json(&contact.metadata))
+            .bind(Json(&contact.addresses))
+            .bind(contact.updated_at.as_millis())
+            .bind(contact.organization_id.as_uuid())
+            .bind(contact.id.as_uuid())
+            .execute(&mut *tx)
+            .await?;
+            affected("contact", result.rows_affected())?;
+            // The contact's conversations in one read (their search text includes the contact).
+            let rows: Vec<ConversationRow> = sqlx::query_as(&format!(
+                "SELECT \
+             {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+             c.organization_id = $1 AND c.contact_id = $2"
+            ))
+            .bind(org)
+            .bind(contact.id.as_uuid())
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in rows {
+                let id = row.id;
+                let conversation = row.into_record()?.conversation;
+                let text = conversation_search_text(&conversation, Some(contact));
+                sqlx::query(
+                    "UPDATE conversations SET search_text = $1 WHERE id = $2 AND \
+                 search_text <> $1",
+                )
+                .bind(text)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(tx.commit().await?)
+        })
+        .await
+    }
+
+    async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()> {
+        run(async {
+            self.delete_row("contacts", "contact", org, id.as_uuid())
+                .await
+        })
+        .await
+    }
+}

@@ -1,0 +1,310 @@
+use crate::sql::prelude::*;
+
+/// What a message changes in its conversation, read with the row lock: a group reads only
+/// this of each conversation (decoding whole rows with their members was a fifth of the
+/// writer's time); whole records are read only for the conversations a message reopens.
+#[derive(FromRow)]
+pub(crate) struct MessageTarget {
+    pub(crate) organization_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) business_unit_id: Uuid,
+    pub(crate) status: String,
+    pub(crate) snoozed_until: Option<i64>,
+    pub(crate) message_count: i64,
+    pub(crate) activity_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) version: i64,
+    #[sqlx(skip)]
+    pub(crate) last_message: Option<LastMessage>,
+}
+
+impl MessageTarget {
+    pub(crate) fn status(&self) -> StoreResult<Status> {
+        parse_text(&self.status, Status::parse)
+    }
+
+    /// What a new message does to its conversation: timestamp, counts, last message, and
+    /// reopening when `rules::status_after_message` says so (answers whether it did).
+    pub(crate) fn apply(&mut self, message: &Message) -> StoreResult<bool> {
+        let reopened = rules::status_after_message(self.status()?, message.message_type);
+        if let Some(status) = reopened {
+            self.status = status.as_str().to_owned();
+            self.snoozed_until = None;
+        }
+        self.activity_at = message.created_at.as_millis();
+        self.updated_at = message.created_at.as_millis();
+        self.message_count += 1;
+        self.last_message = Some(last_message(message));
+        self.version += 1;
+        Ok(reopened.is_some())
+    }
+
+    /// `record` as this target has it now.
+    pub(crate) fn overlay(&self, record: &mut ConversationRecord) -> StoreResult<()> {
+        let c = &mut record.conversation;
+        c.status = self.status()?;
+        c.snoozed_until = self.snoozed_until.map(Timestamp::from_millis);
+        c.timestamp = Timestamp::from_millis(self.activity_at);
+        c.updated_at = Timestamp::from_millis(self.updated_at);
+        c.counts.messages = self.message_count;
+        c.last_message.clone_from(&self.last_message);
+        record.version = self.version;
+        Ok(())
+    }
+}
+
+/// The live conversations `ids` (sorted), locked for the transaction in id order so two
+/// writers never wait on each other in opposite orders.
+pub(crate) async fn lock_message_targets(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, MessageTarget>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT organization_id, id, business_unit_id, status, \
+         snoozed_until, message_count, activity_at, updated_at, version FROM conversations \
+         WHERE deleted_at IS NULL AND id IN (",
+    );
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(") ORDER BY id").push(LOCK_FOR_UPDATE);
+    let rows: Vec<MessageTarget> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+}
+
+/// Whole records (with members) of conversations the transaction has locked already (they
+/// may belong to several organizations).
+pub(crate) async fn fetch_locked_records(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> StoreResult<Vec<ConversationRecord>> {
+    fetch_live_records(conn, None, ids).await
+}
+
+/// Inserts the messages (with their search text); answers the ids actually inserted (a
+/// repeated `external_id` inserts nothing).
+pub(crate) async fn insert_message_rows(
+    conn: &mut Conn,
+    messages: &[(Uuid, &Message, &str)],
+) -> StoreResult<std::collections::HashSet<Uuid>> {
+    let mut inserted = std::collections::HashSet::with_capacity(messages.len());
+    for chunk in messages.chunks(ROWS_PER_INSERT) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO messages (organization_id, id, \
+             conversation_id, message_type, sender_type, sender_id, content, content_type, \
+             attachments, metadata, external_id, search_text, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut row, (org, message, words)| {
+            row.push_bind(*org)
+                .push_bind(message.id.as_uuid())
+                .push_bind(message.conversation_id.as_uuid())
+                .push_bind(message.message_type.as_str())
+                .push_bind(message.sender.sender_type.as_str())
+                .push_bind(&message.sender.id)
+                .push_bind(&message.content)
+                .push_bind(message.content_type.as_str())
+                .push_bind(Json(&message.attachments))
+                .push_bind(Json(&message.metadata))
+                .push_bind(&message.external_id)
+                .push_bind(message_search_text(*org, message, words))
+                .push_bind(message.created_at.as_millis())
+                .push_bind(message.updated_at.as_millis());
+        });
+        qb.push(
+            " ON CONFLICT (conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING",
+        );
+        // Only a repeated `external_id` can be left out; without one in the chunk every row
+        // goes in, and reading each id back would cost a row hand-off per message.
+        if chunk.iter().any(|(_, m, _)| m.external_id.is_some()) {
+            qb.push(" RETURNING id");
+            let ids: Vec<(Uuid,)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            inserted.extend(ids.into_iter().map(|(id,)| id));
+        } else {
+            qb.build().execute(&mut *conn).await?;
+            inserted.extend(chunk.iter().map(|(_, m, _)| m.id.as_uuid()));
+        }
+    }
+    Ok(inserted)
+}
+
+/// A message to add, the event announcing it and its words for the search index.
+pub(crate) type NewMessage<'a> = (&'a Message, &'a EventMeta, &'a str);
+
+/// Adds each message to its conversation (locked for the transaction): the message, the
+/// conversation's timestamp, counts, last message and reopening, their counters and events.
+/// Answers one result per message, in order: a message whose conversation is gone is
+/// `NotFound`; a repeated `external_id` changes nothing and answers the first message. The
+/// work is set-based (one `INSERT` for the messages, one for the events, one `UPDATE` per
+/// conversation), so a group costs little more than one message.
+pub(crate) async fn add_messages(
+    conn: &mut Conn,
+    items: &[NewMessage<'_>],
+) -> StoreResult<AddedMessages> {
+    let mut ids: Vec<Uuid> = items
+        .iter()
+        .map(|(m, _, _)| m.conversation_id.as_uuid())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut targets = lock_message_targets(conn, &ids).await?;
+    // Whole records (with members) of the conversations a message reopens: their status
+    // change is an event carrying the conversation, and it moves counters. Only the first
+    // message can reopen (the conversation is open after it), so the locked status decides.
+    let mut reopening: Vec<Uuid> = Vec::new();
+    for (message, _, _) in items {
+        if let Some(target) = targets.get(&message.conversation_id.as_uuid()) {
+            if rules::status_after_message(target.status()?, message.message_type).is_some() {
+                reopening.push(target.id);
+            }
+        }
+    }
+    reopening.sort_unstable();
+    reopening.dedup();
+    let mut reopened_records: HashMap<Uuid, (Conversation, ConversationRecord)> = HashMap::new();
+    if !reopening.is_empty() {
+        for record in fetch_locked_records(conn, &reopening).await? {
+            reopened_records.insert(
+                record.conversation.id.as_uuid(),
+                (record.conversation.clone(), record),
+            );
+        }
+    }
+    let rows: Vec<(Uuid, &Message, &str)> = items
+        .iter()
+        .filter_map(|(m, _, words)| {
+            targets
+                .get(&m.conversation_id.as_uuid())
+                .map(|t| (t.organization_id, *m, *words))
+        })
+        .collect();
+    let inserted = insert_message_rows(conn, &rows).await?;
+    let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
+    let mut results = Vec::with_capacity(items.len());
+    for (message, event, _) in items {
+        let id = message.conversation_id.as_uuid();
+        let Some(target) = targets.get_mut(&id) else {
+            results.push(Err(Error::NotFound("conversation")));
+            continue;
+        };
+        if !inserted.contains(&message.id.as_uuid()) {
+            let row: MessageRow = sqlx::query_as(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM \
+                 messages m WHERE m.conversation_id = $1 AND m.external_id = $2"
+            ))
+            .bind(id)
+            .bind(&message.external_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            results.push(Ok(MessageWrite {
+                message: row.try_into()?,
+                created: false,
+            }));
+            continue;
+        }
+        let org = target.organization_id;
+        let reopened = target.apply(message)?;
+        events.push((
+            org,
+            NewEvent::new(
+                event,
+                id,
+                target.business_unit_id,
+                message,
+                message.created_at,
+            )?,
+        ));
+        if reopened {
+            let (_, record) = reopened_records
+                .get_mut(&id)
+                .ok_or(Error::NotFound("conversation"))?;
+            target.overlay(record)?;
+            let reopen = EventMeta {
+                event_type: EventType::ConversationStatusChanged,
+                actor: event.actor.clone(),
+            };
+            events.push((
+                org,
+                NewEvent::about(
+                    &reopen,
+                    &record.conversation,
+                    &record.conversation,
+                    message.created_at,
+                )?,
+            ));
+        }
+        results.push(Ok(MessageWrite {
+            message: (*message).clone(),
+            created: true,
+        }));
+    }
+    // The conversations that got messages: one `UPDATE` for all.
+    let changed: Vec<&MessageTarget> = ids
+        .iter()
+        .filter_map(|id| targets.get(id))
+        .filter(|t| t.last_message.is_some())
+        .collect();
+    for chunk in changed.chunks(ROWS_PER_INSERT) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "UPDATE conversations SET activity_at = v.column2, \
+             message_count = v.column3, last_message = v.column4, status = v.column5, \
+             snoozed_until = v.column6, updated_at = v.column7, version = v.column8 FROM (",
+        );
+        qb.push_values(chunk, |mut row, t| {
+            row.push_bind(t.id)
+                .push_bind(t.activity_at)
+                .push_bind(t.message_count)
+                .push_bind(Json(&t.last_message))
+                .push_bind(t.status.as_str())
+                .push_bind(t.snoozed_until)
+                .push_bind(t.updated_at)
+                .push_bind(t.version);
+        });
+        // The id list too, so the plan starts from the id index: on the join alone SQLite
+        // walks every conversation.
+        qb.push(") AS v WHERE conversations.id = v.column1 AND conversations.id IN (");
+        let mut list = qb.separated(", ");
+        for t in chunk {
+            list.push_bind(t.id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+    }
+    // Counters move only for the conversations that reopened.
+    let mut orgs: Vec<Uuid> = reopened_records
+        .values()
+        .map(|(_, r)| r.conversation.organization_id.as_uuid())
+        .collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        let moves: Vec<(Option<&Conversation>, Option<&Conversation>)> = reopened_records
+            .values()
+            .filter(|(_, after)| after.conversation.organization_id.as_uuid() == org)
+            .map(|(before, after)| (Some(before), Some(&after.conversation)))
+            .collect();
+        move_counters_many(conn, org, &moves).await?;
+    }
+    let mut organizations: Vec<Uuid> = events.iter().map(|(org, _)| *org).collect();
+    organizations.sort_unstable();
+    organizations.dedup();
+    for &org in &organizations {
+        let mine: Vec<&NewEvent> = events
+            .iter()
+            .filter(|(o, _)| *o == org)
+            .map(|(_, e)| e)
+            .collect();
+        record_events(conn, org, &mine).await?;
+    }
+    Ok(AddedMessages {
+        results,
+        organizations,
+    })
+}
+
+/// What `add_messages` did: one result per message, and the organizations whose followers to
+/// wake once it commits.
+pub(crate) struct AddedMessages {
+    pub(crate) results: Vec<Result<MessageWrite>>,
+    pub(crate) organizations: Vec<Uuid>,
+}

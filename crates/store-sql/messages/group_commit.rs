@@ -1,0 +1,83 @@
+use crate::sql::prelude::*;
+
+/// A message waiting for the group-commit writer, and who waits for its answer.
+pub(crate) struct QueuedMessage {
+    pub(crate) message: Message,
+    pub(crate) event: EventMeta,
+    pub(crate) words: String,
+    pub(crate) reply: tokio::sync::oneshot::Sender<Result<MessageWrite>>,
+}
+
+/// Most messages the group-commit writer puts in one transaction.
+pub(crate) const GROUP_COMMIT_MAX: usize = 256;
+
+/// Writes queued messages: whatever is waiting when the writer is free goes into one
+/// transaction (group commit), so concurrent senders share a commit and its set-based writes
+/// instead of queuing for the writer one transaction each. Ends when every store handle is
+/// dropped.
+pub(crate) async fn group_commit(
+    writer: sqlx::Pool<Db>,
+    wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
+    mut queue: tokio::sync::mpsc::Receiver<QueuedMessage>,
+) {
+    let mut group = Vec::with_capacity(GROUP_COMMIT_MAX);
+    while queue.recv_many(&mut group, GROUP_COMMIT_MAX).await > 0 {
+        let items: Vec<NewMessage<'_>> = group
+            .iter()
+            .map(|q| (&q.message, &q.event, q.words.as_str()))
+            .collect();
+        match commit_messages(&writer, &wakeups, &items).await {
+            Ok(results) => {
+                for (queued, result) in group.drain(..).zip(results) {
+                    let _ = queued.reply.send(result);
+                }
+            }
+            // A database error fails the whole group: each message then runs alone, so it
+            // fails only the message that caused it.
+            Err(error) if group.len() == 1 => {
+                if let Some(queued) = group.pop() {
+                    let _ = queued.reply.send(Err(error.into()));
+                }
+            }
+            Err(_) => {
+                for queued in group.drain(..) {
+                    let result = commit_messages(
+                        &writer,
+                        &wakeups,
+                        &[(&queued.message, &queued.event, &queued.words)],
+                    )
+                    .await
+                    .map_err(Error::from)
+                    .and_then(|mut results| {
+                        results
+                            .pop()
+                            .unwrap_or(Err(Error::NotFound("conversation")))
+                    });
+                    let _ = queued.reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+pub(crate) async fn commit_messages(
+    writer: &sqlx::Pool<Db>,
+    wakeups: &tokio::sync::broadcast::Sender<OrganizationId>,
+    items: &[NewMessage<'_>],
+) -> StoreResult<Vec<Result<MessageWrite>>> {
+    let mut tx = writer.begin().await?;
+    let added = add_messages(&mut tx, items).await?;
+    tx.commit().await?;
+    wake_organizations(wakeups, &added.organizations);
+    Ok(added.results)
+}
+
+/// Wakes the followers of each organization that got messages.
+pub(crate) fn wake_organizations(
+    wakeups: &tokio::sync::broadcast::Sender<OrganizationId>,
+    organizations: &[Uuid],
+) {
+    for org in organizations {
+        let _ = wakeups.send((*org).into());
+    }
+}

@@ -1,0 +1,78 @@
+//! The SQL that SQLite and PostgreSQL share, one module per aggregate, compiled into each
+//! backend crate as its `sql` module (`#[path]`), so rustfmt and clippy see every line.
+//!
+//! Each backend supplies a `dialect` module at its crate root: `Db` (the sqlx database),
+//! `LOCK_FOR_UPDATE` (row locking, which SQLite does not need: it has one writer connection),
+//! its full-text search statements, JSON functions and event notification. Everything here is
+//! portable SQL: `$N` placeholders, `ON CONFLICT`, `RETURNING`, row values and partial indexes
+//! work the same on both. Writing it once keeps the two backends from drifting apart; the
+//! conformance suite checks that they don't. Why a shared module tree rather than a crate
+//! generic over the database: docs/ARCHITECTURE.md.
+
+mod conversations;
+mod counters;
+mod directory;
+mod error;
+mod events;
+mod idempotency;
+mod messages;
+mod organizations;
+mod prelude;
+mod query;
+mod search;
+mod webhooks;
+
+use prelude::*;
+
+/// A store over one database: `writer` takes every change, `reader` serves reads. On SQLite
+/// these are a single connection and a pool; on PostgreSQL the same pool.
+#[derive(Clone)]
+pub struct SqlStore {
+    reader: sqlx::Pool<Db>,
+    writer: sqlx::Pool<Db>,
+    /// The organization of every event this node commits (and, on PostgreSQL, every event any
+    /// node commits): wake-ups for the live stream and webhooks, which then read the table.
+    wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
+    /// New messages, written in groups by one task (see `messages::group_commit`).
+    group_commit: tokio::sync::mpsc::Sender<messages::QueuedMessage>,
+}
+
+impl SqlStore {
+    pub fn from_pools(reader: sqlx::Pool<Db>, writer: sqlx::Pool<Db>) -> Self {
+        let (wakeups, _) = tokio::sync::broadcast::channel(1024);
+        let (group_commit_queue, queue) =
+            tokio::sync::mpsc::channel(4 * messages::GROUP_COMMIT_MAX);
+        tokio::spawn(messages::group_commit(
+            writer.clone(),
+            wakeups.clone(),
+            queue,
+        ));
+        Self {
+            reader,
+            writer,
+            wakeups,
+            group_commit: group_commit_queue,
+        }
+    }
+
+    /// Wakes whoever follows `org`'s events (a lagging follower misses nothing: it re-reads).
+    pub fn wake(&self, org: OrganizationId) {
+        let _ = self.wakeups.send(org);
+    }
+
+    /// Commits a transaction that recorded events, then wakes their followers.
+    pub(crate) async fn commit_and_wake(
+        &self,
+        tx: sqlx::Transaction<'_, Db>,
+        org: Uuid,
+    ) -> StoreResult<()> {
+        tx.commit().await?;
+        self.wake(org.into());
+        Ok(())
+    }
+
+    /// The pool that takes changes (migrations run on it).
+    pub fn writer_pool(&self) -> sqlx::Pool<Db> {
+        self.writer.clone()
+    }
+}

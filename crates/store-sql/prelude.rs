@@ -1,0 +1,39 @@
+//! What every module of the store uses: the domain's types and the backend's dialect.
+
+pub(crate) use std::collections::HashMap;
+
+pub(crate) use async_trait::async_trait;
+pub(crate) use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
+pub(crate) use convo_core::text::search::index_text;
+pub(crate) use convo_core::{
+    rules, Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
+    ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
+    DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
+    IdempotencyStore, MessageChange, MessageRecord, MessageStore, MessageWrite, NewConversation,
+    NewOrganization, OrganizationStore, ParentFilter, Result, SearchQuery, SearchRow, SearchStore,
+    ViewTallies, WebhookRecord, WebhookStore,
+};
+pub(crate) use convo_types::{
+    Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,
+    ChannelType, Contact, ContactId, ContentType, Conversation, ConversationCounts, ConversationId,
+    ConversationType, Event, EventType, JsonObject, LastMessage, Message, MessageId, MessageType,
+    Organization, OrganizationId, Participant, Scope, Sender, SenderType, SimpleUser, SortOrder,
+    Status, Timestamp, User, UserId, UserKind, UserRole, VideoCall, View,
+};
+pub(crate) use sqlx::types::Json;
+pub(crate) use sqlx::{FromRow, QueryBuilder};
+pub(crate) use uuid::Uuid;
+
+pub(crate) use super::conversations::*;
+pub(crate) use super::counters::*;
+pub(crate) use super::directory::*;
+pub(crate) use super::error::{affected, found, parse_text, run, StoreError, StoreResult};
+pub(crate) use super::events::*;
+pub(crate) use super::messages::*;
+pub(crate) use super::query::{like_pattern, push_directory_page, push_in, ROWS_PER_INSERT};
+pub(crate) use super::search::*;
+pub(crate) use super::SqlStore;
+pub(crate) use crate::dialect::*;
+
+/// A connection or a transaction of the backend.
+pub(crate) type Conn = <Db as sqlx::Database>::Connection;
