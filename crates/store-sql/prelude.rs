@@ -3,10 +3,11 @@
 pub(crate) use std::collections::HashMap;
 
 pub(crate) use async_trait::async_trait;
+pub(crate) use convo_core::effects::{last_message, ConversationActivity};
 pub(crate) use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 pub(crate) use convo_core::text::search::index_text;
 pub(crate) use convo_core::{
-    rules, Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
+    Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
     IdempotencyStore, MessageChange, MessageRecord, MessageStore, MessageWrite, NewConversation,

@@ -4,7 +4,7 @@ use crate::sql::prelude::*;
 /// this of each conversation (decoding whole rows with their members was a fifth of the
 /// writer's time); whole records are read only for the conversations a message reopens.
 #[derive(FromRow)]
-pub(crate) struct MessageTarget {
+pub(crate) struct MessageTargetRow {
     pub(crate) organization_id: Uuid,
     pub(crate) id: Uuid,
     pub(crate) business_unit_id: Uuid,
@@ -14,42 +14,38 @@ pub(crate) struct MessageTarget {
     pub(crate) activity_at: i64,
     pub(crate) updated_at: i64,
     pub(crate) version: i64,
-    #[sqlx(skip)]
-    pub(crate) last_message: Option<LastMessage>,
 }
 
-impl MessageTarget {
-    pub(crate) fn status(&self) -> StoreResult<Status> {
-        parse_text(&self.status, Status::parse)
-    }
+/// A locked conversation and what the group's messages did to it (`effects` decides).
+pub(crate) struct MessageTarget {
+    pub(crate) organization_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) business_unit_id: Uuid,
+    pub(crate) activity: ConversationActivity,
+    /// A message of the group went in: the row is written back.
+    pub(crate) changed: bool,
+}
 
-    /// What a new message does to its conversation: timestamp, counts, last message, and
-    /// reopening when `rules::status_after_message` says so (answers whether it did).
-    pub(crate) fn apply(&mut self, message: &Message) -> StoreResult<bool> {
-        let reopened = rules::status_after_message(self.status()?, message.message_type);
-        if let Some(status) = reopened {
-            self.status = status.as_str().to_owned();
-            self.snoozed_until = None;
-        }
-        self.activity_at = message.created_at.as_millis();
-        self.updated_at = message.created_at.as_millis();
-        self.message_count += 1;
-        self.last_message = Some(last_message(message));
-        self.version += 1;
-        Ok(reopened.is_some())
-    }
+impl TryFrom<MessageTargetRow> for MessageTarget {
+    type Error = StoreError;
 
-    /// `record` as this target has it now.
-    pub(crate) fn overlay(&self, record: &mut ConversationRecord) -> StoreResult<()> {
-        let c = &mut record.conversation;
-        c.status = self.status()?;
-        c.snoozed_until = self.snoozed_until.map(Timestamp::from_millis);
-        c.timestamp = Timestamp::from_millis(self.activity_at);
-        c.updated_at = Timestamp::from_millis(self.updated_at);
-        c.counts.messages = self.message_count;
-        c.last_message.clone_from(&self.last_message);
-        record.version = self.version;
-        Ok(())
+    fn try_from(r: MessageTargetRow) -> StoreResult<Self> {
+        Ok(MessageTarget {
+            organization_id: r.organization_id,
+            id: r.id,
+            business_unit_id: r.business_unit_id,
+            activity: ConversationActivity {
+                status: parse_text(&r.status, Status::parse)?,
+                snoozed_until: r.snoozed_until.map(Timestamp::from_millis),
+                message_count: r.message_count,
+                activity_at: Timestamp::from_millis(r.activity_at),
+                updated_at: Timestamp::from_millis(r.updated_at),
+                // Not read: only written when a message of the group sets it.
+                last_message: None,
+                version: r.version,
+            },
+            changed: false,
+        })
     }
 }
 
@@ -69,8 +65,10 @@ pub(crate) async fn lock_message_targets(
         list.push_bind(*id);
     }
     qb.push(") ORDER BY id").push(LOCK_FOR_UPDATE);
-    let rows: Vec<MessageTarget> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+    let rows: Vec<MessageTargetRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    rows.into_iter()
+        .map(|row| MessageTarget::try_from(row).map(|t| (t.id, t)))
+        .collect()
 }
 
 /// Whole records (with members) of conversations the transaction has locked already (they
@@ -154,7 +152,7 @@ pub(crate) async fn add_messages(
     let mut reopening: Vec<Uuid> = Vec::new();
     for (message, _, _) in items {
         if let Some(target) = targets.get(&message.conversation_id.as_uuid()) {
-            if rules::status_after_message(target.status()?, message.message_type).is_some() {
+            if target.activity.reopened_by(message) {
                 reopening.push(target.id);
             }
         }
@@ -203,7 +201,8 @@ pub(crate) async fn add_messages(
             continue;
         }
         let org = target.organization_id;
-        let reopened = target.apply(message)?;
+        let reopened = target.activity.add_message(message);
+        target.changed = true;
         events.push((
             org,
             NewEvent::new(
@@ -218,7 +217,7 @@ pub(crate) async fn add_messages(
             let (_, record) = reopened_records
                 .get_mut(&id)
                 .ok_or(Error::NotFound("conversation"))?;
-            target.overlay(record)?;
+            target.activity.apply_to(record);
             let reopen = EventMeta {
                 event_type: EventType::ConversationStatusChanged,
                 actor: event.actor.clone(),
@@ -242,7 +241,7 @@ pub(crate) async fn add_messages(
     let changed: Vec<&MessageTarget> = ids
         .iter()
         .filter_map(|id| targets.get(id))
-        .filter(|t| t.last_message.is_some())
+        .filter(|t| t.changed)
         .collect();
     for chunk in changed.chunks(ROWS_PER_INSERT) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -251,14 +250,15 @@ pub(crate) async fn add_messages(
              snoozed_until = v.column6, updated_at = v.column7, version = v.column8 FROM (",
         );
         qb.push_values(chunk, |mut row, t| {
+            let a = &t.activity;
             row.push_bind(t.id)
-                .push_bind(t.activity_at)
-                .push_bind(t.message_count)
-                .push_bind(Json(&t.last_message))
-                .push_bind(t.status.as_str())
-                .push_bind(t.snoozed_until)
-                .push_bind(t.updated_at)
-                .push_bind(t.version);
+                .push_bind(a.activity_at.as_millis())
+                .push_bind(a.message_count)
+                .push_bind(Json(&a.last_message))
+                .push_bind(a.status.as_str())
+                .push_bind(a.snoozed_until.map(Timestamp::as_millis))
+                .push_bind(a.updated_at.as_millis())
+                .push_bind(a.version);
         });
         // The id list too, so the plan starts from the id index: on the join alone SQLite
         // walks every conversation.

@@ -43,16 +43,6 @@ impl TryFrom<MessageRow> for Message {
     }
 }
 
-pub(crate) fn last_message(m: &Message) -> LastMessage {
-    LastMessage {
-        id: m.id,
-        message_type: m.message_type,
-        sender: m.sender.clone(),
-        preview: rules::preview(&m.content),
-        created_at: m.created_at,
-    }
-}
-
 pub(crate) async fn fetch_message(conn: &mut Conn, org: Uuid, id: Uuid) -> StoreResult<Message> {
     let row: Option<MessageRow> = sqlx::query_as(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.organization_id = $1 AND m.id = $2"
