@@ -5,13 +5,15 @@ use std::sync::Arc;
 use convo_core::Store;
 use convo_store_sqlite::SqliteStore;
 
-async fn open() -> Option<(Arc<dyn Store>, tempfile::TempDir)> {
+async fn open() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("convo.db");
     let store = SqliteStore::open(path.to_str().expect("utf-8 path"))
         .await
         .expect("open SQLite");
-    Some((Arc::new(store), dir))
+    (Arc::new(store), dir)
 }
 
-convo_conformance::suite!(open);
+fn main() {
+    convo_conformance::run(true, open)
+}

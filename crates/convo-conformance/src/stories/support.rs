@@ -1,0 +1,105 @@
+use super::prelude::*;
+
+pub(crate) fn object(value: serde_json::Value) -> convo_types::JsonObject {
+    value.as_object().cloned().expect("an object")
+}
+
+pub(crate) fn page(limit: i64) -> PagingParams {
+    PagingParams {
+        limit: Some(limit),
+        ..Default::default()
+    }
+}
+
+pub(crate) async fn create(
+    store: &dyn Store,
+    who: &Principal,
+    req: CreateConversation,
+) -> Conversation {
+    conversations::create(store, who, req)
+        .await
+        .expect("create conversation")
+        .conversation
+}
+
+pub(crate) async fn list_ids(
+    store: &dyn Store,
+    who: &Principal,
+    query: ConversationQuery,
+) -> Vec<ConversationId> {
+    let list = conversations::list(store, who, query, page(100))
+        .await
+        .expect("list");
+    list.data.iter().map(|c| c.id).collect()
+}
+
+pub(crate) fn text(content: &str) -> CreateMessage {
+    CreateMessage {
+        content: content.into(),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn incoming(content: &str) -> CreateMessage {
+    CreateMessage {
+        message_type: Some(MessageType::Incoming),
+        content: content.into(),
+        ..Default::default()
+    }
+}
+
+pub(crate) async fn total(store: &dyn Store, who: &Principal, query: ConversationQuery) -> i64 {
+    let list = conversations::list(
+        store,
+        who,
+        query,
+        PagingParams {
+            include_total: true,
+            ..page(1)
+        },
+    )
+    .await
+    .expect("list");
+    list.total.expect("total") as i64
+}
+
+/// Every number of the views count equals the total of the list for the same filters.
+pub(crate) async fn assert_counts_match_lists(
+    store: &dyn Store,
+    who: &Principal,
+    base: ConversationQuery,
+) {
+    let counts = team::views_count(store, who, base.clone())
+        .await
+        .expect("views count");
+    for (view, counted) in [
+        ("mine", counts.mine),
+        ("unassigned", counts.unassigned),
+        ("assigned", counts.assigned),
+        ("all", counts.all),
+    ] {
+        let listed = total(
+            store,
+            who,
+            ConversationQuery {
+                view: Some(view.into()),
+                ..base.clone()
+            },
+        )
+        .await;
+        assert_eq!(counted, listed, "view {view} under {base:?}");
+    }
+    for (status, counted) in &counts.by_status {
+        let listed = total(
+            store,
+            who,
+            ConversationQuery {
+                statuses: vec![status.clone()],
+                ..base.clone()
+            },
+        )
+        .await;
+        assert_eq!(*counted, listed, "status {status} under {base:?}");
+    }
+    assert_eq!(counts.all, counts.by_status.values().sum::<i64>());
+}
