@@ -1,0 +1,192 @@
+//! The test server on port 0 and the helpers every test uses.
+
+use convo_client::Client;
+use convo_server::{launch, Settings};
+use convo_types::{CreateApiKey, CreateConversation, Scope};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const ADMIN_KEY: &str = "convo_sk_test_admin_key_0123456789";
+
+pub struct TestServer {
+    pub url: String,
+    pub admin: Client,
+    pub http: reqwest::Client,
+    pub stop: Option<oneshot::Sender<()>>,
+    pub task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::new(dir.path().join("convo.db").to_str().unwrap());
+        settings.admin_key = Some(ADMIN_KEY.into());
+        configure(&mut settings);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(launch(settings, listener, async {
+            let _ = stopped.await;
+        }));
+        let server = TestServer {
+            admin: Client::new(&url, ADMIN_KEY).unwrap(),
+            http: reqwest::Client::new(),
+            url,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        };
+        for _ in 0..100 {
+            if let Ok(r) = server
+                .http
+                .get(format!("{}/readyz", server.url))
+                .send()
+                .await
+            {
+                if r.status() == StatusCode::OK {
+                    return server;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    pub fn raw(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(ADMIN_KEY)
+    }
+
+    pub async fn key(&self, scopes: Vec<Scope>) -> Client {
+        let key = self
+            .admin
+            .api_keys()
+            .create(&CreateApiKey {
+                name: "test".into(),
+                scopes,
+                user_id: None,
+                business_unit_ids: None,
+            })
+            .await
+            .unwrap();
+        self.admin.with_api_key(key.secret.unwrap())
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+/// Status and body of a raw answer; error bodies must be problem+json.
+pub async fn answer(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let problem = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap_or_default() == "application/problem+json");
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        assert!(problem, "{status} must answer problem+json: {body}");
+        assert_eq!(body["status"], json!(status.as_u16()));
+    }
+    (status, body)
+}
+
+/// Creates one conversation per (label, text) with the text as an incoming message.
+pub async fn conversations_with_messages(
+    server: &TestServer,
+    texts: &[(&str, &str)],
+    contact: Option<convo_types::ContactId>,
+) -> Vec<convo_types::ConversationId> {
+    let mut ids = Vec::new();
+    for (label, text) in texts {
+        let conversation = server
+            .admin
+            .conversations()
+            .create(&CreateConversation {
+                name: Some((*label).into()),
+                contact_id: contact,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let message = convo_types::CreateMessage {
+            content: (*text).into(),
+            message_type: Some(convo_types::MessageType::Incoming),
+            ..Default::default()
+        };
+        server
+            .admin
+            .conversations()
+            .create_message(conversation.id, &message)
+            .await
+            .unwrap();
+        ids.push(conversation.id);
+    }
+    ids
+}
+
+pub async fn next_event(stream: &mut convo_client::EventStream) -> convo_types::Event {
+    let item = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .expect("an event within 10 s")
+        .unwrap()
+        .expect("the stream is open");
+    match item {
+        convo_client::StreamItem::Event(event) => *event,
+        other => panic!("expected an event, got {other:?}"),
+    }
+}
+
+/// A local webhook receiver: answers 500 to the first `fail_first` requests, then 200, and
+/// keeps every request it was sent.
+pub struct Receiver {
+    pub url: String,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, bytes::Bytes)>>>,
+}
+
+impl Receiver {
+    pub async fn start(fail_first: usize) -> Receiver {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let received: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, bytes::Bytes)>>> =
+            Default::default();
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let (store, counter) = (received.clone(), calls.clone());
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: bytes::Bytes| {
+                let (store, counter) = (store.clone(), counter.clone());
+                async move {
+                    if counter.fetch_add(1, Ordering::SeqCst) < fail_first {
+                        return StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    store.lock().unwrap().push((headers, body));
+                    StatusCode::OK
+                }
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, received }
+    }
+
+    pub async fn wait_for(&self, count: usize) -> Vec<(axum::http::HeaderMap, bytes::Bytes)> {
+        for _ in 0..200 {
+            if self.received.lock().unwrap().len() >= count {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.received.lock().unwrap().clone()
+    }
+}

@@ -1,0 +1,11 @@
+//! API tests: the real server on port 0, driven over HTTP through `convo-client` (and raw
+//! requests where the point is a malformed one). One test binary, one module per area.
+
+mod common;
+
+mod compat;
+mod conversations;
+mod directory;
+mod events;
+mod messages;
+mod service;
