@@ -1,0 +1,206 @@
+//! The client: authentication, retries, and the request helpers every resource uses.
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{
+    problem, AdminV2, ApiKeys, BusinessUnits, Channels, Contacts, Conversations, Error, Events,
+    Messages, Organizations, Result, Users, Webhooks,
+};
+
+/// A client of one convo server, authenticated by one API key. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+    retries: u32,
+}
+
+impl Client {
+    /// A client with a 30-second timeout per request.
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("convo-client/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let base_url = base_url.into().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Config(format!("`{base_url}` is not an http(s) URL")));
+        }
+        Ok(Client {
+            http,
+            base_url,
+            api_key: api_key.into(),
+            retries: 3,
+        })
+    }
+
+    /// The same server with another API key.
+    pub fn with_api_key(&self, api_key: impl Into<String>) -> Self {
+        Client {
+            http: self.http.clone(),
+            base_url: self.base_url.clone(),
+            api_key: api_key.into(),
+            retries: self.retries,
+        }
+    }
+
+    /// How often a repeatable call is retried (default 3; 0 turns retries off).
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.api_key)
+    }
+
+    /// Sends a request; a call that is safe to repeat (not a `POST`, or a `POST` with an
+    /// `Idempotency-Key`) is retried on `429`, `503` and connection failures, with
+    /// exponential backoff and jitter (or the server's `Retry-After`).
+    pub(crate) async fn execute(&self, request: RequestBuilder) -> Result<reqwest::Response> {
+        let repeatable = request
+            .try_clone()
+            .and_then(|r| r.build().ok())
+            .is_some_and(|r| {
+                r.method() != Method::POST || r.headers().contains_key("idempotency-key")
+            });
+        let mut attempt = 0u32;
+        loop {
+            let this = request
+                .try_clone()
+                .ok_or_else(|| Error::Config("a streaming body cannot be sent".into()))?;
+            let retry_after = match this.send().await {
+                Ok(response)
+                    if repeatable
+                        && attempt < self.retries
+                        && matches!(response.status().as_u16(), 429 | 503) =>
+                {
+                    response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .map(Duration::from_secs)
+                }
+                Ok(response) => return Ok(response),
+                Err(e)
+                    if repeatable
+                        && attempt < self.retries
+                        && (e.is_connect() || e.is_timeout()) =>
+                {
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            };
+            tokio::time::sleep(retry_after.unwrap_or_else(|| backoff(attempt))).await;
+            attempt += 1;
+        }
+    }
+
+    pub(crate) async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
+        let response = self.execute(request).await?;
+        let status = response.status();
+        let bytes = response.bytes().await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|_| Error::Unexpected {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        Err(problem(status, &bytes))
+    }
+
+    pub(crate) async fn send_empty(&self, request: RequestBuilder) -> Result<()> {
+        let response = self.execute(request).await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = response.bytes().await?;
+        Err(problem(status, &bytes))
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &impl Serialize,
+    ) -> Result<T> {
+        self.send(self.request(Method::GET, path).query(query))
+            .await
+    }
+
+    pub(crate) async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T> {
+        self.send(self.request(Method::POST, path).json(body)).await
+    }
+
+    pub(crate) async fn patch<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T> {
+        self.send(self.request(Method::PATCH, path).json(body))
+            .await
+    }
+
+    pub(crate) async fn delete(&self, path: &str) -> Result<()> {
+        self.send_empty(self.request(Method::DELETE, path)).await
+    }
+
+    pub fn organizations(&self) -> Organizations<'_> {
+        Organizations(self)
+    }
+    pub fn business_units(&self) -> BusinessUnits<'_> {
+        BusinessUnits(self)
+    }
+    pub fn users(&self) -> Users<'_> {
+        Users(self)
+    }
+    pub fn api_keys(&self) -> ApiKeys<'_> {
+        ApiKeys(self)
+    }
+    pub fn channels(&self) -> Channels<'_> {
+        Channels(self)
+    }
+    pub fn contacts(&self) -> Contacts<'_> {
+        Contacts(self)
+    }
+    pub fn conversations(&self) -> Conversations<'_> {
+        Conversations(self)
+    }
+    /// Seed 003's Admin API v2.
+    pub fn admin_v2(&self) -> AdminV2<'_> {
+        AdminV2(self)
+    }
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks(self)
+    }
+    pub fn messages(&self) -> Messages<'_> {
+        Messages(self)
+    }
+    pub fn events(&self) -> Events<'_> {
+        Events(self)
+    }
+}
+
+/// 200 ms, 400 ms, 800 ms, ... plus up to 100 ms of jitter so clients do not retry in step.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() % 100);
+    Duration::from_millis(200 * 2u64.pow(attempt.min(6)) + u64::from(jitter))
+}

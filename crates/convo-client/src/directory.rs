@@ -1,0 +1,118 @@
+//! Organizations, business units, users, API keys, channels, contacts and webhooks.
+
+use convo_types::{
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
+    CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact, CreateOrganization, CreateUser,
+    List, Organization, OrganizationCreated, UpdateApiKey, UpdateBusinessUnit, UpdateChannel,
+    UpdateContact, UpdateUser, User, UserId,
+};
+use reqwest::Method;
+
+use crate::{Client, Page, Result, NO_QUERY};
+
+/// `/v1/organizations` (needs the `platform` key).
+pub struct Organizations<'a>(pub(crate) &'a Client);
+
+impl Organizations<'_> {
+    pub async fn create(&self, req: &CreateOrganization) -> Result<OrganizationCreated> {
+        self.0.post("/v1/organizations", req).await
+    }
+    pub async fn list(&self, page: &Page) -> Result<List<Organization>> {
+        self.0.get("/v1/organizations", page).await
+    }
+}
+
+macro_rules! directory_resource {
+    ($(#[$doc:meta])* $group:ident, $path:literal, $item:ty, $id:ty, $create:ty, $update:ty) => {
+        $(#[$doc])*
+        pub struct $group<'a>(pub(crate) &'a Client);
+
+        impl $group<'_> {
+            pub async fn create(&self, req: &$create) -> Result<$item> {
+                self.0.post($path, req).await
+            }
+            pub async fn get(&self, id: $id) -> Result<$item> {
+                self.0.get(&format!(concat!($path, "/{}"), id), &NO_QUERY).await
+            }
+            pub async fn list(&self, page: &Page) -> Result<List<$item>> {
+                self.0.get($path, page).await
+            }
+            pub async fn update(&self, id: $id, req: &$update) -> Result<$item> {
+                self.0.patch(&format!(concat!($path, "/{}"), id), req).await
+            }
+            pub async fn delete(&self, id: $id) -> Result<()> {
+                self.0.delete(&format!(concat!($path, "/{}"), id)).await
+            }
+        }
+    };
+}
+
+directory_resource!(
+    /// `/v1/business-units`
+    BusinessUnits, "/v1/business-units", BusinessUnit, BusinessUnitId, CreateBusinessUnit, UpdateBusinessUnit
+);
+directory_resource!(
+    /// `/v1/users`: team members and AI agents.
+    Users, "/v1/users", User, UserId, CreateUser, UpdateUser
+);
+directory_resource!(
+    /// `/v1/api-keys`: `create` answers the secret once; `delete` revokes.
+    ApiKeys, "/v1/api-keys", ApiKey, ApiKeyId, CreateApiKey, UpdateApiKey
+);
+directory_resource!(
+    /// `/v1/channels`
+    Channels, "/v1/channels", Channel, ChannelId, CreateChannel, UpdateChannel
+);
+directory_resource!(
+    /// `/v1/contacts`
+    Contacts, "/v1/contacts", Contact, ContactId, CreateContact, UpdateContact
+);
+
+impl Contacts<'_> {
+    /// The contact with this `external_id`, if any.
+    pub async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Contact>> {
+        let page: List<Contact> = self
+            .0
+            .get("/v1/contacts", &[("external_id", external_id)])
+            .await?;
+        Ok(page.data.into_iter().next())
+    }
+}
+
+directory_resource!(
+    /// `/v1/webhooks`: `create` answers the signing secret once.
+    Webhooks, "/v1/webhooks", convo_types::Webhook, convo_types::WebhookId, convo_types::CreateWebhook, convo_types::UpdateWebhook
+);
+
+impl Webhooks<'_> {
+    /// A new signing secret, answered once; the old one signs too for 24 hours.
+    pub async fn rotate_secret(&self, id: convo_types::WebhookId) -> Result<convo_types::Webhook> {
+        self.0
+            .post(
+                &format!("/v1/webhooks/{id}/rotate-secret"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+
+    /// Deliveries, newest first, with every attempt.
+    pub async fn deliveries(
+        &self,
+        id: convo_types::WebhookId,
+        page: &Page,
+    ) -> Result<List<convo_types::WebhookDelivery>> {
+        self.0
+            .get(&format!("/v1/webhooks/{id}/deliveries"), page)
+            .await
+    }
+
+    /// Sends a delivery again.
+    pub async fn replay(
+        &self,
+        id: convo_types::WebhookId,
+        delivery: convo_types::DeliveryId,
+    ) -> Result<()> {
+        let path = format!("/v1/webhooks/{id}/deliveries/{delivery}/replay");
+        self.0.send_empty(self.0.request(Method::POST, &path)).await
+    }
+}
