@@ -1,0 +1,346 @@
+//! `convo conversations`: list, search, create, change, team members, views, video calls.
+
+use clap::{Args, Subcommand};
+use convo_client::{Client, ConversationFilters, Page, Pages};
+use convo_types::{
+    BusinessUnitId, ChannelId, ContactId, ConversationId, ConversationType, CreateConversation,
+    CustomerRef, GetOrCreateConversation, JsonObject, Status, UpdateConversation, UserId,
+};
+
+use crate::output::Output;
+
+use super::{parse_object, print_list, Paging};
+
+#[derive(Args, Clone, Default)]
+pub struct Filters {
+    /// A status (`open`, `resolved`, ...).
+    #[arg(long)]
+    pub status: Option<Status>,
+    /// Several statuses, comma-separated.
+    #[arg(long)]
+    pub statuses: Option<String>,
+    /// `mine`, `unassigned`, `assigned` or `all`.
+    #[arg(long)]
+    pub view: Option<String>,
+    /// Text in the conversation, its contact or its messages.
+    #[arg(long)]
+    pub q: Option<String>,
+    #[arg(long)]
+    pub business_unit: Option<BusinessUnitId>,
+    #[arg(long)]
+    pub channel: Option<ChannelId>,
+    #[arg(long)]
+    pub contact: Option<ContactId>,
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// `recent` (default) or `oldest`.
+    #[arg(long)]
+    pub order: Option<String>,
+}
+
+impl Filters {
+    fn into_filters(self) -> ConversationFilters {
+        ConversationFilters {
+            status: self.status,
+            statuses: self.statuses,
+            view: self.view,
+            q: self.q,
+            business_unit_id: self.business_unit,
+            channel_id: self.channel,
+            contact_id: self.contact,
+            agent_id: self.agent,
+            order: self.order,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ConversationCommand {
+    /// List conversations.
+    List {
+        #[command(flatten)]
+        filters: Filters,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Show one conversation (by id, or by public id with --public-id).
+    Get {
+        id: String,
+        #[arg(long)]
+        public_id: bool,
+    },
+    /// Full-text search in any language.
+    Search {
+        q: String,
+        #[arg(long)]
+        business_unit: Option<BusinessUnitId>,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Create a conversation.
+    Create {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        channel: Option<ChannelId>,
+        #[arg(long)]
+        contact: Option<ContactId>,
+        #[arg(long)]
+        status: Option<Status>,
+        #[arg(long = "type")]
+        conversation_type: Option<ConversationType>,
+        #[arg(long)]
+        detail: Option<String>,
+        /// Metadata as a JSON object.
+        #[arg(long, value_parser = parse_object)]
+        metadata: Option<JsonObject>,
+        /// A team member (repeat for several).
+        #[arg(long = "member")]
+        members: Vec<UserId>,
+    },
+    /// Change name, detail, metadata (merged) or parent.
+    Update {
+        id: ConversationId,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        detail: Option<String>,
+        #[arg(long, value_parser = parse_object)]
+        metadata: Option<JsonObject>,
+        #[arg(long, conflicts_with = "no_parent")]
+        parent: Option<ConversationId>,
+        /// Make it a top-level conversation.
+        #[arg(long)]
+        no_parent: bool,
+    },
+    /// Set the status.
+    Status { id: ConversationId, status: Status },
+    /// Delete (soft; --hard removes it and its messages for good).
+    Delete {
+        id: ConversationId,
+        #[arg(long)]
+        hard: bool,
+    },
+    /// Join as the key's acting user.
+    Join { id: ConversationId },
+    /// Leave as the key's acting user.
+    Leave { id: ConversationId },
+    /// Add a team member.
+    Assign { id: ConversationId, user: UserId },
+    /// Remove a team member.
+    Unassign { id: ConversationId, user: UserId },
+    /// Users who could be added.
+    Invitable {
+        id: ConversationId,
+        #[arg(long)]
+        q: Option<String>,
+    },
+    /// How many conversations each view holds.
+    Views {
+        #[command(flatten)]
+        filters: Filters,
+    },
+    /// Start a video call.
+    VideoCall { id: ConversationId },
+    /// The customer's conversation, made when missing.
+    GetOrCreate {
+        #[command(flatten)]
+        customer: CustomerArgs,
+    },
+    /// Sub-conversations.
+    #[command(subcommand)]
+    Sub(SubCommand),
+    /// A conversation's activity log.
+    Events { id: ConversationId },
+}
+
+#[derive(Args, Clone, Default)]
+pub struct CustomerArgs {
+    #[arg(long)]
+    pub customer_id: Option<ContactId>,
+    /// Your id for the customer; the contact is made when missing.
+    #[arg(long)]
+    pub external_id: Option<String>,
+    #[arg(long)]
+    pub customer_name: Option<String>,
+    #[arg(long)]
+    pub customer_email: Option<String>,
+    #[arg(long = "member")]
+    pub members: Vec<UserId>,
+    #[arg(long)]
+    pub channel_identifier: Option<String>,
+    #[arg(long = "type")]
+    pub conversation_type: Option<ConversationType>,
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+impl CustomerArgs {
+    fn into_request(self) -> GetOrCreateConversation {
+        let customer =
+            (self.external_id.is_some() || self.customer_name.is_some()).then(|| CustomerRef {
+                external_id: self.external_id,
+                name: self.customer_name,
+                email: self.customer_email,
+                ..Default::default()
+            });
+        GetOrCreateConversation {
+            conversation_type: self.conversation_type,
+            name: self.name,
+            customer_id: self.customer_id,
+            customer,
+            member_ids: (!self.members.is_empty()).then_some(self.members),
+            channel_identifier: self.channel_identifier,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum SubCommand {
+    /// List a conversation's sub-conversations.
+    List {
+        id: ConversationId,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Create a sub-conversation.
+    Create {
+        id: ConversationId,
+        #[command(flatten)]
+        customer: CustomerArgs,
+    },
+}
+
+pub async fn run(
+    c: &Client,
+    out: &Output,
+    command: ConversationCommand,
+) -> convo_client::Result<()> {
+    let conversations = c.conversations();
+    match command {
+        ConversationCommand::List { filters, paging } => {
+            let filters = filters.into_filters();
+            let first = conversations.list(&filters, &paging.page()).await;
+            let all = conversations.pages(&filters, paging.limit.unwrap_or(100));
+            print_list(out, &paging, all, first).await
+        }
+        ConversationCommand::Get {
+            id,
+            public_id: true,
+        } => out.one(&conversations.get_by_conversation_id(&id).await?),
+        ConversationCommand::Get {
+            id,
+            public_id: false,
+        } => {
+            let id: ConversationId = id.parse().map_err(|_| {
+                convo_client::Error::Config(format!(
+                    "`{id}` is not a conversation id (use --public-id for a public id)"
+                ))
+            })?;
+            out.one(&conversations.get(id).await?)
+        }
+        ConversationCommand::Search {
+            q,
+            business_unit,
+            limit,
+        } => {
+            let found = conversations.search(&q, business_unit, limit, None).await?;
+            out.rows(&found.data, found.next_cursor.as_deref())
+        }
+        ConversationCommand::Create {
+            name,
+            channel,
+            contact,
+            status,
+            conversation_type,
+            detail,
+            metadata,
+            members,
+        } => {
+            let req = CreateConversation {
+                name,
+                channel_id: channel,
+                contact_id: contact,
+                status,
+                conversation_type,
+                detail,
+                metadata,
+                member_ids: (!members.is_empty()).then_some(members),
+                ..Default::default()
+            };
+            out.one(&conversations.create(&req).await?)
+        }
+        ConversationCommand::Update {
+            id,
+            name,
+            detail,
+            metadata,
+            parent,
+            no_parent,
+        } => {
+            let parent_id = if no_parent {
+                Some(None)
+            } else {
+                parent.map(Some)
+            };
+            let req = UpdateConversation {
+                name,
+                detail,
+                metadata,
+                parent_id,
+                ..Default::default()
+            };
+            out.one(&conversations.update_conversation(id, &req).await?)
+        }
+        ConversationCommand::Status { id, status } => {
+            out.one(&conversations.update_status(id, status).await?)
+        }
+        ConversationCommand::Delete { id, hard } => {
+            out.done(conversations.delete_conversation(id, hard).await, "deleted")
+        }
+        ConversationCommand::Join { id } => out.one(&conversations.join(id).await?),
+        ConversationCommand::Leave { id } => out.one(&conversations.leave(id).await?),
+        ConversationCommand::Assign { id, user } => {
+            out.one(&conversations.assign_team_member(id, user).await?)
+        }
+        ConversationCommand::Unassign { id, user } => {
+            out.one(&conversations.remove_team_member(id, user).await?)
+        }
+        ConversationCommand::Invitable { id, q } => {
+            let users = conversations
+                .get_invitable_users(id, q.as_deref(), &Page::default())
+                .await?;
+            out.rows(&users.data, users.next_cursor.as_deref())
+        }
+        ConversationCommand::Views { filters } => out.one(
+            &conversations
+                .get_views_count(&filters.into_filters())
+                .await?,
+        ),
+        ConversationCommand::VideoCall { id } => {
+            out.one(&conversations.init_video_call(id).await?.video_call)
+        }
+        ConversationCommand::GetOrCreate { customer } => out.one(
+            &conversations
+                .get_or_create(&customer.into_request())
+                .await?,
+        ),
+        ConversationCommand::Sub(SubCommand::List { id, paging }) => {
+            list!(out, paging, |page| c
+                .conversations()
+                .list_sub_conversations(id, &page)
+                .await)
+        }
+        ConversationCommand::Sub(SubCommand::Create { id, customer }) => out.one(
+            &conversations
+                .create_sub_conversation(id, &customer.into_request())
+                .await?,
+        ),
+        ConversationCommand::Events { id } => {
+            let events = conversations.events(id, None).await?;
+            out.rows(&events.data, events.next_cursor.as_deref())
+        }
+    }
+}
