@@ -4,6 +4,9 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+#[macro_use]
+mod directory;
+
 pub mod api_keys;
 pub mod business_units;
 pub mod channels;
