@@ -172,10 +172,8 @@ impl OrganizationStore for SqlStore {
     }
 
     async fn delete_api_key(&self, org: OrganizationId, id: ApiKeyId) -> Result<()> {
-        run(async {
-            self.delete_row("api_keys", "API key", org, id.as_uuid())
-                .await
-        })
-        .await
+        Ok(self
+            .delete_row("api_keys", "API key", org, id.as_uuid())
+            .await?)
     }
 }

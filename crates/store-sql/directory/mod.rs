@@ -152,11 +152,9 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn delete_business_unit(&self, org: OrganizationId, id: BusinessUnitId) -> Result<()> {
-        run(async {
-            self.delete_row("business_units", "business unit", org, id.as_uuid())
-                .await
-        })
-        .await
+        Ok(self
+            .delete_row("business_units", "business unit", org, id.as_uuid())
+            .await?)
     }
 
     async fn insert_user(&self, user: &User) -> Result<()> {
@@ -378,11 +376,9 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn delete_channel(&self, org: OrganizationId, id: ChannelId) -> Result<()> {
-        run(async {
-            self.delete_row("channels", "channel", org, id.as_uuid())
-                .await
-        })
-        .await
+        Ok(self
+            .delete_row("channels", "channel", org, id.as_uuid())
+            .await?)
     }
 
     async fn insert_contact(&self, contact: &Contact) -> Result<()> {
@@ -538,10 +534,8 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()> {
-        run(async {
-            self.delete_row("contacts", "contact", org, id.as_uuid())
-                .await
-        })
-        .await
+        Ok(self
+            .delete_row("contacts", "contact", org, id.as_uuid())
+            .await?)
     }
 }

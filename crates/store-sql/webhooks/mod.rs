@@ -107,11 +107,9 @@ impl WebhookStore for SqlStore {
     }
 
     async fn delete_webhook(&self, org: OrganizationId, id: convo_types::WebhookId) -> Result<()> {
-        run(async {
-            self.delete_row("webhooks", "webhook", org, id.as_uuid())
-                .await
-        })
-        .await
+        Ok(self
+            .delete_row("webhooks", "webhook", org, id.as_uuid())
+            .await?)
     }
 
     async fn enqueue_deliveries(&self, limit: u32) -> Result<usize> {
