@@ -14,8 +14,8 @@ use crate::rules::{
     self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
 };
 use crate::{
-    Change, ConversationFilter, ConversationRecord, ConversationRef, Error, EventMeta,
-    NewConversation, ParentFilter, Result, Store,
+    Change, ConversationFilter, ConversationRecord, ConversationRef, ConversationStore,
+    DirectoryStore, Error, EventMeta, NewConversation, ParentFilter, Result,
 };
 
 /// How deep sub-conversations may nest.
@@ -144,7 +144,7 @@ pub fn cursor_key(conversation: &Conversation) -> TimeKey {
 }
 
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     query: ConversationQuery,
     paging: PagingParams,
@@ -165,7 +165,7 @@ fn visible(caller: &Principal, record: ConversationRecord) -> Result<Conversatio
 }
 
 pub async fn get(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
 ) -> Result<ConversationRecord> {
@@ -176,7 +176,7 @@ pub async fn get(
 /// The conversation, if the caller's business units include it; no scope needed (message and
 /// team operations check their own).
 pub async fn visible_record(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
 ) -> Result<ConversationRecord> {
@@ -188,7 +188,7 @@ pub async fn visible_record(
 
 /// Like [`visible_record`], read slim: for operations that only check the conversation.
 pub async fn visible_ref(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
 ) -> Result<ConversationRef> {
@@ -200,7 +200,7 @@ pub async fn visible_ref(
 
 /// The conversations among `ids` the caller sees, by id (the others are left out).
 pub async fn visible_refs(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     ids: &[ConversationId],
 ) -> Result<HashMap<ConversationId, ConversationRef>> {
@@ -214,7 +214,7 @@ pub async fn visible_refs(
 }
 
 pub async fn get_by_public_id(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     public_id: &str,
 ) -> Result<ConversationRecord> {
@@ -247,7 +247,7 @@ fn reference<T>(
 }
 
 pub async fn create(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     req: CreateConversation,
 ) -> Result<ConversationRecord> {
@@ -268,7 +268,7 @@ pub(crate) fn created_event(caller: &Principal) -> EventMeta {
 /// Validates a new conversation and resolves what it refers to: channels (and so business
 /// unit and channel type), contact, parent, members.
 pub(crate) async fn prepare(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     req: CreateConversation,
 ) -> Result<NewConversation> {
@@ -455,7 +455,7 @@ pub(crate) async fn prepare(
 
 /// `PATCH /v1/conversations/{id}`.
 pub async fn update(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,
@@ -565,7 +565,7 @@ pub async fn update(
 /// A new parent must be a visible conversation of the same organization that is neither the
 /// conversation itself nor below it, and must not nest too deep.
 async fn check_parent(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     parent_id: ConversationId,
@@ -596,7 +596,7 @@ async fn check_parent(
 
 /// `PATCH /v1/conversations/{id}/status`.
 pub async fn update_status(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,
@@ -642,7 +642,7 @@ pub async fn update_status(
 /// Only the key that created a conversation (it owns the lifecycle) or an admin key may
 /// delete it.
 pub async fn delete(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,

@@ -13,7 +13,7 @@ use convo_types::{
 use crate::auth::{self, Principal};
 use crate::paging::PagingParams;
 use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
-use crate::{ChannelFilter, ContactFilter, Error, Result, Store};
+use crate::{ChannelFilter, ContactFilter, DirectoryStore, Error, OrganizationStore, Result};
 
 // ---- business units -------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ fn visible_unit(caller: &Principal, id: BusinessUnitId) -> Result<()> {
 }
 
 pub async fn create_business_unit(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: CreateBusinessUnit,
 ) -> Result<BusinessUnit> {
@@ -50,7 +50,7 @@ pub async fn create_business_unit(
 }
 
 pub async fn get_business_unit(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: BusinessUnitId,
 ) -> Result<BusinessUnit> {
@@ -59,7 +59,7 @@ pub async fn get_business_unit(
 }
 
 pub async fn list_business_units(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     paging: PagingParams,
 ) -> Result<List<BusinessUnit>> {
@@ -72,7 +72,7 @@ pub async fn list_business_units(
 }
 
 pub async fn update_business_unit(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: BusinessUnitId,
     req: UpdateBusinessUnit,
@@ -100,7 +100,7 @@ pub async fn update_business_unit(
 }
 
 pub async fn delete_business_unit(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: BusinessUnitId,
 ) -> Result<()> {
@@ -111,7 +111,7 @@ pub async fn delete_business_unit(
 
 /// Every id must name a business unit of the caller's organization.
 async fn check_units(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     field: &str,
     ids: &[BusinessUnitId],
@@ -127,7 +127,11 @@ async fn check_units(
 
 // ---- users -------------------------------------------------------------------------------
 
-pub async fn create_user(store: &dyn Store, caller: &Principal, req: CreateUser) -> Result<User> {
+pub async fn create_user(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    req: CreateUser,
+) -> Result<User> {
     caller.require(Scope::Admin)?;
     let mut checks = Checks::new();
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
@@ -159,12 +163,16 @@ pub async fn create_user(store: &dyn Store, caller: &Principal, req: CreateUser)
     Ok(user)
 }
 
-pub async fn get_user(store: &dyn Store, caller: &Principal, id: UserId) -> Result<User> {
+pub async fn get_user(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: UserId,
+) -> Result<User> {
     store.get_user(caller.organization_id, id).await
 }
 
 pub async fn list_users(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     paging: PagingParams,
 ) -> Result<List<User>> {
@@ -174,7 +182,7 @@ pub async fn list_users(
 }
 
 pub async fn update_user(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: UserId,
     req: UpdateUser,
@@ -224,7 +232,11 @@ pub async fn update_user(
     Ok(user)
 }
 
-pub async fn delete_user(store: &dyn Store, caller: &Principal, id: UserId) -> Result<()> {
+pub async fn delete_user(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: UserId,
+) -> Result<()> {
     caller.require(Scope::Admin)?;
     if id == caller.user_id {
         return Err(Error::Conflict {
@@ -242,7 +254,7 @@ pub async fn delete_user(store: &dyn Store, caller: &Principal, id: UserId) -> R
 // ---- API keys ----------------------------------------------------------------------------
 
 pub async fn create_api_key(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + OrganizationStore + ?Sized),
     caller: &Principal,
     req: CreateApiKey,
 ) -> Result<ApiKey> {
@@ -293,13 +305,17 @@ pub async fn create_api_key(
     Ok(key)
 }
 
-pub async fn get_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId) -> Result<ApiKey> {
+pub async fn get_api_key(
+    store: &(impl OrganizationStore + ?Sized),
+    caller: &Principal,
+    id: ApiKeyId,
+) -> Result<ApiKey> {
     caller.require(Scope::Admin)?;
     store.get_api_key(caller.organization_id, id).await
 }
 
 pub async fn list_api_keys(
-    store: &dyn Store,
+    store: &(impl OrganizationStore + ?Sized),
     caller: &Principal,
     paging: PagingParams,
 ) -> Result<List<ApiKey>> {
@@ -310,7 +326,7 @@ pub async fn list_api_keys(
 }
 
 pub async fn update_api_key(
-    store: &dyn Store,
+    store: &(impl OrganizationStore + ?Sized),
     caller: &Principal,
     id: ApiKeyId,
     req: UpdateApiKey,
@@ -334,7 +350,11 @@ pub async fn update_api_key(
 }
 
 /// Revokes a key: it stops working at once.
-pub async fn delete_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId) -> Result<()> {
+pub async fn delete_api_key(
+    store: &(impl OrganizationStore + ?Sized),
+    caller: &Principal,
+    id: ApiKeyId,
+) -> Result<()> {
     caller.require(Scope::Admin)?;
     store.delete_api_key(caller.organization_id, id).await
 }
@@ -342,7 +362,7 @@ pub async fn delete_api_key(store: &dyn Store, caller: &Principal, id: ApiKeyId)
 // ---- channels ----------------------------------------------------------------------------
 
 pub async fn create_channel(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: CreateChannel,
 ) -> Result<Channel> {
@@ -396,7 +416,11 @@ pub async fn create_channel(
     Ok(channel)
 }
 
-pub async fn get_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -> Result<Channel> {
+pub async fn get_channel(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: ChannelId,
+) -> Result<Channel> {
     let channel = store.get_channel(caller.organization_id, id).await?;
     if !caller.sees_business_unit(channel.business_unit_id) {
         return Err(Error::NotFound("channel"));
@@ -405,7 +429,7 @@ pub async fn get_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -
 }
 
 pub async fn list_channels(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     mut filter: ChannelFilter,
     paging: PagingParams,
@@ -423,7 +447,7 @@ pub async fn list_channels(
 }
 
 pub async fn update_channel(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: ChannelId,
     req: UpdateChannel,
@@ -460,7 +484,11 @@ pub async fn update_channel(
     Ok(channel)
 }
 
-pub async fn delete_channel(store: &dyn Store, caller: &Principal, id: ChannelId) -> Result<()> {
+pub async fn delete_channel(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: ChannelId,
+) -> Result<()> {
     caller.require(Scope::Admin)?;
     get_channel(store, caller, id).await?;
     store.delete_channel(caller.organization_id, id).await
@@ -489,7 +517,7 @@ fn check_contact_fields(
 }
 
 pub async fn create_contact(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: CreateContact,
 ) -> Result<Contact> {
@@ -529,13 +557,17 @@ pub async fn create_contact(
     Ok(contact)
 }
 
-pub async fn get_contact(store: &dyn Store, caller: &Principal, id: ContactId) -> Result<Contact> {
+pub async fn get_contact(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: ContactId,
+) -> Result<Contact> {
     caller.require(Scope::ContactsRead)?;
     store.get_contact(caller.organization_id, id).await
 }
 
 pub async fn list_contacts(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     filter: ContactFilter,
     paging: PagingParams,
@@ -549,7 +581,7 @@ pub async fn list_contacts(
 }
 
 pub async fn update_contact(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     id: ContactId,
     req: UpdateContact,
@@ -599,7 +631,11 @@ pub async fn update_contact(
     Ok(contact)
 }
 
-pub async fn delete_contact(store: &dyn Store, caller: &Principal, id: ContactId) -> Result<()> {
+pub async fn delete_contact(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    id: ContactId,
+) -> Result<()> {
     caller.require(Scope::ContactsWrite)?;
     store.delete_contact(caller.organization_id, id).await
 }

@@ -3,11 +3,11 @@ use convo_types::{ConversationId, Event, List, Scope};
 use crate::auth::Principal;
 use crate::paging::MAX_LIMIT;
 use crate::usecases::conversations;
-use crate::{Error, EventFilter, Result, Store};
+use crate::{ConversationStore, Error, EventFilter, EventStore, Result};
 
 /// `GET /v1/events?after=&limit=` and a conversation's activity log, oldest first.
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl ConversationStore + EventStore + ?Sized),
     caller: &Principal,
     conversation_id: Option<ConversationId>,
     after: Option<i64>,
@@ -57,7 +57,7 @@ pub const MAX_STREAM_LAG: i64 = 10_000;
 /// The filter of `GET /v1/events/stream`: the caller's organization and business units,
 /// narrowed by conversation, business unit and types (comma-separated).
 pub async fn stream_filter(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     conversation_id: Option<ConversationId>,
     business_unit_id: Option<convo_types::BusinessUnitId>,

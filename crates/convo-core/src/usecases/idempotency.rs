@@ -3,7 +3,8 @@
 use convo_types::Timestamp;
 use sha2::{Digest, Sha256};
 
-use crate::{auth, IdempotencyState, Result, Store};
+use crate::IdempotencyStore;
+use crate::{auth, IdempotencyState, Result};
 
 pub const RETENTION_MILLIS: i64 = 24 * 60 * 60 * 1000;
 pub const MAX_KEY_CHARS: usize = 255;
@@ -29,7 +30,7 @@ pub fn scope_of(bearer_secret: &str) -> String {
 }
 
 pub async fn begin(
-    store: &dyn Store,
+    store: &(impl IdempotencyStore + ?Sized),
     scope: &str,
     key: &str,
     request_hash: &str,

@@ -11,7 +11,8 @@ use crate::paging::PagingParams;
 use crate::rules::{self, merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS};
 use crate::usecases::conversations::{visible_ref, visible_refs};
 use crate::{
-    Change, ConversationRef, Error, EventMeta, MessageRecord, MessageWrite, Result, Store,
+    Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta, MessageRecord,
+    MessageStore, MessageWrite, Result,
 };
 
 /// Longest message content, in characters.
@@ -63,7 +64,7 @@ fn check_content(checks: &mut Checks, content: &str) {
 
 /// Fills in and checks the sender: `message_type` and `sender` default from each other.
 async fn resolve_sender(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     contact: Option<ContactId>,
     message_type: Option<MessageType>,
@@ -141,7 +142,7 @@ async fn resolve_sender(
 
 /// `POST /v1/conversations/{id}/messages`.
 pub async fn create(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + MessageStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
     req: CreateMessage,
@@ -155,7 +156,7 @@ pub async fn create(
 /// Many messages in one transaction (an import, or a data set): each checked as `create`
 /// checks it; all or none are added.
 pub async fn create_many(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + MessageStore + ?Sized),
     caller: &Principal,
     items: Vec<(ConversationId, CreateMessage)>,
 ) -> Result<Vec<MessageWrite>> {
@@ -186,7 +187,7 @@ fn created_event(caller: &Principal) -> EventMeta {
 
 /// Validates a new message to the (visible) `conversation` and fills in its defaults.
 async fn prepare(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     conversation: &ConversationRef,
     req: CreateMessage,
@@ -232,7 +233,11 @@ async fn prepare(
     Ok(message)
 }
 
-async fn visible_message(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<Message> {
+async fn visible_message(
+    store: &(impl MessageStore + ?Sized),
+    caller: &Principal,
+    id: MessageId,
+) -> Result<Message> {
     let MessageRecord {
         message,
         business_unit_id,
@@ -244,14 +249,18 @@ async fn visible_message(store: &dyn Store, caller: &Principal, id: MessageId) -
     }
 }
 
-pub async fn get(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<Message> {
+pub async fn get(
+    store: &(impl MessageStore + ?Sized),
+    caller: &Principal,
+    id: MessageId,
+) -> Result<Message> {
     caller.require(Scope::MessagesRead)?;
     visible_message(store, caller, id).await
 }
 
 /// A conversation's messages, oldest first unless `order=recent`.
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl ConversationStore + MessageStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
     order: Option<&str>,
@@ -273,7 +282,7 @@ pub async fn list(
 
 /// `PATCH /v1/messages/{id}`: content and metadata.
 pub async fn update(
-    store: &dyn Store,
+    store: &(impl MessageStore + ?Sized),
     caller: &Principal,
     id: MessageId,
     req: UpdateMessage,
@@ -315,7 +324,11 @@ pub async fn update(
         .await
 }
 
-pub async fn delete(store: &dyn Store, caller: &Principal, id: MessageId) -> Result<()> {
+pub async fn delete(
+    store: &(impl MessageStore + ?Sized),
+    caller: &Principal,
+    id: MessageId,
+) -> Result<()> {
     caller.require(Scope::MessagesWrite)?;
     visible_message(store, caller, id).await?;
     let event = EventMeta {
@@ -330,7 +343,7 @@ pub async fn delete(store: &dyn Store, caller: &Principal, id: MessageId) -> Res
 /// Seed `initVideoCall`: a call in an unguessable room, its join URL from `url_template`
 /// (`{room}` is replaced), an activity message and a `video_call.started` event.
 pub async fn init_video_call(
-    store: &dyn Store,
+    store: &(impl ConversationStore + MessageStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
     url_template: &str,

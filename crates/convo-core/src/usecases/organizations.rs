@@ -8,7 +8,8 @@ use convo_types::{
 use crate::auth::{self, NewSecret, Principal};
 use crate::paging::PagingParams;
 use crate::rules::{Checks, MAX_NAME_CHARS};
-use crate::{NewOrganization, Result, Store};
+use crate::OrganizationStore;
+use crate::{NewOrganization, Result};
 
 /// Every scope but `platform`: what an organization's admin key holds.
 fn admin_scopes() -> Vec<Scope> {
@@ -89,7 +90,7 @@ pub struct Bootstrapped {
 /// On an empty database, creates the first organization and its `platform` admin key
 /// (`given_secret` from `CONVO_ADMIN_KEY`, else random).
 pub async fn bootstrap(
-    store: &dyn Store,
+    store: &(impl OrganizationStore + ?Sized),
     given_secret: Option<String>,
 ) -> Result<Option<Bootstrapped>> {
     if store.has_organizations().await? {
@@ -111,7 +112,7 @@ pub async fn bootstrap(
 }
 
 pub async fn create(
-    store: &dyn Store,
+    store: &(impl OrganizationStore + ?Sized),
     caller: &Principal,
     req: CreateOrganization,
 ) -> Result<OrganizationCreated> {
@@ -130,7 +131,7 @@ pub async fn create(
 }
 
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl OrganizationStore + ?Sized),
     caller: &Principal,
     paging: PagingParams,
 ) -> Result<List<Organization>> {

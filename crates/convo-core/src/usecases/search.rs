@@ -8,7 +8,8 @@ use crate::auth::Principal;
 use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::rules::{preview, MAX_NAME_CHARS};
 use crate::text::search::{highlight, query_terms};
-use crate::{Error, Result, SearchQuery, Store};
+use crate::SearchStore;
+use crate::{Error, Result, SearchQuery};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: u32 = 3;
@@ -27,7 +28,7 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
 }
 
 pub async fn search(
-    store: &dyn Store,
+    store: &(impl SearchStore + ?Sized),
     caller: &Principal,
     q: &str,
     business_unit_id: Option<BusinessUnitId>,

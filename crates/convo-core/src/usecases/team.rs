@@ -9,10 +9,12 @@ use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::MAX_NAME_CHARS;
 use crate::usecases::conversations::{self, ConversationQuery};
-use crate::{text, ConversationRecord, Error, EventMeta, Result, Store};
+use crate::{
+    text, ConversationRecord, ConversationStore, DirectoryStore, Error, EventMeta, Result,
+};
 
 async fn set_membership(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     user_id: UserId,
@@ -42,7 +44,7 @@ async fn set_membership(
 
 /// Seed `join`: the acting user joins. Joining twice changes nothing.
 pub async fn join(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
 ) -> Result<ConversationRecord> {
@@ -51,7 +53,7 @@ pub async fn join(
 
 /// Seed `leave`: the acting user leaves. Leaving twice changes nothing.
 pub async fn leave(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
 ) -> Result<ConversationRecord> {
@@ -61,7 +63,7 @@ pub async fn leave(
 /// Seed `assignTeamMember`: an unknown user (or another organization's) is `404`, an
 /// inactive one `422`.
 pub async fn assign(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     user_id: UserId,
@@ -71,7 +73,7 @@ pub async fn assign(
 
 /// Seed `removeTeamMember`.
 pub async fn remove(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     user_id: UserId,
@@ -82,7 +84,7 @@ pub async fn remove(
 /// Seed `getInvitableUsers`: active users with access to the conversation's business unit
 /// who are not in it; `q` matches name or email, ignoring case and accents.
 pub async fn invitable_users(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     q: Option<&str>,
@@ -114,7 +116,7 @@ pub async fn invitable_users(
 /// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under exactly the
 /// list's filters, so each number equals what the list answers for the same filters.
 pub async fn views_count(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     query: ConversationQuery,
 ) -> Result<ViewsCount> {

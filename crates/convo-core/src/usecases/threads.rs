@@ -9,12 +9,12 @@ use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
 use crate::usecases::conversations::{self, created_event, visible_record, ConversationQuery};
-use crate::{ChannelFilter, ConversationRecord, Error, Result, Store};
+use crate::{ChannelFilter, ConversationRecord, ConversationStore, DirectoryStore, Error, Result};
 
 /// The customer: by `customer_id` or `customer.id`, else by `customer.external_id` (made from
 /// the given fields when missing, race-free).
 async fn resolve_customer(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: &GetOrCreateConversation,
 ) -> Result<Option<ContactId>> {
@@ -77,7 +77,7 @@ async fn resolve_customer(
 /// `channel_ids`, else the channel named by `channel_identifier` (unknown or ambiguous:
 /// `422`), else `inherited`.
 async fn resolve_channels(
-    store: &dyn Store,
+    store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: &GetOrCreateConversation,
     inherited: Vec<ChannelId>,
@@ -145,7 +145,7 @@ fn as_create(
 /// Seed `getOrCreateConversation`: the customer's live top-level conversation (`false`), or a
 /// new one (`true`). The acting user is in it either way.
 pub async fn get_or_create(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     req: GetOrCreateConversation,
 ) -> Result<(ConversationRecord, bool)> {
@@ -200,7 +200,7 @@ pub async fn get_or_create(
 /// Seed `createSubConversation`: a conversation under `parent_id`, inheriting the parent's
 /// channels and business unit unless channels are given; the acting user joins it.
 pub async fn create_sub_conversation(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     parent_id: ConversationId,
     req: GetOrCreateConversation,
@@ -231,7 +231,7 @@ pub async fn create_sub_conversation(
 
 /// Seed `listSubConversations`: the children, oldest first, each with `counts` and `users`.
 pub async fn list_sub_conversations(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     parent_id: ConversationId,
     order: Option<String>,

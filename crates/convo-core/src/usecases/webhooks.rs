@@ -15,7 +15,8 @@ use sha2::Sha256;
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{Checks, MAX_URL_CHARS};
-use crate::{Error, Result, Store};
+use crate::WebhookStore;
+use crate::{Error, Result};
 
 /// Retries go on for at least this long before a delivery is given up.
 pub const RETRY_FOR_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -150,7 +151,7 @@ fn check_fields(checks: &mut Checks, url: Option<&str>) {
 }
 
 pub async fn create(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     egress: Egress,
     req: CreateWebhook,
@@ -179,13 +180,17 @@ pub async fn create(
     Ok(webhook)
 }
 
-pub async fn get(store: &dyn Store, caller: &Principal, id: WebhookId) -> Result<Webhook> {
+pub async fn get(
+    store: &(impl WebhookStore + ?Sized),
+    caller: &Principal,
+    id: WebhookId,
+) -> Result<Webhook> {
     caller.require(Scope::Admin)?;
     Ok(store.get_webhook(caller.organization_id, id).await?.webhook)
 }
 
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     paging: PagingParams,
 ) -> Result<List<Webhook>> {
@@ -196,7 +201,7 @@ pub async fn list(
 }
 
 pub async fn update(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     egress: Egress,
     id: WebhookId,
@@ -225,7 +230,7 @@ pub async fn update(
 
 /// A new secret, shown once; the old one keeps signing for 24 hours.
 pub async fn rotate_secret(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     id: WebhookId,
 ) -> Result<Webhook> {
@@ -240,14 +245,18 @@ pub async fn rotate_secret(
     Ok(webhook)
 }
 
-pub async fn delete(store: &dyn Store, caller: &Principal, id: WebhookId) -> Result<()> {
+pub async fn delete(
+    store: &(impl WebhookStore + ?Sized),
+    caller: &Principal,
+    id: WebhookId,
+) -> Result<()> {
     caller.require(Scope::Admin)?;
     store.delete_webhook(caller.organization_id, id).await
 }
 
 /// Deliveries with every attempt and answer, newest first.
 pub async fn deliveries(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     id: WebhookId,
     paging: PagingParams,
@@ -262,7 +271,7 @@ pub async fn deliveries(
 }
 
 pub async fn replay(
-    store: &dyn Store,
+    store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     id: WebhookId,
     delivery: DeliveryId,

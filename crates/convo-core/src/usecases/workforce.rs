@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::usecases::conversations::{self, ConversationQuery};
 use crate::usecases::messages;
-use crate::{ConversationRecord, Error, Result, Store};
+use crate::{ConversationRecord, ConversationStore, DirectoryStore, Error, MessageStore, Result};
 
 pub const DEFAULT_TOPIC: &str = "New Conversation";
 
@@ -63,7 +63,7 @@ pub struct ListParams {
 
 /// List Conversations: page-numbered (with `total`), newest activity first by default.
 pub async fn list(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     params: ListParams,
@@ -89,7 +89,7 @@ pub async fn list(
 
 /// Create Conversation: topic "New Conversation" and status `running` unless given.
 pub async fn create(
-    store: &dyn Store,
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     assignment_id: Option<String>,
@@ -109,7 +109,7 @@ pub async fn create(
 }
 
 pub async fn get(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     id: ConversationId,
@@ -120,7 +120,7 @@ pub async fn get(
 
 /// Update Conversation: the topic.
 pub async fn update(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     id: ConversationId,
@@ -136,7 +136,7 @@ pub async fn update(
 
 /// Update Conversation Status: one of the run statuses; `null` changes nothing.
 pub async fn update_status(
-    store: &dyn Store,
+    store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     id: ConversationId,
@@ -166,13 +166,17 @@ pub async fn update_status(
 }
 
 /// Delete Conversation: with its messages, for good.
-pub async fn delete(store: &dyn Store, caller: &Principal, id: ConversationId) -> Result<()> {
+pub async fn delete(
+    store: &(impl ConversationStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+) -> Result<()> {
     conversations::delete(store, caller, id, None, true).await
 }
 
 /// List Messages By Conversation: `page` and `page_size`, oldest first.
 pub async fn list_messages(
-    store: &dyn Store,
+    store: &(impl ConversationStore + MessageStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     id: ConversationId,
