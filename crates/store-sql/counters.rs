@@ -1,3 +1,6 @@
+//! The views-count tallies: moved in the same transaction as every change that alters
+//! what a conversation is counted under, read instead of counting rows.
+
 use crate::sql::prelude::*;
 
 /// The counter row a live conversation is tallied under.
@@ -115,11 +118,10 @@ pub(crate) async fn move_counters_many(
     for change in merged.into_iter().filter(|c| c.delta != 0) {
         let query = match change.user {
             None => sqlx::query(
-                "INSERT INTO conversation_counters (organization_id, \
-                 business_unit_id, channel_id, status, assigned, top_level, n) VALUES ($1, $2, \
-                 $3, $4, $5, $6, $7) ON CONFLICT (organization_id, business_unit_id, \
-                 channel_id, status, assigned, top_level) DO UPDATE SET n = \
-                 conversation_counters.n + excluded.n",
+                "INSERT INTO conversation_counters (organization_id, business_unit_id, \
+                 channel_id, status, assigned, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (organization_id, business_unit_id, channel_id, status, assigned, \
+                 top_level) DO UPDATE SET n = conversation_counters.n + excluded.n",
             )
             .bind(org)
             .bind(change.unit)
@@ -127,11 +129,10 @@ pub(crate) async fn move_counters_many(
             .bind(change.status)
             .bind(change.assigned),
             Some(user) => sqlx::query(
-                "INSERT INTO member_counters (organization_id, user_id, \
-                 business_unit_id, channel_id, status, top_level, n) VALUES ($1, $2, $3, $4, \
-                 $5, $6, $7) ON CONFLICT (organization_id, user_id, business_unit_id, \
-                 channel_id, status, top_level) DO UPDATE SET n = member_counters.n + \
-                 excluded.n",
+                "INSERT INTO member_counters (organization_id, user_id, business_unit_id, \
+                 channel_id, status, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON \
+                 CONFLICT (organization_id, user_id, business_unit_id, channel_id, status, \
+                 top_level) DO UPDATE SET n = member_counters.n + excluded.n",
             )
             .bind(org)
             .bind(user)

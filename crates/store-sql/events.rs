@@ -1,3 +1,5 @@
+//! The event log: each organization's events numbered in commit order, and reading them.
+
 use crate::sql::prelude::*;
 
 #[derive(FromRow)]
@@ -127,8 +129,8 @@ pub(crate) async fn record_events(
     for (chunk_index, chunk) in events.chunks(ROWS_PER_INSERT).enumerate() {
         let offset = first + (chunk_index * ROWS_PER_INSERT) as i64;
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO events (organization_id, id, type, \
-             actor_type, actor_id, conversation_id, business_unit_id, data, created_at) ",
+            "INSERT INTO events (organization_id, id, type, actor_type, actor_id, \
+             conversation_id, business_unit_id, data, created_at) ",
         );
         qb.push_values(chunk.iter().enumerate(), |mut row, (i, e)| {
             row.push_bind(org)
@@ -170,8 +172,8 @@ impl EventStore for SqlStore {
                 return Ok(vec![]);
             }
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, type, actor_type, actor_id, \
-             conversation_id, data, created_at FROM events WHERE organization_id = ",
+                "SELECT id, type, actor_type, actor_id, conversation_id, data, created_at FROM \
+                 events WHERE organization_id = ",
             );
             qb.push_bind(filter.organization_id.as_uuid());
             qb.push(" AND id > ").push_bind(filter.after);

@@ -1,3 +1,5 @@
+//! Answers stored under `Idempotency-Key`s, scoped by the API key that sent them.
+
 use crate::sql::prelude::*;
 
 #[async_trait]
@@ -12,8 +14,7 @@ impl IdempotencyStore for SqlStore {
         run(async {
             let mut tx = self.writer.begin().await?;
             sqlx::query(
-                "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at \
-             < $3",
+                "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < $3",
             )
             .bind(scope)
             .bind(key)
@@ -21,8 +22,8 @@ impl IdempotencyStore for SqlStore {
             .execute(&mut *tx)
             .await?;
             let inserted = sqlx::query(
-                "INSERT INTO idempotency_keys (scope, key, request_hash, \
-             created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
+                "INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, \
+                 $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
             )
             .bind(scope)
             .bind(key)
@@ -36,8 +37,8 @@ impl IdempotencyStore for SqlStore {
             } else {
                 let (stored_hash, status, body): (String, Option<i64>, Option<Vec<u8>>) =
                     sqlx::query_as(
-                        "SELECT request_hash, status, body FROM idempotency_keys WHERE \
-                     scope = $1 AND key = $2",
+                        "SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 \
+                         AND key = $2",
                     )
                     .bind(scope)
                     .bind(key)

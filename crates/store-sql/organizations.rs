@@ -1,3 +1,5 @@
+//! Organizations and API keys; `ping` for readiness.
+
 use crate::sql::prelude::*;
 
 impl SqlStore {
@@ -7,8 +9,8 @@ impl SqlStore {
         hash: &str,
     ) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO api_keys ({API_KEY_COLUMNS}, secret_hash) VALUES ($1, \
-             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            "INSERT INTO api_keys ({API_KEY_COLUMNS}, secret_hash) VALUES ($1, $2, $3, $4, $5, \
+             $6, $7, $8, $9, $10, $11)"
         ))
         .bind(key.organization_id.as_uuid())
         .bind(key.id.as_uuid())
@@ -52,8 +54,8 @@ impl OrganizationStore for SqlStore {
             let mut tx = self.writer.begin().await?;
             let org = &new.organization;
             sqlx::query(
-                "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ($1, \
-             $2, $3, $4)",
+                "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ($1, $2, $3, \
+                 $4)",
             )
             .bind(org.id.as_uuid())
             .bind(&org.name)
@@ -157,8 +159,8 @@ impl OrganizationStore for SqlStore {
     async fn update_api_key(&self, key: &ApiKey) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE api_keys SET name = $1, updated_at = $2 WHERE \
-             organization_id = $3 AND id = $4",
+                "UPDATE api_keys SET name = $1, updated_at = $2 WHERE organization_id = $3 AND id \
+                 = $4",
             )
             .bind(&key.name)
             .bind(key.updated_at.as_millis())

@@ -1,3 +1,5 @@
+//! Pieces every list query uses: directory paging, `IN` lists, `LIKE` patterns, totals.
+
 use crate::sql::prelude::*;
 
 /// Most rows in one multi-row `INSERT` (well under both backends' bound-parameter limits).

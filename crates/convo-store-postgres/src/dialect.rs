@@ -30,8 +30,7 @@ pub(crate) fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String
     ))
     .push_bind(query.clone())
     .push(format!(
-        ") UNION SELECT id FROM conversations WHERE {DOCUMENT} @@ \
-             plainto_tsquery('simple', "
+        ") UNION SELECT id FROM conversations WHERE {DOCUMENT} @@ plainto_tsquery('simple', "
     ))
     .push_bind(query)
     .push("))");
@@ -48,9 +47,9 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
             qb.push(" UNION ALL ");
         }
         qb.push(format!(
-            "SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE \
-             PRECISION) AS score FROM (SELECT {id} AS conversation_id, {DOCUMENT} FROM {table} \
-             WHERE {DOCUMENT} @@ plainto_tsquery('simple', "
+            "SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score \
+             FROM (SELECT {id} AS conversation_id, {DOCUMENT} FROM {table} WHERE {DOCUMENT} @@ \
+             plainto_tsquery('simple', "
         ))
         .push_bind(query.clone())
         .push(") ORDER BY id DESC LIMIT ")
@@ -71,9 +70,9 @@ pub(crate) fn push_hit_messages(
     per_hit: i64,
 ) {
     qb.push(format!(
-        "SELECT conversation_id, id, content FROM (SELECT conversation_id, id, \
-         content, ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY ts_rank({DOCUMENT}, \
-         q) DESC, created_at DESC) AS n FROM messages, plainto_tsquery('simple', "
+        "SELECT conversation_id, id, content FROM (SELECT conversation_id, id, content, \
+         ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY ts_rank({DOCUMENT}, q) DESC, \
+         created_at DESC) AS n FROM messages, plainto_tsquery('simple', "
     ))
     .push_bind(match_expression(terms))
     .push(") q WHERE conversation_id IN (");
@@ -96,7 +95,9 @@ pub(crate) const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_even
 
 /// A conversation's team members as a JSON array, in the order they joined: read in the same
 /// statement as the conversation (one round trip instead of two).
-pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT \
-     COALESCE(json_agg(json_build_object('id', u.id, 'name', u.name, 'kind', u.kind, \
-     'avatar_url', u.avatar_url) ORDER BY m.added_at, u.id), '[]') FROM conversation_members m \
-     JOIN users u ON u.id = m.user_id WHERE m.conversation_id = c.id) AS members";
+pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT COALESCE(json_agg(json_build_object('id', \
+                                               u.id, 'name', u.name, 'kind', u.kind, \
+                                               'avatar_url', u.avatar_url) ORDER BY m.added_at, \
+                                               u.id), '[]') FROM conversation_members m JOIN \
+                                               users u ON u.id = m.user_id WHERE \
+                                               m.conversation_id = c.id) AS members";

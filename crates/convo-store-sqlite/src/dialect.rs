@@ -27,13 +27,13 @@ pub(crate) fn match_expression(terms: &[String]) -> String {
 /// Conversations that match in their own text or in one of their messages.
 pub(crate) fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String) {
     qb.push(
-        " AND c.id IN (SELECT m.conversation_id FROM message_search JOIN messages m ON m.seq \
-         = message_search.rowid WHERE message_search MATCH ",
+        " AND c.id IN (SELECT m.conversation_id FROM message_search JOIN messages m ON m.seq = \
+         message_search.rowid WHERE message_search MATCH ",
     )
     .push_bind(query.clone())
     .push(
         " UNION SELECT c2.id FROM conversation_search JOIN conversations c2 ON c2.seq = \
-             conversation_search.rowid WHERE conversation_search MATCH ",
+         conversation_search.rowid WHERE conversation_search MATCH ",
     )
     .push_bind(query)
     .push(")");
@@ -44,16 +44,16 @@ pub(crate) fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String
 /// window, so a common word costs the same as a rare one.
 pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
     qb.push(
-        "SELECT m.conversation_id AS conversation_id, w.score AS score FROM (SELECT rowid \
-         AS seq, -bm25(message_search) AS score FROM message_search WHERE message_search MATCH ",
+        "SELECT m.conversation_id AS conversation_id, w.score AS score FROM (SELECT rowid AS seq, \
+         -bm25(message_search) AS score FROM message_search WHERE message_search MATCH ",
     )
     .push_bind(query.clone())
     .push(" ORDER BY rowid DESC LIMIT ")
     .push_bind(window)
     .push(
-        ") w JOIN messages m ON m.seq = w.seq UNION ALL SELECT c2.id, w2.score FROM \
-             (SELECT rowid AS seq, -bm25(conversation_search) AS score FROM conversation_search \
-             WHERE conversation_search MATCH ",
+        ") w JOIN messages m ON m.seq = w.seq UNION ALL SELECT c2.id, w2.score FROM (SELECT rowid \
+         AS seq, -bm25(conversation_search) AS score FROM conversation_search WHERE \
+         conversation_search MATCH ",
     )
     .push_bind(query)
     .push(" ORDER BY rowid DESC LIMIT ")
@@ -76,10 +76,10 @@ pub(crate) fn push_hit_messages(
         .collect::<Vec<_>>()
         .join(" OR ");
     qb.push(
-        "SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, \
-         m.content, ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n \
-         FROM message_search JOIN messages m ON m.seq = message_search.rowid WHERE \
-         message_search MATCH ",
+        "SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, m.content, \
+         ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n FROM \
+         message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search \
+         MATCH ",
     )
     .push_bind(format!("({scope}) AND {}", match_expression(terms)))
     .push(") hits WHERE n <= ")
@@ -96,6 +96,8 @@ pub(crate) const NOTIFY_EVENT: Option<&str> = None;
 /// A conversation's team members as a JSON array, in the order they joined: read in the same
 /// statement as the conversation (one round trip to the connection's thread instead of two).
 pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT json_group_array(json_object('id', \
-     lower(hex(u.id)), 'name', u.name, 'kind', u.kind, 'avatar_url', u.avatar_url) ORDER BY \
-     m.added_at, u.id) FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE \
-     m.conversation_id = c.id) AS members";
+                                               lower(hex(u.id)), 'name', u.name, 'kind', u.kind, \
+                                               'avatar_url', u.avatar_url) ORDER BY m.added_at, \
+                                               u.id) FROM conversation_members m JOIN users u ON \
+                                               u.id = m.user_id WHERE m.conversation_id = c.id) \
+                                               AS members";

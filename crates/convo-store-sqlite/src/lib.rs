@@ -117,8 +117,8 @@ async fn checkpoint_in_background(
             _ = every.tick() => {
                 let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
                 if let Err(error) = checkpoint {
-                    tracing::warn!(%error, "background checkpoint failed; the writer \
-                         checkpoints when the log grows");
+                    tracing::warn!(%error, "background checkpoint failed; the writer checkpoints \
+                                            when the log grows");
                 }
             }
             woken = store_alive.recv() => {

@@ -1,3 +1,5 @@
+//! The `WHERE` clause of conversation lists: every filter of `GET /v1/conversations`.
+
 use crate::sql::prelude::*;
 
 pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilter) {
@@ -25,8 +27,8 @@ pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conve
         }
         View::Mine => {
             qb.push(
-                " AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = \
-                 c.id AND m.user_id = ",
+                " AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = c.id \
+                 AND m.user_id = ",
             )
             .push_bind(f.user_id.as_uuid())
             .push(")");

@@ -41,20 +41,19 @@ impl ConversationStore for SqlStore {
             let c = &new.conversation;
             let org = c.organization_id.as_uuid();
             let mut tx = self.writer.begin().await?;
-            let existing: Option<(Uuid,)> = match c.contact_id {
-                Some(contact) => {
-                    sqlx::query_as(
-                        "SELECT id FROM conversations WHERE organization_id \
-                 = $1 AND contact_id = $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY \
-                 activity_at DESC, id DESC LIMIT 1",
+            let existing: Option<(Uuid,)> =
+                match c.contact_id {
+                    Some(contact) => sqlx::query_as(
+                        "SELECT id FROM conversations WHERE organization_id = $1 AND contact_id = \
+                         $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY activity_at \
+                         DESC, id DESC LIMIT 1",
                     )
                     .bind(org)
                     .bind(contact.as_uuid())
                     .fetch_optional(&mut *tx)
-                    .await?
-                }
-                None => None,
-            };
+                    .await?,
+                    None => None,
+                };
             let found = match existing {
                 Some((id,)) => Some(id),
                 None => match insert_conversation(&mut tx, new, event).await? {
@@ -64,9 +63,8 @@ impl ConversationStore for SqlStore {
                     }
                     None => {
                         let (id,): (Uuid,) = sqlx::query_as(
-                            "SELECT id FROM conversations WHERE \
-                         organization_id = $1 AND reuse_key = $2 AND parent_id IS NULL AND \
-                         deleted_at IS NULL",
+                            "SELECT id FROM conversations WHERE organization_id = $1 AND \
+                             reuse_key = $2 AND parent_id IS NULL AND deleted_at IS NULL",
                         )
                         .bind(org)
                         .bind(&new.reuse_key)
@@ -111,8 +109,8 @@ impl ConversationStore for SqlStore {
                 return Ok(Vec::new());
             }
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, business_unit_id, contact_id FROM \
-             conversations WHERE deleted_at IS NULL AND organization_id = ",
+                "SELECT id, business_unit_id, contact_id FROM conversations WHERE deleted_at IS \
+                 NULL AND organization_id = ",
             );
             qb.push_bind(org.as_uuid()).push(" AND id IN (");
             let mut list = qb.separated(", ");
@@ -142,8 +140,8 @@ impl ConversationStore for SqlStore {
         run(async {
             let mut conn = self.reader.acquire().await?;
             let row: Option<(Uuid,)> = sqlx::query_as(
-                "SELECT id FROM conversations WHERE \
-             organization_id = $1 AND public_id = $2 AND deleted_at IS NULL",
+                "SELECT id FROM conversations WHERE organization_id = $1 AND public_id = $2 AND \
+                 deleted_at IS NULL",
             )
             .bind(org.as_uuid())
             .bind(public_id)
@@ -174,8 +172,8 @@ impl ConversationStore for SqlStore {
             // The page is chosen first and its members read after, for its rows only: in the
             // same select, a plan that sorts would read them for every matching conversation.
             let mut qb = QueryBuilder::<Db>::new(format!(
-                "SELECT c.*, {CONVERSATION_MEMBERS} FROM \
-             (SELECT {CONVERSATION_COLUMNS} FROM conversations c"
+                "SELECT c.*, {CONVERSATION_MEMBERS} FROM (SELECT {CONVERSATION_COLUMNS} FROM \
+                 conversations c"
             ));
             push_conversation_filters(&mut qb, filter);
             if let PageStart::After(Some(key)) = page.start {
@@ -231,11 +229,11 @@ impl ConversationStore for SqlStore {
             }
             let now = Timestamp::now();
             sqlx::query(
-                "UPDATE conversations SET status = $1, name = $2, detail = $3, metadata = \
-             $4, inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = \
-             $9, dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, \
-             snoozed_until = $14, updated_at = $15, version = version + 1 WHERE organization_id \
-             = $16 AND id = $17",
+                "UPDATE conversations SET status = $1, name = $2, detail = $3, metadata = $4, \
+                 inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = $9, \
+                 dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, snoozed_until \
+                 = $14, updated_at = $15, version = version + 1 WHERE organization_id = $16 AND \
+                 id = $17",
             )
             .bind(c.status.as_str())
             .bind(&c.name)
@@ -295,9 +293,9 @@ impl ConversationStore for SqlStore {
             let now = Timestamp::now();
             let changed = if present {
                 sqlx::query(
-                    "INSERT INTO conversation_members (organization_id, conversation_id, \
-                 user_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, \
-                 user_id) DO NOTHING",
+                    "INSERT INTO conversation_members (organization_id, conversation_id, user_id, \
+                     added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, user_id) DO \
+                     NOTHING",
                 )
                 .bind(org)
                 .bind(id.as_uuid())
@@ -308,7 +306,7 @@ impl ConversationStore for SqlStore {
             } else {
                 sqlx::query(
                     "DELETE FROM conversation_members WHERE organization_id = $1 AND \
-                 conversation_id = $2 AND user_id = $3",
+                     conversation_id = $2 AND user_id = $3",
                 )
                 .bind(org)
                 .bind(id.as_uuid())
@@ -321,8 +319,8 @@ impl ConversationStore for SqlStore {
                 return Ok(record);
             }
             sqlx::query(
-                "UPDATE conversations SET member_count = member_count + $1, updated_at = \
-             $2, version = version + 1 WHERE organization_id = $3 AND id = $4",
+                "UPDATE conversations SET member_count = member_count + $1, updated_at = $2, \
+                 version = version + 1 WHERE organization_id = $3 AND id = $4",
             )
             .bind(if present { 1i64 } else { -1 })
             .bind(now.as_millis())
@@ -357,8 +355,7 @@ impl ConversationStore for SqlStore {
             let filters = |qb: &mut QueryBuilder<'_, Db>| {
                 qb.push(" AND active = ").push_bind(true);
                 qb.push(
-                " AND id NOT IN (SELECT user_id FROM conversation_members WHERE conversation_id \
-                     = ",
+                " AND id NOT IN (SELECT user_id FROM conversation_members WHERE conversation_id = ",
             )
             .push_bind(id.as_uuid())
             .push(")");
@@ -385,16 +382,16 @@ impl ConversationStore for SqlStore {
             let org = filter.organization_id.as_uuid();
             let (rows, mine): (Vec<(String, bool, i64)>, i64) = if counters_cover(filter) {
                 let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT status, assigned, CAST(SUM(n) AS \
-                 BIGINT) FROM conversation_counters WHERE organization_id = ",
+                    "SELECT status, assigned, CAST(SUM(n) AS BIGINT) FROM conversation_counters \
+                     WHERE organization_id = ",
                 );
                 qb.push_bind(org);
                 push_counter_filters(&mut qb, filter);
                 qb.push(" GROUP BY status, assigned");
                 let rows = qb.build_query_as().fetch_all(&self.reader).await?;
                 let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) \
-                 FROM member_counters WHERE organization_id = ",
+                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM member_counters WHERE \
+                     organization_id = ",
                 );
                 qb.push_bind(org);
                 qb.push(" AND user_id = ")
@@ -410,9 +407,9 @@ impl ConversationStore for SqlStore {
                     ..filter.clone()
                 };
                 let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT c.status, c.member_count > 0, \
-                 COUNT(*), CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM conversation_members m \
-                 WHERE m.conversation_id = c.id AND m.user_id = ",
+                    "SELECT c.status, c.member_count > 0, COUNT(*), CAST(SUM(CASE WHEN EXISTS \
+                     (SELECT 1 FROM conversation_members m WHERE m.conversation_id = c.id AND \
+                     m.user_id = ",
                 );
                 qb.push_bind(filter.user_id.as_uuid());
                 qb.push(") THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
@@ -508,8 +505,8 @@ impl ConversationStore for SqlStore {
                 gone.updated_at = now;
                 if !hard {
                     sqlx::query(
-                        "UPDATE conversations SET deleted_at = $1, updated_at = $1, version \
-                     = version + 1 WHERE organization_id = $2 AND id = $3",
+                        "UPDATE conversations SET deleted_at = $1, updated_at = $1, version = \
+                         version + 1 WHERE organization_id = $2 AND id = $3",
                     )
                     .bind(now.as_millis())
                     .bind(org)
@@ -528,10 +525,8 @@ impl ConversationStore for SqlStore {
             if hard {
                 let mut ids: Vec<Uuid> = below.into_iter().map(|(child,)| child).collect();
                 ids.push(id.as_uuid());
-                let mut qb = QueryBuilder::<Db>::new(
-                    "DELETE FROM conversations WHERE \
-                 organization_id = ",
-                );
+                let mut qb =
+                    QueryBuilder::<Db>::new("DELETE FROM conversations WHERE organization_id = ");
                 qb.push_bind(org).push(" AND id IN (");
                 let mut list = qb.separated(", ");
                 for id in ids {

@@ -1,3 +1,6 @@
+//! Reading live conversation records, inserting a new one with its members, counters,
+//! search text and event, and moving a parent's child count.
+
 use crate::sql::prelude::*;
 
 /// Inserts a new conversation with its members, counters, search text and event; `None` when
@@ -13,14 +16,14 @@ pub(crate) async fn insert_conversation(
     // update through every index.
     let contact = fetch_contact(tx, org, c.contact_id).await?;
     let inserted = sqlx::query(
-        "INSERT INTO conversations (organization_id, id, public_id, \
-         business_unit_id, channel_id, channel_type, channel_ids, contact_id, type, status, \
-         name, detail, metadata, inputs, agent_id, assignment_id, owner_type, owner_id, \
-         dialog_id, self_address, peer, parent_id, snoozed_until, member_count, activity_at, \
-         created_at, updated_at, created_by_key_id, reuse_key, search_text) VALUES ($1, $2, $3, \
-         $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-         $22, $23, $24, $25, $26, $27, $28, $29, $30) ON CONFLICT (organization_id, reuse_key) \
-         WHERE reuse_key IS NOT NULL AND parent_id IS NULL AND deleted_at IS NULL DO NOTHING",
+        "INSERT INTO conversations (organization_id, id, public_id, business_unit_id, channel_id, \
+         channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, \
+         agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, \
+         snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id, \
+         reuse_key, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) ON \
+         CONFLICT (organization_id, reuse_key) WHERE reuse_key IS NOT NULL AND parent_id IS NULL \
+         AND deleted_at IS NULL DO NOTHING",
     )
     .bind(org)
     .bind(c.id.as_uuid())
@@ -60,8 +63,8 @@ pub(crate) async fn insert_conversation(
     }
     for user_id in &new.member_ids {
         sqlx::query(
-            "INSERT INTO conversation_members (organization_id, conversation_id, \
-             user_id, added_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO conversation_members (organization_id, conversation_id, user_id, \
+             added_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(org)
         .bind(c.id.as_uuid())
@@ -88,8 +91,8 @@ pub(crate) async fn fetch_conversation(
     // still reads other tables (the members) as they were when it started, on PostgreSQL.
     if lock && !LOCK_FOR_UPDATE.is_empty() {
         sqlx::query(&format!(
-            "SELECT 1 FROM conversations c WHERE c.organization_id = $1 AND \
-             c.id = $2 AND c.deleted_at IS NULL{LOCK_FOR_UPDATE}"
+            "SELECT 1 FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND \
+             c.deleted_at IS NULL{LOCK_FOR_UPDATE}"
         ))
         .bind(org)
         .bind(id)
@@ -97,9 +100,8 @@ pub(crate) async fn fetch_conversation(
         .await?;
     }
     let row: Option<ConversationRow> = sqlx::query_as(&format!(
-        "SELECT {CONVERSATION_COLUMNS}, \
-         {CONVERSATION_MEMBERS} FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 \
-         AND c.deleted_at IS NULL"
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+         c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"
     ))
     .bind(org)
     .bind(id)
@@ -127,8 +129,8 @@ pub(crate) async fn fetch_live_records(
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CONVERSATION_COLUMNS}, \
-         {CONVERSATION_MEMBERS} FROM conversations c WHERE c.deleted_at IS NULL"
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+         c.deleted_at IS NULL"
     ));
     if let Some(org) = org {
         qb.push(" AND c.organization_id = ").push_bind(org);
@@ -151,8 +153,8 @@ pub(crate) async fn adjust_children(
 ) -> StoreResult<()> {
     if let Some(parent) = parent {
         sqlx::query(
-            "UPDATE conversations SET children_count = children_count + $1 WHERE \
-             organization_id = $2 AND id = $3",
+            "UPDATE conversations SET children_count = children_count + $1 WHERE organization_id \
+             = $2 AND id = $3",
         )
         .bind(delta)
         .bind(org)

@@ -1,11 +1,17 @@
+//! How a conversation row (with its members as JSON) becomes a `ConversationRecord`.
+
 use crate::sql::prelude::*;
 
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public_id, \
-     c.business_unit_id, c.channel_id, c.channel_type, c.channel_ids, c.contact_id, c.type, \
-     c.status, c.name, c.detail, c.metadata, c.inputs, c.agent_id, c.assignment_id, \
-     c.owner_type, c.owner_id, c.dialog_id, c.self_address, c.peer, c.parent_id, \
-     c.snoozed_until, c.message_count, c.children_count, c.last_message, c.activity_at, \
-     c.created_at, c.updated_at, c.deleted_at, c.created_by_key_id, c.version";
+                                               c.business_unit_id, c.channel_id, c.channel_type, \
+                                               c.channel_ids, c.contact_id, c.type, c.status, \
+                                               c.name, c.detail, c.metadata, c.inputs, \
+                                               c.agent_id, c.assignment_id, c.owner_type, \
+                                               c.owner_id, c.dialog_id, c.self_address, c.peer, \
+                                               c.parent_id, c.snoozed_until, c.message_count, \
+                                               c.children_count, c.last_message, c.activity_at, \
+                                               c.created_at, c.updated_at, c.deleted_at, \
+                                               c.created_by_key_id, c.version";
 
 #[derive(FromRow)]
 pub(crate) struct ConversationRow {

@@ -18,8 +18,8 @@ pub(crate) fn user_search_text(user: &User) -> String {
 impl SqlStore {
     pub(crate) async fn insert_user_on(conn: &mut Conn, user: &User) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO users ({USER_COLUMNS}, search_text) VALUES ($1, $2, \
-             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO users ({USER_COLUMNS}, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10, $11, $12)"
         ))
         .bind(user.organization_id.as_uuid())
         .bind(user.id.as_uuid())
@@ -43,8 +43,8 @@ impl SqlStore {
         unit: &BusinessUnit,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO business_units (organization_id, id, name, metadata, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO business_units (organization_id, id, name, metadata, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(unit.organization_id.as_uuid())
         .bind(unit.id.as_uuid())
@@ -75,9 +75,8 @@ impl DirectoryStore for SqlStore {
     ) -> Result<BusinessUnit> {
         run(async {
             let row: Option<BusinessUnitRow> = sqlx::query_as(
-                "SELECT organization_id, id, name, \
-             metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 \
-             AND id = $2",
+                "SELECT organization_id, id, name, metadata, created_at, updated_at FROM \
+                 business_units WHERE organization_id = $1 AND id = $2",
             )
             .bind(org.as_uuid())
             .bind(id.as_uuid())
@@ -91,9 +90,8 @@ impl DirectoryStore for SqlStore {
     async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit> {
         run(async {
             let row: Option<BusinessUnitRow> = sqlx::query_as(
-                "SELECT organization_id, id, name, \
-             metadata, created_at, updated_at FROM business_units WHERE organization_id = $1 \
-             ORDER BY id LIMIT 1",
+                "SELECT organization_id, id, name, metadata, created_at, updated_at FROM \
+                 business_units WHERE organization_id = $1 ORDER BY id LIMIT 1",
             )
             .bind(org.as_uuid())
             .fetch_optional(&self.reader)
@@ -136,8 +134,8 @@ impl DirectoryStore for SqlStore {
     async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE business_units SET name = $1, metadata = $2, \
-             updated_at = $3 WHERE organization_id = $4 AND id = $5",
+                "UPDATE business_units SET name = $1, metadata = $2, updated_at = $3 WHERE \
+                 organization_id = $4 AND id = $5",
             )
             .bind(&unit.name)
             .bind(Json(&unit.metadata))
@@ -197,9 +195,9 @@ impl DirectoryStore for SqlStore {
     async fn update_user(&self, user: &User) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE users SET name = $1, email = $2, kind = $3, role = $4, \
-             avatar_url = $5, business_unit_ids = $6, active = $7, updated_at = $8, search_text \
-             = $9 WHERE organization_id = $10 AND id = $11",
+                "UPDATE users SET name = $1, email = $2, kind = $3, role = $4, avatar_url = $5, \
+                 business_unit_ids = $6, active = $7, updated_at = $8, search_text = $9 WHERE \
+                 organization_id = $10 AND id = $11",
             )
             .bind(&user.name)
             .bind(&user.email)
@@ -228,9 +226,8 @@ impl DirectoryStore for SqlStore {
             // In id order, as message groups lock conversations, so the two never wait on each
             // other in opposite orders.
             let memberships: Vec<(Uuid,)> = sqlx::query_as(
-                "SELECT conversation_id FROM \
-             conversation_members WHERE organization_id = $1 AND user_id = $2 ORDER BY \
-             conversation_id",
+                "SELECT conversation_id FROM conversation_members WHERE organization_id = $1 AND \
+                 user_id = $2 ORDER BY conversation_id",
             )
             .bind(org)
             .bind(id.as_uuid())
@@ -244,7 +241,7 @@ impl DirectoryStore for SqlStore {
                     .ok();
                 sqlx::query(
                     "DELETE FROM conversation_members WHERE organization_id = $1 AND \
-                 conversation_id = $2 AND user_id = $3",
+                     conversation_id = $2 AND user_id = $3",
                 )
                 .bind(org)
                 .bind(conversation)
@@ -252,8 +249,8 @@ impl DirectoryStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "UPDATE conversations SET member_count = member_count - 1, updated_at = \
-                 $1, version = version + 1 WHERE organization_id = $2 AND id = $3",
+                    "UPDATE conversations SET member_count = member_count - 1, updated_at = $1, \
+                     version = version + 1 WHERE organization_id = $2 AND id = $3",
                 )
                 .bind(now.as_millis())
                 .bind(org)
@@ -286,8 +283,8 @@ impl DirectoryStore for SqlStore {
     async fn insert_channel(&self, channel: &Channel) -> Result<()> {
         run(async {
             sqlx::query(&format!(
-                "INSERT INTO channels ({CHANNEL_COLUMNS}) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9)"
+                "INSERT INTO channels ({CHANNEL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 $9)"
             ))
             .bind(channel.organization_id.as_uuid())
             .bind(channel.id.as_uuid())
@@ -359,8 +356,8 @@ impl DirectoryStore for SqlStore {
     async fn update_channel(&self, channel: &Channel) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE channels SET business_unit_id = $1, name = $2, \
-             metadata = $3, updated_at = $4 WHERE organization_id = $5 AND id = $6",
+                "UPDATE channels SET business_unit_id = $1, name = $2, metadata = $3, updated_at \
+                 = $4 WHERE organization_id = $5 AND id = $6",
             )
             .bind(channel.business_unit_id.as_uuid())
             .bind(&channel.name)
@@ -384,8 +381,8 @@ impl DirectoryStore for SqlStore {
     async fn insert_contact(&self, contact: &Contact) -> Result<()> {
         run(async {
             sqlx::query(&format!(
-                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11)"
+                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 $9, $10, $11)"
             ))
             .bind(contact.organization_id.as_uuid())
             .bind(contact.id.as_uuid())
@@ -408,9 +405,8 @@ impl DirectoryStore for SqlStore {
     async fn find_or_create_contact(&self, contact: &Contact) -> Result<(Contact, bool)> {
         run(async {
             let inserted = sqlx::query(&format!(
-                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (organization_id, \
-             external_id) DO NOTHING"
+                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 $9, $10, $11) ON CONFLICT (organization_id, external_id) DO NOTHING"
             ))
             .bind(contact.organization_id.as_uuid())
             .bind(contact.id.as_uuid())
@@ -430,8 +426,8 @@ impl DirectoryStore for SqlStore {
                 return Ok((contact.clone(), true));
             }
             let row: ContactRow = sqlx::query_as(&format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts \
-             WHERE organization_id = $1 AND external_id = $2"
+                "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND \
+                 external_id = $2"
             ))
             .bind(contact.organization_id.as_uuid())
             .bind(&contact.external_id)
@@ -488,9 +484,9 @@ impl DirectoryStore for SqlStore {
             let org = contact.organization_id.as_uuid();
             let mut tx = self.writer.begin().await?;
             let result = sqlx::query(
-                "UPDATE contacts SET external_id = $1, name = $2, email = $3, \
-             phone = $4, image = $5, metadata = $6, addresses = $7, updated_at = $8 WHERE \
-             organization_id = $9 AND id = $10",
+                "UPDATE contacts SET external_id = $1, name = $2, email = $3, phone = $4, image = \
+                 $5, metadata = $6, addresses = $7, updated_at = $8 WHERE organization_id = $9 \
+                 AND id = $10",
             )
             .bind(&contact.external_id)
             .bind(&contact.name)
@@ -507,9 +503,8 @@ impl DirectoryStore for SqlStore {
             affected("contact", result.rows_affected())?;
             // The contact's conversations in one read (their search text includes the contact).
             let rows: Vec<ConversationRow> = sqlx::query_as(&format!(
-                "SELECT \
-             {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
-             c.organization_id = $1 AND c.contact_id = $2"
+                "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+                 c.organization_id = $1 AND c.contact_id = $2"
             ))
             .bind(org)
             .bind(contact.id.as_uuid())
@@ -520,8 +515,8 @@ impl DirectoryStore for SqlStore {
                 let conversation = row.into_record()?.conversation;
                 let text = conversation_search_text(&conversation, Some(contact));
                 sqlx::query(
-                    "UPDATE conversations SET search_text = $1 WHERE id = $2 AND \
-                 search_text <> $1",
+                    "UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> \
+                     $1",
                 )
                 .bind(text)
                 .bind(id)

@@ -1,3 +1,5 @@
+//! The rows of organizations, business units, users, API keys, channels and contacts.
+
 use crate::sql::prelude::*;
 
 #[derive(FromRow)]
@@ -44,8 +46,8 @@ impl From<BusinessUnitRow> for BusinessUnit {
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "organization_id, id, name, email, kind, role, \
-     avatar_url, business_unit_ids, active, created_at, updated_at";
+pub(crate) const USER_COLUMNS: &str = "organization_id, id, name, email, kind, role, avatar_url, \
+                                       business_unit_ids, active, created_at, updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct UserRow {
@@ -83,7 +85,7 @@ impl TryFrom<UserRow> for User {
 }
 
 pub(crate) const API_KEY_COLUMNS: &str = "organization_id, id, name, prefix, scopes, user_id, \
-     business_unit_ids, last_used_at, created_at, updated_at";
+                                          business_unit_ids, last_used_at, created_at, updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct ApiKeyRow {
@@ -119,7 +121,7 @@ impl From<ApiKeyRow> for ApiKey {
 }
 
 pub(crate) const CHANNEL_COLUMNS: &str = "organization_id, id, business_unit_id, type, \
-     identifier, name, metadata, created_at, updated_at";
+                                          identifier, name, metadata, created_at, updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct ChannelRow {
@@ -154,7 +156,7 @@ impl TryFrom<ChannelRow> for Channel {
 }
 
 pub(crate) const CONTACT_COLUMNS: &str = "organization_id, id, external_id, name, email, phone, \
-     image, metadata, addresses, created_at, updated_at";
+                                          image, metadata, addresses, created_at, updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct ContactRow {

@@ -1,3 +1,7 @@
+//! Adding a group of messages in one transaction: lock their conversations, insert the
+//! messages, apply each one's effect (`convo_core::effects`), write the conversations back,
+//! move counters of those reopened, record the events.
+
 use crate::sql::prelude::*;
 
 /// What a message changes in its conversation, read with the row lock: a group reads only
@@ -56,9 +60,8 @@ pub(crate) async fn lock_message_targets(
     ids: &[Uuid],
 ) -> StoreResult<HashMap<Uuid, MessageTarget>> {
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT organization_id, id, business_unit_id, status, \
-         snoozed_until, message_count, activity_at, updated_at, version FROM conversations \
-         WHERE deleted_at IS NULL AND id IN (",
+        "SELECT organization_id, id, business_unit_id, status, snoozed_until, message_count, \
+         activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (",
     );
     let mut list = qb.separated(", ");
     for id in ids {
@@ -89,9 +92,9 @@ pub(crate) async fn insert_message_rows(
     let mut inserted = std::collections::HashSet::with_capacity(messages.len());
     for chunk in messages.chunks(ROWS_PER_INSERT) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO messages (organization_id, id, \
-             conversation_id, message_type, sender_type, sender_id, content, content_type, \
-             attachments, metadata, external_id, search_text, created_at, updated_at) ",
+            "INSERT INTO messages (organization_id, id, conversation_id, message_type, \
+             sender_type, sender_id, content, content_type, attachments, metadata, external_id, \
+             search_text, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut row, (org, message, words)| {
             row.push_bind(*org)
@@ -187,8 +190,8 @@ pub(crate) async fn add_messages(
         };
         if !inserted.contains(&message.id.as_uuid()) {
             let row: MessageRow = sqlx::query_as(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM \
-                 messages m WHERE m.conversation_id = $1 AND m.external_id = $2"
+                "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND \
+                 m.external_id = $2"
             ))
             .bind(id)
             .bind(&message.external_id)
@@ -245,9 +248,9 @@ pub(crate) async fn add_messages(
         .collect();
     for chunk in changed.chunks(ROWS_PER_INSERT) {
         let mut qb = QueryBuilder::<Db>::new(
-            "UPDATE conversations SET activity_at = v.column2, \
-             message_count = v.column3, last_message = v.column4, status = v.column5, \
-             snoozed_until = v.column6, updated_at = v.column7, version = v.column8 FROM (",
+            "UPDATE conversations SET activity_at = v.column2, message_count = v.column3, \
+             last_message = v.column4, status = v.column5, snoozed_until = v.column6, updated_at \
+             = v.column7, version = v.column8 FROM (",
         );
         qb.push_values(chunk, |mut row, t| {
             let a = &t.activity;

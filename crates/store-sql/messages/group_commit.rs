@@ -1,3 +1,5 @@
+//! The group-commit writer: messages queued by concurrent senders share one transaction.
+
 use crate::sql::prelude::*;
 
 /// A message waiting for the group-commit writer, and who waits for its answer.

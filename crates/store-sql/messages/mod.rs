@@ -134,8 +134,8 @@ impl MessageStore for SqlStore {
             let now = Timestamp::now();
             message.updated_at = now;
             sqlx::query(
-                "UPDATE messages SET content = $1, metadata = $2, search_text = $3, \
-             updated_at = $4 WHERE organization_id = $5 AND id = $6",
+                "UPDATE messages SET content = $1, metadata = $2, search_text = $3, updated_at = \
+                 $4 WHERE organization_id = $5 AND id = $6",
             )
             .bind(&message.content)
             .bind(Json(&message.metadata))
@@ -153,7 +153,7 @@ impl MessageStore for SqlStore {
             {
                 sqlx::query(
                     "UPDATE conversations SET last_message = $1, updated_at = $2, version = \
-                 version + 1 WHERE organization_id = $3 AND id = $4",
+                     version + 1 WHERE organization_id = $3 AND id = $4",
                 )
                 .bind(Json(last_message(&message)))
                 .bind(now.as_millis())
@@ -187,8 +187,8 @@ impl MessageStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
             let latest: Option<MessageRow> = sqlx::query_as(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM \
-             messages m WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT 1"
+                "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 ORDER BY \
+                 m.id DESC LIMIT 1"
             ))
             .bind(conversation)
             .fetch_optional(&mut *tx)
@@ -199,9 +199,9 @@ impl MessageStore for SqlStore {
                 .as_ref()
                 .map_or(record.conversation.created_at, |m| m.created_at);
             sqlx::query(
-                "UPDATE conversations SET message_count = message_count - 1, last_message = \
-             $1, activity_at = $2, updated_at = $3, version = version + 1 WHERE organization_id \
-             = $4 AND id = $5",
+                "UPDATE conversations SET message_count = message_count - 1, last_message = $1, \
+                 activity_at = $2, updated_at = $3, version = version + 1 WHERE organization_id = \
+                 $4 AND id = $5",
             )
             .bind(latest.as_ref().map(|m| Json(last_message(m))))
             .bind(activity_at.as_millis())
@@ -237,8 +237,8 @@ impl MessageStore for SqlStore {
                 .ok_or(Error::NotFound("conversation"))?;
             let org = record.conversation.organization_id.as_uuid();
             sqlx::query(
-                "INSERT INTO video_calls (organization_id, id, conversation_id, room, \
-             join_url, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO video_calls (organization_id, id, conversation_id, room, join_url, \
+                 started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(org)
             .bind(call.id.as_uuid())

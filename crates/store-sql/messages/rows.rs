@@ -1,8 +1,11 @@
+//! The message row and reading one message.
+
 use crate::sql::prelude::*;
 
 pub(crate) const MESSAGE_COLUMNS: &str = "m.organization_id, m.id, m.conversation_id, \
-     m.message_type, m.sender_type, m.sender_id, m.content, m.content_type, m.attachments, \
-     m.metadata, m.external_id, m.created_at, m.updated_at";
+                                          m.message_type, m.sender_type, m.sender_id, m.content, \
+                                          m.content_type, m.attachments, m.metadata, \
+                                          m.external_id, m.created_at, m.updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct MessageRow {

@@ -1,3 +1,5 @@
+//! The text each object is indexed under, and re-indexing a conversation.
+
 use crate::sql::prelude::*;
 
 /// Index tokens that confine a lookup to one organization or one conversation.

@@ -12,9 +12,8 @@ impl WebhookStore for SqlStore {
         run(async {
             // Deliveries start with the next event.
             sqlx::query(&format!(
-                "INSERT INTO webhooks ({WEBHOOK_COLUMNS}, cursor) VALUES ($1, $2, \
-             $3, $4, $5, $6, NULL, NULL, $7, $8, (SELECT event_seq FROM organizations WHERE id \
-             = $1))"
+                "INSERT INTO webhooks ({WEBHOOK_COLUMNS}, cursor) VALUES ($1, $2, $3, $4, $5, $6, \
+                 NULL, NULL, $7, $8, (SELECT event_seq FROM organizations WHERE id = $1))"
             ))
             .bind(webhook.organization_id.as_uuid())
             .bind(webhook.id.as_uuid())
@@ -65,8 +64,8 @@ impl WebhookStore for SqlStore {
     async fn update_webhook(&self, webhook: &convo_types::Webhook) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE webhooks SET url = $1, event_types = $2, active = $3, \
-             updated_at = $4 WHERE organization_id = $5 AND id = $6",
+                "UPDATE webhooks SET url = $1, event_types = $2, active = $3, updated_at = $4 \
+                 WHERE organization_id = $5 AND id = $6",
             )
             .bind(&webhook.url)
             .bind(Json(&webhook.event_types))
@@ -90,9 +89,8 @@ impl WebhookStore for SqlStore {
     ) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE webhooks SET previous_secret = secret, \
-             previous_expires_at = $1, secret = $2, updated_at = $3 WHERE organization_id = $4 \
-             AND id = $5",
+                "UPDATE webhooks SET previous_secret = secret, previous_expires_at = $1, secret = \
+                 $2, updated_at = $3 WHERE organization_id = $4 AND id = $5",
             )
             .bind(previous_expires_at.as_millis())
             .bind(secret)
@@ -115,8 +113,7 @@ impl WebhookStore for SqlStore {
     async fn enqueue_deliveries(&self, limit: u32) -> Result<usize> {
         run(async {
             let hooks: Vec<(Uuid, Uuid, Json<Vec<EventType>>, i64)> = sqlx::query_as(
-                "SELECT \
-             organization_id, id, event_types, cursor FROM webhooks WHERE active = $1",
+                "SELECT organization_id, id, event_types, cursor FROM webhooks WHERE active = $1",
             )
             .bind(true)
             .fetch_all(&self.reader)
@@ -124,9 +121,8 @@ impl WebhookStore for SqlStore {
             let mut made = 0;
             for (org, hook, types, cursor) in hooks {
                 let events: Vec<(i64, String, Option<Uuid>)> = sqlx::query_as(
-                    "SELECT id, type, \
-                 conversation_id FROM events WHERE organization_id = $1 AND id > $2 ORDER BY id \
-                 LIMIT $3",
+                    "SELECT id, type, conversation_id FROM events WHERE organization_id = $1 AND \
+                     id > $2 ORDER BY id LIMIT $3",
                 )
                 .bind(org)
                 .bind(cursor)
@@ -144,10 +140,10 @@ impl WebhookStore for SqlStore {
                         continue;
                     }
                     made += sqlx::query(
-                        "INSERT INTO webhook_deliveries (organization_id, id, \
-                     webhook_id, event_id, event_type, conversation_id, status, attempts, \
-                     next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
-                     'pending', 0, $7, $7, $7) ON CONFLICT (webhook_id, event_id) DO NOTHING",
+                        "INSERT INTO webhook_deliveries (organization_id, id, webhook_id, \
+                         event_id, event_type, conversation_id, status, attempts, \
+                         next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+                         'pending', 0, $7, $7, $7) ON CONFLICT (webhook_id, event_id) DO NOTHING",
                     )
                     .bind(org)
                     .bind(Uuid::now_v7())
@@ -196,8 +192,8 @@ impl WebhookStore for SqlStore {
             let mut claimed = Vec::new();
             for (id, org, hook, event_id, attempts, created_at) in due {
                 let taken = sqlx::query(
-                    "UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE \
-                 id = $2 AND status = 'pending' AND next_attempt_at <= $3",
+                    "UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND status \
+                     = 'pending' AND next_attempt_at <= $3",
                 )
                 .bind(lease_until.as_millis())
                 .bind(id)
@@ -211,9 +207,8 @@ impl WebhookStore for SqlStore {
                 let mut conn = self.reader.acquire().await?;
                 let webhook = fetch_webhook(&mut conn, org, hook).await?;
                 let event: Option<EventRow> = sqlx::query_as(
-                    "SELECT id, type, actor_type, \
-                 actor_id, conversation_id, data, created_at FROM events WHERE organization_id \
-                 = $1 AND id = $2",
+                    "SELECT id, type, actor_type, actor_id, conversation_id, data, created_at \
+                     FROM events WHERE organization_id = $1 AND id = $2",
                 )
                 .bind(org)
                 .bind(event_id)
@@ -252,9 +247,9 @@ impl WebhookStore for SqlStore {
         run(async {
             let mut tx = self.writer.begin().await?;
             sqlx::query(
-                "INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, \
-             error, duration_ms, response) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT \
-             (delivery_id, attempt) DO NOTHING",
+                "INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, \
+                 duration_ms, response) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT \
+                 (delivery_id, attempt) DO NOTHING",
             )
             .bind(id.as_uuid())
             .bind(attempt.attempt)
@@ -271,8 +266,8 @@ impl WebhookStore for SqlStore {
                 DeliveryOutcome::GaveUp => ("failed", None),
             };
             sqlx::query(
-                "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts \
-             = attempts + 1, updated_at = $3 WHERE id = $4",
+                "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts = \
+                 attempts + 1, updated_at = $3 WHERE id = $4",
             )
             .bind(status)
             .bind(next)
@@ -293,9 +288,8 @@ impl WebhookStore for SqlStore {
     ) -> Result<Rows<convo_types::WebhookDelivery>> {
         run(async {
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, webhook_id, event_id, event_type, \
-             status, next_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE \
-             organization_id = ",
+                "SELECT id, webhook_id, event_id, event_type, status, next_attempt_at, \
+                 created_at, updated_at FROM webhook_deliveries WHERE organization_id = ",
             );
             qb.push_bind(org.as_uuid());
             qb.push(" AND webhook_id = ").push_bind(webhook.as_uuid());
@@ -311,8 +305,8 @@ impl WebhookStore for SqlStore {
             let mut attempts: HashMap<Uuid, Vec<convo_types::DeliveryAttempt>> = HashMap::new();
             if !rows.is_empty() {
                 let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT delivery_id, attempt, at, status_code, \
-                 error, duration_ms, response FROM webhook_attempts WHERE delivery_id IN (",
+                    "SELECT delivery_id, attempt, at, status_code, error, duration_ms, response \
+                     FROM webhook_attempts WHERE delivery_id IN (",
                 );
                 let mut list = qb.separated(", ");
                 for row in &rows {
@@ -335,8 +329,7 @@ impl WebhookStore for SqlStore {
                 }
             }
             let mut count = QueryBuilder::<Db>::new(
-                "SELECT COUNT(*) FROM webhook_deliveries WHERE \
-             organization_id = ",
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE organization_id = ",
             );
             count.push_bind(org.as_uuid());
             count
@@ -376,9 +369,8 @@ impl WebhookStore for SqlStore {
     ) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE webhook_deliveries SET status = 'pending', \
-             next_attempt_at = $1, updated_at = $1 WHERE organization_id = $2 AND webhook_id = \
-             $3 AND id = $4",
+                "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, \
+                 updated_at = $1 WHERE organization_id = $2 AND webhook_id = $3 AND id = $4",
             )
             .bind(now.as_millis())
             .bind(org.as_uuid())

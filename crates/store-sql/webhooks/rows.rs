@@ -1,7 +1,10 @@
+//! The rows of webhooks, their deliveries and attempts.
+
 use crate::sql::prelude::*;
 
-pub(crate) const WEBHOOK_COLUMNS: &str = "organization_id, id, url, event_types, active, \
-     secret, previous_secret, previous_expires_at, created_at, updated_at";
+pub(crate) const WEBHOOK_COLUMNS: &str = "organization_id, id, url, event_types, active, secret, \
+                                          previous_secret, previous_expires_at, created_at, \
+                                          updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct WebhookRow {
