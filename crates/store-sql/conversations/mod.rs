@@ -262,16 +262,8 @@ impl ConversationStore for SqlStore {
                     adjust_children(&mut tx, org, parent, delta).await?;
                 }
             }
-            let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
+            let updated = finish_change(&mut tx, org, &record.conversation, event, now).await?;
             reindex_conversation(&mut tx, org, &updated.conversation).await?;
-            move_counters(
-                &mut tx,
-                org,
-                Some(&record.conversation),
-                Some(&updated.conversation),
-            )
-            .await?;
-            record_event(&mut tx, org, event, &updated.conversation, now).await?;
             self.commit_and_wake(tx, org).await?;
             Ok(updated)
         })
@@ -291,52 +283,24 @@ impl ConversationStore for SqlStore {
             let mut tx = self.writer.begin().await?;
             let record = fetch_conversation(&mut tx, org, id.as_uuid(), true).await?;
             let now = Timestamp::now();
+            let (conversation, user) = (id.as_uuid(), user.as_uuid());
             let changed = if present {
-                sqlx::query(
-                    "INSERT INTO conversation_members (organization_id, conversation_id, user_id, \
-                     added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, user_id) DO \
-                     NOTHING",
-                )
-                .bind(org)
-                .bind(id.as_uuid())
-                .bind(user.as_uuid())
-                .bind(now.as_millis())
-                .execute(&mut *tx)
-                .await?
+                insert_member(&mut tx, org, conversation, user, now).await?
             } else {
-                sqlx::query(
-                    "DELETE FROM conversation_members WHERE organization_id = $1 AND \
-                     conversation_id = $2 AND user_id = $3",
-                )
-                .bind(org)
-                .bind(id.as_uuid())
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?
-            }
-            .rows_affected();
-            if changed == 0 {
+                delete_member(&mut tx, org, conversation, user).await?
+            };
+            if !changed {
                 return Ok(record);
             }
-            sqlx::query(
-                "UPDATE conversations SET member_count = member_count + $1, updated_at = $2, \
-                 version = version + 1 WHERE organization_id = $3 AND id = $4",
-            )
-            .bind(if present { 1i64 } else { -1 })
-            .bind(now.as_millis())
-            .bind(org)
-            .bind(id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            let updated = fetch_conversation(&mut tx, org, id.as_uuid(), false).await?;
-            move_counters(
+            count_members(
                 &mut tx,
                 org,
-                Some(&record.conversation),
-                Some(&updated.conversation),
+                conversation,
+                if present { 1 } else { -1 },
+                now,
             )
             .await?;
-            record_event(&mut tx, org, event, &updated.conversation, now).await?;
+            let updated = finish_change(&mut tx, org, &record.conversation, event, now).await?;
             self.commit_and_wake(tx, org).await?;
             Ok(updated)
         })

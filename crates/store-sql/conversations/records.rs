@@ -62,16 +62,7 @@ pub(crate) async fn insert_conversation(
         return Ok(None);
     }
     for user_id in &new.member_ids {
-        sqlx::query(
-            "INSERT INTO conversation_members (organization_id, conversation_id, user_id, \
-             added_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(org)
-        .bind(c.id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(c.created_at.as_millis())
-        .execute(&mut *tx)
-        .await?;
+        insert_member(tx, org, c.id.as_uuid(), user_id.as_uuid(), c.created_at).await?;
     }
     adjust_children(tx, org, c.parent_id, 1).await?;
     let record = fetch_conversation(tx, org, c.id.as_uuid(), false).await?;
@@ -163,4 +154,80 @@ pub(crate) async fn adjust_children(
         .await?;
     }
     Ok(())
+}
+
+/// Adds `user` to the conversation's team; answers whether they were not in it already.
+pub(crate) async fn insert_member(
+    conn: &mut Conn,
+    org: Uuid,
+    conversation: Uuid,
+    user: Uuid,
+    at: Timestamp,
+) -> StoreResult<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO conversation_members (organization_id, conversation_id, user_id, added_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, user_id) DO NOTHING",
+    )
+    .bind(org)
+    .bind(conversation)
+    .bind(user)
+    .bind(at.as_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(inserted.rows_affected() > 0)
+}
+
+/// Takes `user` out of the conversation's team; answers whether they were in it.
+pub(crate) async fn delete_member(
+    conn: &mut Conn,
+    org: Uuid,
+    conversation: Uuid,
+    user: Uuid,
+) -> StoreResult<bool> {
+    let deleted = sqlx::query(
+        "DELETE FROM conversation_members WHERE organization_id = $1 AND conversation_id = $2 \
+         AND user_id = $3",
+    )
+    .bind(org)
+    .bind(conversation)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(deleted.rows_affected() > 0)
+}
+
+/// Moves the conversation's member count by `delta`, as a change made at `at`.
+pub(crate) async fn count_members(
+    conn: &mut Conn,
+    org: Uuid,
+    conversation: Uuid,
+    delta: i64,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE conversations SET member_count = member_count + $1, updated_at = $2, \
+         version = version + 1 WHERE organization_id = $3 AND id = $4",
+    )
+    .bind(delta)
+    .bind(at.as_millis())
+    .bind(org)
+    .bind(conversation)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The conversation as a change left it: read again, its counters moved from `before`, and
+/// `event` recorded, in the change's transaction.
+pub(crate) async fn finish_change(
+    conn: &mut Conn,
+    org: Uuid,
+    before: &Conversation,
+    event: &EventMeta,
+    at: Timestamp,
+) -> StoreResult<ConversationRecord> {
+    let after = fetch_conversation(conn, org, before.id.as_uuid(), false).await?;
+    move_counters(conn, org, Some(before), Some(&after.conversation)).await?;
+    record_event(conn, org, event, &after.conversation, at).await?;
+    Ok(after)
 }

@@ -239,24 +239,8 @@ impl DirectoryStore for SqlStore {
                 let before = fetch_conversation(&mut tx, org, conversation, true)
                     .await
                     .ok();
-                sqlx::query(
-                    "DELETE FROM conversation_members WHERE organization_id = $1 AND \
-                     conversation_id = $2 AND user_id = $3",
-                )
-                .bind(org)
-                .bind(conversation)
-                .bind(id.as_uuid())
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE conversations SET member_count = member_count - 1, updated_at = $1, \
-                     version = version + 1 WHERE organization_id = $2 AND id = $3",
-                )
-                .bind(now.as_millis())
-                .bind(org)
-                .bind(conversation)
-                .execute(&mut *tx)
-                .await?;
+                delete_member(&mut tx, org, conversation, id.as_uuid()).await?;
+                count_members(&mut tx, org, conversation, -1, now).await?;
                 if let Some(before) = before {
                     let after = fetch_conversation(&mut tx, org, conversation, false).await?;
                     record_event(&mut tx, org, event, &after.conversation, now).await?;
