@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::directory::wire_enum;
+use crate::wire_enum::wire_enum;
 use crate::{
     double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId, ConversationId,
     JsonObject, OrganizationId, SimpleUser, Timestamp, UserId,

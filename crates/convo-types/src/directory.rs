@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire_enum::wire_enum;
 use crate::{
     double_option, ApiKeyId, BusinessUnitId, ChannelId, ContactId, JsonObject, OrganizationId,
     Timestamp, UserId,
@@ -9,50 +10,6 @@ use crate::{
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
-
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(ToSchema))]
-        pub enum $name {
-            $(#[serde(rename = $text $(, alias = $alias)*)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Parses the wire form (aliases included).
-            pub fn parse(text: &str) -> Option<Self> {
-                match text {
-                    $($text $(| $alias)* => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(text: &str) -> Result<Self, String> {
-                $name::parse(text).ok_or_else(|| {
-                    let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("`{text}` is not one of: {}", all.join(", "))
-                })
-            }
-        }
-    };
-}
-pub(crate) use wire_enum;
 
 wire_enum!(
     /// Whether a user is a person or an AI agent.

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-crate::directory::wire_enum!(
+crate::wire_enum::wire_enum!(
     /// Stable machine codes carried by every error answer, for SDKs to match on.
     ErrorCode {
         BadRequest = "bad_request",

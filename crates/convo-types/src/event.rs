@@ -5,7 +5,7 @@ use crate::{ConversationId, Participant, Timestamp};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-crate::directory::wire_enum!(
+crate::wire_enum::wire_enum!(
     /// What happened.
     EventType {
         ConversationCreated = "conversation.created",

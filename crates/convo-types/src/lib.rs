@@ -13,6 +13,7 @@ mod list;
 mod message;
 mod time_fmt;
 mod webhook;
+mod wire_enum;
 
 pub use conversation::*;
 pub use directory::*;

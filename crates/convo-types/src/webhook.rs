@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::directory::wire_enum;
+use crate::wire_enum::wire_enum;
 use crate::{DeliveryId, EventType, OrganizationId, Timestamp, WebhookId};
 
 #[cfg(feature = "openapi")]
