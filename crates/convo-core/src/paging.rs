@@ -120,7 +120,11 @@ impl PagingParams {
             if page < 1 {
                 return Err(Error::invalid("page_num", "pages are numbered from 1"));
             }
-            PageStart::Offset((page as u64 - 1).saturating_mul(u64::from(limit)))
+            // Offsets are stored as signed 64-bit numbers: a page past that names no row.
+            let offset = (page - 1)
+                .checked_mul(i64::from(limit))
+                .ok_or_else(|| Error::invalid("page_num", "is too large"))?;
+            PageStart::Offset(offset as u64)
         } else {
             PageStart::After(None)
         };
@@ -192,5 +196,10 @@ mod tests {
             ..Default::default()
         };
         assert!(both.into_request::<Uuid>().is_err());
+        let past_every_offset = PagingParams {
+            page_num: Some(i64::MAX),
+            ..Default::default()
+        };
+        assert!(past_every_offset.into_request::<Uuid>().is_err());
     }
 }

@@ -52,9 +52,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
-/// Parses a JSON body with the depth limit and field-naming errors.
+/// Parses a JSON body: a JSON object, at most [`MAX_JSON_DEPTH`] deep, with no NUL in its
+/// text (PostgreSQL cannot store one, so neither backend accepts it); type errors name the
+/// field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if nesting_depth(bytes) > MAX_JSON_DEPTH {
+    let shape = BodyShape::of(bytes);
+    if shape.depth > MAX_JSON_DEPTH {
         return Err(ApiError::bad_request(
             ErrorCode::InvalidJson,
             format!("the JSON is nested deeper than {MAX_JSON_DEPTH} levels"),
@@ -64,7 +67,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if inner.is_data() {
+        if !shape.is_object {
+            ApiError::bad_request(ErrorCode::InvalidJson, NOT_AN_OBJECT)
+        } else if inner.is_data() {
             let field = if path == "." { "body".to_owned() } else { path };
             ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, inner.to_string())
         } else {
@@ -80,33 +85,71 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("the body is not valid JSON: {e}"),
         )
     })?;
+    // Only a valid body gets here, so these name what is wrong with valid JSON.
+    if !shape.is_object {
+        return Err(ApiError::bad_request(ErrorCode::InvalidJson, NOT_AN_OBJECT));
+    }
+    if shape.has_nul {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body".to_owned(),
+            "text may not contain the NUL character (\\u0000)".to_owned(),
+        ));
+    }
     Ok(value)
 }
 
-/// How deep arrays and objects nest, ignoring brackets inside strings.
-fn nesting_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
+const NOT_AN_OBJECT: &str = "the body must be a JSON object (`{...}`)";
+
+/// What one pass over the raw bytes tells before parsing.
+#[derive(Debug, PartialEq)]
+struct BodyShape {
+    /// How deep arrays and objects nest, ignoring brackets inside strings.
+    depth: usize,
+    /// Whether the first thing in the body is `{`.
+    is_object: bool,
+    /// Whether a string holds `\u0000` (JSON cannot carry a raw NUL byte).
+    has_nul: bool,
+}
+
+impl BodyShape {
+    fn of(bytes: &[u8]) -> Self {
+        let is_object = bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'{');
+        let (mut depth, mut deepest, mut in_string, mut has_nul) = (0usize, 0usize, false, false);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            if in_string {
+                match b {
+                    b'\\' => {
+                        has_nul |= bytes[i..].starts_with(b"u0000");
+                        i += 1;
+                    }
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             }
-            continue;
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+        BodyShape {
+            depth: deepest,
+            is_object,
+            has_nul,
         }
     }
-    deepest
 }
 
 /// Query parameters; repeated keys fill lists (`statuses=open&statuses=pending`).
@@ -117,6 +160,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        check_query(query)?;
         serde_html_form::from_str(query).map(Query).map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -127,6 +171,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// Parameters whose empty value means "no filter": free text, as a cleared search box sends.
+const MAY_BE_EMPTY: &[&str] = &["q"];
+
+/// An empty value for a typed parameter (`?business_unit_id=`) is a mistake, not "no filter";
+/// a NUL cannot be stored, so it cannot match anything either.
+fn check_query(query: &str) -> Result<(), ApiError> {
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let problem = if value.is_empty() && !MAY_BE_EMPTY.contains(&name.as_ref()) {
+            "is empty: leave the parameter out instead"
+        } else if value.contains('\0') || name.contains('\0') {
+            "contains the NUL character"
+        } else {
+            continue;
+        };
+        return Err(ApiError::bad_request(
+            ErrorCode::BadRequest,
+            format!("invalid query parameter `{name}`: the value {problem}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Path parameters. An id that cannot be parsed names nothing, so it is a `404`.
 pub struct Path<T>(pub T);
 
@@ -134,6 +200,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // No id holds a NUL, and PostgreSQL could not even compare one.
+        if parts.uri.path().contains("%00") {
+            return Err(ApiError::not_found("no such object: ids never contain NUL"));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
@@ -178,8 +248,19 @@ mod tests {
 
     #[test]
     fn depth_ignores_brackets_in_strings() {
-        assert_eq!(nesting_depth(br#"{"a": "[[[[{{{{"}"#), 1);
-        assert_eq!(nesting_depth(br#"[[["\"]"]]]"#), 3);
-        assert_eq!(nesting_depth(&b"[".repeat(10_000)), 10_000);
+        assert_eq!(BodyShape::of(br#"{"a": "[[[[{{{{"}"#).depth, 1);
+        assert_eq!(BodyShape::of(br#"[[["\"]"]]]"#).depth, 3);
+        assert_eq!(BodyShape::of(&b"[".repeat(10_000)).depth, 10_000);
+    }
+
+    #[test]
+    fn shape_tells_objects_and_nul_escapes() {
+        assert!(BodyShape::of(b" \n{}").is_object);
+        assert!(!BodyShape::of(br#"["a"]"#).is_object);
+        assert!(!BodyShape::of(b"\"text\"").is_object);
+        assert!(BodyShape::of(br#"{"a": "x\u0000"}"#).has_nul);
+        // An escaped backslash followed by `u0000` is the text `\u0000`, not a NUL.
+        assert!(!BodyShape::of(br#"{"a": "x\\u0000"}"#).has_nul);
+        assert!(BodyShape::of(br#"{"\u0000": 1}"#).has_nul);
     }
 }
