@@ -54,6 +54,11 @@ pub struct Settings {
     #[arg(long, env = "CONVO_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
     pub webhook_timeout_ms: u64,
 
+    /// Web origins whose pages may call the API (`https://app.example.com`), comma-separated,
+    /// or `*` for any; none by default.
+    #[arg(long, env = "CONVO_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -72,6 +77,7 @@ impl Settings {
             webhook_allow_private: false,
             webhook_retry_base_ms: 10_000,
             webhook_timeout_ms: 10_000,
+            cors_origins: Vec::new(),
             log_format: LogFormat::Text,
         }
     }
@@ -101,6 +107,7 @@ impl fmt::Debug for Settings {
             .field("webhook_allow_private", &self.webhook_allow_private)
             .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
             .field("webhook_timeout_ms", &self.webhook_timeout_ms)
+            .field("cors_origins", &self.cors_origins)
             .field("log_format", &self.log_format)
             .finish()
     }
