@@ -4,13 +4,14 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::Router;
 use convo_core::Store;
 use convo_store_postgres::PostgresStore;
 use convo_store_sqlite::SqliteStore;
 use convo_types::ErrorCode;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -20,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod auth;
 pub mod config;
+pub mod contract;
 mod delivery;
 pub mod error;
 pub mod extract;
@@ -44,7 +46,25 @@ pub struct AppState {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "convo", description = "A self-hostable backend for customer conversations."),
+    info(title = "convo", description = "A self-hostable backend for customer conversations: \
+        who the customer is, which channel and business unit a conversation came through, its \
+        status, who answers it, its messages and sub-threads. Send the API key as \
+        `Authorization: Bearer <key>`; errors are `application/problem+json` with a stable `code`."),
+    tags(
+        (name = "conversations", description = "Conversations: create, find, change, search, sub-conversations."),
+        (name = "team", description = "Who answers a conversation: team members, views and their counts."),
+        (name = "messages", description = "The messages of a conversation."),
+        (name = "contacts", description = "Customers."),
+        (name = "channels", description = "Where conversations come from: web sites, phone numbers, LINE accounts, ..."),
+        (name = "business units", description = "The parts of an organization that conversations belong to."),
+        (name = "users", description = "Team members and AI agents."),
+        (name = "api keys", description = "Keys, their scopes and the user they act as."),
+        (name = "organizations", description = "Tenants; managed with a `platform` key."),
+        (name = "events", description = "What happened, in order: a list to poll and a live stream."),
+        (name = "webhooks", description = "Events POSTed to your URL, signed the Standard Webhooks way."),
+        (name = "admin v2", description = "The conversation routes of the AI-agent platform admin API, as its clients call them."),
+        (name = "health", description = "Liveness and readiness, without a key."),
+    ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]
@@ -87,9 +107,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::webhooks::router())
 }
 
-/// The OpenAPI 3.1 document of every route, built from the handlers' annotations.
-pub fn openapi() -> OpenApi {
-    api_router().split_for_parts().1
+/// The OpenAPI 3.1 document of every route, built from the handlers' annotations and
+/// finished by [`contract::finish`].
+pub fn openapi() -> serde_json::Value {
+    contract::finish(api_router().split_for_parts().1)
 }
 
 async fn unknown_route() -> ApiError {
@@ -104,16 +125,66 @@ async fn wrong_method() -> ApiError {
     )
 }
 
+/// Lets the configured web origins call the API from a browser: preflights are answered, and
+/// the headers clients read are exposed. `None` when no origin is configured.
+fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allow = if origins.iter().any(|o| o.trim() == "*") {
+        AllowOrigin::any()
+    } else {
+        let mut list = Vec::new();
+        for origin in origins {
+            let origin = origin.trim().trim_end_matches('/');
+            if !(origin.starts_with("https://") || origin.starts_with("http://")) {
+                anyhow::bail!(
+                    "CORS origin `{origin}` must be `*` or like `https://app.example.com`"
+                );
+            }
+            list.push(HeaderValue::from_str(origin)?);
+        }
+        AllowOrigin::list(list)
+    };
+    let named = HeaderName::from_static;
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                named("idempotency-key"),
+                named("last-event-id"),
+                named("x-request-id"),
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::RETRY_AFTER,
+                named("x-request-id"),
+                named("idempotent-replayed"),
+            ])
+            .max_age(std::time::Duration::from_secs(600)),
+    ))
+}
+
 /// The whole application: routes, errors for what no route takes, limits, request ids, logs.
 pub fn app(state: AppState) -> Router {
     let (router, spec) = api_router().split_for_parts();
-    let spec = Arc::new(spec);
+    // Serialized once: the document does not change while the process runs.
+    let spec = axum::body::Bytes::from(
+        serde_json::to_vec(&contract::finish(spec)).expect("the OpenAPI document serializes"),
+    );
     let request_id = HeaderName::from_static("x-request-id");
     router
         .route(
             "/openapi.json",
-            axum::routing::get(move || async move { axum::Json(spec.as_ref().clone()) }),
+            axum::routing::get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json")], spec.clone())
+            }),
         )
+        .merge(routes::docs::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(
@@ -121,6 +192,9 @@ pub fn app(state: AppState) -> Router {
             idempotency::layer,
         ))
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(tower::util::option_layer(
+            cors(&state.settings.cors_origins).unwrap_or_default(),
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(telemetry::request_span)
@@ -147,6 +221,7 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    cors(&settings.cors_origins)?;
     let store = open_store(&settings).await?;
     if let Some(first) =
         convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())

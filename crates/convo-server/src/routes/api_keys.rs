@@ -5,13 +5,14 @@ use convo_types::{ApiKey, ApiKeyId, CreateApiKey, UpdateApiKey};
 use super::directory::prelude::*;
 
 directory_list! {
-    path: "/v1/api-keys", tag: "api keys", item: ApiKey,
+    path: "/v1/api-keys", tag: "api keys", item: ApiKey, operation_id: "listApiKeys",
     use_case: directory::list_api_keys, doc: "Lists api keys, oldest first.",
 }
 
 directory_handlers! {
     path: "/v1/api-keys", item_path: "/v1/api-keys/{id}", tag: "api keys",
     item: ApiKey, id: ApiKeyId, create: CreateApiKey, update: UpdateApiKey,
+    operation_ids: ("createApiKey", "getApiKey", "updateApiKey", "deleteApiKey"),
     use_cases: (
         directory::create_api_key,
         directory::get_api_key,

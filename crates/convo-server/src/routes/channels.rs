@@ -18,7 +18,7 @@ pub struct ChannelQuery {
 }
 
 /// Lists channels, oldest first.
-#[utoipa::path(get, path = "/v1/channels", tag = "channels", params(PageQuery, ChannelQuery), responses((status = 200, body = List<Channel>)))]
+#[utoipa::path(get, path = "/v1/channels", operation_id = "listChannels", tag = "channels", params(PageQuery, ChannelQuery), responses((status = 200, body = List<Channel>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -43,6 +43,7 @@ pub async fn list(
 directory_handlers! {
     path: "/v1/channels", item_path: "/v1/channels/{id}", tag: "channels",
     item: Channel, id: ChannelId, create: CreateChannel, update: UpdateChannel,
+    operation_ids: ("createChannel", "getChannel", "updateChannel", "deleteChannel"),
     use_cases: (
         directory::create_channel,
         directory::get_channel,

@@ -14,7 +14,7 @@ pub struct ContactQuery {
 }
 
 /// Lists contacts, oldest first.
-#[utoipa::path(get, path = "/v1/contacts", tag = "contacts", params(PageQuery, ContactQuery), responses((status = 200, body = List<Contact>)))]
+#[utoipa::path(get, path = "/v1/contacts", operation_id = "listContacts", tag = "contacts", params(PageQuery, ContactQuery), responses((status = 200, body = List<Contact>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -37,6 +37,7 @@ pub async fn list(
 directory_handlers! {
     path: "/v1/contacts", item_path: "/v1/contacts/{id}", tag: "contacts",
     item: Contact, id: ContactId, create: CreateContact, update: UpdateContact,
+    operation_ids: ("createContact", "getContact", "updateContact", "deleteContact"),
     use_cases: (
         directory::create_contact,
         directory::get_contact,

@@ -93,7 +93,7 @@ impl From<ConversationFilters> for ConversationQuery {
 }
 
 /// Lists conversations (seed `list`), newest activity first by default.
-#[utoipa::path(get, path = "/v1/conversations", tag = "conversations", params(ConversationFilters, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations", operation_id = "listConversations", tag = "conversations", params(ConversationFilters, PageQuery), responses(
     (status = 200, body = List<Conversation>),
     (status = 422, description = "an unknown status, view or order", body = convo_types::Problem),
 ))]
@@ -109,7 +109,7 @@ pub async fn list(
 }
 
 /// Creates a conversation (seed `create`). Every field is optional.
-#[utoipa::path(post, path = "/v1/conversations", tag = "conversations", request_body = CreateConversation, params(
+#[utoipa::path(post, path = "/v1/conversations", operation_id = "createConversation", tag = "conversations", request_body = CreateConversation, params(
     ("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body answer the first response."),
 ), responses(
     (status = 201, body = Conversation, headers(("ETag" = String))),
@@ -125,7 +125,7 @@ pub async fn create(
 }
 
 /// Gets a conversation by id (seed `get`).
-#[utoipa::path(get, path = "/v1/conversations/{id}", tag = "conversations", params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}", operation_id = "getConversation", tag = "conversations", params(("id" = ConversationId, Path)), responses(
     (status = 200, body = Conversation, headers(("ETag" = String))),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -141,7 +141,7 @@ pub async fn get(
 }
 
 /// Gets a conversation by its public id (seed `getByConversationId`).
-#[utoipa::path(get, path = "/v1/conversations/by-public-id/{public_id}", tag = "conversations", params(("public_id" = String, Path)), responses(
+#[utoipa::path(get, path = "/v1/conversations/by-public-id/{public_id}", operation_id = "getByConversationId", tag = "conversations", params(("public_id" = String, Path)), responses(
     (status = 200, body = Conversation, headers(("ETag" = String))),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -158,7 +158,7 @@ pub async fn get_by_public_id(
 
 /// Changes a conversation (seed `update`, `updateName`, `updateConversation`): metadata is
 /// merged (a key set to `null` is removed); `parent_id` may not make a cycle.
-#[utoipa::path(patch, path = "/v1/conversations/{id}", tag = "conversations", request_body = UpdateConversation, params(
+#[utoipa::path(patch, path = "/v1/conversations/{id}", operation_id = "updateConversation", tag = "conversations", request_body = UpdateConversation, params(
     ("id" = ConversationId, Path),
     ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),
 ), responses(
@@ -181,7 +181,7 @@ pub async fn update(
 }
 
 /// Changes a conversation's status (seed `updateStatus`).
-#[utoipa::path(patch, path = "/v1/conversations/{id}/status", tag = "conversations", request_body = UpdateStatus, params(
+#[utoipa::path(patch, path = "/v1/conversations/{id}/status", operation_id = "updateStatus", tag = "conversations", request_body = UpdateStatus, params(
     ("id" = ConversationId, Path),
     ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),
 ), responses(
@@ -213,7 +213,7 @@ pub struct DeleteQuery {
 
 /// Deletes a conversation (seed `deleteConversation`). Needs `conversations:delete`, and the
 /// key must have created it (it owns the lifecycle) or be `admin`.
-#[utoipa::path(delete, path = "/v1/conversations/{id}", tag = "conversations", params(
+#[utoipa::path(delete, path = "/v1/conversations/{id}", operation_id = "deleteConversation", tag = "conversations", params(
     ("id" = ConversationId, Path),
     DeleteQuery,
     ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one fails with 412."),

@@ -6,11 +6,11 @@
 /// `list` without filters: oldest first, paged.
 macro_rules! directory_list {
     (
-        path: $path:tt, tag: $tag:tt, item: $item:ty,
+        path: $path:tt, tag: $tag:tt, item: $item:ty, operation_id: $operation_id:tt,
         use_case: $list:path, doc: $doc:tt $(,)?
     ) => {
         #[doc = $doc]
-        #[utoipa::path(get, path = $path, tag = $tag, params(PageQuery), responses((status = 200, body = List<$item>)))]
+        #[utoipa::path(get, path = $path, operation_id = $operation_id, tag = $tag, params(PageQuery), responses((status = 200, body = List<$item>)))]
         pub async fn list(
             State(state): State<AppState>,
             Caller(caller): Caller,
@@ -27,6 +27,7 @@ macro_rules! directory_handlers {
     (
         path: $path:tt, item_path: $item_path:tt, tag: $tag:tt,
         item: $item:ty, id: $id:ty, create: $create:ty, update: $update:ty,
+        operation_ids: ($create_id:tt, $get_id:tt, $update_id:tt, $delete_id:tt),
         use_cases: ($create_fn:path, $get_fn:path, $update_fn:path, $delete_fn:path),
         docs: ($create_doc:tt, $get_doc:tt, $update_doc:tt, $delete_doc:tt),
         after_write: $after_write:expr $(,)?
@@ -38,7 +39,7 @@ macro_rules! directory_handlers {
         }
 
         #[doc = $create_doc]
-        #[utoipa::path(post, path = $path, tag = $tag, request_body = $create, responses(
+        #[utoipa::path(post, path = $path, operation_id = $create_id, tag = $tag, request_body = $create, responses(
             (status = 201, body = $item),
             (status = 422, description = "invalid fields", body = convo_types::Problem),
         ))]
@@ -52,7 +53,7 @@ macro_rules! directory_handlers {
         }
 
         #[doc = $get_doc]
-        #[utoipa::path(get, path = $item_path, tag = $tag, params(("id" = $id, Path)), responses(
+        #[utoipa::path(get, path = $item_path, operation_id = $get_id, tag = $tag, params(("id" = $id, Path)), responses(
             (status = 200, body = $item),
             (status = 404, body = convo_types::Problem),
         ))]
@@ -65,7 +66,7 @@ macro_rules! directory_handlers {
         }
 
         #[doc = $update_doc]
-        #[utoipa::path(patch, path = $item_path, tag = $tag, params(("id" = $id, Path)), request_body = $update, responses(
+        #[utoipa::path(patch, path = $item_path, operation_id = $update_id, tag = $tag, params(("id" = $id, Path)), request_body = $update, responses(
             (status = 200, body = $item),
             (status = 404, body = convo_types::Problem),
         ))]
@@ -81,7 +82,7 @@ macro_rules! directory_handlers {
         }
 
         #[doc = $delete_doc]
-        #[utoipa::path(delete, path = $item_path, tag = $tag, params(("id" = $id, Path)), responses(
+        #[utoipa::path(delete, path = $item_path, operation_id = $delete_id, tag = $tag, params(("id" = $id, Path)), responses(
             (status = 204),
             (status = 404, body = convo_types::Problem),
             (status = 409, body = convo_types::Problem),

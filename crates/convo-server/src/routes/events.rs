@@ -27,7 +27,7 @@ pub struct EventQuery {
 }
 
 /// Every event of the organization (within the key's business units), oldest first.
-#[utoipa::path(get, path = "/v1/events", tag = "events", params(EventQuery), responses((status = 200, body = List<Event>)))]
+#[utoipa::path(get, path = "/v1/events", operation_id = "listEvents", tag = "events", params(EventQuery), responses((status = 200, body = List<Event>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -39,7 +39,7 @@ pub async fn list(
 }
 
 /// A conversation's activity log, oldest first.
-#[utoipa::path(get, path = "/v1/conversations/{id}/events", tag = "events", params(("id" = ConversationId, Path), EventQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/events", operation_id = "listConversationEvents", tag = "events", params(("id" = ConversationId, Path), EventQuery), responses(
     (status = 200, body = List<Event>),
     (status = 404, body = convo_types::Problem),
 ))]

@@ -1,7 +1,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -14,18 +15,32 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(readyz))
 }
 
+/// What the health checks answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` from `/healthz`, `ready` from `/readyz`.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "up")))]
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+///
+/// For a liveness probe: answers as long as the process serves HTTP, whatever the database.
+#[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "health", responses(
+    (status = 200, description = "up", body = Health),
+))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses(
-    (status = 200, description = "ready"),
+///
+/// For a readiness probe: answers once the database answers a query.
+#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "health", responses(
+    (status = 200, description = "ready", body = Health),
     (status = 500, description = "the database does not answer", body = convo_types::Problem),
 ))]
-pub async fn readyz(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Value>)> {
+pub async fn readyz(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Health>)> {
     state.store.ping().await?;
-    Ok((StatusCode::OK, Json(json!({"status": "ready"}))))
+    Ok((StatusCode::OK, Json(Health { status: "ready" })))
 }

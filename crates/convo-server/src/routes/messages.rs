@@ -29,7 +29,7 @@ pub struct MessageOrder {
 }
 
 /// A conversation's messages, oldest first by default.
-#[utoipa::path(get, path = "/v1/conversations/{id}/messages", tag = "messages", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/messages", operation_id = "listMessages", tag = "messages", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
     (status = 200, body = List<Message>),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -54,7 +54,7 @@ pub async fn list(
 
 /// Adds a message. An `external_id` seen before in the conversation answers the first message
 /// with `200` and adds nothing.
-#[utoipa::path(post, path = "/v1/conversations/{id}/messages", tag = "messages", request_body = CreateMessage, params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/messages", operation_id = "createMessage", tag = "messages", request_body = CreateMessage, params(("id" = ConversationId, Path)), responses(
     (status = 201, body = Message),
     (status = 200, description = "the message with this external_id, sent before", body = Message),
     (status = 404, body = convo_types::Problem),
@@ -76,7 +76,7 @@ pub async fn create(
 }
 
 /// Gets a message.
-#[utoipa::path(get, path = "/v1/messages/{id}", tag = "messages", params(("id" = MessageId, Path)), responses(
+#[utoipa::path(get, path = "/v1/messages/{id}", operation_id = "getMessage", tag = "messages", params(("id" = MessageId, Path)), responses(
     (status = 200, body = Message),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -91,7 +91,7 @@ pub async fn get(
 }
 
 /// Changes a message's content or metadata (merged; `null` removes a key).
-#[utoipa::path(patch, path = "/v1/messages/{id}", tag = "messages", request_body = UpdateMessage, params(("id" = MessageId, Path)), responses(
+#[utoipa::path(patch, path = "/v1/messages/{id}", operation_id = "updateMessage", tag = "messages", request_body = UpdateMessage, params(("id" = MessageId, Path)), responses(
     (status = 200, body = Message),
     (status = 404, body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
@@ -108,7 +108,7 @@ pub async fn update(
 }
 
 /// Deletes a message.
-#[utoipa::path(delete, path = "/v1/messages/{id}", tag = "messages", params(("id" = MessageId, Path)), responses(
+#[utoipa::path(delete, path = "/v1/messages/{id}", operation_id = "deleteMessage", tag = "messages", params(("id" = MessageId, Path)), responses(
     (status = 204),
     (status = 404, body = convo_types::Problem),
 ))]

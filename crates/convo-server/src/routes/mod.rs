@@ -12,6 +12,7 @@ pub mod business_units;
 pub mod channels;
 pub mod contacts;
 pub mod conversations;
+pub mod docs;
 pub mod events;
 pub mod health;
 pub mod messages;

@@ -17,7 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Creates an organization (a tenant) with its default business unit, admin user and admin
 /// key, whose secret is answered once. Needs `platform`.
-#[utoipa::path(post, path = "/v1/organizations", tag = "organizations", request_body = CreateOrganization, responses(
+#[utoipa::path(post, path = "/v1/organizations", operation_id = "createOrganization", tag = "organizations", request_body = CreateOrganization, responses(
     (status = 201, body = OrganizationCreated),
     (status = 403, description = "the key lacks `platform`", body = convo_types::Problem),
 ))]
@@ -31,7 +31,7 @@ pub async fn create(
 }
 
 /// Lists organizations. Needs `platform`.
-#[utoipa::path(get, path = "/v1/organizations", tag = "organizations", params(PageQuery), responses((status = 200, body = List<Organization>)))]
+#[utoipa::path(get, path = "/v1/organizations", operation_id = "listOrganizations", tag = "organizations", params(PageQuery), responses((status = 200, body = List<Organization>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -37,7 +37,7 @@ pub struct SearchQuery {
 
 /// Seed `search`: full text over conversation names and details, contacts (name, email, phone,
 /// external id) and message content, ranked, with highlights.
-#[utoipa::path(get, path = "/v1/conversations/search", tag = "conversations", params(SearchQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/search", operation_id = "searchConversations", tag = "conversations", params(SearchQuery), responses(
     (status = 200, body = List<SearchHit>),
     (status = 422, body = convo_types::Problem),
 ))]
@@ -60,7 +60,7 @@ pub async fn search_conversations(
 
 /// Seed `initVideoCall`: starts a call in an unguessable room; the join URL comes from
 /// `CONVO_VIDEO_URL_TEMPLATE`, and an activity message records it.
-#[utoipa::path(post, path = "/v1/conversations/{id}/video-call", tag = "conversations", params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/video-call", operation_id = "initVideoCall", tag = "conversations", params(("id" = ConversationId, Path)), responses(
     (status = 200, body = VideoCallStarted),
     (status = 404, body = convo_types::Problem),
 ))]

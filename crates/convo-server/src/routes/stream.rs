@@ -53,7 +53,7 @@ pub struct StreamQuery {
 /// Every event of the key's organization and business units as it happens, `id` being the
 /// event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
 /// gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
-#[utoipa::path(get, path = "/v1/events/stream", tag = "events", params(StreamQuery, ("Last-Event-ID" = Option<String>, Header)), responses(
+#[utoipa::path(get, path = "/v1/events/stream", operation_id = "streamEvents", tag = "events", params(StreamQuery, ("Last-Event-ID" = Option<String>, Header)), responses(
     (status = 200, description = "text/event-stream of events", content_type = "text/event-stream"),
     (status = 404, body = convo_types::Problem),
 ))]

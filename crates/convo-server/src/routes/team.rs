@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Seed `join`: the key's acting user joins the conversation. Idempotent.
-#[utoipa::path(post, path = "/v1/conversations/{id}/join", tag = "team", params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/join", operation_id = "joinConversation", tag = "team", params(("id" = ConversationId, Path)), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -45,7 +45,7 @@ pub async fn join(
 }
 
 /// Seed `leave`: the key's acting user leaves the conversation. Idempotent.
-#[utoipa::path(post, path = "/v1/conversations/{id}/leave", tag = "team", params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/leave", operation_id = "leaveConversation", tag = "team", params(("id" = ConversationId, Path)), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -61,7 +61,7 @@ pub async fn leave(
 }
 
 /// Seed `assignTeamMember`: an unknown user is `404`, an inactive one `422`.
-#[utoipa::path(post, path = "/v1/conversations/{id}/members", tag = "team", request_body = AssignTeamMember, params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/members", operation_id = "assignTeamMember", tag = "team", request_body = AssignTeamMember, params(("id" = ConversationId, Path)), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
@@ -79,7 +79,7 @@ pub async fn assign_team_member(
 }
 
 /// Seed `removeTeamMember`.
-#[utoipa::path(delete, path = "/v1/conversations/{id}/members/{user_id}", tag = "team", params(("id" = ConversationId, Path), ("user_id" = UserId, Path)), responses(
+#[utoipa::path(delete, path = "/v1/conversations/{id}/members/{user_id}", operation_id = "removeTeamMember", tag = "team", params(("id" = ConversationId, Path), ("user_id" = UserId, Path)), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -103,7 +103,7 @@ pub struct InvitableQuery {
 
 /// Seed `getInvitableUsers`: active users with access to the conversation's business unit who
 /// are not in it.
-#[utoipa::path(get, path = "/v1/conversations/{id}/invitable-users", tag = "team", params(("id" = ConversationId, Path), InvitableQuery, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/invitable-users", operation_id = "getInvitableUsers", tag = "team", params(("id" = ConversationId, Path), InvitableQuery, PageQuery), responses(
     (status = 200, body = List<User>),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -129,7 +129,7 @@ pub async fn invitable_users(
 /// Seed `getViewsCount`: how many conversations each view holds, under the list's filters.
 /// Read from counters kept in the same transaction as every change, so it stays cheap as the
 /// organization grows.
-#[utoipa::path(get, path = "/v1/conversations/views/count", tag = "team", params(ConversationFilters), responses(
+#[utoipa::path(get, path = "/v1/conversations/views/count", operation_id = "getViewsCount", tag = "team", params(ConversationFilters), responses(
     (status = 200, body = ViewsCount),
     (status = 422, body = convo_types::Problem),
 ))]

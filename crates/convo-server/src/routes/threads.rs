@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Seed `getOrCreateConversation`: the customer's live top-level conversation (`200`) or a new
 /// one (`201`); the key's acting user is in it. Concurrent identical calls make one.
-#[utoipa::path(post, path = "/v1/conversations/get-or-create", tag = "conversations", request_body = GetOrCreateConversation, params(
+#[utoipa::path(post, path = "/v1/conversations/get-or-create", operation_id = "getOrCreateConversation", tag = "conversations", request_body = GetOrCreateConversation, params(
     ("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body answer the first response."),
 ), responses(
     (status = 201, description = "made", body = Conversation),
@@ -49,7 +49,7 @@ pub async fn get_or_create(
 
 /// Seed `createSubConversation`: inherits the parent's channels and business unit unless
 /// `channel_ids` or `channel_identifier` are given.
-#[utoipa::path(post, path = "/v1/conversations/{id}/sub-conversations", tag = "conversations", request_body = GetOrCreateConversation, params(("id" = ConversationId, Path)), responses(
+#[utoipa::path(post, path = "/v1/conversations/{id}/sub-conversations", operation_id = "createSubConversation", tag = "conversations", request_body = GetOrCreateConversation, params(("id" = ConversationId, Path)), responses(
     (status = 201, body = Conversation),
     (status = 404, body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
@@ -65,7 +65,7 @@ pub async fn create_sub_conversation(
 }
 
 /// Seed `listSubConversations`: oldest first, each with `counts` and `users`.
-#[utoipa::path(get, path = "/v1/conversations/{id}/sub-conversations", tag = "conversations", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/sub-conversations", operation_id = "listSubConversations", tag = "conversations", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
     (status = 200, body = List<Conversation>),
     (status = 404, body = convo_types::Problem),
 ))]

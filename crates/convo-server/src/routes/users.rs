@@ -5,13 +5,14 @@ use convo_types::{CreateUser, UpdateUser, User, UserId};
 use super::directory::prelude::*;
 
 directory_list! {
-    path: "/v1/users", tag: "users", item: User,
+    path: "/v1/users", tag: "users", item: User, operation_id: "listUsers",
     use_case: directory::list_users, doc: "Lists users, oldest first.",
 }
 
 directory_handlers! {
     path: "/v1/users", item_path: "/v1/users/{id}", tag: "users",
     item: User, id: UserId, create: CreateUser, update: UpdateUser,
+    operation_ids: ("createUser", "getUser", "updateUser", "deleteUser"),
     use_cases: (
         directory::create_user,
         directory::get_user,

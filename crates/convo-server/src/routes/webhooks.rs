@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Lists webhooks.
-#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", params(PageQuery), responses((status = 200, body = List<Webhook>)))]
+#[utoipa::path(get, path = "/v1/webhooks", operation_id = "listWebhooks", tag = "webhooks", params(PageQuery), responses((status = 200, body = List<Webhook>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -39,7 +39,7 @@ pub async fn list(
 /// Creates a webhook; its signing `secret` is answered once. Events from now on are POSTed
 /// to `url`, signed the Standard Webhooks way. Private and loopback targets are refused
 /// unless the operator allows them.
-#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = CreateWebhook, responses(
+#[utoipa::path(post, path = "/v1/webhooks", operation_id = "createWebhook", tag = "webhooks", request_body = CreateWebhook, responses(
     (status = 201, body = Webhook),
     (status = 422, body = convo_types::Problem),
 ))]
@@ -53,7 +53,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
-#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem)))]
+/// Gets a webhook by id (without its secret).
+#[utoipa::path(get, path = "/v1/webhooks/{id}", operation_id = "getWebhook", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -64,7 +65,8 @@ pub async fn get(
     ))
 }
 
-#[utoipa::path(patch, path = "/v1/webhooks/{id}", tag = "webhooks", request_body = UpdateWebhook, params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem), (status = 422, body = convo_types::Problem)))]
+/// Changes a webhook's URL, event types or active flag: absent fields stay as they are.
+#[utoipa::path(patch, path = "/v1/webhooks/{id}", operation_id = "updateWebhook", tag = "webhooks", request_body = UpdateWebhook, params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem), (status = 422, body = convo_types::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -83,7 +85,8 @@ pub async fn update(
     ))
 }
 
-#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 204), (status = 404, body = convo_types::Problem)))]
+/// Deletes a webhook; nothing more is delivered to it.
+#[utoipa::path(delete, path = "/v1/webhooks/{id}", operation_id = "deleteWebhook", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 204), (status = 404, body = convo_types::Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -94,7 +97,7 @@ pub async fn delete(
 }
 
 /// A new signing secret, answered once; the old one keeps signing for 24 hours.
-#[utoipa::path(post, path = "/v1/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem)))]
+#[utoipa::path(post, path = "/v1/webhooks/{id}/rotate-secret", operation_id = "rotateWebhookSecret", tag = "webhooks", params(("id" = WebhookId, Path)), responses((status = 200, body = Webhook), (status = 404, body = convo_types::Problem)))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -106,7 +109,7 @@ pub async fn rotate_secret(
 }
 
 /// Deliveries, newest first, with every attempt and answer.
-#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", tag = "webhooks", params(("id" = WebhookId, Path), PageQuery), responses((status = 200, body = List<WebhookDelivery>), (status = 404, body = convo_types::Problem)))]
+#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", operation_id = "listWebhookDeliveries", tag = "webhooks", params(("id" = WebhookId, Path), PageQuery), responses((status = 200, body = List<WebhookDelivery>), (status = 404, body = convo_types::Problem)))]
 pub async fn deliveries(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -119,7 +122,7 @@ pub async fn deliveries(
 }
 
 /// Sends a delivery again (a failed one, or one to send twice).
-#[utoipa::path(post, path = "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", tag = "webhooks", params(("id" = WebhookId, Path), ("delivery_id" = DeliveryId, Path)), responses((status = 202), (status = 404, body = convo_types::Problem)))]
+#[utoipa::path(post, path = "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", operation_id = "replayWebhookDelivery", tag = "webhooks", params(("id" = WebhookId, Path), ("delivery_id" = DeliveryId, Path)), responses((status = 202), (status = 404, body = convo_types::Problem)))]
 pub async fn replay(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -61,7 +61,7 @@ pub struct ListQuery {
 }
 
 /// List Conversations.
-#[utoipa::path(get, path = "/admin/api/v2/conversations", tag = "admin v2", params(ListQuery, TenantQuery), responses(
+#[utoipa::path(get, path = "/admin/api/v2/conversations", operation_id = "adminListConversations", tag = "admin v2", params(ListQuery, TenantQuery), responses(
     (status = 200, body = List<Conversation>),
     (status = 404, description = "a tenant_id of another organization", body = convo_types::Problem),
 ))]
@@ -92,7 +92,7 @@ pub struct AssignmentQuery {
 }
 
 /// Create Conversation: topic "New Conversation" and status `running` by default.
-#[utoipa::path(post, path = "/admin/api/v2/conversations", tag = "admin v2", request_body = WorkforceCreateConversation, params(AssignmentQuery, TenantQuery), responses(
+#[utoipa::path(post, path = "/admin/api/v2/conversations", operation_id = "adminCreateConversation", tag = "admin v2", request_body = WorkforceCreateConversation, params(AssignmentQuery, TenantQuery), responses(
     (status = 201, body = Conversation),
     (status = 422, body = convo_types::Problem),
 ))]
@@ -115,7 +115,7 @@ pub async fn create(
 }
 
 /// Get Conversation.
-#[utoipa::path(get, path = "/admin/api/v2/conversations/{conversation_id}", tag = "admin v2", params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
+#[utoipa::path(get, path = "/admin/api/v2/conversations/{conversation_id}", operation_id = "adminGetConversation", tag = "admin v2", params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -132,7 +132,7 @@ pub async fn get(
 }
 
 /// Update Conversation (the topic).
-#[utoipa::path(patch, path = "/admin/api/v2/conversations/{conversation_id}", tag = "admin v2", request_body = WorkforceUpdateConversation, params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
+#[utoipa::path(patch, path = "/admin/api/v2/conversations/{conversation_id}", operation_id = "adminUpdateConversation", tag = "admin v2", request_body = WorkforceUpdateConversation, params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -150,7 +150,7 @@ pub async fn update(
 }
 
 /// Delete Conversation, with its messages.
-#[utoipa::path(delete, path = "/admin/api/v2/conversations/{conversation_id}", tag = "admin v2", params(("conversation_id" = ConversationId, Path)), responses(
+#[utoipa::path(delete, path = "/admin/api/v2/conversations/{conversation_id}", operation_id = "adminDeleteConversation", tag = "admin v2", params(("conversation_id" = ConversationId, Path)), responses(
     (status = 204),
     (status = 403, body = convo_types::Problem),
     (status = 404, body = convo_types::Problem),
@@ -165,7 +165,7 @@ pub async fn delete(
 }
 
 /// Update Conversation Status (a run status).
-#[utoipa::path(patch, path = "/admin/api/v2/conversations/{conversation_id}/status", tag = "admin v2", request_body = WorkforceUpdateStatus, params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
+#[utoipa::path(patch, path = "/admin/api/v2/conversations/{conversation_id}/status", operation_id = "adminUpdateConversationStatus", tag = "admin v2", request_body = WorkforceUpdateStatus, params(("conversation_id" = ConversationId, Path), TenantQuery), responses(
     (status = 200, body = Conversation),
     (status = 404, body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
@@ -193,7 +193,7 @@ pub struct MessagePageQuery {
 }
 
 /// List Messages By Conversation.
-#[utoipa::path(get, path = "/admin/api/v2/conversations/{conversation_id}/messages", tag = "admin v2", params(("conversation_id" = ConversationId, Path), MessagePageQuery, TenantQuery), responses(
+#[utoipa::path(get, path = "/admin/api/v2/conversations/{conversation_id}/messages", operation_id = "adminListMessagesByConversation", tag = "admin v2", params(("conversation_id" = ConversationId, Path), MessagePageQuery, TenantQuery), responses(
     (status = 200, body = List<Message>),
     (status = 404, body = convo_types::Problem),
 ))]

@@ -11,7 +11,9 @@ use tokio::sync::oneshot;
 pub const ADMIN_KEY: &str = "convo_sk_test_admin_key_0123456789";
 
 pub struct TestServer {
+    /// The checking proxy in front of the server (see `contract.rs`).
     pub url: String,
+    pub violations: crate::contract::Violations,
     pub admin: Client,
     pub http: reqwest::Client,
     pub stop: Option<oneshot::Sender<()>>,
@@ -30,7 +32,9 @@ impl TestServer {
         settings.admin_key = Some(ADMIN_KEY.into());
         configure(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let direct_url = format!("http://{}", listener.local_addr().unwrap());
+        let violations = crate::contract::Violations::default();
+        let url = crate::contract::proxy(direct_url, violations.clone()).await;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(launch(settings, listener, async {
             let _ = stopped.await;
@@ -39,6 +43,7 @@ impl TestServer {
             admin: Client::new(&url, ADMIN_KEY).unwrap(),
             http: reqwest::Client::new(),
             url,
+            violations,
             stop: Some(stop),
             task: Some(task),
             _dir: dir,
@@ -83,6 +88,19 @@ impl TestServer {
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+/// Every answer a test received must match the document; the test fails otherwise.
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let violations = self.violations.lock().unwrap();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!(
+                "answers that do not match /openapi.json:\n  {}",
+                violations.join("\n  ")
+            );
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 mod compat;
+mod contract;
 mod conversations;
 mod directory;
 mod events;

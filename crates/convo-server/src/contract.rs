@@ -1,0 +1,255 @@
+//! The published contract: the document utoipa builds from the handlers' annotations,
+//! finished with what holds for every operation alike (the errors each kind of operation can
+//! answer, authentication, idempotency), with references for list items, and with the events
+//! and webhook deliveries. Handlers annotate only what is theirs.
+
+use convo_core::usecases::idempotency::MAX_KEY_CHARS;
+use convo_types::EventType;
+use serde_json::{json, Map, Value};
+
+/// Operations that need no API key.
+const PUBLIC_OPERATIONS: &[&str] = &["getHealth", "getReadiness"];
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The finished OpenAPI 3.1 document.
+pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(generated).expect("the OpenAPI document serializes");
+    doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
+    doc["info"]["license"] = json!({ "name": "Apache-2.0", "identifier": "Apache-2.0" });
+    doc["servers"] = json!([
+        { "url": "/", "description": "the server that serves this document" },
+        { "url": "http://127.0.0.1:8080", "description": "`convo serve` on its default address" },
+    ]);
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            for (method, operation) in item.as_object_mut().into_iter().flatten() {
+                finish_operation(method, operation);
+            }
+        }
+    }
+    reference_list_items(&mut doc);
+    add_events(&mut doc);
+    doc
+}
+
+/// Errors, authentication and idempotency, by what the operation takes.
+fn finish_operation(method: &str, op: &mut Value) {
+    let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+    let public = PUBLIC_OPERATIONS.contains(&id.as_str());
+    if public {
+        op["security"] = json!([]);
+    }
+    assert!(
+        op["summary"].is_string(),
+        "{id} needs a doc comment: its summary"
+    );
+    if op.get("description").is_none() {
+        op["description"] = op["summary"].clone();
+    }
+    let params: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
+    let takes = |place: &str| params.iter().any(|p| p["in"] == place);
+    let has_body = op.get("requestBody").is_some();
+    let is_post = method == "post";
+    if is_post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
+        push_param(op, idempotency_key());
+    }
+    let if_match = params.iter().any(|p| p["name"] == "If-Match");
+    let standard: [(u16, bool, &str); 9] = [
+        (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
+        (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
+        (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
+        (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),
+        (409, is_post, "A request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
+        (412, if_match, "`If-Match` names a version that is no longer current (`precondition_failed`)."),
+        (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),
+        (415, has_body, "The body is not sent as `application/json` (`unsupported_media_type`)."),
+        (422, has_body || is_post || takes("query"), "A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`)."),
+    ];
+    let responses = op["responses"]
+        .as_object_mut()
+        .expect("every operation answers");
+    for (status, applies, description) in standard {
+        if applies {
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| json!({ "description": description }));
+        }
+    }
+    for (status, response) in responses.iter_mut() {
+        let code: u16 = status.parse().unwrap_or(0);
+        if code >= 400 {
+            response["content"] =
+                json!({ PROBLEM_JSON: { "schema": { "$ref": "#/components/schemas/Problem" } } });
+            if response["description"] == "" {
+                response["description"] = json!(standard_description(&standard, code));
+            }
+        } else if is_post && (200..300).contains(&code) {
+            response["headers"]["Idempotent-Replayed"] = json!({
+                "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
+                "schema": { "type": "string", "enum": ["true"] },
+            });
+        }
+        if response["description"] == "" {
+            response["description"] = json!(if code == 204 {
+                "Done; no body."
+            } else {
+                "Success."
+            });
+        }
+    }
+}
+
+fn standard_description(standard: &[(u16, bool, &str)], code: u16) -> String {
+    standard
+        .iter()
+        .find(|(status, _, _)| *status == code)
+        .map_or_else(|| "An error.".to_owned(), |(_, _, text)| (*text).to_owned())
+}
+
+fn idempotency_key() -> Value {
+    json!({
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Retry safely: within 24 hours the same key and body answer the first response again and change nothing.",
+        "schema": { "type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS },
+    })
+}
+
+fn push_param(op: &mut Value, param: Value) {
+    match op["parameters"].as_array_mut() {
+        Some(params) => params.push(param),
+        None => op["parameters"] = json!([param]),
+    }
+}
+
+/// utoipa inlines a generic's argument; a list's items refer to the shared schema instead,
+/// so generated clients have one model per resource.
+fn reference_list_items(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    for name in names {
+        let Some(item) = name.strip_prefix("List_") else {
+            continue;
+        };
+        if schemas.contains_key(item) {
+            schemas[&name]["properties"]["data"]["items"] =
+                json!({ "$ref": format!("#/components/schemas/{item}") });
+        }
+    }
+}
+
+/// The object an event of each type carries in `data`: the object after the change.
+fn event_data_schema(event_type: EventType) -> &'static str {
+    match event_type {
+        EventType::ConversationCreated
+        | EventType::ConversationUpdated
+        | EventType::ConversationStatusChanged
+        | EventType::ConversationMemberAdded
+        | EventType::ConversationMemberRemoved
+        | EventType::ConversationDeleted => "Conversation",
+        EventType::MessageCreated | EventType::MessageUpdated | EventType::MessageDeleted => {
+            "Message"
+        }
+        EventType::VideoCallStarted => "VideoCall",
+    }
+}
+
+/// `ConversationCreatedEvent` for `conversation.created`, and so on.
+fn event_schema_name(event_type: EventType) -> String {
+    let mut name = String::new();
+    for word in event_type.as_str().split(['.', '_']) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            name.extend(first.to_uppercase());
+            name.push_str(chars.as_str());
+        }
+    }
+    name + "Event"
+}
+
+/// One schema per event type, `Event.data` as the union of what events carry, and each
+/// delivery in the top-level `webhooks`.
+fn add_events(doc: &mut Value) {
+    let mut webhooks = Map::new();
+    let mut carried: Vec<&str> = Vec::new();
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("the document has schemas");
+    for &event_type in EventType::ALL {
+        let data = event_data_schema(event_type);
+        if !carried.contains(&data) {
+            carried.push(data);
+        }
+        let name = event_schema_name(event_type);
+        schemas.insert(
+            name.clone(),
+            json!({
+                "description": format!("`{event_type}`: `data` is the {data} after the change."),
+                "allOf": [
+                    { "$ref": "#/components/schemas/Event" },
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": { "const": event_type.as_str() },
+                            "data": { "$ref": format!("#/components/schemas/{data}") },
+                        },
+                    },
+                ],
+            }),
+        );
+        webhooks.insert(event_type.as_str().to_owned(), delivery(event_type, &name));
+    }
+    schemas["Event"]["properties"]["data"] = json!({
+        "description": "The object after the change: what each event type carries is in its own schema (`ConversationCreatedEvent`, ...).",
+        "oneOf": carried.iter().map(|name| json!({ "$ref": format!("#/components/schemas/{name}") })).collect::<Vec<_>>(),
+    });
+    doc["webhooks"] = Value::Object(webhooks);
+}
+
+/// A webhook delivery as the receiver sees it: signed the Standard Webhooks way.
+fn delivery(event_type: EventType, schema: &str) -> Value {
+    let header = |name: &str, description: &str| json!({ "name": name, "in": "header", "required": true, "description": description, "schema": { "type": "string" } });
+    json!({
+        "post": {
+            "operationId": format!("deliver{}", schema.trim_end_matches("Event")),
+            "summary": format!("`{event_type}`, POSTed to each webhook subscribed to it"),
+            "description": "At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.",
+            "tags": ["webhooks"],
+            "security": [],
+            "parameters": [
+                header("webhook-id", "The delivery's id: the same on every retry, for deduplication."),
+                header("webhook-timestamp", "Unix seconds when this attempt was signed."),
+                header("webhook-signature", "`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated."),
+            ],
+            "requestBody": {
+                "required": true,
+                "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } },
+            },
+            "responses": {
+                "2XX": { "description": "Received; not sent again." },
+                "default": { "description": "Not received; retried later." },
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_schema_names_read_as_words() {
+        assert_eq!(
+            event_schema_name(EventType::ConversationStatusChanged),
+            "ConversationStatusChangedEvent"
+        );
+        assert_eq!(
+            event_schema_name(EventType::VideoCallStarted),
+            "VideoCallStartedEvent"
+        );
+    }
+}
