@@ -34,8 +34,8 @@ impl Conversations<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
-    /// use convo_client::{ConversationFilters, Page};
-    /// let filters = ConversationFilters { type_or_view: Some("open".into()), q: Some("billing".into()), ..Default::default() };
+    /// use convo_client::{ConversationFilters, Page, StatusOrView};
+    /// let filters = ConversationFilters { type_or_view: Some(StatusOrView::Status(convo_types::Status::Open)), q: Some("billing".into()), ..Default::default() };
     /// let page = client.conversations().list(&filters, &Page { limit: Some(20), skip: Some(0), ..Default::default() }).await?;
     /// for conv in &page.data {
     ///     println!("{} {} {}", conv.id, conv.name, conv.status);
@@ -293,8 +293,8 @@ impl Conversations<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
-    /// use convo_client::ConversationFilters;
-    /// let counts = client.conversations().get_views_count(&ConversationFilters { type_or_view: Some("open".into()), ..Default::default() }).await?;
+    /// use convo_client::{ConversationFilters, StatusOrView};
+    /// let counts = client.conversations().get_views_count(&ConversationFilters { type_or_view: Some(StatusOrView::Status(convo_types::Status::Open)), ..Default::default() }).await?;
     /// println!("{counts:?}");
     /// # Ok(()) }
     /// ```

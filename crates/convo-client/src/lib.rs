@@ -24,12 +24,13 @@ mod query;
 pub use admin::AdminV2;
 pub use client::Client;
 pub use conversations::Conversations;
+pub use convo_types::{ConversationFilters, StatusOrView};
 pub use directory::{ApiKeys, BusinessUnits, Channels, Contacts, Organizations, Users, Webhooks};
 pub use error::{Error, Result};
 pub use events::{EventStream, Events, StreamFilters, StreamItem};
 pub use messages::Messages;
 pub use pages::Pages;
-pub use query::{ConversationFilters, Page};
+pub use query::Page;
 
 use error::problem;
 use query::{EventQuery, NO_QUERY};

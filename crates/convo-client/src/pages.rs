@@ -12,7 +12,7 @@ type PageFuture<'a, T> =
 /// ```no_run
 /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
 /// use convo_client::{ConversationFilters, Page};
-/// let filters = ConversationFilters { type_or_view: Some("open".into()), ..Default::default() };
+/// let filters = ConversationFilters::statuses(&[convo_types::Status::Open]);
 /// let mut pages = client.conversations().pages(&filters, 100);
 /// while let Some(page) = pages.next_page().await? {
 ///     for conversation in page {

@@ -10,6 +10,9 @@ use crate::{Error, Result};
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
+/// The last page number: offsets are signed 64-bit numbers, so no page of at most
+/// [`MAX_LIMIT`] rows starts past them.
+pub const MAX_PAGE_NUM: i64 = i64::MAX / MAX_LIMIT as i64;
 
 /// The paging parameters as a client sends them, before validation.
 #[derive(Debug, Clone, Default)]
@@ -117,14 +120,13 @@ impl PagingParams {
             }
             PageStart::Offset(skip as u64)
         } else if let Some(page) = self.page_num {
-            if page < 1 {
-                return Err(Error::invalid("page_num", "pages are numbered from 1"));
+            if !(1..=MAX_PAGE_NUM).contains(&page) {
+                return Err(Error::invalid(
+                    "page_num",
+                    format!("pages are numbered from 1 to {MAX_PAGE_NUM}"),
+                ));
             }
-            // Offsets are stored as signed 64-bit numbers: a page past that names no row.
-            let offset = (page - 1)
-                .checked_mul(i64::from(limit))
-                .ok_or_else(|| Error::invalid("page_num", "is too large"))?;
-            PageStart::Offset(offset as u64)
+            PageStart::Offset((page as u64 - 1) * u64::from(limit))
         } else {
             PageStart::After(None)
         };

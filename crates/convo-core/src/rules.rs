@@ -5,14 +5,7 @@ use rand::Rng;
 
 use crate::{Error, Result};
 
-pub const MAX_NAME_CHARS: usize = 200;
-pub const MAX_DETAIL_CHARS: usize = 10_000;
-pub const MAX_IDENTIFIER_CHARS: usize = 255;
-pub const MAX_URL_CHARS: usize = 2_048;
-pub const MAX_EMAIL_CHARS: usize = 320;
-/// Serialized size of one `metadata` or `inputs` object.
-pub const MAX_OBJECT_BYTES: usize = 16 * 1024;
-pub const MAX_LIST_ITEMS: usize = 100;
+pub use convo_types::limits::*;
 
 /// Where a status sits in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +75,19 @@ pub fn new_public_id() -> String {
         .collect()
 }
 
+/// An http(s) URL with a host, written with its scheme in lower case (as the schemas' pattern
+/// says).
+pub fn http_url(text: &str) -> std::result::Result<url::Url, &'static str> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return Err("must be an http(s) URL");
+    }
+    let parsed = url::Url::parse(text).map_err(|_| "is not a valid URL")?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("needs a host");
+    }
+    Ok(parsed)
+}
+
 /// Collects every invalid field of a request, so a client learns them all at once.
 #[derive(Default)]
 pub struct Checks(Vec<FieldError>);
@@ -104,7 +110,7 @@ impl Checks {
             Some(v) if v.chars().count() > max => {
                 self.fail(field, format!("must be at most {max} characters"))
             }
-            Some(v) if required && v.trim().is_empty() => self.fail(field, "must not be blank"),
+            Some(v) if required && is_blank(v) => self.fail(field, "must not be blank"),
             None if required => self.fail(field, "is required"),
             _ => {}
         }
@@ -116,7 +122,7 @@ impl Checks {
             let well_formed = v
                 .split_once('@')
                 .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-            if !well_formed || v.chars().any(char::is_whitespace) {
+            if !well_formed || v.chars().any(is_space) {
                 self.fail(field, "is not an email address");
             }
         }
@@ -125,8 +131,8 @@ impl Checks {
     pub fn url(&mut self, field: &str, value: Option<&str>) {
         self.text(field, value, MAX_URL_CHARS, false);
         if let Some(v) = value {
-            if !(v.starts_with("https://") || v.starts_with("http://")) {
-                self.fail(field, "must be an http(s) URL");
+            if let Err(message) = http_url(v) {
+                self.fail(field, message);
             }
         }
     }
@@ -152,7 +158,7 @@ impl Checks {
     pub fn address(&mut self, field: &str, value: Option<&Address>) {
         if let Some(a) = value {
             for (part, text, max) in [
-                ("type", &a.address_type, 32),
+                ("type", &a.address_type, MAX_ADDRESS_TYPE_CHARS),
                 ("target", &a.target, MAX_IDENTIFIER_CHARS),
                 ("target_name", &a.target_name, MAX_NAME_CHARS),
                 ("name", &a.name, MAX_NAME_CHARS),

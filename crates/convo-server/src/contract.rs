@@ -3,9 +3,11 @@
 //! answer, authentication, idempotency), with references for list items, and with the events
 //! and webhook deliveries. Handlers annotate only what is theirs.
 
-use convo_core::usecases::idempotency::MAX_KEY_CHARS;
 use convo_types::EventType;
 use serde_json::{json, Map, Value};
+
+use crate::extract::{IF_MATCH_PATTERN, MAY_BE_EMPTY};
+use crate::idempotency::KEY_PATTERN;
 
 /// Operations that need no API key.
 const PUBLIC_OPERATIONS: &[&str] = &["getHealth", "getReadiness"];
@@ -29,6 +31,7 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
         }
     }
     reference_list_items(&mut doc);
+    add_cross_field_rules(&mut doc);
     add_events(&mut doc);
     doc
 }
@@ -47,10 +50,12 @@ fn finish_operation(method: &str, op: &mut Value) {
     if op.get("description").is_none() {
         op["description"] = op["summary"].clone();
     }
+    constrain_parameters(op);
     let params: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
     let takes = |place: &str| params.iter().any(|p| p["in"] == place);
     let has_body = op.get("requestBody").is_some();
     let is_post = method == "post";
+    let writes = matches!(method, "post" | "patch" | "delete");
     if is_post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
         push_param(op, idempotency_key());
     }
@@ -60,7 +65,7 @@ fn finish_operation(method: &str, op: &mut Value) {
         (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
         (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
         (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),
-        (409, is_post, "A request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
+        (409, writes, "A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
         (412, if_match, "`If-Match` names a version that is no longer current (`precondition_failed`)."),
         (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),
         (415, has_body, "The body is not sent as `application/json` (`unsupported_media_type`)."),
@@ -113,8 +118,30 @@ fn idempotency_key() -> Value {
         "in": "header",
         "required": false,
         "description": "Retry safely: within 24 hours the same key and body answer the first response again and change nothing.",
-        "schema": { "type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS },
+        "schema": { "type": "string", "pattern": KEY_PATTERN },
     })
+}
+
+/// What the extractors refuse, said in the parameters' schemas: an empty query value (but
+/// free text), an `If-Match` that is not one of our ETags.
+fn constrain_parameters(op: &mut Value) {
+    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+    for param in params.into_iter().flatten() {
+        let name = param["name"].as_str().unwrap_or_default().to_owned();
+        let place = param["in"].as_str().unwrap_or_default().to_owned();
+        let schema = &mut param["schema"];
+        if place == "query" && !MAY_BE_EMPTY.contains(&name.as_str()) {
+            let is_text = schema["type"] == "string"
+                || schema["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("string")));
+            if is_text && schema.get("minLength").is_none() && schema.get("pattern").is_none() {
+                schema["minLength"] = json!(1);
+            }
+        } else if place == "header" && name == "If-Match" {
+            *schema = json!({ "type": "string", "pattern": IF_MATCH_PATTERN });
+        }
+    }
 }
 
 fn push_param(op: &mut Value, param: Value) {
@@ -140,6 +167,16 @@ fn reference_list_items(doc: &mut Value) {
                 json!({ "$ref": format!("#/components/schemas/{item}") });
         }
     }
+}
+
+/// A rule between fields that plain field attributes cannot state: it mirrors the check in
+/// `directory::create_api_key`. (Rules like "content or attachments" are said in the types'
+/// descriptions instead: `anyOf` of partial schemas breaks client generators.)
+fn add_cross_field_rules(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    // `platform` belongs only to the key made on first start.
+    schemas["CreateApiKey"]["properties"]["scopes"]["not"] =
+        json!({ "contains": { "const": "platform" } });
 }
 
 /// The object an event of each type carries in `data`: the object after the change.
@@ -184,23 +221,16 @@ fn add_events(doc: &mut Value) {
         if !carried.contains(&data) {
             carried.push(data);
         }
+        // A whole object rather than `allOf` with `Event`: generators cannot merge a narrowed
+        // `data` into the union it narrows.
         let name = event_schema_name(event_type);
-        schemas.insert(
-            name.clone(),
-            json!({
-                "description": format!("`{event_type}`: `data` is the {data} after the change."),
-                "allOf": [
-                    { "$ref": "#/components/schemas/Event" },
-                    {
-                        "type": "object",
-                        "properties": {
-                            "type": { "const": event_type.as_str() },
-                            "data": { "$ref": format!("#/components/schemas/{data}") },
-                        },
-                    },
-                ],
-            }),
-        );
+        let mut schema = schemas["Event"].clone();
+        schema["description"] = json!(format!(
+            "`{event_type}`: `data` is the {data} after the change."
+        ));
+        schema["properties"]["type"] = json!({ "type": "string", "enum": [event_type.as_str()] });
+        schema["properties"]["data"] = json!({ "$ref": format!("#/components/schemas/{data}") });
+        schemas.insert(name.clone(), schema);
         webhooks.insert(event_type.as_str().to_owned(), delivery(event_type, &name));
     }
     schemas["Event"]["properties"]["data"] = json!({
@@ -240,6 +270,57 @@ fn delivery(event_type: EventType, schema: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `$ref` names a schema the document holds.
+    #[test]
+    fn references_resolve() {
+        let doc = crate::openapi();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for piece in text.split("\"#/components/schemas/").skip(1) {
+            let name = piece.split('"').next().unwrap();
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referenced but not defined"
+            );
+        }
+    }
+
+    /// The published limits are the ones the rules check.
+    #[test]
+    fn limits_match_the_rules() {
+        use convo_core::paging::{MAX_LIMIT, MAX_PAGE_NUM};
+        let doc = crate::openapi();
+        let params = doc["paths"]["/v1/contacts"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let param =
+            |name: &str| params.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+        assert_eq!(param("limit")["maximum"], json!(MAX_LIMIT));
+        assert_eq!(param("page_size")["maximum"], json!(MAX_LIMIT));
+        assert_eq!(param("page_num")["maximum"], json!(MAX_PAGE_NUM));
+        assert_eq!(param("page")["maximum"], json!(MAX_PAGE_NUM));
+        let key = &doc["components"]["schemas"]["CreateApiKey"]["properties"];
+        assert_eq!(
+            key["name"]["maxLength"],
+            json!(convo_types::limits::MAX_NAME_CHARS)
+        );
+        let webhook = &doc["components"]["schemas"]["CreateWebhook"]["properties"];
+        assert_eq!(
+            webhook["event_types"]["maxItems"],
+            json!(convo_types::limits::MAX_LIST_ITEMS)
+        );
+        let message = &doc["components"]["schemas"]["CreateMessage"]["properties"];
+        assert_eq!(
+            message["attachments"]["maxItems"],
+            json!(convo_types::limits::MAX_ATTACHMENTS)
+        );
+        let max_key = convo_core::usecases::idempotency::MAX_KEY_CHARS;
+        assert!(
+            KEY_PATTERN.ends_with(&format!(",{max_key}}}$")),
+            "{KEY_PATTERN}"
+        );
+    }
 
     #[test]
     fn event_schema_names_read_as_words() {

@@ -161,18 +161,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         check_query(query)?;
-        serde_html_form::from_str(query).map(Query).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadRequest,
-                format!("invalid query parameter: {e}"),
-            )
-        })
+        let deserializer = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let message = e.into_inner().to_string();
+                ApiError::bad_request(
+                    ErrorCode::BadRequest,
+                    format!("invalid query parameter `{field}`: {message}"),
+                )
+                .with_field(field, message)
+            })
     }
 }
 
 /// Parameters whose empty value means "no filter": free text, as a cleared search box sends.
-const MAY_BE_EMPTY: &[&str] = &["q"];
+pub const MAY_BE_EMPTY: &[&str] = &["q"];
 
 /// An empty value for a typed parameter (`?business_unit_id=`) is a mistake, not "no filter";
 /// a NUL cannot be stored, so it cannot match anything either.
@@ -215,26 +220,50 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     }
 }
 
-/// `If-Match: "v3"`: the version a change expects. A tag that cannot match any version fails
-/// the precondition; `*` and no header expect nothing.
+/// `If-Match: "v3"` (or `W/"v3"`): the version a change expects; `*`, no header and an empty
+/// one expect nothing. A value that is not such a tag is `400`; a stale one fails the change with `412`.
 pub struct IfMatch(pub Option<i64>);
+
+/// What [`IfMatch`] reads, for the document.
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"v[0-9]{1,18}")?$"#;
+
+fn parse_if_match(text: &str) -> Option<Option<i64>> {
+    if text == "*" {
+        return Some(None);
+    }
+    let digits = text
+        .strip_prefix("W/")
+        .unwrap_or(text)
+        .strip_prefix("\"v")?
+        .strip_suffix('"')?;
+    let well_formed =
+        (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed {
+        return None;
+    }
+    digits.parse().ok().map(Some)
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+        // An empty header is no header, as for every optional header here.
+        let value = parts
+            .headers
+            .get(header::IF_MATCH)
+            .filter(|v| !v.is_empty());
+        let Some(value) = value else {
             return Ok(IfMatch(None));
         };
         let text = value.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Ok(IfMatch(None));
-        }
-        let tag = text.trim_start_matches("W/").trim_matches('"');
-        tag.strip_prefix('v')
-            .and_then(|v| v.parse().ok())
-            .map(|v| IfMatch(Some(v)))
-            .ok_or_else(|| convo_core::Error::PreconditionFailed.into())
+        parse_if_match(text).map(IfMatch).ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::BadRequest,
+                r#"If-Match must be an ETag this API gave out (`"v3"`) or `*`"#,
+            )
+            .with_field("If-Match", "is not an ETag")
+        })
     }
 }
 
@@ -245,6 +274,24 @@ pub fn etag(version: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn if_match_reads_only_our_tags() {
+        assert_eq!(parse_if_match("*"), Some(None));
+        assert_eq!(parse_if_match("\"v3\""), Some(Some(3)));
+        assert_eq!(parse_if_match("W/\"v12\""), Some(Some(12)));
+        for bad in [
+            "",
+            "v3",
+            "\"3\"",
+            "\"v\"",
+            "\"v3",
+            "null",
+            "\"v1234567890123456789\"",
+        ] {
+            assert_eq!(parse_if_match(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn depth_ignores_brackets_in_strings() {

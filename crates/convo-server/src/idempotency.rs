@@ -16,8 +16,18 @@ use crate::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 
+/// What a key may be, as [`KEY_PATTERN`] says for the document.
+fn is_key(key: &[u8]) -> bool {
+    (1..=MAX_KEY_CHARS).contains(&key.len()) && key.iter().all(u8::is_ascii_graphic)
+}
+
+/// 1 to `MAX_KEY_CHARS` (255) visible ASCII characters; empty is no key.
+pub const KEY_PATTERN: &str = "^[!-~]{0,255}$";
+
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
+    // An empty header is no header, as for every optional header here.
+    let has_key = request.headers().get(HEADER).is_some_and(|v| !v.is_empty());
+    if request.method() != Method::POST || !has_key {
         return next.run(request).await;
     }
     match handle(state, request, next).await {
@@ -26,24 +36,24 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 async fn handle(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
-    let key = request
-        .headers()
+    let (parts, body) = request.into_parts();
+    let Some(secret) = crate::auth::bearer(&parts).map(str::to_owned) else {
+        // Unauthenticated: let the handler answer 401 before anything else.
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let key = parts
+        .headers
         .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
+        .map(|v| v.as_bytes())
+        .filter(|k| is_key(k))
+        .map(|k| String::from_utf8_lossy(k).into_owned())
         .ok_or_else(|| {
             ApiError::bad_request(
                 ErrorCode::BadRequest,
-                format!("Idempotency-Key must be 1 to {MAX_KEY_CHARS} visible characters"),
+                format!("Idempotency-Key must be 1 to {MAX_KEY_CHARS} visible ASCII characters"),
             )
             .into_response()
         })?;
-    let (parts, body) = request.into_parts();
-    let Some(secret) = crate::auth::bearer(&parts).map(str::to_owned) else {
-        // Unauthenticated: let the handler answer 401.
-        return Ok(next.run(Request::from_parts(parts, body)).await);
-    };
     let bytes = to_bytes(body, state.settings.body_limit)
         .await
         .map_err(|_| {

@@ -65,6 +65,8 @@ pub struct AppState {
         (name = "admin v2", description = "The conversation routes of the AI-agent platform admin API, as its clients call them."),
         (name = "health", description = "Liveness and readiness, without a key."),
     ),
+    // Schemas that only query parameters name: utoipa collects those of bodies by itself.
+    components(schemas(convo_types::SortOrder, convo_types::StatusOrView, convo_types::View)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]

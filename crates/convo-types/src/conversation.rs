@@ -145,14 +145,18 @@ pub struct CreateConversation {
     pub conversation_type: Option<ConversationType>,
     /// Alias: `topic`.
     #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_detail))]
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub agent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub assignment_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -162,14 +166,18 @@ pub struct CreateConversation {
     pub metadata: Option<JsonObject>,
     /// Team members in the conversation from the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub member_ids: Option<Vec<UserId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<ConversationId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_short_text))]
     pub owner_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub owner_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub dialog_id: Option<String>,
     #[serde(default, rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_address: Option<Address>,
@@ -183,8 +191,10 @@ pub struct CreateConversation {
 pub struct UpdateConversation {
     /// Alias: `topic`.
     #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_detail))]
     pub detail: Option<String>,
     /// Merged into the stored metadata; a key set to `null` is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,35 +216,35 @@ pub struct UpdateConversation {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub agent_id: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub assignment_id: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_short_text))]
     pub owner_type: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub owner_id: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub dialog_id: Option<Option<String>>,
     #[serde(
         default,
@@ -292,14 +302,19 @@ pub struct CustomerRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ContactId>,
     #[serde(default, alias = "externalId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_email))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_short_text))]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -315,6 +330,7 @@ pub struct GetOrCreateConversation {
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub conversation_type: Option<ConversationType>,
     #[serde(default, alias = "topic", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, alias = "customerId", skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<ContactId>,
@@ -341,6 +357,7 @@ pub struct GetOrCreateConversation {
 pub struct WorkforceCreateConversation {
     /// Default "New Conversation".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub topic: Option<String>,
     /// Default `running`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,6 +368,7 @@ pub struct WorkforceCreateConversation {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub inputs: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub assignment_id: Option<String>,
 }
 
@@ -359,6 +377,7 @@ pub struct WorkforceCreateConversation {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WorkforceUpdateConversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub topic: Option<String>,
 }
 

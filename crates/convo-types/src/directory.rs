@@ -68,6 +68,7 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateOrganization {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
 }
 
@@ -98,6 +99,7 @@ pub struct BusinessUnit {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateBusinessUnit {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -108,6 +110,7 @@ pub struct CreateBusinessUnit {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateBusinessUnit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
     pub name: Option<String>,
     /// Merged into the stored metadata; a key set to `null` is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,16 +140,20 @@ pub struct User {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateUser {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_email))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<UserKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<UserRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub business_unit_ids: Option<Vec<BusinessUnitId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -156,12 +163,14 @@ pub struct CreateUser {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
     pub name: Option<String>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_email))]
     pub email: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<UserKind>,
@@ -172,8 +181,10 @@ pub struct UpdateUser {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub avatar_url: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub business_unit_ids: Option<Vec<BusinessUnitId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -204,12 +215,15 @@ pub struct ApiKey {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateApiKey {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
     /// Defaults to the acting user of the key that creates it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub business_unit_ids: Option<Vec<BusinessUnitId>>,
 }
 
@@ -217,6 +231,7 @@ pub struct CreateApiKey {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateApiKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
     pub name: Option<String>,
 }
 
@@ -247,8 +262,10 @@ pub struct CreateChannel {
     pub business_unit_id: Option<BusinessUnitId>,
     #[serde(rename = "type")]
     pub channel_type: ChannelType,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier))]
     pub identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -259,6 +276,7 @@ pub struct CreateChannel {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_unit_id: Option<BusinessUnitId>,
@@ -272,14 +290,19 @@ pub struct UpdateChannel {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Address {
     #[serde(rename = "type", default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address_type))]
     pub address_type: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address_target))]
     pub target: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address_name))]
     pub target_name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address_name))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address_detail))]
     pub detail: String,
 }
 
@@ -307,19 +330,25 @@ pub struct Contact {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_email))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_short_text))]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub addresses: Option<Vec<Address>>,
 }
 
@@ -331,36 +360,42 @@ pub struct UpdateContact {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_name))]
     pub name: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_email))]
     pub email: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_short_text))]
     pub phone: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub image: Option<Option<String>>,
     /// Merged into the stored metadata; a key set to `null` is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub addresses: Option<Vec<Address>>,
 }
 

@@ -38,10 +38,13 @@ pub struct Sender {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Attachment {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::http_url))]
     pub url: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_mime_type))]
     pub mime_type: Option<String>,
     /// Bytes.
     #[serde(default)]
@@ -67,6 +70,8 @@ pub struct Message {
     pub updated_at: Timestamp,
 }
 
+/// `POST /v1/conversations/{id}/messages`: needs `content` that is not blank, or at least
+/// one attachment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateMessage {
@@ -78,15 +83,18 @@ pub struct CreateMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<Sender>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::content))]
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub attachments: Option<Vec<Attachment>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<String>,
 }
 
@@ -94,6 +102,7 @@ pub struct CreateMessage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_content))]
     pub content: Option<String>,
     /// Merged into the stored metadata; a key set to `null` is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -28,8 +28,10 @@ pub struct Webhook {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateWebhook {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::http_url))]
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub event_types: Option<Vec<EventType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -39,8 +41,10 @@ pub struct CreateWebhook {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub event_types: Option<Vec<EventType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,

@@ -428,14 +428,14 @@ async fn deletes_are_soft_hard_and_owned(shared: &Arc<dyn Store>) {
         Err(Error::NotFound(_))
     ));
     assert_eq!(
-        list_ids(store, &t.admin, ConversationQuery::default()).await,
+        list_ids(store, &t.admin, ConversationFilters::default()).await,
         vec![admins.id]
     );
     // The admin key may delete what it did not create; hard delete removes it for good.
     conversations::delete(store, &t.admin, admins.id, None, true)
         .await
         .unwrap();
-    assert!(list_ids(store, &t.admin, ConversationQuery::default())
+    assert!(list_ids(store, &t.admin, ConversationFilters::default())
         .await
         .is_empty());
     let log = events::list(store, &t.admin, None, None, None)

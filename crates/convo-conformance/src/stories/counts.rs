@@ -47,40 +47,40 @@ async fn views_count_matches_the_list(shared: &Arc<dyn Store>) {
         .await
         .unwrap();
     let queries = vec![
-        ConversationQuery::default(),
-        ConversationQuery {
-            statuses: vec!["open,pending".into()],
+        ConversationFilters::default(),
+        ConversationFilters {
+            statuses: vec![Status::Open, Status::Pending],
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             business_unit_id: Some(support.id),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             channel_id: Some(web.id),
             ..Default::default()
         },
-        ConversationQuery {
-            channel_type: Some("sms".into()),
+        ConversationFilters {
+            channel_type: Some(ChannelType::Sms),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             top_level: Some(true),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             contact_id: Some(jane.id),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             agent_id: Some("agent-1".into()),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             parent_id: Some(made[0]),
             ..Default::default()
         },
-        ConversationQuery {
+        ConversationFilters {
             q: Some("conv 1".into()),
             ..Default::default()
         },
@@ -88,7 +88,7 @@ async fn views_count_matches_the_list(shared: &Arc<dyn Store>) {
     for query in queries {
         assert_counts_match_lists(store, &t.admin, query).await;
     }
-    let counts = team::views_count(store, &t.admin, ConversationQuery::default())
+    let counts = team::views_count(store, &t.admin, ConversationFilters::default())
         .await
         .unwrap();
     assert_eq!(counts.all, 23);
@@ -100,12 +100,12 @@ async fn views_count_matches_the_list(shared: &Arc<dyn Store>) {
     let limited = t
         .key_with(vec![Scope::ConversationsRead], Some(vec![support.id]))
         .await;
-    let seen = team::views_count(store, &limited, ConversationQuery::default())
+    let seen = team::views_count(store, &limited, ConversationFilters::default())
         .await
         .unwrap();
     assert_eq!(
         seen.all,
-        total(store, &limited, ConversationQuery::default()).await
+        total(store, &limited, ConversationFilters::default()).await
     );
     assert!(seen.all < counts.all, "a limited key counts only its units");
 }
@@ -168,10 +168,10 @@ async fn concurrent_team_changes_keep_counts_exact(shared: &Arc<dyn Store>) {
     for task in tasks {
         task.await.unwrap();
     }
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
     for user in &users {
         let agent = t.key_for(*user, vec![Scope::ConversationsRead]).await;
-        assert_counts_match_lists(store, &agent, ConversationQuery::default()).await;
+        assert_counts_match_lists(store, &agent, ConversationFilters::default()).await;
     }
 }
 

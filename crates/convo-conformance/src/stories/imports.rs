@@ -17,7 +17,7 @@ async fn concurrent_imports_reopen_without_deadlock(shared: &Arc<dyn Store>) {
         task.await.unwrap().expect("every import commits");
     }
     assert_reopened(store, &t.admin, &resolved, 4).await;
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
 }
 
 /// Each of `ids` is open again with `messages` messages; answers them.
@@ -98,7 +98,7 @@ async fn deleting_a_member_during_imports_keeps_counts_exact(shared: &Arc<dyn St
     for c in assert_reopened(store, &t.admin, &resolved, 3).await {
         assert!(c.users.is_empty(), "the deleted user left {}", c.id);
     }
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
 }
 
 stories![

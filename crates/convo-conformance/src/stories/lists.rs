@@ -39,35 +39,40 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
             ..Default::default()
         })
         .await;
-    let q = |f: fn(&mut ConversationQuery)| {
-        let mut query = ConversationQuery::default();
+    let q = |f: fn(&mut ConversationFilters)| {
+        let mut query = ConversationFilters::default();
         f(&mut query);
         query
     };
     let ids = |v: &[&Conversation]| v.iter().map(|c| c.id).collect::<Vec<_>>();
 
     assert_eq!(
-        list_ids(store, &t.admin, ConversationQuery::default()).await,
+        list_ids(store, &t.admin, ConversationFilters::default()).await,
         ids(&[&child, &b, &a]),
         "recent first"
     );
     assert_eq!(
-        list_ids(store, &t.admin, q(|q| q.order = Some("oldest".into()))).await,
+        list_ids(store, &t.admin, q(|q| q.order = Some(SortOrder::Oldest))).await,
         ids(&[&a, &b, &child])
     );
     assert_eq!(
-        list_ids(store, &t.admin, q(|q| q.status = Some("pending".into()))).await,
+        list_ids(store, &t.admin, q(|q| q.status = Some(Status::Pending))).await,
         ids(&[&b])
     );
     assert_eq!(
-        list_ids(store, &t.admin, q(|q| q.type_or_view = Some("open".into()))).await,
+        list_ids(
+            store,
+            &t.admin,
+            q(|q| q.type_or_view = Some(StatusOrView::Status(Status::Open)))
+        )
+        .await,
         ids(&[&a])
     );
     assert_eq!(
         list_ids(
             store,
             &t.admin,
-            q(|q| q.statuses = vec!["open,resolved".into()])
+            q(|q| q.statuses = vec![Status::Open, Status::Resolved])
         )
         .await,
         ids(&[&child, &a])
@@ -76,12 +81,12 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
         list_ids(
             store,
             &t.admin,
-            q(|q| q.statuses = vec!["open".into(), "pending".into()])
+            q(|q| q.statuses = vec![Status::Open, Status::Pending])
         )
         .await,
         ids(&[&b, &a])
     );
-    let mut by_channel = ConversationQuery {
+    let mut by_channel = ConversationFilters {
         channel_id: Some(web.id),
         ..Default::default()
     };
@@ -90,13 +95,13 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
         ids(&[&a])
     );
     by_channel.channel_id = None;
-    by_channel.channel_type = Some("web".into());
+    by_channel.channel_type = Some(ChannelType::Web);
     assert_eq!(list_ids(store, &t.admin, by_channel).await, ids(&[&a]));
     assert_eq!(
         list_ids(
             store,
             &t.admin,
-            ConversationQuery {
+            ConversationFilters {
                 contact_id: Some(jane.id),
                 ..Default::default()
             }
@@ -125,7 +130,7 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
         list_ids(
             store,
             &t.admin,
-            ConversationQuery {
+            ConversationFilters {
                 parent_id: Some(a.id),
                 ..Default::default()
             }
@@ -166,17 +171,6 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
             .is_empty(),
         "punctuation is no word"
     );
-    // Unknown values are refused with the field named.
-    for bad in [
-        q(|q| q.status = Some("bogus".into())),
-        q(|q| q.view = Some("theirs".into())),
-        q(|q| q.order = Some("sideways".into())),
-    ] {
-        let err = conversations::list(store, &t.admin, bad, page(10))
-            .await
-            .unwrap_err();
-        assert!(matches!(err, Error::Validation(_)), "{err:?}");
-    }
 }
 
 async fn cursor_paging_never_skips_or_repeats_under_inserts(shared: &Arc<dyn Store>) {
@@ -193,7 +187,7 @@ async fn cursor_paging_never_skips_or_repeats_under_inserts(shared: &Arc<dyn Sto
             .id,
         );
     }
-    for order in ["recent", "oldest"] {
+    for order in [SortOrder::Recent, SortOrder::Oldest] {
         let writer = {
             let admin = t.admin.clone();
             let store = shared.clone();
@@ -216,8 +210,8 @@ async fn cursor_paging_never_skips_or_repeats_under_inserts(shared: &Arc<dyn Sto
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let query = ConversationQuery {
-                order: Some(order.into()),
+            let query = ConversationFilters {
+                order: Some(order),
                 ..Default::default()
             };
             let list = conversations::list(
@@ -268,7 +262,7 @@ async fn offset_paging_and_totals(shared: &Arc<dyn Store>) {
     let page3 = conversations::list(
         store,
         &t.admin,
-        ConversationQuery::default(),
+        ConversationFilters::default(),
         PagingParams {
             page_num: Some(3),
             page_size: Some(5),
@@ -287,7 +281,7 @@ async fn offset_paging_and_totals(shared: &Arc<dyn Store>) {
     let skipped = conversations::list(
         store,
         &t.admin,
-        ConversationQuery::default(),
+        ConversationFilters::default(),
         PagingParams {
             skip: Some(4),
             limit: Some(3),
@@ -305,8 +299,8 @@ async fn offset_paging_and_totals(shared: &Arc<dyn Store>) {
     let filtered = conversations::list(
         store,
         &t.admin,
-        ConversationQuery {
-            status: Some("closed".into()),
+        ConversationFilters {
+            status: Some(Status::Closed),
             ..Default::default()
         },
         PagingParams {
@@ -320,7 +314,7 @@ async fn offset_paging_and_totals(shared: &Arc<dyn Store>) {
     let bad = conversations::list(
         store,
         &t.admin,
-        ConversationQuery::default(),
+        ConversationFilters::default(),
         PagingParams {
             cursor: Some("garbage".into()),
             ..Default::default()

@@ -57,7 +57,7 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         vec![first.message.id, reply.message.id],
         "oldest first"
     );
-    let recent = messages::list(store, &t.admin, c.id, Some("recent"), page(1))
+    let recent = messages::list(store, &t.admin, c.id, Some(SortOrder::Recent), page(1))
         .await
         .unwrap();
     assert_eq!(recent.data[0].id, reply.message.id);
@@ -65,7 +65,7 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         store,
         &t.admin,
         c.id,
-        Some("recent"),
+        Some(SortOrder::Recent),
         PagingParams {
             cursor: recent.next_cursor.clone(),
             ..page(1)
@@ -127,7 +127,7 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
     );
     assert_eq!(log.data[1].data["object_name"], json!("message"));
     // Counts follow the reopen too.
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
 }
 
 async fn messages_are_validated(shared: &Arc<dyn Store>) {
@@ -137,7 +137,7 @@ async fn messages_are_validated(shared: &Arc<dyn Store>) {
     let other = Fixture::new(store, "Message rules 2").await;
     let cases = vec![
         CreateMessage::default(),
-        text(&"x".repeat(messages::MAX_CONTENT_CHARS + 1)),
+        text(&"x".repeat(convo_types::limits::MAX_CONTENT_CHARS + 1)),
         CreateMessage {
             sender: Some(Sender {
                 sender_type: SenderType::User,

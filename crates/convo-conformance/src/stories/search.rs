@@ -178,7 +178,7 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
         list_ids(
             store,
             &t.admin,
-            ConversationQuery {
+            ConversationFilters {
                 q: Some("退款".into()),
                 ..Default::default()
             }

@@ -25,7 +25,7 @@ pub(crate) async fn create(
 pub(crate) async fn list_ids(
     store: &dyn Store,
     who: &Principal,
-    query: ConversationQuery,
+    query: ConversationFilters,
 ) -> Vec<ConversationId> {
     let list = conversations::list(store, who, query, page(100))
         .await
@@ -48,7 +48,7 @@ pub(crate) fn incoming(content: &str) -> CreateMessage {
     }
 }
 
-pub(crate) async fn total(store: &dyn Store, who: &Principal, query: ConversationQuery) -> i64 {
+pub(crate) async fn total(store: &dyn Store, who: &Principal, query: ConversationFilters) -> i64 {
     let list = conversations::list(
         store,
         who,
@@ -67,22 +67,22 @@ pub(crate) async fn total(store: &dyn Store, who: &Principal, query: Conversatio
 pub(crate) async fn assert_counts_match_lists(
     store: &dyn Store,
     who: &Principal,
-    base: ConversationQuery,
+    base: ConversationFilters,
 ) {
     let counts = team::views_count(store, who, base.clone())
         .await
         .expect("views count");
     for (view, counted) in [
-        ("mine", counts.mine),
-        ("unassigned", counts.unassigned),
-        ("assigned", counts.assigned),
-        ("all", counts.all),
+        (View::Mine, counts.mine),
+        (View::Unassigned, counts.unassigned),
+        (View::Assigned, counts.assigned),
+        (View::All, counts.all),
     ] {
         let listed = total(
             store,
             who,
-            ConversationQuery {
-                view: Some(view.into()),
+            ConversationFilters {
+                view: Some(view),
                 ..base.clone()
             },
         )
@@ -93,8 +93,8 @@ pub(crate) async fn assert_counts_match_lists(
         let listed = total(
             store,
             who,
-            ConversationQuery {
-                statuses: vec![status.clone()],
+            ConversationFilters {
+                statuses: vec![Status::parse(status).expect("a status")],
                 ..base.clone()
             },
         )

@@ -18,8 +18,8 @@ async fn views_follow_members(shared: &Arc<dyn Store>) {
         .await;
     let nobody = t.conversation(CreateConversation::default()).await;
     assert_eq!(theirs.users.len(), 1, "repeated member ids count once");
-    let view = |name: &str| ConversationQuery {
-        view: Some(name.into()),
+    let view = |name: &str| ConversationFilters {
+        view: Some(name.parse().expect("a view")),
         ..Default::default()
     };
     assert_eq!(list_ids(store, &t.admin, view("mine")).await, vec![mine.id]);
@@ -37,8 +37,8 @@ async fn views_follow_members(shared: &Arc<dyn Store>) {
         list_ids(
             store,
             &t.admin,
-            ConversationQuery {
-                type_or_view: Some("mine".into()),
+            ConversationFilters {
+                type_or_view: Some(StatusOrView::View(View::Mine)),
                 ..Default::default()
             }
         )

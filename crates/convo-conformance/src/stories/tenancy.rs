@@ -88,7 +88,7 @@ async fn organizations_never_see_each_other(shared: &Arc<dyn Store>) {
         directory::get_business_unit(store, &b.admin, a.created.business_unit.id).await,
         Err(Error::NotFound(_))
     ));
-    assert!(list_ids(store, &b.admin, ConversationQuery::default())
+    assert!(list_ids(store, &b.admin, ConversationFilters::default())
         .await
         .is_empty());
     let events = events::list(store, &b.admin, None, None, None)
@@ -137,7 +137,7 @@ async fn business_unit_keys_see_only_their_units(shared: &Arc<dyn Store>) {
         "a limited key creates in its own unit"
     );
     assert_eq!(
-        list_ids(store, &limited, ConversationQuery::default()).await,
+        list_ids(store, &limited, ConversationFilters::default()).await,
         vec![in_support.id]
     );
     assert!(matches!(
@@ -155,7 +155,7 @@ async fn business_unit_keys_see_only_their_units(shared: &Arc<dyn Store>) {
         )
         .await;
     assert_conversation_hidden(store, &limited_writer, in_default.id).await;
-    let elsewhere = ConversationQuery {
+    let elsewhere = ConversationFilters {
         business_unit_id: Some(t.created.business_unit.id),
         ..Default::default()
     };
@@ -164,7 +164,7 @@ async fn business_unit_keys_see_only_their_units(shared: &Arc<dyn Store>) {
         "a filter never widens a key's reach"
     );
     assert_eq!(
-        list_ids(store, &t.admin, ConversationQuery::default())
+        list_ids(store, &t.admin, ConversationFilters::default())
             .await
             .len(),
         2

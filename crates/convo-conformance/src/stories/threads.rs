@@ -170,7 +170,7 @@ async fn concurrent_get_or_create_makes_one(shared: &Arc<dyn Store>) {
     .unwrap();
     assert_eq!(contacts.total, Some(1), "and one contact");
     assert_eq!(
-        total(store, &t.admin, ConversationQuery::default()).await,
+        total(store, &t.admin, ConversationFilters::default()).await,
         1
     );
 }
@@ -286,10 +286,10 @@ async fn sub_conversations_inherit_count_and_delete_with_parent(shared: &Arc<dyn
         Err(Error::NotFound(_))
     ));
     assert_eq!(
-        total(store, &t.admin, ConversationQuery::default()).await,
+        total(store, &t.admin, ConversationFilters::default()).await,
         0
     );
-    assert_counts_match_lists(store, &t.admin, ConversationQuery::default()).await;
+    assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
 }
 
 async fn workforce_runs_follow_seed_003(shared: &Arc<dyn Store>) {
@@ -349,7 +349,7 @@ async fn workforce_runs_follow_seed_003(shared: &Arc<dyn Store>) {
         workforce::ListParams {
             page_num: Some(2),
             page_size: Some(1),
-            order: Some("oldest".into()),
+            order: Some(SortOrder::Oldest),
             ..Default::default()
         },
     )

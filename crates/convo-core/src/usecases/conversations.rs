@@ -3,15 +3,16 @@
 use std::collections::HashMap;
 
 use convo_types::{
-    ChannelId, ChannelType, ContactId, Conversation, ConversationCounts, ConversationId,
+    ChannelId, Conversation, ConversationCounts, ConversationFilters, ConversationId,
     ConversationType, CreateConversation, ErrorCode, EventType, List, Scope, SortOrder, Status,
-    Timestamp, UpdateConversation, UpdateStatus, UserId, View,
+    StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
 };
 
 use crate::auth::Principal;
 use crate::paging::{PagingParams, TimeKey};
 use crate::rules::{
     self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
+    MAX_SHORT_CHARS,
 };
 use crate::{
     Change, ConversationFilter, ConversationRecord, ConversationRef, ConversationStore,
@@ -23,117 +24,56 @@ pub const MAX_DEPTH: usize = 16;
 /// The most channels one conversation may link.
 pub const MAX_CHANNELS: usize = 20;
 
-/// The filters of `GET /v1/conversations` as the client sent them.
-#[derive(Debug, Clone, Default)]
-pub struct ConversationQuery {
-    /// Seed 000's `type`: a status or a view name.
-    pub type_or_view: Option<String>,
-    pub status: Option<String>,
-    pub statuses: Vec<String>,
-    pub view: Option<String>,
-    pub business_unit_id: Option<convo_types::BusinessUnitId>,
-    pub channel_id: Option<ChannelId>,
-    pub channel_type: Option<String>,
-    pub contact_id: Option<ContactId>,
-    pub agent_id: Option<String>,
-    pub assignment_id: Option<String>,
-    pub owner_id: Option<String>,
-    pub parent_id: Option<ConversationId>,
-    pub top_level: Option<bool>,
-    pub q: Option<String>,
-    pub order: Option<String>,
-}
-
-fn parse_status(field: &str, text: &str) -> Result<Status> {
-    Status::parse(text).ok_or_else(|| {
-        let all: Vec<_> = Status::ALL.iter().map(|s| s.as_str()).collect();
-        Error::invalid(
-            field,
-            format!("`{text}` is not a status; one of: {}", all.join(", ")),
-        )
-    })
-}
-
-impl ConversationQuery {
-    /// Validates the filters and narrows them to what the caller may see.
-    pub fn resolve(self, caller: &Principal) -> Result<ConversationFilter> {
-        let mut statuses = Vec::new();
-        let mut view = None;
-        if let Some(text) = self.type_or_view.as_deref().filter(|t| !t.is_empty()) {
-            match View::parse(text) {
-                Some(v) => view = Some(v),
-                None => statuses.push(parse_status("type", text)?),
-            }
-        }
-        if let Some(text) = self.status.as_deref().filter(|t| !t.is_empty()) {
-            statuses.push(parse_status("status", text)?);
-        }
-        for text in self
-            .statuses
-            .iter()
-            .flat_map(|s| s.split(','))
-            .map(str::trim)
-        {
-            if !text.is_empty() {
-                statuses.push(parse_status("statuses", text)?);
-            }
-        }
-        statuses.sort_by_key(|s| s.as_str());
-        statuses.dedup();
-        if let Some(text) = self.view.as_deref().filter(|t| !t.is_empty()) {
-            view = Some(View::parse(text).ok_or_else(|| {
-                Error::invalid("view", "must be one of: mine, unassigned, assigned, all")
-            })?);
-        }
-        let channel_type = match self.channel_type.as_deref().filter(|t| !t.is_empty()) {
-            Some(text) => Some(ChannelType::parse(text).ok_or_else(|| {
-                Error::invalid("channel_type", format!("`{text}` is not a channel type"))
-            })?),
-            None => None,
-        };
-        let order = match self.order.as_deref().filter(|t| !t.is_empty()) {
-            Some(text) => SortOrder::parse(text)
-                .ok_or_else(|| Error::invalid("order", "must be `recent` or `oldest`"))?,
-            None => SortOrder::Recent,
-        };
-        let parent = match (self.parent_id, self.top_level) {
-            (Some(_), Some(true)) => {
-                return Err(Error::invalid(
-                    "top_level",
-                    "cannot be combined with parent_id",
-                ))
-            }
-            (Some(id), _) => ParentFilter::Of(id),
-            (None, Some(true)) => ParentFilter::TopLevel,
-            (None, _) => ParentFilter::Any,
-        };
-        let q = self.q.filter(|q| !q.trim().is_empty());
-        if q.as_ref()
-            .is_some_and(|q| q.chars().count() > MAX_NAME_CHARS)
-        {
-            return Err(Error::invalid(
-                "q",
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            ));
-        }
-        let text = q.map(|q| crate::text::search::query_terms(&q));
-        Ok(ConversationFilter {
-            organization_id: caller.organization_id,
-            business_unit_ids: caller.business_unit_scope(self.business_unit_id),
-            statuses,
-            view: view.unwrap_or(View::All),
-            user_id: caller.user_id,
-            channel_id: self.channel_id,
-            channel_type,
-            contact_id: self.contact_id,
-            agent_id: self.agent_id,
-            assignment_id: self.assignment_id,
-            owner_id: self.owner_id,
-            parent,
-            text,
-            order,
-        })
+/// Validates the list's filters and narrows them to what the caller may see.
+pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<ConversationFilter> {
+    let mut statuses = query.statuses;
+    let mut view = query.view;
+    match query.type_or_view {
+        Some(StatusOrView::Status(status)) => statuses.push(status),
+        Some(StatusOrView::View(v)) => view = view.or(Some(v)),
+        None => {}
     }
+    statuses.extend(query.status);
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    let order = query.order.unwrap_or(SortOrder::Recent);
+    let parent = match (query.parent_id, query.top_level) {
+        (Some(_), Some(true)) => {
+            return Err(Error::invalid(
+                "top_level",
+                "cannot be combined with parent_id",
+            ))
+        }
+        (Some(id), _) => ParentFilter::Of(id),
+        (None, Some(true)) => ParentFilter::TopLevel,
+        (None, _) => ParentFilter::Any,
+    };
+    let q = query.q.filter(|q| !q.trim().is_empty());
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(Error::invalid(
+            "q",
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    let text = q.map(|q| crate::text::search::query_terms(&q));
+    Ok(ConversationFilter {
+        organization_id: caller.organization_id,
+        business_unit_ids: caller.business_unit_scope(query.business_unit_id),
+        statuses,
+        view: view.unwrap_or(View::All),
+        user_id: caller.user_id,
+        channel_id: query.channel_id,
+        channel_type: query.channel_type,
+        contact_id: query.contact_id,
+        agent_id: query.agent_id,
+        assignment_id: query.assignment_id,
+        owner_id: query.owner_id,
+        parent,
+        text,
+        order,
+    })
 }
 
 pub fn cursor_key(conversation: &Conversation) -> TimeKey {
@@ -146,11 +86,11 @@ pub fn cursor_key(conversation: &Conversation) -> TimeKey {
 pub async fn list(
     store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
-    query: ConversationQuery,
+    query: ConversationFilters,
     paging: PagingParams,
 ) -> Result<List<Conversation>> {
     caller.require(Scope::ConversationsRead)?;
-    let filter = query.resolve(caller)?;
+    let filter = resolve(query, caller)?;
     let page = paging.into_request()?;
     let rows = store.list_conversations(&filter, &page).await?;
     Ok(rows.into_list(page.limit, cursor_key))
@@ -287,7 +227,7 @@ pub(crate) async fn prepare(
                 req.assignment_id.as_deref(),
                 MAX_IDENTIFIER_CHARS,
             ),
-            ("owner_type", req.owner_type.as_deref(), 64),
+            ("owner_type", req.owner_type.as_deref(), MAX_SHORT_CHARS),
             ("owner_id", req.owner_id.as_deref(), MAX_IDENTIFIER_CHARS),
             ("dialog_id", req.dialog_id.as_deref(), MAX_IDENTIFIER_CHARS),
         ],
@@ -480,7 +420,11 @@ pub async fn update(
                 flat(&req.assignment_id).as_deref(),
                 MAX_IDENTIFIER_CHARS,
             ),
-            ("owner_type", flat(&req.owner_type).as_deref(), 64),
+            (
+                "owner_type",
+                flat(&req.owner_type).as_deref(),
+                MAX_SHORT_CHARS,
+            ),
             (
                 "owner_id",
                 flat(&req.owner_id).as_deref(),

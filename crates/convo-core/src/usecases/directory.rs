@@ -12,7 +12,7 @@ use convo_types::{
 
 use crate::auth::{self, Principal};
 use crate::paging::PagingParams;
-use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
+use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS, MAX_SHORT_CHARS};
 use crate::{ChannelFilter, ContactFilter, DirectoryStore, Error, OrganizationStore, Result};
 
 // ---- business units -------------------------------------------------------------------
@@ -512,7 +512,7 @@ fn check_contact_fields(
     );
     checks.text("name", name, MAX_NAME_CHARS, false);
     checks.email("email", email);
-    checks.text("phone", phone, 64, false);
+    checks.text("phone", phone, MAX_SHORT_CHARS, false);
     checks.url("image", image);
 }
 

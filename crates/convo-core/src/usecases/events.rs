@@ -5,6 +5,18 @@ use crate::paging::MAX_LIMIT;
 use crate::usecases::conversations;
 use crate::{ConversationStore, Error, EventFilter, EventStore, Result};
 
+/// Where an event page starts: the `next_cursor` of the previous page (the last event id, as
+/// text) when given, else `after`.
+pub fn start_after(after: Option<i64>, cursor: Option<&str>) -> Result<Option<i64>> {
+    match cursor {
+        None => Ok(after),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::invalid("cursor", "is not a cursor this list gave out")),
+    }
+}
+
 /// `GET /v1/events?after=&limit=` and a conversation's activity log, oldest first.
 pub async fn list(
     store: &(impl ConversationStore + EventStore + ?Sized),

@@ -8,16 +8,15 @@ use convo_types::{
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
-use crate::rules::{self, merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS};
+use crate::rules::{
+    self, is_blank, is_space, merge_metadata, Checks, MAX_ATTACHMENTS, MAX_CONTENT_CHARS,
+    MAX_IDENTIFIER_CHARS, MAX_URL_CHARS,
+};
 use crate::usecases::conversations::{visible_ref, visible_refs};
 use crate::{
     Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta, MessageRecord,
     MessageStore, MessageWrite, Result,
 };
-
-/// Longest message content, in characters.
-pub const MAX_CONTENT_CHARS: usize = 20_000;
-pub const MAX_ATTACHMENTS: usize = 20;
 
 fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
     if attachments.len() > MAX_ATTACHMENTS {
@@ -38,11 +37,11 @@ fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
             false,
         );
         if let Some(mime) = &a.mime_type {
-            let well_formed = mime.len() <= 255
+            let well_formed = mime.chars().count() <= MAX_IDENTIFIER_CHARS
                 && mime.split_once('/').is_some_and(|(kind, sub)| {
                     !kind.is_empty() && !sub.is_empty() && !sub.contains('/')
                 })
-                && !mime.chars().any(char::is_whitespace);
+                && !mime.chars().any(is_space);
             if !well_formed {
                 checks.fail(
                     &format!("attachments[{i}].mime_type"),
@@ -196,7 +195,7 @@ async fn prepare(
     check_content(&mut checks, &req.content);
     let attachments = req.attachments.unwrap_or_default();
     check_attachments(&mut checks, &attachments);
-    if req.content.trim().is_empty() && attachments.is_empty() {
+    if is_blank(&req.content) && attachments.is_empty() {
         checks.fail("content", "a message needs content or attachments");
     }
     checks.object("metadata", req.metadata.as_ref());
@@ -263,16 +262,12 @@ pub async fn list(
     store: &(impl ConversationStore + MessageStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
-    order: Option<&str>,
+    order: Option<SortOrder>,
     paging: PagingParams,
 ) -> Result<List<Message>> {
     caller.require(Scope::MessagesRead)?;
     visible_ref(store, caller, conversation_id).await?;
-    let order = match order.filter(|o| !o.is_empty()) {
-        Some(text) => SortOrder::parse(text)
-            .ok_or_else(|| Error::invalid("order", "must be `recent` or `oldest`"))?,
-        None => SortOrder::Oldest,
-    };
+    let order = order.unwrap_or(SortOrder::Oldest);
     let page = paging.into_request()?;
     let rows = store
         .list_messages(caller.organization_id, conversation_id, order, &page)
@@ -298,7 +293,7 @@ pub async fn update(
     let change = move |m: &mut Message| -> Result<Change> {
         let before = m.clone();
         if let Some(content) = &req.content {
-            if content.trim().is_empty() && m.attachments.is_empty() {
+            if is_blank(content) && m.attachments.is_empty() {
                 return Err(Error::invalid(
                     "content",
                     "a message needs content or attachments",

@@ -8,7 +8,7 @@ use convo_types::{ConversationId, EventType, List, Scope, Status, User, UserId, 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::MAX_NAME_CHARS;
-use crate::usecases::conversations::{self, ConversationQuery};
+use crate::usecases::conversations;
 use crate::{
     text, ConversationRecord, ConversationStore, DirectoryStore, Error, EventMeta, Result,
 };
@@ -118,10 +118,10 @@ pub async fn invitable_users(
 pub async fn views_count(
     store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
-    query: ConversationQuery,
+    query: convo_types::ConversationFilters,
 ) -> Result<ViewsCount> {
     caller.require(Scope::ConversationsRead)?;
-    let filter = query.resolve(caller)?;
+    let filter = conversations::resolve(query, caller)?;
     let tallies = store.count_views(&filter).await?;
     let shown: Vec<Status> = if filter.statuses.is_empty() {
         Status::ALL.to_vec()

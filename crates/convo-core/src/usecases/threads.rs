@@ -1,14 +1,14 @@
 //! Seed 002: get-or-create and sub-conversations.
 
 use convo_types::{
-    ChannelId, Contact, ContactId, Conversation, ConversationId, CreateConversation,
-    GetOrCreateConversation, List, Scope, Timestamp, UserId,
+    ChannelId, Contact, ContactId, Conversation, ConversationFilters, ConversationId,
+    CreateConversation, GetOrCreateConversation, List, Scope, SortOrder, Timestamp, UserId,
 };
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
-use crate::rules::{Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS};
-use crate::usecases::conversations::{self, created_event, visible_record, ConversationQuery};
+use crate::rules::{Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS, MAX_SHORT_CHARS};
+use crate::usecases::conversations::{self, created_event, visible_record};
 use crate::{ChannelFilter, ConversationRecord, ConversationStore, DirectoryStore, Error, Result};
 
 /// The customer: by `customer_id` or `customer.id`, else by `customer.external_id` (made from
@@ -52,7 +52,12 @@ async fn resolve_customer(
         false,
     );
     checks.email("customer.email", customer.email.as_deref());
-    checks.text("customer.phone", customer.phone.as_deref(), 64, false);
+    checks.text(
+        "customer.phone",
+        customer.phone.as_deref(),
+        MAX_SHORT_CHARS,
+        false,
+    );
     checks.url("customer.image", customer.image.as_deref());
     checks.object("customer.metadata", customer.metadata.as_ref());
     checks.finish()?;
@@ -234,13 +239,13 @@ pub async fn list_sub_conversations(
     store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     parent_id: ConversationId,
-    order: Option<String>,
+    order: Option<SortOrder>,
     paging: PagingParams,
 ) -> Result<List<Conversation>> {
     conversations::get(store, caller, parent_id).await?;
-    let query = ConversationQuery {
+    let query = ConversationFilters {
         parent_id: Some(parent_id),
-        order: Some(order.unwrap_or_else(|| "oldest".into())),
+        order: Some(order.unwrap_or(SortOrder::Oldest)),
         ..Default::default()
     };
     conversations::list(store, caller, query, paging).await

@@ -113,27 +113,14 @@ pub fn is_private(ip: IpAddr) -> bool {
 /// Deliveries check again, so a name that later points inside is refused too.
 pub async fn check_target(url: &str, egress: Egress) -> Result<()> {
     let invalid = |message: &str| Error::invalid("url", message);
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| invalid("must be an http(s) URL"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    if authority.is_empty() {
-        return Err(invalid("needs a host"));
-    }
-    let default_port = if url.starts_with("https://") { 443 } else { 80 };
-    let target = if authority.starts_with('[') || authority.matches(':').count() == 1 {
-        authority.to_owned()
-    } else {
-        format!("{authority}:{default_port}")
-    };
+    let parsed = crate::rules::http_url(url).map_err(invalid)?;
     if egress.allow_private {
         return Ok(());
     }
-    let addresses = tokio::net::lookup_host(target.as_str())
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses = tokio::net::lookup_host((host, port))
         .await
         .map_err(|_| invalid("the host does not resolve"))?;
     for address in addresses {

@@ -9,7 +9,7 @@ use convo_types::{
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
-use crate::usecases::conversations::{self, ConversationQuery};
+use crate::usecases::conversations;
 use crate::usecases::messages;
 use crate::{ConversationRecord, ConversationStore, DirectoryStore, Error, MessageStore, Result};
 
@@ -54,9 +54,9 @@ impl Tenancy {
 pub struct ListParams {
     pub page_num: Option<i64>,
     pub page_size: Option<i64>,
-    pub order: Option<String>,
-    pub status: Option<String>,
-    pub statuses: Vec<String>,
+    pub order: Option<convo_types::SortOrder>,
+    pub status: Option<convo_types::Status>,
+    pub statuses: Vec<convo_types::Status>,
     pub agent_id: Option<String>,
     pub assignment_id: Option<String>,
 }
@@ -69,7 +69,7 @@ pub async fn list(
     params: ListParams,
 ) -> Result<List<Conversation>> {
     tenancy.check(caller)?;
-    let query = ConversationQuery {
+    let query = convo_types::ConversationFilters {
         status: params.status,
         statuses: params.statuses,
         agent_id: params.agent_id,

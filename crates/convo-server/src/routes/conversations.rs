@@ -1,10 +1,10 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use convo_core::usecases::conversations::{self, ConversationQuery};
+use convo_core::usecases::conversations;
 use convo_core::ConversationRecord;
 use convo_types::{
-    BusinessUnitId, ChannelId, ContactId, Conversation, ConversationId, CreateConversation, List,
+    Conversation, ConversationFilters, ConversationId, CreateConversation, List,
     UpdateConversation, UpdateStatus,
 };
 use serde::Deserialize;
@@ -36,66 +36,10 @@ pub(crate) fn answer(status: StatusCode, record: ConversationRecord) -> Response
     response
 }
 
-/// Filters of the conversation list (and, later, of the views count).
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ConversationFilters {
-    /// Seed 000's filter: a status (`open`, ...) or a view name (`mine`, ...).
-    pub r#type: Option<String>,
-    /// One status.
-    pub status: Option<String>,
-    /// Several statuses: repeated (`statuses=open&statuses=pending`) or comma-separated.
-    #[serde(default)]
-    pub statuses: Vec<String>,
-    /// `mine` (the key's acting user is in it), `unassigned`, `assigned` or `all`.
-    pub view: Option<String>,
-    pub business_unit_id: Option<BusinessUnitId>,
-    /// Alias of `business_unit_id` (seed 003).
-    pub tenant_unit_id: Option<BusinessUnitId>,
-    /// The conversation's first channel.
-    pub channel_id: Option<ChannelId>,
-    pub channel_type: Option<String>,
-    pub contact_id: Option<ContactId>,
-    /// Alias of `contact_id`.
-    pub customer_id: Option<ContactId>,
-    pub agent_id: Option<String>,
-    pub assignment_id: Option<String>,
-    pub owner_id: Option<String>,
-    pub parent_id: Option<ConversationId>,
-    /// Only conversations without a parent.
-    pub top_level: Option<bool>,
-    /// Text that the name, detail, or the contact's name, email, phone or external id contains.
-    pub q: Option<String>,
-    /// `recent` (latest activity first, the default) or `oldest`.
-    pub order: Option<String>,
-}
-
-impl From<ConversationFilters> for ConversationQuery {
-    fn from(f: ConversationFilters) -> Self {
-        ConversationQuery {
-            type_or_view: f.r#type,
-            status: f.status,
-            statuses: f.statuses,
-            view: f.view,
-            business_unit_id: f.business_unit_id.or(f.tenant_unit_id),
-            channel_id: f.channel_id,
-            channel_type: f.channel_type,
-            contact_id: f.contact_id.or(f.customer_id),
-            agent_id: f.agent_id,
-            assignment_id: f.assignment_id,
-            owner_id: f.owner_id,
-            parent_id: f.parent_id,
-            top_level: f.top_level,
-            q: f.q,
-            order: f.order,
-        }
-    }
-}
-
 /// Lists conversations (seed `list`), newest activity first by default.
 #[utoipa::path(get, path = "/v1/conversations", operation_id = "listConversations", tag = "conversations", params(ConversationFilters, PageQuery), responses(
     (status = 200, body = List<Conversation>),
-    (status = 422, description = "an unknown status, view or order", body = convo_types::Problem),
+    (status = 400, description = "an unknown status, view, channel type or order", body = convo_types::Problem),
 ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -104,7 +48,7 @@ pub async fn list(
     Query(page): Query<PageQuery>,
 ) -> ApiResult<axum::Json<List<Conversation>>> {
     Ok(axum::Json(
-        conversations::list(state.store.as_ref(), &caller, filters.into(), page.into()).await?,
+        conversations::list(state.store.as_ref(), &caller, filters, page.into()).await?,
     ))
 }
 

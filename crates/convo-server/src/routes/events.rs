@@ -20,10 +20,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
-    /// Only events with a larger id (the `next_cursor` of the previous page).
+    /// Only events with a larger id.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
+    /// The `next_cursor` of the previous page: the same as `after`, as the text lists carry.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
     /// 1 to 100; default 100.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+}
+
+impl EventQuery {
+    fn start(&self) -> convo_core::Result<Option<i64>> {
+        events::start_after(self.after, self.cursor.as_deref())
+    }
 }
 
 /// Every event of the organization (within the key's business units), oldest first.
@@ -34,7 +45,7 @@ pub async fn list(
     Query(q): Query<EventQuery>,
 ) -> ApiResult<axum::Json<List<Event>>> {
     Ok(axum::Json(
-        events::list(state.store.as_ref(), &caller, None, q.after, q.limit).await?,
+        events::list(state.store.as_ref(), &caller, None, q.start()?, q.limit).await?,
     ))
 }
 
@@ -50,6 +61,6 @@ pub async fn list_for_conversation(
     Query(q): Query<EventQuery>,
 ) -> ApiResult<axum::Json<List<Event>>> {
     Ok(axum::Json(
-        events::list(state.store.as_ref(), &caller, Some(id), q.after, q.limit).await?,
+        events::list(state.store.as_ref(), &caller, Some(id), q.start()?, q.limit).await?,
     ))
 }

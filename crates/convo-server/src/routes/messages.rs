@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct MessageOrder {
     /// `oldest` (the default) or `recent`.
-    pub order: Option<String>,
+    pub order: Option<convo_types::SortOrder>,
 }
 
 /// A conversation's messages, oldest first by default.
@@ -41,14 +41,7 @@ pub async fn list(
     Query(page): Query<PageQuery>,
 ) -> ApiResult<axum::Json<List<Message>>> {
     Ok(axum::Json(
-        messages::list(
-            state.store.as_ref(),
-            &caller,
-            id,
-            order.order.as_deref(),
-            page.into(),
-        )
-        .await?,
+        messages::list(state.store.as_ref(), &caller, id, order.order, page.into()).await?,
     ))
 }
 

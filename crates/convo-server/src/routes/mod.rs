@@ -31,16 +31,22 @@ pub mod workforce;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+    /// `page_num`.
     pub cursor: Option<String>,
     /// Rows to skip (offset paging).
+    #[param(minimum = 0)]
     pub skip: Option<i64>,
     /// 1-based page number (seed 003); with `page_size`.
+    #[param(minimum = 1, maximum = 92233720368547758_i64)]
     pub page_num: Option<i64>,
     /// Alias of `page_num`.
+    #[param(minimum = 1, maximum = 92233720368547758_i64)]
     pub page: Option<i64>,
-    /// Rows per page with `page_num`/`page`.
+    /// Rows per page with `page_num`/`page`: 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<i64>,
     /// Add `total` (the count of every matching row) to the answer.
     #[serde(default)]

@@ -30,6 +30,7 @@ pub struct SearchQuery {
     /// Only this business unit.
     pub business_unit_id: Option<BusinessUnitId>,
     /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -44,6 +44,7 @@ pub struct StreamQuery {
     pub conversation_id: Option<ConversationId>,
     pub business_unit_id: Option<BusinessUnitId>,
     /// Event types, comma-separated (`message.created,conversation.status_changed`).
+    #[param(value_type = Option<Vec<convo_types::EventType>>, style = Form, explode = false, min_items = 1)]
     pub types: Option<String>,
     /// Start after this event id (the `Last-Event-ID` header takes precedence); without
     /// either, the stream starts with the next event.

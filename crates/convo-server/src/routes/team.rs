@@ -14,9 +14,10 @@ use utoipa_axum::routes;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
-use crate::routes::conversations::{answer, ConversationFilters};
+use crate::routes::conversations::answer;
 use crate::routes::PageQuery;
 use crate::AppState;
+use convo_types::ConversationFilters;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -139,6 +140,6 @@ pub async fn views_count(
     Query(filters): Query<ConversationFilters>,
 ) -> ApiResult<axum::Json<ViewsCount>> {
     Ok(axum::Json(
-        team::views_count(state.store.as_ref(), &caller, filters.into()).await?,
+        team::views_count(state.store.as_ref(), &caller, filters).await?,
     ))
 }

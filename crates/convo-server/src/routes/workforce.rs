@@ -52,10 +52,11 @@ pub struct ListQuery {
     /// Items per page; default 20.
     pub page_size: Option<i64>,
     /// `recent` (default) or `oldest`.
-    pub order: Option<String>,
-    pub status: Option<String>,
-    #[serde(default)]
-    pub statuses: Vec<String>,
+    pub order: Option<convo_types::SortOrder>,
+    pub status: Option<convo_types::Status>,
+    /// Repeated (`statuses=running&statuses=paused`) or comma-separated.
+    #[serde(default, deserialize_with = "convo_types::deserialize_statuses")]
+    pub statuses: Vec<convo_types::Status>,
     pub agent_id: Option<String>,
     pub assignment_id: Option<String>,
 }

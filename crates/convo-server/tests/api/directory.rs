@@ -100,7 +100,7 @@ async fn team_workflow_over_http() {
     assert_eq!(counts.by_status["open"], 1);
     let open_only = c
         .get_views_count(&ConversationFilters {
-            type_or_view: Some("resolved".into()),
+            type_or_view: Some("resolved".parse().unwrap()),
             ..Default::default()
         })
         .await

@@ -10,3 +10,4 @@ mod directory;
 mod events;
 mod messages;
 mod service;
+mod surface;

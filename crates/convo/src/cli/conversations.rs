@@ -4,7 +4,8 @@ use clap::{Args, Subcommand};
 use convo_client::{Client, ConversationFilters, Page, Pages};
 use convo_types::{
     BusinessUnitId, ChannelId, ContactId, ConversationId, ConversationType, CreateConversation,
-    CustomerRef, GetOrCreateConversation, JsonObject, Status, UpdateConversation, UserId,
+    CustomerRef, GetOrCreateConversation, JsonObject, SortOrder, Status, UpdateConversation,
+    UserId, View,
 };
 
 use crate::output::Output;
@@ -17,11 +18,11 @@ pub struct Filters {
     #[arg(long)]
     pub status: Option<Status>,
     /// Several statuses, comma-separated.
-    #[arg(long)]
-    pub statuses: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub statuses: Vec<Status>,
     /// `mine`, `unassigned`, `assigned` or `all`.
     #[arg(long)]
-    pub view: Option<String>,
+    pub view: Option<View>,
     /// Text in the conversation, its contact or its messages.
     #[arg(long)]
     pub q: Option<String>,
@@ -35,7 +36,7 @@ pub struct Filters {
     pub agent: Option<String>,
     /// `recent` (default) or `oldest`.
     #[arg(long)]
-    pub order: Option<String>,
+    pub order: Option<SortOrder>,
 }
 
 impl Filters {

@@ -1,0 +1,227 @@
+//! What the HTTP surface promises beyond each route: bodies are JSON objects, empty and NUL
+//! values are refused the same way on every route, browsers may call the API from the
+//! configured origins, and people get a docs page.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::{answer, TestServer};
+
+#[tokio::test]
+async fn bodies_queries_and_headers_are_refused_alike() {
+    let server = TestServer::start().await;
+    let conversation = server
+        .admin
+        .conversations()
+        .create(&Default::default())
+        .await
+        .unwrap();
+    let path = format!("/v1/conversations/{}", conversation.id);
+    let body = |method: Method, path: &str, text: &str| {
+        server
+            .raw(method, path)
+            .header("content-type", "application/json")
+            .body(text.to_owned())
+    };
+    let cases = [
+        // Not mapped onto fields by position.
+        (
+            body(Method::POST, "/v1/business-units", r#"["ArrayUnit"]"#),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            body(
+                Method::PATCH,
+                "/v1/contacts/00000000-0000-0000-0000-000000000000",
+                r#"[null,null,"x@example.com"]"#,
+            ),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            body(Method::POST, "/v1/contacts", "\"text\""),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            body(Method::POST, "/v1/contacts", r#"{"name": "nul\u0000"}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?business_unit_id="),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            server.raw(Method::GET, "/v1/contacts?external_id=%00"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations/by-public-id/%00"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            server.raw(Method::GET, "/v1/contacts?page_num=9223372036854775807"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            server.raw(Method::GET, "/v1/conversations?order=sideways"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            body(Method::PATCH, &path, "{}").header("if-match", "v1"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            body(Method::POST, "/v1/contacts", "{}").header("idempotency-key", "has space"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            body(
+                Method::POST,
+                "/v1/users",
+                r#"{"name": "A", "avatar_url": "http://"}"#,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let (got, body) = answer(request.send().await.unwrap()).await;
+        assert_eq!(
+            (got, body["code"].as_str().unwrap_or_default()),
+            (status, code),
+            "{body}"
+        );
+    }
+    // An empty optional header is no header; free text may be empty.
+    let (status, _) = answer(
+        body(Method::PATCH, &path, r#"{"name": "x"}"#)
+            .header("if-match", "")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = answer(
+        server
+            .raw(Method::GET, "/v1/conversations?q=")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, units) = answer(
+        server
+            .raw(Method::GET, "/v1/business-units")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        units["data"].as_array().unwrap().len(),
+        1,
+        "no refused body created anything"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn browsers_may_call_from_configured_origins_only() {
+    let server =
+        TestServer::start_with(|s| s.cors_origins = vec!["https://app.example.com".into()]).await;
+    let preflight = |origin: &str| {
+        server
+            .http
+            .request(Method::OPTIONS, format!("{}/v1/conversations", server.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            )
+    };
+    let allowed = preflight("https://app.example.com").send().await.unwrap();
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let methods = allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        methods.contains("POST") && methods.contains("PATCH"),
+        "{methods}"
+    );
+    let other = preflight("https://evil.example.com").send().await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let read = server
+        .raw(Method::GET, "/v1/conversations")
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    let exposed = read.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    for header in ["etag", "x-request-id", "retry-after", "idempotent-replayed"] {
+        assert!(exposed.contains(header), "{header} in {exposed}");
+    }
+    server.stop().await;
+
+    let closed = TestServer::start().await;
+    let response = closed
+        .http
+        .get(format!("{}/healthz", closed.url))
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "no origin by default"
+    );
+    closed.stop().await;
+}
+
+#[tokio::test]
+async fn people_get_a_docs_page_without_internet() {
+    let server = TestServer::start().await;
+    let get = |path: &str| server.http.get(format!("{}{path}", server.url)).send();
+    let home = get("/").await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let home = home.text().await.unwrap();
+    assert!(home.contains("href=\"/docs\"") && home.contains("href=\"/openapi.json\""));
+    let docs = get("/docs").await.unwrap().text().await.unwrap();
+    // Every asset the page loads is served by convo itself.
+    for asset in ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js"] {
+        assert!(docs.contains(asset), "{asset}");
+        let response = get(asset).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{asset}");
+        assert!(
+            response.bytes().await.unwrap().len() > 100_000,
+            "{asset} is the real viewer"
+        );
+    }
+    assert!(!docs.contains("https://"), "no file from the internet");
+    let spec: serde_json::Value = get("/openapi.json").await.unwrap().json().await.unwrap();
+    assert_eq!(spec["info"]["version"], json!(env!("CARGO_PKG_VERSION")));
+    server.stop().await;
+}

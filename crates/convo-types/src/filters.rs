@@ -1,0 +1,171 @@
+//! The filters of the conversation list and of the views count, as the query string carries
+//! them: typed once here, for the server, the SDK, the CLI and the rules.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{
+    BusinessUnitId, ChannelId, ChannelType, ContactId, ConversationId, SortOrder, Status, View,
+};
+
+/// Seed 000's `type` filter: a status (`open`, ...) or a view (`mine`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusOrView {
+    Status(Status),
+    View(View),
+}
+
+impl StatusOrView {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StatusOrView::Status(s) => s.as_str(),
+            StatusOrView::View(v) => v.as_str(),
+        }
+    }
+
+    fn all() -> impl Iterator<Item = &'static str> {
+        Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(View::ALL.iter().map(|v| v.as_str()))
+    }
+}
+
+impl std::str::FromStr for StatusOrView {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        View::parse(text)
+            .map(StatusOrView::View)
+            .or_else(|| Status::parse(text).map(StatusOrView::Status))
+            .ok_or_else(|| {
+                let all: Vec<&str> = StatusOrView::all().collect();
+                format!(
+                    "`{text}` is not a status or view; one of: {}",
+                    all.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for StatusOrView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StatusOrView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusOrView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for StatusOrView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(StatusOrView::all()))
+            .description(Some(
+                "A status (`open`, ...) or an inbox view (`mine`, ...).",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for StatusOrView {}
+
+/// Filters of `GET /v1/conversations` and `GET /v1/conversations/views/count`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ConversationFilters {
+    /// Seed 000's filter: a status (`open`, ...) or a view name (`mine`, ...).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_or_view: Option<StatusOrView>,
+    /// One status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Several statuses: repeated (`statuses=open&statuses=pending`) or comma-separated.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "comma_joined",
+        deserialize_with = "deserialize_statuses"
+    )]
+    pub statuses: Vec<Status>,
+    /// `mine` (the key's acting user is in it), `unassigned`, `assigned` or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+    /// Alias: `tenant_unit_id`.
+    #[serde(
+        default,
+        alias = "tenant_unit_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_unit_id: Option<BusinessUnitId>,
+    /// The conversation's first channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<ChannelType>,
+    /// Alias: `customer_id`.
+    #[serde(
+        default,
+        alias = "customer_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<ContactId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// Only the sub-conversations of this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<ConversationId>,
+    /// Only conversations without a parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_level: Option<bool>,
+    /// Text that the name, detail, or the contact's name, email, phone or external id contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// `recent` (latest activity first, the default) or `oldest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<SortOrder>,
+}
+
+impl ConversationFilters {
+    /// Only conversations in one of `statuses`.
+    pub fn statuses(statuses: &[Status]) -> Self {
+        ConversationFilters {
+            statuses: statuses.to_vec(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Sent comma-separated, so every query-string encoder can write it.
+fn comma_joined<S: Serializer>(statuses: &[Status], serializer: S) -> Result<S::Ok, S::Error> {
+    let joined: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    serializer.serialize_str(&joined.join(","))
+}
+
+/// Repeated keys, comma-separated values, or both: `statuses` of the lists.
+pub fn deserialize_statuses<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Status>, D::Error> {
+    let values = Vec::<String>::deserialize(deserializer)?;
+    let mut statuses = Vec::new();
+    for text in values.iter().flat_map(|v| v.split(',')).map(str::trim) {
+        statuses.push(text.parse().map_err(serde::de::Error::custom)?);
+    }
+    Ok(statuses)
+}
