@@ -1,9 +1,10 @@
 """schemathesis hooks for contract/fuzz.py (loaded through SCHEMATHESIS_HOOKS).
 
-Path parameters get the ids of objects that exist (CONVO_CONTRACT_IDS: a JSON object of
-"METHOD /path" to parameter values), so generated requests reach the handlers' logic rather
+Path parameters get the ids of objects that exist (CONVO_CONTRACT_IDS: `real`, a JSON object
+of "METHOD /path" to parameter values), so generated requests reach the handlers' logic rather
 than stopping at 404. Left alone: cases whose path is the deliberately invalid part, and the
-stateful phase, which follows links from the objects it creates itself.
+stateful phase, which follows links from the objects it creates itself. `pinned` ids apply in
+every phase: deleting an API key always deletes a spare one, never the key the run uses.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from schemathesis.generation.meta import TestPhase
 
-IDS: dict[str, dict[str, str]] = json.loads(os.environ.get("CONVO_CONTRACT_IDS", "{}"))
+IDS: dict[str, dict[str, dict[str, str]]] = json.loads(os.environ.get("CONVO_CONTRACT_IDS", "{}"))
 
 
 @schemathesis.hook
 def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
-    ids = IDS.get(f"{case.operation.method.upper()} {case.operation.path}")
+    operation = f"{case.operation.method.upper()} {case.operation.path}"
+    pinned = IDS.get("pinned", {}).get(operation)
+    if pinned:
+        case.path_parameters.update(pinned)
+        return
+    ids = IDS.get("real", {}).get(operation)
     if not ids:
         return
     meta = case.meta

@@ -31,6 +31,7 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
         }
     }
     reference_list_items(&mut doc);
+    describe_stream(&mut doc);
     add_cross_field_rules(&mut doc);
     add_events(&mut doc);
     doc
@@ -167,6 +168,21 @@ fn reference_list_items(doc: &mut Value) {
                 json!({ "$ref": format!("#/components/schemas/{item}") });
         }
     }
+}
+
+/// The live stream's wire format, which a media type alone does not say.
+fn describe_stream(doc: &mut Value) {
+    let content = &mut doc["paths"]["/v1/events/stream"]["get"]["responses"]["200"]["content"];
+    content["text/event-stream"] = json!({
+        "schema": {
+            "type": "string",
+            "description": "Server-sent events (https://html.spec.whatwg.org/multipage/server-sent-events.html). \
+                Each event is `id: <event id>`, `event: <event type>` and `data: <an Event as JSON>` \
+                (one of the `...Event` schemas); a comment line keeps the connection alive. A client \
+                that fell too far behind gets `event: resume` with `data: {\"after\": <id>}` and \
+                should read `GET /v1/events?cursor=` from there.",
+        },
+    });
 }
 
 /// A rule between fields that plain field attributes cannot state: it mirrors the check in

@@ -16,13 +16,17 @@ use crate::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 
-/// What a key may be, as [`KEY_PATTERN`] says for the document.
+/// What a key may be, as [`KEY_PATTERN`] says for the document: what a header value may
+/// hold (visible ASCII, spaces and tabs).
 fn is_key(key: &[u8]) -> bool {
-    (1..=MAX_KEY_CHARS).contains(&key.len()) && key.iter().all(u8::is_ascii_graphic)
+    (1..=MAX_KEY_CHARS).contains(&key.len())
+        && key
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\t')
 }
 
-/// 1 to `MAX_KEY_CHARS` (255) visible ASCII characters; empty is no key.
-pub const KEY_PATTERN: &str = "^[!-~]{0,255}$";
+/// 1 to `MAX_KEY_CHARS` (255) visible ASCII characters, spaces or tabs; empty is no key.
+pub const KEY_PATTERN: &str = "^[\t -~]{0,255}$";
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // An empty header is no header, as for every optional header here.
@@ -50,7 +54,7 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         .ok_or_else(|| {
             ApiError::bad_request(
                 ErrorCode::BadRequest,
-                format!("Idempotency-Key must be 1 to {MAX_KEY_CHARS} visible ASCII characters"),
+                format!("Idempotency-Key must be 1 to {MAX_KEY_CHARS} ASCII characters"),
             )
             .into_response()
         })?;

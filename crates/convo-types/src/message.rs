@@ -46,9 +46,10 @@ pub struct Attachment {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_mime_type))]
     pub mime_type: Option<String>,
-    /// Bytes.
+    /// Bytes: 0 or more (a signed 64-bit number, as every client runtime can hold it).
     #[serde(default)]
-    pub size: Option<u64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub size: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -27,6 +27,9 @@ fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
     }
     for (i, a) in attachments.iter().enumerate() {
         checks.url(&format!("attachments[{i}].url"), Some(&a.url));
+        if a.size.is_some_and(|size| size < 0) {
+            checks.fail(&format!("attachments[{i}].size"), "must not be negative");
+        }
         if a.url.chars().count() > MAX_URL_CHARS {
             continue;
         }

@@ -119,6 +119,20 @@ pub async fn answer(response: reqwest::Response) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// Sends each request and checks it is refused with that status and problem `code`.
+pub async fn expect_problems(
+    cases: impl IntoIterator<Item = (reqwest::RequestBuilder, StatusCode, &str)>,
+) {
+    for (request, status, code) in cases {
+        let (got, body) = answer(request.send().await.unwrap()).await;
+        assert_eq!(
+            (got, body["code"].as_str().unwrap_or_default()),
+            (status, code),
+            "{body}"
+        );
+    }
+}
+
 /// Creates one conversation per (label, text) with the text as an incoming message.
 pub async fn conversations_with_messages(
     server: &TestServer,

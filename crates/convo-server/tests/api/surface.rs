@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{answer, TestServer};
+use crate::common::{answer, expect_problems, TestServer};
 
 #[tokio::test]
 async fn bodies_queries_and_headers_are_refused_alike() {
@@ -80,7 +80,7 @@ async fn bodies_queries_and_headers_are_refused_alike() {
             "bad_request",
         ),
         (
-            body(Method::POST, "/v1/contacts", "{}").header("idempotency-key", "has space"),
+            body(Method::POST, "/v1/contacts", "{}").header("idempotency-key", "x".repeat(256)),
             StatusCode::BAD_REQUEST,
             "bad_request",
         ),
@@ -94,14 +94,7 @@ async fn bodies_queries_and_headers_are_refused_alike() {
             "validation_failed",
         ),
     ];
-    for (request, status, code) in cases {
-        let (got, body) = answer(request.send().await.unwrap()).await;
-        assert_eq!(
-            (got, body["code"].as_str().unwrap_or_default()),
-            (status, code),
-            "{body}"
-        );
-    }
+    expect_problems(cases).await;
     // An empty optional header is no header; free text may be empty.
     let (status, _) = answer(
         body(Method::PATCH, &path, r#"{"name": "x"}"#)
