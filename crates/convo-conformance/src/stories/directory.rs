@@ -259,8 +259,40 @@ async fn channel_sets_business_unit_and_type(shared: &Arc<dyn Store>) {
     assert!(matches!(unknown, Error::Validation(_)));
 }
 
+/// Numbers at the edges of what JSON clients send (the largest and smallest doubles, integers
+/// past 64 bits) read back as they were written, alone and in lists, on every backend.
+async fn extreme_numbers_read_back(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "Numbers").await;
+    let metadata = object(json!({
+        "max": f64::MAX,
+        "min": -f64::MAX,
+        "tiny": 5e-324,
+        "big_integer": 1e30,
+        "nested": [[-1.7976931348623157e308, 123456789012345678901234567890.0]],
+    }));
+    let unit = t
+        .add_unit(CreateBusinessUnit {
+            name: "Edges".into(),
+            metadata: Some(metadata.clone()),
+        })
+        .await;
+    let read = directory::get_business_unit(store, &t.admin, unit.id)
+        .await
+        .unwrap();
+    assert_eq!(read.metadata, metadata);
+    let listed = directory::list_business_units(store, &t.admin, page(100))
+        .await
+        .unwrap();
+    assert!(listed
+        .data
+        .iter()
+        .any(|u| u.id == unit.id && u.metadata == metadata));
+}
+
 stories![
     directory_round_trips,
+    extreme_numbers_read_back,
     unique_identifiers_conflict,
     api_keys_authenticate_by_hash_only,
     channel_sets_business_unit_and_type
