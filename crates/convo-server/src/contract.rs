@@ -170,17 +170,36 @@ fn reference_list_items(doc: &mut Value) {
     }
 }
 
-/// The live stream's wire format, which a media type alone does not say.
+/// The live stream's wire format, which a media type alone does not say: the schema is that
+/// of each server-sent event (https://html.spec.whatwg.org/multipage/server-sent-events.html),
+/// as tools that read event streams apply it.
 fn describe_stream(doc: &mut Value) {
     let content = &mut doc["paths"]["/v1/events/stream"]["get"]["responses"]["200"]["content"];
     content["text/event-stream"] = json!({
         "schema": {
-            "type": "string",
-            "description": "Server-sent events (https://html.spec.whatwg.org/multipage/server-sent-events.html). \
-                Each event is `id: <event id>`, `event: <event type>` and `data: <an Event as JSON>` \
-                (one of the `...Event` schemas); a comment line keeps the connection alive. A client \
-                that fell too far behind gets `event: resume` with `data: {\"after\": <id>}` and \
-                should read `GET /v1/events?cursor=` from there.",
+            "type": "object",
+            "description": "One server-sent event. Comment lines keep the connection alive. A client that \
+                fell too far behind gets `event: resume` with `data: {\"after\": <id>}` and should read \
+                `GET /v1/events?after=<id>` from there.",
+            "required": ["data"],
+            "properties": {
+                "id": { "type": "string", "description": "The event id: send it back as `Last-Event-ID`." },
+                "event": { "type": "string", "description": "The event type (`conversation.created`, ...) or `resume`." },
+                "data": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {
+                        "oneOf": [
+                            { "$ref": "#/components/schemas/Event" },
+                            {
+                                "type": "object",
+                                "required": ["after"],
+                                "properties": { "after": { "type": "integer", "format": "int64" } },
+                            },
+                        ],
+                    },
+                },
+            },
         },
     });
 }
