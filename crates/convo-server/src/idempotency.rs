@@ -16,18 +16,6 @@ use crate::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 
-/// What a key may be, as [`KEY_PATTERN`] says for the document: what a header value may
-/// hold (visible ASCII, spaces and tabs).
-fn is_key(key: &[u8]) -> bool {
-    (1..=MAX_KEY_CHARS).contains(&key.len())
-        && key
-            .iter()
-            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\t')
-}
-
-/// 1 to `MAX_KEY_CHARS` (255) visible ASCII characters, spaces or tabs; empty is no key.
-pub const KEY_PATTERN: &str = "^[\t -~]{0,255}$";
-
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // An empty header is no header, as for every optional header here.
     let has_key = request.headers().get(HEADER).is_some_and(|v| !v.is_empty());
@@ -49,7 +37,7 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         .headers
         .get(HEADER)
         .map(|v| v.as_bytes())
-        .filter(|k| is_key(k))
+        .filter(|k| idempotency::is_key(k))
         .map(|k| String::from_utf8_lossy(k).into_owned())
         .ok_or_else(|| {
             ApiError::bad_request(

@@ -9,6 +9,18 @@ use crate::{auth, IdempotencyState, Result};
 pub const RETENTION_MILLIS: i64 = 24 * 60 * 60 * 1000;
 pub const MAX_KEY_CHARS: usize = 255;
 
+/// What a key may be, as [`KEY_PATTERN`] says for the document: 1 to [`MAX_KEY_CHARS`] of
+/// what a header value may hold (visible ASCII, spaces and tabs).
+pub fn is_key(key: &[u8]) -> bool {
+    (1..=MAX_KEY_CHARS).contains(&key.len())
+        && key
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\t')
+}
+
+/// [`is_key`] as a regular expression; an empty header counts as no key.
+pub const KEY_PATTERN: &str = "^[\t -~]{0,255}$";
+
 /// Identifies "the same request": method, path and body.
 pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
     let mut hasher = Sha256::new();
