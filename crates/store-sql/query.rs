@@ -37,13 +37,27 @@ pub(crate) fn like_pattern(text: &str) -> String {
 impl SqlStore {
     pub(crate) async fn total(
         &self,
+        qb: QueryBuilder<'_, Db>,
+        asked: bool,
+    ) -> StoreResult<Option<u64>> {
+        self.total_planned(qb, asked, true).await
+    }
+
+    /// `total`, with `cache_plan` false for a count planned for its values each time.
+    pub(crate) async fn total_planned(
+        &self,
         mut qb: QueryBuilder<'_, Db>,
         asked: bool,
+        cache_plan: bool,
     ) -> StoreResult<Option<u64>> {
         if !asked {
             return Ok(None);
         }
-        let (n,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await?;
+        let (n,): (i64,) = qb
+            .build_query_as()
+            .persistent(cache_plan)
+            .fetch_one(&self.reader)
+            .await?;
         Ok(Some(n as u64))
     }
 

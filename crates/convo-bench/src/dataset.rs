@@ -58,6 +58,11 @@ pub const QUERIES: [(&str, &str); 6] = [
     ("en, rare word", "ref4242"),
 ];
 
+/// A word in no message of the data set, and one in exactly one (message `count / 2`): a
+/// search for either costs index look-ups only, whatever the data set's size.
+pub const NO_MATCH: &str = "qzxvjk";
+pub const ONE_MATCH: &str = "needle31337";
+
 /// Message `n` of a data set (its language is `n % 4`).
 pub fn message_text(rng: &mut impl Rng, n: usize) -> String {
     let sentences = TEMPLATES[n % TEMPLATES.len()];
@@ -227,8 +232,12 @@ pub async fn messages(
                 let items = chunk
                     .iter()
                     .map(|&n| {
+                        let mut content = message_text(&mut rng, n);
+                        if n == count / 2 {
+                            content = format!("{content} {ONE_MATCH}");
+                        }
                         let req = CreateMessage {
-                            content: message_text(&mut rng, n),
+                            content,
                             message_type: Some(MessageType::Incoming),
                             ..Default::default()
                         };

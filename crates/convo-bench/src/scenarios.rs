@@ -11,7 +11,7 @@ use rand::Rng;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::dataset::{message_text, QUERIES};
+use crate::dataset::{message_text, NO_MATCH, ONE_MATCH, QUERIES};
 use crate::load::{Call, Figures, Load, Pick};
 use crate::server::Server;
 
@@ -197,6 +197,28 @@ impl Bench {
                     .await
                     .0,
             );
+        }
+        // A word in no message (a typo in the search box) and one in a single message: both
+        // must cost index look-ups, not a walk over the organization's conversations.
+        for (name, q, expected) in [
+            ("search, no match", NO_MATCH, 0),
+            ("search, one match", ONE_MATCH, 1),
+        ] {
+            let path = search_path(q);
+            let search = pick(move |_| Call::Get(path.clone()));
+            let name = format!("{name} \"{q}\"");
+            let (mut row, answers) = self
+                .measure(&self.large, &name, self.search_clients, search, true)
+                .await;
+            let wrong = answers
+                .iter()
+                .filter(|a| a["data"].as_array().map(Vec::len) != Some(expected))
+                .count();
+            row.check = Some(format!(
+                "{wrong} of {} answers without exactly {expected} hit(s)",
+                answers.len()
+            ));
+            rows.push(row);
         }
         let path = search_path(QUERIES[4].1);
         let search = pick(move |_| Call::Get(path.clone()));

@@ -7,6 +7,7 @@ use sqlx::postgres::PgPoolOptions;
 mod dialect;
 #[path = "../../store-sql/mod.rs"]
 mod sql;
+mod statistics;
 
 pub use sql::SqlStore as PostgresStore;
 
@@ -23,6 +24,7 @@ impl PostgresStore {
             .await?;
         MIGRATOR.run(&pool).await?;
         let store = Self::from_pools(pool.clone(), pool.clone());
+        statistics::keep_fresh(pool.clone()).await?;
         store.listen_for_events(pool).await?;
         Ok(store)
     }

@@ -5,7 +5,7 @@ mod filters;
 mod records;
 mod rows;
 
-use filters::push_conversation_filters;
+use filters::{cache_plan, push_conversation_filters};
 pub(crate) use records::*;
 pub(crate) use rows::*;
 
@@ -193,7 +193,11 @@ impl ConversationStore for SqlStore {
             qb.push(format!(
                 ") c ORDER BY c.activity_at {direction}, c.id {direction}"
             ));
-            let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&self.reader).await?;
+            let rows: Vec<ConversationRow> = qb
+                .build_query_as()
+                .persistent(cache_plan(filter))
+                .fetch_all(&self.reader)
+                .await?;
             let records = rows
                 .into_iter()
                 .map(ConversationRow::into_record)
@@ -202,7 +206,9 @@ impl ConversationStore for SqlStore {
             push_conversation_filters(&mut count, filter);
             Ok(Rows {
                 items: records.into_iter().map(|r| r.conversation).collect(),
-                total: self.total(count, page.include_total).await?,
+                total: self
+                    .total_planned(count, page.include_total, cache_plan(filter))
+                    .await?,
             })
         })
         .await
@@ -379,8 +385,11 @@ impl ConversationStore for SqlStore {
                 qb.push(") THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
                 push_conversation_filters(&mut qb, &all);
                 qb.push(" GROUP BY c.status, c.member_count > 0");
-                let grouped: Vec<(String, bool, i64, i64)> =
-                    qb.build_query_as().fetch_all(&self.reader).await?;
+                let grouped: Vec<(String, bool, i64, i64)> = qb
+                    .build_query_as()
+                    .persistent(cache_plan(&all))
+                    .fetch_all(&self.reader)
+                    .await?;
                 let mine = grouped.iter().map(|g| g.3).sum();
                 (
                     grouped.into_iter().map(|(s, a, n, _)| (s, a, n)).collect(),

@@ -6,37 +6,58 @@ pub(crate) use text::*;
 
 use crate::sql::prelude::*;
 
-/// `(conversation, score, rows in the window)` of the query's page: the best conversations
-/// among the newest `window` matches of `fts_query`, in the organization and units asked.
-pub(crate) async fn ranked_conversations(
+/// One ranked page: the best conversations among the newest `window` matches of a query, and
+/// how many matches the window held (all tenants', before the organization's were kept).
+struct RankedPage {
+    conversations: Vec<(Uuid, f64)>,
+    window_rows: i64,
+}
+
+/// The query's page of conversations, in the organization and units asked, ranked among the
+/// newest `window` matches of `fts_query`.
+async fn ranked_conversations(
     conn: &mut Conn,
     query: &SearchQuery,
     fts_query: String,
     window: i64,
-) -> StoreResult<Vec<(Uuid, f64, i64)>> {
+) -> StoreResult<RankedPage> {
     let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
     push_ranked_hits(&mut qb, fts_query, window);
-    // The tenant check is a correlated EXISTS, not a join, so the plan starts from the few
-    // hits: joined, SQLite 3.46 prefers walking the organization's every conversation.
+    // Each matching conversation's tenant is checked by its primary key, in a scalar subquery
+    // that neither planner turns into a join: joined (or as EXISTS, which PostgreSQL makes a
+    // semi-join), a plan may start from the organization's conversations and walk them all.
     qb.push(
-        ") SELECT h.conversation_id, MAX(h.score) AS score, (SELECT COUNT(*) FROM hits) AS \
-         window_rows FROM hits h WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = \
-         h.conversation_id AND c.organization_id = ",
+        "), page AS (SELECT g.conversation_id, g.score FROM (SELECT conversation_id, MAX(score) \
+         AS score FROM hits GROUP BY conversation_id) g WHERE (SELECT c.organization_id FROM \
+         conversations c WHERE c.id = g.conversation_id AND c.deleted_at IS NULL",
     );
-    qb.push_bind(query.organization_id.as_uuid());
-    qb.push(" AND c.deleted_at IS NULL");
     if let Some(units) = &query.business_unit_ids {
         push_in(&mut qb, "c.business_unit_id", units);
     }
-    qb.push(") GROUP BY h.conversation_id ORDER BY score DESC, h.conversation_id LIMIT ")
+    qb.push(") = ")
+        .push_bind(query.organization_id.as_uuid())
+        .push(" ORDER BY g.score DESC, g.conversation_id LIMIT ")
         .push_bind(i64::from(query.limit))
         .push(" OFFSET ")
         .push_bind(query.offset as i64);
-    Ok(qb
+    // One row even for an empty page, so the window's size is known without another query.
+    qb.push(
+        ") SELECT p.conversation_id, p.score, (SELECT COUNT(*) FROM hits) AS window_rows FROM \
+         (SELECT 1 AS one) o LEFT JOIN page p ON o.one = 1 ORDER BY p.score DESC, \
+         p.conversation_id",
+    );
+    let rows: Vec<(Option<Uuid>, Option<f64>, i64)> = qb
         .build_query_as()
         .persistent(!PLAN_SEARCH_PER_QUERY)
         .fetch_all(&mut *conn)
-        .await?)
+        .await?;
+    Ok(RankedPage {
+        window_rows: rows.first().map_or(0, |&(_, _, n)| n),
+        conversations: rows
+            .into_iter()
+            .filter_map(|(id, score, _)| Some((id?, score.unwrap_or_default())))
+            .collect(),
+    })
 }
 
 #[async_trait]
@@ -55,24 +76,27 @@ impl SearchStore for SqlStore {
             let mut conn = self.reader.acquire().await?;
             // The words alone first: scoring a tenant token that is in every document of a large
             // organization costs ten times the rest. Other tenants' matches then take room in
-            // the window; when they may have crowded this one's out, rank again with its token.
-            let mut ranked =
+            // the window: only when it was full and this page came back short may they have
+            // crowded this organization's out, and only then rank again with its token. A word
+            // in no document, or in few, costs index look-ups alone.
+            let first =
                 ranked_conversations(&mut conn, query, match_expression(&query.terms), window)
                     .await?;
-            let crowded = ranked
-                .first()
-                .is_none_or(|&(_, _, window_rows)| window_rows >= window);
-            if ranked.len() < query.limit as usize && crowded {
-                ranked =
-                    ranked_conversations(&mut conn, query, tenant_query(org, &query.terms), window)
-                        .await?;
-            }
+            let ranked = if first.conversations.len() < query.limit as usize
+                && first.window_rows >= window
+            {
+                ranked_conversations(&mut conn, query, tenant_query(org, &query.terms), window)
+                    .await?
+                    .conversations
+            } else {
+                first.conversations
+            };
             if ranked.is_empty() {
                 return Ok(Vec::new());
             }
             // The page's conversations, contacts and matching messages: a query each, not one
             // per hit.
-            let ids: Vec<Uuid> = ranked.iter().map(|&(id, _, _)| id).collect();
+            let ids: Vec<Uuid> = ranked.iter().map(|&(id, _)| id).collect();
             let mut conversations: HashMap<Uuid, Conversation> =
                 fetch_conversations(&mut conn, org, &ids)
                     .await?
@@ -118,7 +142,7 @@ impl SearchStore for SqlStore {
             }
             Ok(ranked
                 .into_iter()
-                .filter_map(|(id, score, _)| {
+                .filter_map(|(id, score)| {
                     let conversation = conversations.remove(&id)?;
                     let contact = conversation
                         .contact_id
