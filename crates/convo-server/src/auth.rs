@@ -83,44 +83,50 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let secret = bearer(parts).ok_or_else(|| {
-            ApiError::unauthorized("send an API key as `Authorization: Bearer <key>`")
-        })?;
-        let hash = hash_secret(secret);
-        let key = match state.keys.get(&hash) {
-            Some(key) => key,
-            None => state
-                .store
-                .find_api_key_by_hash(&hash)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::unauthorized("this API key is not valid (unknown or revoked)")
-                })?,
-        };
-        let now = Timestamp::now();
-        let stale = key
-            .last_used_at
-            .is_none_or(|at| now.as_millis() - at.as_millis() > TOUCH_EVERY_MILLIS);
-        if stale {
-            let store = state.store.clone();
-            let (org, id) = (key.organization_id, key.id);
-            tokio::spawn(async move {
-                if let Err(error) = store.touch_api_key(org, id, now).await {
-                    tracing::warn!(%error, "could not record the API key's last use");
-                }
-            });
-        }
-        state.keys.put(
-            hash,
-            ApiKey {
-                last_used_at: if stale { Some(now) } else { key.last_used_at },
-                ..key.clone()
-            },
-        );
-        tracing::Span::current().record(
-            "organization_id",
-            tracing::field::display(key.organization_id),
-        );
-        Ok(Caller(Principal::from(&key)))
+        authenticate(parts, state).await.map(Caller)
     }
+}
+
+/// The principal of the request's `Authorization: Bearer <key>`: for surfaces that answer
+/// their own error format instead of the extractor's problem+json.
+pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+    let secret = bearer(parts).ok_or_else(|| {
+        ApiError::unauthorized("send an API key as `Authorization: Bearer <key>`")
+    })?;
+    let hash = hash_secret(secret);
+    let key = match state.keys.get(&hash) {
+        Some(key) => key,
+        None => state
+            .store
+            .find_api_key_by_hash(&hash)
+            .await?
+            .ok_or_else(|| {
+                ApiError::unauthorized("this API key is not valid (unknown or revoked)")
+            })?,
+    };
+    let now = Timestamp::now();
+    let stale = key
+        .last_used_at
+        .is_none_or(|at| now.as_millis() - at.as_millis() > TOUCH_EVERY_MILLIS);
+    if stale {
+        let store = state.store.clone();
+        let (org, id) = (key.organization_id, key.id);
+        tokio::spawn(async move {
+            if let Err(error) = store.touch_api_key(org, id, now).await {
+                tracing::warn!(%error, "could not record the API key's last use");
+            }
+        });
+    }
+    state.keys.put(
+        hash,
+        ApiKey {
+            last_used_at: if stale { Some(now) } else { key.last_used_at },
+            ..key.clone()
+        },
+    );
+    tracing::Span::current().record(
+        "organization_id",
+        tracing::field::display(key.organization_id),
+    );
+    Ok(Principal::from(&key))
 }

@@ -24,9 +24,16 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
         { "url": "http://127.0.0.1:8080", "description": "`convo serve` on its default address" },
     ]);
     if let Some(paths) = doc["paths"].as_object_mut() {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
+            let protocol = if path.starts_with("/trpc/") {
+                Protocol::Trpc {
+                    batch_only: path == "/trpc/{procedures}",
+                }
+            } else {
+                Protocol::Rest
+            };
             for (method, operation) in item.as_object_mut().into_iter().flatten() {
-                finish_operation(method, operation);
+                finish_operation(method, operation, protocol);
             }
         }
     }
@@ -37,8 +44,33 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
     doc
 }
 
+/// How an operation answers errors: problem+json, or tRPC's envelope (one, or an array for a
+/// batch).
+#[derive(Clone, Copy)]
+enum Protocol {
+    Rest,
+    Trpc { batch_only: bool },
+}
+
+impl Protocol {
+    fn error_content(self) -> Value {
+        match self {
+            Protocol::Rest => {
+                json!({ PROBLEM_JSON: { "schema": { "$ref": "#/components/schemas/Problem" } } })
+            }
+            Protocol::Trpc { .. } => {
+                let failure = json!({ "$ref": "#/components/schemas/TrpcFailure" });
+                json!({ "application/json": { "schema": { "anyOf": [
+                    failure,
+                    { "type": "array", "items": failure },
+                ] } } })
+            }
+        }
+    }
+}
+
 /// Errors, authentication and idempotency, by what the operation takes.
-fn finish_operation(method: &str, op: &mut Value) {
+fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     let id = op["operationId"].as_str().unwrap_or_default().to_owned();
     let public = PUBLIC_OPERATIONS.contains(&id.as_str());
     if public {
@@ -48,6 +80,9 @@ fn finish_operation(method: &str, op: &mut Value) {
         op["description"] = op["summary"].clone();
     }
     constrain_parameters(op);
+    if matches!(protocol, Protocol::Trpc { .. }) {
+        type_trpc_input(&id, op);
+    }
     let params: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
     let takes = |place: &str| params.iter().any(|p| p["in"] == place);
     let has_body = op.get("requestBody").is_some();
@@ -57,15 +92,18 @@ fn finish_operation(method: &str, op: &mut Value) {
         push_param(op, idempotency_key());
     }
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
-    let standard: [(u16, bool, &str); 9] = [
+    let trpc = matches!(protocol, Protocol::Trpc { .. });
+    let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
+    let standard: [(u16, bool, &str); 10] = [
         (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
         (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
         (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
         (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),
+        (405, batch_only, "A query called with POST or a mutation with GET (`METHOD_NOT_SUPPORTED`)."),
         (409, writes, "A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
         (412, if_match, "`If-Match` names a version that is no longer current (`precondition_failed`)."),
         (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),
-        (415, has_body, "The body is not sent as `application/json` (`unsupported_media_type`)."),
+        (415, has_body && !trpc, "The body is not sent as `application/json` (`unsupported_media_type`)."),
         (422, has_body || is_post || takes("query"), "A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`)."),
     ];
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
@@ -81,8 +119,7 @@ fn finish_operation(method: &str, op: &mut Value) {
     for (status, response) in responses.iter_mut() {
         let code: u16 = status.parse().unwrap_or(0);
         if code >= 400 {
-            response["content"] =
-                json!({ PROBLEM_JSON: { "schema": { "$ref": "#/components/schemas/Problem" } } });
+            response["content"] = protocol.error_content();
             if response["description"] == "" {
                 response["description"] = json!(standard_description(&standard, code));
             }
@@ -137,6 +174,36 @@ fn constrain_parameters(op: &mut Value) {
             }
         } else if place == "header" && name == "If-Match" {
             *schema = json!({ "type": "string", "pattern": IF_MATCH_PATTERN });
+        }
+    }
+}
+
+/// A tRPC query's `input` is JSON in the query string: said as the parameter's content, with
+/// the procedure's input schema (a batch's: an object of inputs keyed "0", "1", ..., as is a
+/// batch of mutations' body).
+fn type_trpc_input(operation_id: &str, op: &mut Value) {
+    let keyed = json!({ "type": "object", "additionalProperties": { "type": "object" } });
+    if operation_id == "trpcBatchMutation" {
+        op["requestBody"]["content"]["application/json"]["schema"] = keyed.clone();
+    }
+    let schema = crate::routes::compat::connect360::QUERY_INPUTS
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+        .map_or(
+            keyed,
+            |(_, name)| json!({ "$ref": format!("#/components/schemas/{name}") }),
+        );
+    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+    for param in params.into_iter().flatten() {
+        if param["name"] == "input" && param["in"] == "query" {
+            if let Some(param) = param.as_object_mut() {
+                param.remove("schema");
+                param.insert(
+                    "content".into(),
+                    json!({ "application/json": { "schema": schema } }),
+                );
+            }
+            break;
         }
     }
 }

@@ -63,10 +63,18 @@ pub struct AppState {
         (name = "events", description = "What happened, in order: a list to poll and a live stream."),
         (name = "webhooks", description = "Events POSTed to your URL, signed the Standard Webhooks way."),
         (name = "admin v2", description = "The conversation routes of the AI-agent platform admin API, as its clients call them."),
+        (name = "connect360 (tRPC)", description = "Connect360's conversation procedures over tRPC's HTTP protocol, for `@trpc/client`: a query is `GET /trpc/<procedure>?input=<JSON>`, a mutation `POST /trpc/<procedure>` with the input as its body; `?batch=1` joins procedures with commas and keys the inputs \"0\", \"1\", .... Answers are `{\"result\":{\"data\":...}}`; errors are tRPC's envelope (`error.data.code` such as `NOT_FOUND`, `error.data.httpStatus`, and `error.data.problem`, the problem the REST API would answer)."),
+        (name = "voipbin", description = "VoIPbin's conversation resource, as its clients call it: `tm_*` times, `self` and `peer` addresses, `page_size` and `page_token` paging."),
         (name = "health", description = "Liveness and readiness, without a key."),
     ),
     // Schemas that only query parameters name: utoipa collects those of bodies by itself.
-    components(schemas(convo_types::SortOrder, convo_types::StatusOrView, convo_types::View)),
+    components(schemas(
+        convo_types::SortOrder,
+        convo_types::StatusOrView,
+        convo_types::View,
+        routes::compat::connect360::Connect360ListInput,
+        routes::compat::connect360::Connect360IdInput,
+    )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]
@@ -103,7 +111,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::search::router())
         .merge(routes::messages::router())
         .merge(routes::threads::router())
-        .merge(routes::workforce::router())
+        .merge(routes::compat::admin_v2::router())
+        .merge(routes::compat::connect360::router())
+        .merge(routes::compat::voipbin::router())
         .merge(routes::events::router())
         .merge(routes::stream::router())
         .merge(routes::webhooks::router())

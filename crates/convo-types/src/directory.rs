@@ -27,7 +27,7 @@ wire_enum!(
     Scope {
         ConversationsRead = "conversations:read",
         ConversationsWrite = "conversations:write",
-        ConversationsDelete = "conversations:delete",
+        ConversationsDelete = "conversations:delete" | "connect360:conversation:delete",
         MessagesRead = "messages:read",
         MessagesWrite = "messages:write",
         ContactsRead = "contacts:read",

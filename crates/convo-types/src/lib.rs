@@ -14,7 +14,7 @@ pub mod limits;
 mod list;
 mod message;
 #[cfg(feature = "openapi")]
-mod schema;
+pub mod schema;
 mod time_fmt;
 mod webhook;
 mod wire_enum;

@@ -442,7 +442,7 @@ impl ConversationStore for SqlStore {
         expected_version: Option<i64>,
         hard: bool,
         event: &EventMeta,
-    ) -> Result<()> {
+    ) -> Result<Conversation> {
         run(async {
             let org = org.as_uuid();
             let mut tx = self.writer.begin().await?;
@@ -465,6 +465,9 @@ impl ConversationStore for SqlStore {
             .fetch_all(&mut *tx)
             .await?;
             let now = Timestamp::now();
+            let mut deleted = record.conversation.clone();
+            deleted.deleted_at = Some(now);
+            deleted.updated_at = now;
             let mut subtree = vec![record.clone()];
             for (child,) in &below {
                 // Children deleted before are already out of counts and events.
@@ -509,7 +512,8 @@ impl ConversationStore for SqlStore {
                 qb.build().execute(&mut *tx).await?;
             }
             adjust_children(&mut tx, org, record.conversation.parent_id, -1).await?;
-            self.commit_and_wake(tx, org).await
+            self.commit_and_wake(tx, org).await?;
+            Ok(deleted)
         })
         .await
     }

@@ -149,7 +149,8 @@ pub trait ConversationStore: Send + Sync {
         org: OrganizationId,
         id: ConversationId,
     ) -> Result<Vec<ConversationId>>;
-    /// Soft delete (`deleted_at`) or, with `hard`, removal with everything it holds.
+    /// Soft delete (`deleted_at`) or, with `hard`, removal with everything it holds; answers
+    /// the conversation as it was deleted.
     async fn delete_conversation(
         &self,
         org: OrganizationId,
@@ -157,7 +158,7 @@ pub trait ConversationStore: Send + Sync {
         expected_version: Option<i64>,
         hard: bool,
         event: &EventMeta,
-    ) -> Result<()>;
+    ) -> Result<Conversation>;
 
     /// Adds (`present`) or removes a team member, recording `event` only when that changes
     /// something.

@@ -584,14 +584,14 @@ pub async fn update_status(
 }
 
 /// Only the key that created a conversation (it owns the lifecycle) or an admin key may
-/// delete it.
+/// delete it. Answers it as deleted (`deleted_at` set).
 pub async fn delete(
     store: &(impl ConversationStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,
     hard: bool,
-) -> Result<()> {
+) -> Result<Conversation> {
     caller.require(Scope::ConversationsDelete)?;
     let record = get(store, caller, id).await?;
     if !caller.is_admin() && record.created_by_key_id != Some(caller.api_key_id) {

@@ -171,7 +171,8 @@ pub async fn delete(
     caller: &Principal,
     id: ConversationId,
 ) -> Result<()> {
-    conversations::delete(store, caller, id, None, true).await
+    conversations::delete(store, caller, id, None, true).await?;
+    Ok(())
 }
 
 /// List Messages By Conversation: `page` and `page_size`, oldest first.

@@ -10,6 +10,7 @@ mod directory;
 pub mod api_keys;
 pub mod business_units;
 pub mod channels;
+pub mod compat;
 pub mod contacts;
 pub mod conversations;
 pub mod docs;
@@ -23,7 +24,6 @@ pub mod team;
 pub mod threads;
 pub mod users;
 pub mod webhooks;
-pub mod workforce;
 
 /// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,
 /// or `page_num`/`page` with `page_size` (offsets: deep pages cost more).

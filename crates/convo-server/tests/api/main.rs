@@ -11,3 +11,5 @@ mod events;
 mod messages;
 mod service;
 mod surface;
+mod trpc;
+mod voipbin;

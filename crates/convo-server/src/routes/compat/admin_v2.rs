@@ -1,4 +1,4 @@
-//! Seed 003's Admin API v2, served as written: `/admin/api/v2/conversations`.
+//! The AI-agent platform's Admin API v2, served as written: `/admin/api/v2/conversations`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
