@@ -88,11 +88,11 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     let has_body = op.get("requestBody").is_some();
     let is_post = method == "post";
     let writes = matches!(method, "post" | "patch" | "delete");
-    if is_post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
+    let trpc = matches!(protocol, Protocol::Trpc { .. });
+    if is_post && !trpc && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
         push_param(op, idempotency_key());
     }
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
-    let trpc = matches!(protocol, Protocol::Trpc { .. });
     let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
     let standard: [(u16, bool, &str); 10] = [
         (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
@@ -123,7 +123,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
             if response["description"] == "" {
                 response["description"] = json!(standard_description(&standard, code));
             }
-        } else if is_post && (200..300).contains(&code) {
+        } else if is_post && !trpc && (200..300).contains(&code) {
             response["headers"]["Idempotent-Replayed"] = json!({
                 "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
                 "schema": { "type": "string", "enum": ["true"] },

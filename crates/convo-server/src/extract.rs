@@ -176,8 +176,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// Parameters whose empty value means "no filter": free text, as a cleared search box sends.
-pub const MAY_BE_EMPTY: &[&str] = &["q"];
+/// Parameters whose empty value means "no filter": free text, as a cleared search box sends,
+/// and the opaque ids other systems assign (an unset one is often sent empty).
+pub const MAY_BE_EMPTY: &[&str] = &["q", "agent_id", "assignment_id", "owner_id"];
 
 /// An empty value for a typed parameter (`?business_unit_id=`) is a mistake, not "no filter";
 /// a NUL cannot be stored, so it cannot match anything either.

@@ -191,16 +191,19 @@ async fn errors_carry_trpc_codes_and_the_problem() {
         assert_eq!((got, error_code(&body)), (status, expected), "{body}");
     }
 
-    // The other method of a procedure: tRPC's METHOD_NOT_SUPPORTED, with Allow.
-    let response = server
-        .raw(Method::GET, "/trpc/v1.connect.deleteConversation")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(response.headers()["allow"], "POST");
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["data"]["code"], "METHOD_NOT_SUPPORTED");
+    // A mutation called with GET in a batch: tRPC's METHOD_NOT_SUPPORTED for that call.
+    let (status, batch) = trpc(
+        server
+            .raw(
+                Method::GET,
+                "/trpc/v1.connect.deleteConversation,v1.connect.getConversation",
+            )
+            .query(&[("batch", "1"), ("input", r#"{"0":{},"1":{}}"#)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::MULTI_STATUS);
+    assert_eq!(batch[0]["error"]["data"]["code"], "METHOD_NOT_SUPPORTED");
+    assert_eq!(batch[1]["error"]["data"]["code"], "UNPROCESSABLE_CONTENT");
 
     // Several procedures without `batch=1`.
     let (status, body) = trpc(server.raw(

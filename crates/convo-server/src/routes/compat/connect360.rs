@@ -421,24 +421,14 @@ pub struct TrpcAnyData {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    let mut router = OpenApiRouter::new()
+    OpenApiRouter::new()
         .routes(routes!(get_or_create_conversation))
         .routes(routes!(create_sub_conversation))
         .routes(routes!(update_conversation))
         .routes(routes!(delete_conversation))
         .routes(routes!(list_sub_conversations))
         .routes(routes!(get_conversation))
-        .routes(routes!(batch_query, batch_mutation));
-    // The other method of each procedure answers tRPC's METHOD_NOT_SUPPORTED, not the REST
-    // API's 405.
-    for &(name, kind) in PROCEDURES {
-        let wrong = match kind {
-            Kind::Query => axum::routing::post(trpc::serve),
-            Kind::Mutation => axum::routing::get(trpc::serve),
-        };
-        router = router.route(&format!("/trpc/{name}"), wrong);
-    }
-    router
+        .routes(routes!(batch_query, batch_mutation))
 }
 
 /// `getOrCreateConversation`: the customer's live top-level conversation, or a new one; the

@@ -213,7 +213,7 @@ pub struct VoipbinMedia {
     #[schema(schema_with = convo_types::schema::http_url)]
     pub url: String,
     #[serde(default)]
-    #[schema(schema_with = convo_types::schema::optional_name)]
+    #[schema(schema_with = convo_types::schema::optional_identifier)]
     pub filename: Option<String>,
 }
 
