@@ -39,11 +39,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::PayloadTooLarge,
-                    "the body is larger than this server accepts",
-                )
+                ApiError::payload_too_large()
             } else {
                 ApiError::bad_request(ErrorCode::BadRequest, rejection.body_text())
             }

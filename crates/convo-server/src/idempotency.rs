@@ -50,14 +50,7 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         })?;
     let bytes = to_bytes(body, state.settings.body_limit)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                "the body is larger than this server accepts",
-            )
-            .into_response()
-        })?;
+        .map_err(|_| ApiError::payload_too_large().into_response())?;
     let scope = idempotency::scope_of(&secret);
     let hash = idempotency::request_hash(parts.method.as_str(), parts.uri.path(), &bytes);
     let store = state.store.as_ref();

@@ -211,13 +211,7 @@ async fn prepare(
     let raw: Option<Vec<u8>> = if parts.method == Method::POST {
         let bytes = to_bytes(body, state.settings.body_limit)
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::PayloadTooLarge,
-                    "the body is larger than this server accepts",
-                )
-            })?;
+            .map_err(|_| ApiError::payload_too_large())?;
         (!bytes.is_empty()).then(|| bytes.to_vec())
     } else {
         query.input.as_ref().map(|text| text.as_bytes().to_vec())
