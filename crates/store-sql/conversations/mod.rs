@@ -465,9 +465,12 @@ impl ConversationStore for SqlStore {
             .fetch_all(&mut *tx)
             .await?;
             let now = Timestamp::now();
-            let mut deleted = record.conversation.clone();
-            deleted.deleted_at = Some(now);
-            deleted.updated_at = now;
+            let as_deleted = |live: &ConversationRecord| Conversation {
+                deleted_at: Some(now),
+                updated_at: now,
+                ..live.conversation.clone()
+            };
+            let deleted = as_deleted(&record);
             let mut subtree = vec![record.clone()];
             for (child,) in &below {
                 // Children deleted before are already out of counts and events.
@@ -476,9 +479,7 @@ impl ConversationStore for SqlStore {
                 }
             }
             for live in &subtree {
-                let mut gone = live.conversation.clone();
-                gone.deleted_at = Some(now);
-                gone.updated_at = now;
+                let gone = as_deleted(live);
                 if !hard {
                     sqlx::query(
                         "UPDATE conversations SET deleted_at = $1, updated_at = $1, version = \
