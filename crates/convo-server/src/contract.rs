@@ -41,6 +41,7 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
     describe_stream(&mut doc);
     add_cross_field_rules(&mut doc);
     add_events(&mut doc);
+    open_free_form_objects(&mut doc);
     doc
 }
 
@@ -230,6 +231,34 @@ fn reference_list_items(doc: &mut Value) {
             schemas[&name]["properties"]["data"]["items"] =
                 json!({ "$ref": format!("#/components/schemas/{item}") });
         }
+    }
+}
+
+/// Says `additionalProperties: true` on free-form objects (metadata, inputs, event data):
+/// JSON Schema allows any property there already, but generators read a bare
+/// `"type": "object"` as "no properties" (openapi-typescript: `Record<string, never>`).
+fn open_free_form_objects(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let is_object = match map.get("type") {
+                Some(Value::String(t)) => t == "object",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+                _ => false,
+            };
+            if is_object
+                && !map.contains_key("properties")
+                && !map.contains_key("additionalProperties")
+            {
+                map.insert("additionalProperties".into(), Value::Bool(true));
+            }
+            for (key, child) in map.iter_mut() {
+                if key != "example" && key != "examples" {
+                    open_free_form_objects(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(open_free_form_objects),
+        _ => {}
     }
 }
 

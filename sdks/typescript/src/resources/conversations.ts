@@ -1,0 +1,164 @@
+import type { BodyOf, Http, QueryOf, ResultOf } from "../http.js";
+import { iteratePages, type Page } from "../pages.js";
+import { Connect, type ConnectInput } from "./connect.js";
+
+type Conversation = ResultOf<"getConversation">;
+/** The conversation a team call is about, by its id. */
+export interface ConversationRef {
+  conversation_id: string;
+}
+/** A user as `getInvitableUsers` answers it, readable as `u._id` too. */
+export type InvitableUser = ResultOf<"getInvitableUsers">["data"][number] & { _id: string };
+
+/** Conversations: the inbox, the team working them, sub-conversations. */
+export class Conversations {
+  readonly #connect: Connect;
+
+  constructor(private readonly http: Http) {
+    this.#connect = new Connect(http);
+  }
+
+  /** One page; `type` is a status or a view (`open`, `mine`, ...), `q` a text filter. */
+  list(params?: QueryOf<"listConversations">): Promise<ResultOf<"listConversations">> {
+    return this.http.call("listConversations", { query: params });
+  }
+
+  /** Every conversation the filters select, fetching pages as the loop goes. */
+  iterate(
+    params?: Omit<QueryOf<"listConversations">, "cursor" | "skip" | "page_num">,
+  ): AsyncGenerator<Conversation, void, undefined> {
+    return iteratePages((cursor) => this.list({ ...params, cursor }) as Promise<Page<Conversation>>);
+  }
+
+  get(id: string): Promise<ResultOf<"getConversation">> {
+    return this.http.call("getConversation", { path: { id } });
+  }
+
+  /** By the public conversation id (`public_id`). */
+  getByConversationId(publicId: string): Promise<ResultOf<"getByConversationId">> {
+    return this.http.call("getByConversationId", { path: { public_id: publicId } });
+  }
+
+  /** Full-text search; `businessUnitId` is `business_unit_id`. */
+  search(
+    params: QueryOf<"searchConversations"> & { businessUnitId?: string },
+  ): Promise<ResultOf<"searchConversations">> {
+    const { businessUnitId, ...query } = params;
+    return this.http.call("searchConversations", {
+      query: { ...query, business_unit_id: query.business_unit_id ?? businessUnitId },
+    });
+  }
+
+  /** Counts per view (`mine`, `unassigned`, `assigned`, `all`) and per status. */
+  getViewsCount(params?: QueryOf<"getViewsCount">): Promise<ResultOf<"getViewsCount">> {
+    return this.http.call("getViewsCount", { query: params });
+  }
+
+  /** Every field is optional. */
+  create(body: BodyOf<"createConversation"> = {}): Promise<ResultOf<"createConversation">> {
+    return this.http.call("createConversation", { body });
+  }
+
+  /** The customer's open top-level conversation, or a new one (REST form; snake_case). */
+  getOrCreate(body: BodyOf<"getOrCreateConversation">): Promise<ResultOf<"getOrCreateConversation">> {
+    return this.http.call("getOrCreateConversation", { body });
+  }
+
+  /** Name, detail, metadata (merged), parent and the other fields `PATCH` takes. */
+  update(id: string, body: BodyOf<"updateConversation">): Promise<ResultOf<"updateConversation">> {
+    return this.http.call("updateConversation", { path: { id }, body });
+  }
+
+  updateName({ conversation_id, name }: ConversationRef & { name: string }): Promise<Conversation> {
+    return this.update(conversation_id, { name });
+  }
+
+  updateStatus({
+    conversation_id,
+    ...body
+  }: ConversationRef & BodyOf<"updateStatus">): Promise<ResultOf<"updateStatus">> {
+    return this.http.call("updateStatus", { path: { id: conversation_id }, body });
+  }
+
+  /** Soft delete; `hard: true` removes it and its messages for good. */
+  delete(id: string, params?: QueryOf<"deleteConversation">): Promise<ResultOf<"deleteConversation">> {
+    return this.http.call("deleteConversation", { path: { id }, query: params });
+  }
+
+  /** The key's acting user joins the team of the conversation. */
+  join({ conversation_id }: ConversationRef): Promise<ResultOf<"joinConversation">> {
+    return this.http.call("joinConversation", { path: { id: conversation_id } });
+  }
+
+  leave({ conversation_id }: ConversationRef): Promise<ResultOf<"leaveConversation">> {
+    return this.http.call("leaveConversation", { path: { id: conversation_id } });
+  }
+
+  assignTeamMember({
+    conversation_id,
+    ...body
+  }: ConversationRef & BodyOf<"assignTeamMember">): Promise<ResultOf<"assignTeamMember">> {
+    return this.http.call("assignTeamMember", { path: { id: conversation_id }, body });
+  }
+
+  removeTeamMember({
+    conversation_id,
+    user_id,
+  }: ConversationRef & { user_id: string }): Promise<ResultOf<"removeTeamMember">> {
+    return this.http.call("removeTeamMember", { path: { id: conversation_id, user_id } });
+  }
+
+  /** Every active user who may be added to the conversation, as an array (all pages). */
+  async getInvitableUsers(
+    conversationId: string,
+    params?: Omit<QueryOf<"getInvitableUsers">, "cursor" | "skip">,
+  ): Promise<InvitableUser[]> {
+    const users: InvitableUser[] = [];
+    const pages = iteratePages((cursor) =>
+      this.http.call("getInvitableUsers", { path: { id: conversationId }, query: { ...params, cursor } }),
+    );
+    for await (const user of pages) users.push({ ...user, _id: user.id });
+    return users;
+  }
+
+  /** Starts a video call: `{ video_call, conversation }`. */
+  initVideoCall({ conversation_id }: ConversationRef): Promise<ResultOf<"initVideoCall">> {
+    return this.http.call("initVideoCall", { path: { id: conversation_id } });
+  }
+
+  /** One page of a conversation's sub-conversations (REST form). */
+  listChildren(id: string, params?: QueryOf<"listSubConversations">): Promise<ResultOf<"listSubConversations">> {
+    return this.http.call("listSubConversations", { path: { id }, query: params });
+  }
+
+  /** A sub-conversation of `id` (REST form; inherits the parent's channels by default). */
+  createChild(id: string, body: BodyOf<"createSubConversation">): Promise<ResultOf<"createSubConversation">> {
+    return this.http.call("createSubConversation", { path: { id }, body });
+  }
+
+  // Connect360's procedures (over tRPC), with their camelCase inputs and answers.
+
+  getOrCreateConversation(input: ConnectInput<"trpcGetOrCreateConversation">) {
+    return this.#connect.call("trpcGetOrCreateConversation", input);
+  }
+
+  createSubConversation(input: ConnectInput<"trpcCreateSubConversation">) {
+    return this.#connect.call("trpcCreateSubConversation", input);
+  }
+
+  listSubConversations(input: ConnectInput<"trpcListSubConversations">) {
+    return this.#connect.call("trpcListSubConversations", input);
+  }
+
+  updateConversation(input: ConnectInput<"trpcUpdateConversation">) {
+    return this.#connect.call("trpcUpdateConversation", input);
+  }
+
+  deleteConversation(input: ConnectInput<"trpcDeleteConversation">) {
+    return this.#connect.call("trpcDeleteConversation", input);
+  }
+
+  getConversation(input: ConnectInput<"trpcGetConversation">) {
+    return this.#connect.call("trpcGetConversation", input);
+  }
+}
