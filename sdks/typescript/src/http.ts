@@ -33,7 +33,7 @@ export type BodyOf<K extends OperationId> = Op<K> extends {
 type Json<R> = R extends { content: { "application/json": infer T } } ? T : undefined;
 /** What an operation answers on success. */
 export type ResultOf<K extends OperationId> = Op<K> extends { responses: infer R }
-  ? { [S in keyof R]: S extends 200 | 201 | 207 ? Json<R[S]> : S extends 204 ? undefined : never }[keyof R]
+  ? { [S in keyof R]: S extends 200 | 201 | 202 | 207 ? Json<R[S]> : S extends 204 ? undefined : never }[keyof R]
   : never;
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
@@ -68,11 +68,11 @@ export class Http {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  /** Calls one operation and answers its JSON (or `undefined` for 204). */
+  /** Calls one operation and answers its JSON (or `undefined` when the answer has no body). */
   async call<K extends OperationId>(op: K, options: CallOptions = {}): Promise<ResultOf<K>> {
     const response = await this.send(op, options);
-    if (response.status === 204) return undefined as ResultOf<K>;
-    return (await response.json()) as ResultOf<K>;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as ResultOf<K>;
   }
 
   /** Sends one operation's request, retried when repeatable; answers the raw 2xx response. */
@@ -160,7 +160,8 @@ function fillPath(template: string, values: Record<string, string | number>): st
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined || value === "") throw new TypeError(`Convo: \`${name}\` is required`);
-    return encodeURIComponent(String(value));
+    // Commas stay literal: tRPC joins a batch's procedures with them, and a path may hold them.
+    return encodeURIComponent(String(value)).replace(/%2C/gi, ",");
   });
 }
 
