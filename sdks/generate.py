@@ -80,7 +80,9 @@ def python(ops: list[tuple[str, str, str, bool]], version: str) -> None:
     (HERE / "python/src/convo/_version.py").write_text(f'"""{HEADER}"""\n\nVERSION = "{version}"\n')
     pyproject = HERE / "python/pyproject.toml"
     text = pyproject.read_text()
-    pyproject.write_text(re.sub(r'^version = "[^"]*"', f'version = "{version}"', text, count=1, flags=re.M))
+    pyproject.write_text(
+        re.sub(r'^version = "[^"]*"', f'version = "{version}"', text, count=1, flags=re.M)
+    )
 
 
 def main() -> None:

@@ -73,7 +73,9 @@ export class Events {
   private async open(query: object, last: string | undefined, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { ...this.http.authorization(), accept: "text/event-stream" };
     if (last !== undefined) headers["last-event-id"] = last;
-    const url = this.http.url(OPERATIONS.streamEvents.path, query);
+    // `types` is one comma-separated value (the document's `explode: false`).
+    const types = (query as QueryOf<"streamEvents">).types?.join(",");
+    const url = this.http.url(OPERATIONS.streamEvents.path, { ...query, types });
     const response = await this.http.fetch(url, { headers, signal });
     if (!response.ok) throw await ConvoError.from(response);
     return response;

@@ -1,4 +1,4 @@
-import type { BodyOf, Http, QueryOf, ResultOf } from "../http.js";
+import type { Http, QueryOf, ResultOf } from "../http.js";
 import { Collection } from "./collection.js";
 
 /** Webhook endpoints, their deliveries and their signing secrets. */
@@ -18,7 +18,7 @@ export class Webhooks extends Collection<"listWebhooks", "createWebhook", "getWe
   }
 
   /** A new signing secret (the old one keeps verifying for the grace period the answer gives). */
-  rotateSecret(id: string, body?: BodyOf<"rotateWebhookSecret">): Promise<ResultOf<"rotateWebhookSecret">> {
-    return this.http.call("rotateWebhookSecret", { path: { id }, body });
+  rotateSecret(id: string): Promise<ResultOf<"rotateWebhookSecret">> {
+    return this.http.call("rotateWebhookSecret", { path: { id } });
   }
 }

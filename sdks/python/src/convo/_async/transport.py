@@ -1,0 +1,88 @@
+"""The HTTP transport: authentication, JSON, typed errors, retries with backoff, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from httpx_sse import ServerSentEvent, aconnect_sse
+
+from .._core import Request, backoff, base_url_of, client_headers, decode, retry_after, should_retry
+from .._errors import ConvoError, ConvoTimeoutError
+from .._operations import OPERATIONS
+
+
+class AsyncTransport:
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str | None,
+        timeout: float,
+        max_retries: int,
+        http_client: httpx.AsyncClient | None,
+    ) -> None:
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.client = http_client or httpx.AsyncClient()
+        self.client.base_url = httpx.URL(base_url_of(base_url))
+        self.client.headers.update(client_headers(api_key))
+        self.client.timeout = httpx.Timeout(timeout)
+
+    async def call(
+        self,
+        op: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """Calls one operation; answers its JSON (None when the answer has no body)."""
+        request = Request(op, path=path, query=query, body=body)
+        attempt = 0
+        while True:
+            try:
+                response = await self.client.send(request.build(self.client))
+            except httpx.TimeoutException as error:
+                if not should_retry(request, attempt, self.max_retries, None):
+                    raise ConvoTimeoutError(self.timeout) from error
+                delay = backoff(attempt)
+            except httpx.TransportError:
+                if not should_retry(request, attempt, self.max_retries, None):
+                    raise
+                delay = backoff(attempt)
+            else:
+                if response.is_success:
+                    return decode(response)
+                if not should_retry(request, attempt, self.max_retries, response.status_code):
+                    raise ConvoError.from_response(response)
+                delay = retry_after(response) or backoff(attempt)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def events(
+        self, query: Mapping[str, Any], last_event_id: str | None
+    ) -> AsyncIterator[ServerSentEvent]:
+        """One connection to the live stream; its events until the server or network ends it."""
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        params = Request("streamEvents", query=query).query
+        timeout = httpx.Timeout(self.timeout, read=None)
+        async with aconnect_sse(
+            self.client,
+            "GET",
+            OPERATIONS["streamEvents"].path,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+        ) as source:
+            if not source.response.is_success:
+                await source.response.aread()
+                raise ConvoError.from_response(source.response)
+            async for event in source.aiter_sse():
+                yield event
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,46 @@
+"""Typed errors: the server's problem+json as properties."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+
+class ConvoError(Exception):
+    """An answer that was not a success.
+
+    ``code`` is stable (``not_found``, ``validation_failed``, ``rate_limited``, ...): match on it,
+    not on the message. ``problem`` is the whole problem document as the server sent it.
+    """
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        self.status = status
+        self.problem = problem
+        self.code: str = str(problem.get("code") or "unknown")
+        self.detail: str | None = problem.get("detail")
+        self.errors: list[dict[str, Any]] = list(problem.get("errors") or [])
+        super().__init__(self.detail or problem.get("title") or f"convo answered {status}")
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> ConvoError:
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = {"title": response.text[:200]}
+        return cls.from_json(response.status_code, body)
+
+    @classmethod
+    def from_json(cls, status: int, body: Any) -> ConvoError:
+        """tRPC's ``{"error": {"data": {"problem": ...}}}`` carries the REST problem inside."""
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            body = body["error"].get("data", {}).get("problem", body)
+        return cls(status, body if isinstance(body, dict) else {})
+
+
+class ConvoTimeoutError(ConvoError):
+    """A request that got no answer within the client's timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(0, {"code": "timeout", "detail": f"no answer within {timeout} s"})
