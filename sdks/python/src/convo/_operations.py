@@ -11,22 +11,12 @@ class Operation(NamedTuple):
 
 OPERATIONS: dict[str, Operation] = {
     "adminCreateConversation": Operation("POST", "/admin/api/v2/conversations", True),
-    "adminDeleteConversation": Operation(
-        "DELETE", "/admin/api/v2/conversations/{conversation_id}", False
-    ),
-    "adminGetConversation": Operation(
-        "GET", "/admin/api/v2/conversations/{conversation_id}", False
-    ),
+    "adminDeleteConversation": Operation("DELETE", "/admin/api/v2/conversations/{conversation_id}", False),
+    "adminGetConversation": Operation("GET", "/admin/api/v2/conversations/{conversation_id}", False),
     "adminListConversations": Operation("GET", "/admin/api/v2/conversations", False),
-    "adminListMessagesByConversation": Operation(
-        "GET", "/admin/api/v2/conversations/{conversation_id}/messages", False
-    ),
-    "adminUpdateConversation": Operation(
-        "PATCH", "/admin/api/v2/conversations/{conversation_id}", False
-    ),
-    "adminUpdateConversationStatus": Operation(
-        "PATCH", "/admin/api/v2/conversations/{conversation_id}/status", False
-    ),
+    "adminListMessagesByConversation": Operation("GET", "/admin/api/v2/conversations/{conversation_id}/messages", False),
+    "adminUpdateConversation": Operation("PATCH", "/admin/api/v2/conversations/{conversation_id}", False),
+    "adminUpdateConversationStatus": Operation("PATCH", "/admin/api/v2/conversations/{conversation_id}/status", False),
     "assignTeamMember": Operation("POST", "/v1/conversations/{id}/members", True),
     "createApiKey": Operation("POST", "/v1/api-keys", True),
     "createBusinessUnit": Operation("POST", "/v1/business-units", True),
@@ -77,9 +67,7 @@ OPERATIONS: dict[str, Operation] = {
     "listWebhookDeliveries": Operation("GET", "/v1/webhooks/{id}/deliveries", False),
     "listWebhooks": Operation("GET", "/v1/webhooks", False),
     "removeTeamMember": Operation("DELETE", "/v1/conversations/{id}/members/{user_id}", False),
-    "replayWebhookDelivery": Operation(
-        "POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", True
-    ),
+    "replayWebhookDelivery": Operation("POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", True),
     "rotateWebhookSecret": Operation("POST", "/v1/webhooks/{id}/rotate-secret", True),
     "searchConversations": Operation("GET", "/v1/conversations/search", False),
     "streamEvents": Operation("GET", "/v1/events/stream", False),
@@ -88,9 +76,7 @@ OPERATIONS: dict[str, Operation] = {
     "trpcCreateSubConversation": Operation("POST", "/trpc/v1.connect.createSubConversation", False),
     "trpcDeleteConversation": Operation("POST", "/trpc/v1.connect.deleteConversation", False),
     "trpcGetConversation": Operation("GET", "/trpc/v1.connect.getConversation", False),
-    "trpcGetOrCreateConversation": Operation(
-        "POST", "/trpc/v1.connect.getOrCreateConversation", False
-    ),
+    "trpcGetOrCreateConversation": Operation("POST", "/trpc/v1.connect.getOrCreateConversation", False),
     "trpcListSubConversations": Operation("GET", "/trpc/v1.connect.listSubConversations", False),
     "trpcUpdateConversation": Operation("POST", "/trpc/v1.connect.updateConversation", False),
     "updateApiKey": Operation("PATCH", "/v1/api-keys/{id}", False),
