@@ -4,6 +4,7 @@
 //! one definition of every shape. With the `openapi` feature the types also describe themselves
 //! to utoipa.
 
+pub mod compat;
 mod conversation;
 mod directory;
 mod error;
