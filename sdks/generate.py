@@ -30,7 +30,8 @@ def operations() -> list[tuple[str, str, str, bool]]:
             if op is None:
                 continue
             idempotent = any(
-                p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key"
+                p.get("in") == "header"
+                and p.get("name", "").lower() == "idempotency-key"
                 for p in op.get("parameters", [])
             )
             found.append((op["operationId"], method.upper(), path, idempotent))
@@ -59,12 +60,15 @@ def typescript(ops: list[tuple[str, str, str, bool]], version: str) -> None:
     )
     package = HERE / "typescript/package.json"
     text = package.read_text()
-    package.write_text(re.sub(r'"version": "[^"]*"', f'"version": "{version}"', text, count=1))
+    package.write_text(
+        re.sub(r'"version": "[^"]*"', f'"version": "{version}"', text, count=1)
+    )
 
 
 def python(ops: list[tuple[str, str, str, bool]], version: str) -> None:
     rows = "\n".join(
-        f'    "{op}": Operation("{method}", "{path}", {idem}),' for op, method, path, idem in ops
+        f'    "{op}": Operation("{method}", "{path}", {idem}),'
+        for op, method, path, idem in ops
     )
     (HERE / "python/src/convo/_operations.py").write_text(
         f'"""{HEADER}"""\n\n'
@@ -77,11 +81,19 @@ def python(ops: list[tuple[str, str, str, bool]], version: str) -> None:
         f"{rows}\n"
         "}\n"
     )
-    (HERE / "python/src/convo/_version.py").write_text(f'"""{HEADER}"""\n\nVERSION = "{version}"\n')
+    (HERE / "python/src/convo/_version.py").write_text(
+        f'"""{HEADER}"""\n\nVERSION = "{version}"\n'
+    )
     pyproject = HERE / "python/pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(
-        re.sub(r'^version = "[^"]*"', f'version = "{version}"', text, count=1, flags=re.M)
+        re.sub(
+            r'^version = "[^"]*"',
+            f'version = "{version}"',
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        )
     )
 
 

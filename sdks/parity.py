@@ -3,7 +3,8 @@
 
 An SDK implements an operation when its source names the operationId: the TypeScript and
 Python SDKs call operations by it (``http.call("listConversations", ...)``), and the Rust SDK
-marks each method with ``#[doc(alias = "listConversations")]`` (so docs.rs search finds it).
+marks each method with ``#[doc(alias = "listConversations")]`` (so docs.rs search finds it),
+or names them in a resource macro's ``operations:`` list (which writes those aliases).
 Usage: sdks/parity.py  (exit 1 when an SDK lacks an operation)
 """
 
@@ -18,7 +19,13 @@ HERE = Path(__file__).resolve().parent
 SDKS = {
     "typescript": (HERE / "typescript/src", "*.ts", r'"(\w+)"', ["generated"]),
     "python": (HERE / "python/src/convo/_async", "*.py", r'"(\w+)"', []),
-    "rust": (HERE.parent / "crates/convo-client/src", "*.rs", r'doc\(alias = "(\w+)"\)', []),
+    # `#[doc(alias = "op")]`, or the operation names a resource macro is given (`operations:`).
+    "rust": (
+        HERE.parent / "crates/convo-client/src",
+        "*.rs",
+        r'doc\(alias = "(\w+)"\)|operations:\s*((?:"\w+",?\s*)+)',
+        [],
+    ),
 }
 
 
@@ -36,7 +43,9 @@ def named(root: Path, pattern: str, regex: str, skip: list[str]) -> set[str]:
     found: set[str] = set()
     for path in root.rglob(pattern):
         if not any(part in skip for part in path.relative_to(root).parts):
-            found.update(re.findall(regex, path.read_text()))
+            for match in re.finditer(regex, path.read_text()):
+                for group in match.groups() if match.groups() else [match.group(0)]:
+                    found.update(re.findall(r"\w+", group or ""))
     return found
 
 

@@ -7,9 +7,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{
-    problem, AdminV2, ApiKeys, BusinessUnits, Channels, Contacts, Conversations, Error, Events,
-    Messages, Organizations, Result, Users, Webhooks,
+    problem, AdminV2, ApiKeys, BusinessUnits, Channels, Connect, Contacts, Conversations, Error,
+    Events, Messages, Organizations, Result, Users, Voipbin, Webhooks, NO_QUERY,
 };
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// A client of one convo server, authenticated by one API key. Cheap to clone.
 #[derive(Clone)]
@@ -55,6 +57,10 @@ impl Client {
         self
     }
 
+    pub(crate) fn retries(&self) -> u32 {
+        self.retries
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -65,22 +71,30 @@ impl Client {
             .bearer_auth(&self.api_key)
     }
 
-    /// Sends a request; a call that is safe to repeat (not a `POST`, or a `POST` with an
-    /// `Idempotency-Key`) is retried on `429`, `503` and connection failures, with
-    /// exponential backoff and jitter (or the server's `Retry-After`).
+    /// Sends a request; a call that is safe to repeat is retried on `429`, `503` and
+    /// connection failures, with exponential backoff and jitter (or the server's
+    /// `Retry-After`). Every REST `POST` carries an `Idempotency-Key` (generated unless the
+    /// caller chose one), the same on every attempt, so a retry never creates twice; tRPC
+    /// mutations take none and are not repeated.
     pub(crate) async fn execute(&self, request: RequestBuilder) -> Result<reqwest::Response> {
-        let repeatable = request
-            .try_clone()
-            .and_then(|r| r.build().ok())
-            .is_some_and(|r| {
-                r.method() != Method::POST || r.headers().contains_key("idempotency-key")
-            });
+        let mut request = request.build()?;
+        let is_post = request.method() == Method::POST;
+        if is_post
+            && !request.url().path().starts_with("/trpc/")
+            && !request.headers().contains_key(IDEMPOTENCY_KEY)
+        {
+            let key = uuid::Uuid::new_v4().to_string();
+            if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
+                request.headers_mut().insert(IDEMPOTENCY_KEY, value);
+            }
+        }
+        let repeatable = !is_post || request.headers().contains_key(IDEMPOTENCY_KEY);
         let mut attempt = 0u32;
         loop {
             let this = request
                 .try_clone()
                 .ok_or_else(|| Error::Config("a streaming body cannot be sent".into()))?;
-            let retry_after = match this.send().await {
+            let retry_after = match self.http.execute(this).await {
                 Ok(response)
                     if repeatable
                         && attempt < self.retries
@@ -97,7 +111,7 @@ impl Client {
                 Err(e)
                     if repeatable
                         && attempt < self.retries
-                        && (e.is_connect() || e.is_timeout()) =>
+                        && (e.is_connect() || e.is_timeout() || e.is_request()) =>
                 {
                     None
                 }
@@ -161,6 +175,18 @@ impl Client {
         self.send_empty(self.request(Method::DELETE, path)).await
     }
 
+    /// Whether the process is up.
+    #[doc(alias = "getHealth")]
+    pub async fn health(&self) -> Result<convo_types::Health> {
+        self.get("/healthz", &NO_QUERY).await
+    }
+
+    /// Whether the server can serve (its database answers).
+    #[doc(alias = "getReadiness")]
+    pub async fn readiness(&self) -> Result<convo_types::Health> {
+        self.get("/readyz", &NO_QUERY).await
+    }
+
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations(self)
     }
@@ -182,9 +208,17 @@ impl Client {
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(self)
     }
-    /// Seed 003's Admin API v2.
+    /// The admin API v2.
     pub fn admin_v2(&self) -> AdminV2<'_> {
         AdminV2(self)
+    }
+    /// Connect360's procedures (tRPC).
+    pub fn connect(&self) -> Connect<'_> {
+        Connect(self)
+    }
+    /// VoIPbin's conversation resource.
+    pub fn voipbin(&self) -> Voipbin<'_> {
+        Voipbin(self)
     }
     pub fn webhooks(&self) -> Webhooks<'_> {
         Webhooks(self)

@@ -42,6 +42,7 @@ impl Conversations<'_> {
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "listConversations")]
     pub async fn list(
         &self,
         filters: &ConversationFilters,
@@ -66,6 +67,7 @@ impl Conversations<'_> {
     /// println!("{} {}", conversation.id, conversation.status);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "getConversation")]
     pub async fn get(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .get(&format!("/v1/conversations/{id}"), &NO_QUERY)
@@ -80,6 +82,7 @@ impl Conversations<'_> {
     /// println!("{} {}", conversation.id, conversation.status);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "getByConversationId")]
     pub async fn get_by_conversation_id(&self, public_id: &str) -> Result<Conversation> {
         self.0
             .get(
@@ -98,6 +101,7 @@ impl Conversations<'_> {
     /// println!("{}", conversation.id);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "createConversation")]
     pub async fn create(&self, req: &CreateConversation) -> Result<Conversation> {
         self.0.post("/v1/conversations", req).await
     }
@@ -127,6 +131,7 @@ impl Conversations<'_> {
     /// let updated = client.conversations().update_conversation(id, &patch).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "updateConversation")]
     pub async fn update_conversation(
         &self,
         id: ConversationId,
@@ -160,6 +165,7 @@ impl Conversations<'_> {
     /// client.conversations().update_status(id, Status::Resolved).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "updateStatus")]
     pub async fn update_status(&self, id: ConversationId, status: Status) -> Result<Conversation> {
         let req = UpdateStatus {
             status,
@@ -178,6 +184,7 @@ impl Conversations<'_> {
     /// client.conversations().delete_conversation(id, false).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "deleteConversation")]
     pub async fn delete_conversation(&self, id: ConversationId, hard: bool) -> Result<()> {
         let path = format!("/v1/conversations/{id}");
         self.0
@@ -197,6 +204,7 @@ impl Conversations<'_> {
     /// client.conversations().join(id).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "joinConversation")]
     pub async fn join(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .post(
@@ -214,6 +222,7 @@ impl Conversations<'_> {
     /// client.conversations().leave(id).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "leaveConversation")]
     pub async fn leave(&self, id: ConversationId) -> Result<Conversation> {
         self.0
             .post(
@@ -232,6 +241,7 @@ impl Conversations<'_> {
     /// client.conversations().assign_team_member(id, agent).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "assignTeamMember")]
     pub async fn assign_team_member(
         &self,
         id: ConversationId,
@@ -254,6 +264,7 @@ impl Conversations<'_> {
     /// client.conversations().remove_team_member(id, agent).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "removeTeamMember")]
     pub async fn remove_team_member(
         &self,
         id: ConversationId,
@@ -275,6 +286,7 @@ impl Conversations<'_> {
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "getInvitableUsers")]
     pub async fn get_invitable_users(
         &self,
         id: ConversationId,
@@ -298,6 +310,7 @@ impl Conversations<'_> {
     /// println!("{counts:?}");
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "getViewsCount")]
     pub async fn get_views_count(&self, filters: &ConversationFilters) -> Result<ViewsCount> {
         self.0.get("/v1/conversations/views/count", filters).await
     }
@@ -315,6 +328,7 @@ impl Conversations<'_> {
     /// let conversation = client.conversations().get_or_create(&req).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "getOrCreateConversation")]
     pub async fn get_or_create(&self, req: &GetOrCreateConversation) -> Result<Conversation> {
         self.0.post("/v1/conversations/get-or-create", req).await
     }
@@ -331,6 +345,7 @@ impl Conversations<'_> {
     /// let thread = client.conversations().create_sub_conversation(parent, &req).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "createSubConversation")]
     pub async fn create_sub_conversation(
         &self,
         parent_id: ConversationId,
@@ -354,6 +369,7 @@ impl Conversations<'_> {
     /// let next = client.conversations().list_sub_conversations(parent, &Page { limit: Some(30), cursor: page.next_cursor, ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "listSubConversations")]
     pub async fn list_sub_conversations(
         &self,
         parent_id: ConversationId,
@@ -375,6 +391,7 @@ impl Conversations<'_> {
     /// let results = client.conversations().search("refund request", bu, Some(10), None).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "searchConversations")]
     pub async fn search(
         &self,
         q: &str,
@@ -414,6 +431,7 @@ impl Conversations<'_> {
     /// println!("{:?}", result.conversation);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "initVideoCall")]
     pub async fn init_video_call(&self, id: ConversationId) -> Result<VideoCallStarted> {
         self.0
             .post(
@@ -424,6 +442,7 @@ impl Conversations<'_> {
     }
 
     /// A conversation's messages, oldest first.
+    #[doc(alias = "listMessages")]
     pub async fn list_messages(&self, id: ConversationId, page: &Page) -> Result<List<Message>> {
         self.0
             .get(&format!("/v1/conversations/{id}/messages"), page)
@@ -431,6 +450,7 @@ impl Conversations<'_> {
     }
 
     /// Adds a message; a repeated `external_id` answers the first message.
+    #[doc(alias = "createMessage")]
     pub async fn create_message(&self, id: ConversationId, req: &CreateMessage) -> Result<Message> {
         self.0
             .post(&format!("/v1/conversations/{id}/messages"), req)
@@ -438,6 +458,7 @@ impl Conversations<'_> {
     }
 
     /// The conversation's activity log.
+    #[doc(alias = "listConversationEvents")]
     pub async fn events(&self, id: ConversationId, after: Option<i64>) -> Result<List<Event>> {
         self.0
             .get(

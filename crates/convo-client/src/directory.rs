@@ -14,32 +14,43 @@ use crate::{Client, Page, Result, NO_QUERY};
 pub struct Organizations<'a>(pub(crate) &'a Client);
 
 impl Organizations<'_> {
+    #[doc(alias = "createOrganization")]
     pub async fn create(&self, req: &CreateOrganization) -> Result<OrganizationCreated> {
         self.0.post("/v1/organizations", req).await
     }
+    #[doc(alias = "listOrganizations")]
     pub async fn list(&self, page: &Page) -> Result<List<Organization>> {
         self.0.get("/v1/organizations", page).await
     }
 }
 
 macro_rules! directory_resource {
-    ($(#[$doc:meta])* $group:ident, $path:literal, $item:ty, $id:ty, $create:ty, $update:ty) => {
+    (
+        $(#[$doc:meta])* $group:ident, $path:literal, $item:ty, $id:ty, $create:ty, $update:ty,
+        operations: $create_op:literal, $get_op:literal, $list_op:literal, $update_op:literal,
+        $delete_op:literal
+    ) => {
         $(#[$doc])*
         pub struct $group<'a>(pub(crate) &'a Client);
 
         impl $group<'_> {
+            #[doc(alias = $create_op)]
             pub async fn create(&self, req: &$create) -> Result<$item> {
                 self.0.post($path, req).await
             }
+            #[doc(alias = $get_op)]
             pub async fn get(&self, id: $id) -> Result<$item> {
                 self.0.get(&format!(concat!($path, "/{}"), id), &NO_QUERY).await
             }
+            #[doc(alias = $list_op)]
             pub async fn list(&self, page: &Page) -> Result<List<$item>> {
                 self.0.get($path, page).await
             }
+            #[doc(alias = $update_op)]
             pub async fn update(&self, id: $id, req: &$update) -> Result<$item> {
                 self.0.patch(&format!(concat!($path, "/{}"), id), req).await
             }
+            #[doc(alias = $delete_op)]
             pub async fn delete(&self, id: $id) -> Result<()> {
                 self.0.delete(&format!(concat!($path, "/{}"), id)).await
             }
@@ -49,23 +60,28 @@ macro_rules! directory_resource {
 
 directory_resource!(
     /// `/v1/business-units`
-    BusinessUnits, "/v1/business-units", BusinessUnit, BusinessUnitId, CreateBusinessUnit, UpdateBusinessUnit
+    BusinessUnits, "/v1/business-units", BusinessUnit, BusinessUnitId, CreateBusinessUnit, UpdateBusinessUnit,
+    operations: "createBusinessUnit", "getBusinessUnit", "listBusinessUnits", "updateBusinessUnit", "deleteBusinessUnit"
 );
 directory_resource!(
     /// `/v1/users`: team members and AI agents.
-    Users, "/v1/users", User, UserId, CreateUser, UpdateUser
+    Users, "/v1/users", User, UserId, CreateUser, UpdateUser,
+    operations: "createUser", "getUser", "listUsers", "updateUser", "deleteUser"
 );
 directory_resource!(
     /// `/v1/api-keys`: `create` answers the secret once; `delete` revokes.
-    ApiKeys, "/v1/api-keys", ApiKey, ApiKeyId, CreateApiKey, UpdateApiKey
+    ApiKeys, "/v1/api-keys", ApiKey, ApiKeyId, CreateApiKey, UpdateApiKey,
+    operations: "createApiKey", "getApiKey", "listApiKeys", "updateApiKey", "deleteApiKey"
 );
 directory_resource!(
     /// `/v1/channels`
-    Channels, "/v1/channels", Channel, ChannelId, CreateChannel, UpdateChannel
+    Channels, "/v1/channels", Channel, ChannelId, CreateChannel, UpdateChannel,
+    operations: "createChannel", "getChannel", "listChannels", "updateChannel", "deleteChannel"
 );
 directory_resource!(
     /// `/v1/contacts`
-    Contacts, "/v1/contacts", Contact, ContactId, CreateContact, UpdateContact
+    Contacts, "/v1/contacts", Contact, ContactId, CreateContact, UpdateContact,
+    operations: "createContact", "getContact", "listContacts", "updateContact", "deleteContact"
 );
 
 impl Contacts<'_> {
@@ -81,11 +97,13 @@ impl Contacts<'_> {
 
 directory_resource!(
     /// `/v1/webhooks`: `create` answers the signing secret once.
-    Webhooks, "/v1/webhooks", convo_types::Webhook, convo_types::WebhookId, convo_types::CreateWebhook, convo_types::UpdateWebhook
+    Webhooks, "/v1/webhooks", convo_types::Webhook, convo_types::WebhookId, convo_types::CreateWebhook, convo_types::UpdateWebhook,
+    operations: "createWebhook", "getWebhook", "listWebhooks", "updateWebhook", "deleteWebhook"
 );
 
 impl Webhooks<'_> {
     /// A new signing secret, answered once; the old one signs too for 24 hours.
+    #[doc(alias = "rotateWebhookSecret")]
     pub async fn rotate_secret(&self, id: convo_types::WebhookId) -> Result<convo_types::Webhook> {
         self.0
             .post(
@@ -96,6 +114,7 @@ impl Webhooks<'_> {
     }
 
     /// Deliveries, newest first, with every attempt.
+    #[doc(alias = "listWebhookDeliveries")]
     pub async fn deliveries(
         &self,
         id: convo_types::WebhookId,
@@ -107,6 +126,7 @@ impl Webhooks<'_> {
     }
 
     /// Sends a delivery again.
+    #[doc(alias = "replayWebhookDelivery")]
     pub async fn replay(
         &self,
         id: convo_types::WebhookId,

@@ -2,6 +2,7 @@
 
 use convo_types::{ErrorCode, Problem};
 use reqwest::StatusCode;
+use serde::Deserialize;
 
 /// What a call can fail with. API errors carry the server's problem and its stable `code`.
 #[derive(Debug, thiserror::Error)]
@@ -45,4 +46,11 @@ pub(crate) fn problem(status: StatusCode, bytes: &[u8]) -> Error {
             body: String::from_utf8_lossy(bytes).into_owned(),
         },
     }
+}
+
+/// The error a problem document inside another answer (tRPC's envelope) stands for.
+pub(crate) fn problem_of(value: &serde_json::Value) -> Option<Error> {
+    Problem::deserialize(value)
+        .ok()
+        .map(|problem| Error::Api { problem })
 }

@@ -6,6 +6,7 @@ use convo_types::{BusinessUnitId, ConversationId, Event, List};
 use reqwest::Method;
 use serde::Serialize;
 
+use crate::client::backoff;
 use crate::{problem, Client, Error, EventQuery, Result};
 
 /// What `events().stream()` yields.
@@ -30,28 +31,56 @@ pub struct StreamFilters {
     pub types: Option<String>,
 }
 
-/// A Server-Sent Events reader of `GET /v1/events/stream`.
+/// A Server-Sent Events reader of `GET /v1/events/stream`. Heartbeats are skipped; when the
+/// connection drops, it is reopened with `Last-Event-ID` (so no event is lost or repeated),
+/// giving up after the client's retry count of failed attempts in a row.
 pub struct EventStream {
-    response: reqwest::Response,
+    client: Client,
+    filters: StreamFilters,
+    response: Option<reqwest::Response>,
     buffer: Vec<u8>,
-    /// The id of the last event read: resume from here after a disconnect.
+    /// The id of the last event read: the stream resumes from here after a disconnect.
     pub last_event_id: Option<i64>,
 }
 
 impl EventStream {
-    /// The next event, or `None` when the server ends the stream.
-    pub async fn next(&mut self) -> Result<Option<StreamItem>> {
+    /// The next event (or a `Resume` notice). Waits for it, reconnecting as needed; an error
+    /// means the server could not be reached again.
+    pub async fn next(&mut self) -> Result<StreamItem> {
         loop {
             if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
                 let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
                 if let Some(item) = self.parse(&String::from_utf8_lossy(&block))? {
-                    return Ok(Some(item));
+                    return Ok(item);
                 }
                 continue;
             }
-            match self.response.chunk().await? {
-                Some(chunk) => self.buffer.extend_from_slice(&chunk),
-                None => return Ok(None),
+            let Some(response) = self.response.as_mut() else {
+                self.reconnect().await?;
+                continue;
+            };
+            match response.chunk().await {
+                Ok(Some(chunk)) => self.buffer.extend_from_slice(&chunk),
+                // Dropped or ended: a partial event is read again after the last whole one.
+                Ok(None) | Err(_) => {
+                    self.response = None;
+                    self.buffer.clear();
+                }
+            }
+        }
+    }
+
+    async fn reconnect(&mut self) -> Result<()> {
+        let mut attempt = 0;
+        loop {
+            tokio::time::sleep(backoff(attempt)).await;
+            match open(&self.client, &self.filters, self.last_event_id).await {
+                Ok(response) => {
+                    self.response = Some(response);
+                    return Ok(());
+                }
+                Err(error) if attempt >= self.client.retries() => return Err(error),
+                Err(_) => attempt += 1,
             }
         }
     }
@@ -87,6 +116,29 @@ impl EventStream {
     }
 }
 
+/// One connection to the live stream, after `after` (or from now).
+async fn open(
+    client: &Client,
+    filters: &StreamFilters,
+    after: Option<i64>,
+) -> Result<reqwest::Response> {
+    // A stream is long-lived: no total timeout, unlike every other call.
+    let mut request = client
+        .request(Method::GET, "/v1/events/stream")
+        .query(filters)
+        .timeout(Duration::from_secs(60 * 60 * 24 * 365));
+    if let Some(after) = after {
+        request = request.header("Last-Event-ID", after.to_string());
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    if !status.is_success() {
+        let bytes = response.bytes().await?;
+        return Err(problem(status, &bytes));
+    }
+    Ok(response)
+}
+
 /// `/v1/events`: every event of the organization, in order.
 pub struct Events<'a>(pub(crate) &'a Client);
 
@@ -97,36 +149,26 @@ impl Events<'_> {
     /// # async fn run(client: convo_client::Client) -> Result<(), convo_client::Error> {
     /// use convo_client::{StreamFilters, StreamItem};
     /// let mut stream = client.events().stream(&StreamFilters::default(), None).await?;
-    /// while let Some(item) = stream.next().await? {
-    ///     if let StreamItem::Event(event) = item {
+    /// loop {
+    ///     if let StreamItem::Event(event) = stream.next().await? {
     ///         println!("{} {}", event.id, event.event_type);
     ///     }
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "streamEvents")]
     pub async fn stream(&self, filters: &StreamFilters, after: Option<i64>) -> Result<EventStream> {
-        // A stream is long-lived: no total timeout, unlike every other call.
-        let mut request = self
-            .0
-            .request(Method::GET, "/v1/events/stream")
-            .query(filters)
-            .timeout(Duration::from_secs(60 * 60 * 24 * 365));
-        if let Some(after) = after {
-            request = request.header("Last-Event-ID", after.to_string());
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response.bytes().await?;
-            return Err(problem(status, &bytes));
-        }
+        let response = open(self.0, filters, after).await?;
         Ok(EventStream {
-            response,
+            client: self.0.clone(),
+            filters: filters.clone(),
+            response: Some(response),
             buffer: Vec::new(),
             last_event_id: after,
         })
     }
 
+    #[doc(alias = "listEvents")]
     pub async fn list(&self, after: Option<i64>, limit: Option<u32>) -> Result<List<Event>> {
         self.0.get("/v1/events", &EventQuery { after, limit }).await
     }

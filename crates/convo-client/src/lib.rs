@@ -13,6 +13,7 @@
 
 mod admin;
 mod client;
+mod compat;
 mod conversations;
 mod directory;
 mod error;
@@ -23,6 +24,7 @@ mod query;
 
 pub use admin::AdminV2;
 pub use client::Client;
+pub use compat::{BatchCall, Connect, Voipbin, VoipbinPaging};
 pub use conversations::Conversations;
 pub use convo_types::{ConversationFilters, StatusOrView};
 pub use directory::{ApiKeys, BusinessUnits, Channels, Contacts, Organizations, Users, Webhooks};
@@ -32,5 +34,5 @@ pub use messages::Messages;
 pub use pages::Pages;
 pub use query::Page;
 
-use error::problem;
+use error::{problem, problem_of};
 use query::{EventQuery, NO_QUERY};

@@ -1,8 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
-use utoipa::ToSchema;
+use convo_types::Health;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,14 +14,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(readyz))
 }
 
-/// What the health checks answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Health {
-    /// `ok` from `/healthz`, `ready` from `/readyz`.
-    #[schema(example = "ok")]
-    pub status: &'static str,
-}
-
 /// The process is up.
 ///
 /// For a liveness probe: answers as long as the process serves HTTP, whatever the database.
@@ -30,7 +21,7 @@ pub struct Health {
     (status = 200, description = "up", body = Health),
 ))]
 pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok" })
+    Json(Health::new("ok"))
 }
 
 /// The database answers.
@@ -42,5 +33,5 @@ pub async fn healthz() -> Json<Health> {
 ))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Health>)> {
     state.store.ping().await?;
-    Ok((StatusCode::OK, Json(Health { status: "ready" })))
+    Ok((StatusCode::OK, Json(Health::new("ready"))))
 }

@@ -171,8 +171,7 @@ pub async fn next_event(stream: &mut convo_client::EventStream) -> convo_types::
     let item = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
         .await
         .expect("an event within 10 s")
-        .unwrap()
-        .expect("the stream is open");
+        .unwrap();
     match item {
         convo_client::StreamItem::Event(event) => *event,
         other => panic!("expected an event, got {other:?}"),

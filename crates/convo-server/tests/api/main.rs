@@ -9,6 +9,7 @@ mod conversations;
 mod directory;
 mod events;
 mod messages;
+mod sdk;
 mod service;
 mod surface;
 mod trpc;

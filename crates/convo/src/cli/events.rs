@@ -44,18 +44,17 @@ pub async fn run(c: &Client, out: &Output, command: EventCommand) -> Printed {
                 types,
             };
             let mut stream = c.events().stream(&filters, after).await?;
-            while let Some(item) = stream.next().await? {
-                match item {
+            loop {
+                match stream.next().await? {
                     convo_client::StreamItem::Event(event) => out.line(&*event)?,
                     convo_client::StreamItem::Resume { after } => {
                         out.note(&format!(
                             "fell behind: catch up with `convo events list --after {after}`"
                         ));
-                        break;
+                        return Ok(());
                     }
                 }
             }
-            Ok(())
         }
         EventCommand::List { after, limit } => {
             let page = c.events().list(after, limit).await?;
