@@ -15,6 +15,8 @@ pub enum Error {
     Unexpected { status: u16, body: String },
     #[error("invalid client setting: {0}")]
     Config(String),
+    #[error("the webhook request does not verify: {0}")]
+    Webhook(String),
 }
 
 impl Error {

@@ -21,6 +21,7 @@ mod events;
 mod messages;
 mod pages;
 mod query;
+mod webhooks;
 
 pub use admin::AdminV2;
 pub use client::Client;
@@ -33,6 +34,7 @@ pub use events::{EventStream, Events, StreamFilters, StreamItem};
 pub use messages::Messages;
 pub use pages::Pages;
 pub use query::Page;
+pub use webhooks::verify_webhook;
 
 use error::{problem, problem_of};
 use query::{EventQuery, NO_QUERY};
