@@ -33,6 +33,9 @@ test("the conversation methods, as the documentation calls them", async () => {
   await client.messages.create(conversation_id, { content: "I need a refund request for my billing", message_type: "incoming" });
 
   const page = await client.conversations.list({ type: "open", q: "billing", limit: 20, skip: 0 });
+  for (const conv of page.data) {
+    console.log(conv.id, conv.name, conv.status);
+  }
   assert.deepEqual(page.data.map((conv) => [conv.id, conv.name, conv.status]), [
     [conversation_id, "billing: VIP Support Thread", "open"],
   ]);
@@ -44,6 +47,9 @@ test("the conversation methods, as the documentation calls them", async () => {
   const joined = await client.conversations.join({ conversation_id });
   assert.equal(joined.users.length, 1);
   const users = await client.conversations.getInvitableUsers(conversation_id);
+  for (const u of users) {
+    console.log(u._id, u.name);
+  }
   assert.deepEqual(users.map((u) => [u._id, u.name]), [[ids.agent_user_id, "Agent Smith"]]);
   const assigned = await client.conversations.assignTeamMember({ conversation_id, user_id: ids.agent_user_id });
   assert.ok(assigned.users.some((u) => u.id === ids.agent_user_id));
@@ -53,14 +59,17 @@ test("the conversation methods, as the documentation calls them", async () => {
   assert.deepEqual(left.users, []);
 
   const counts = await client.conversations.getViewsCount({ type: "open" });
+  console.log(counts);
   assert.equal(counts.all, 1);
 
   const result = await client.conversations.initVideoCall({ conversation_id });
+  console.log(result.conversation);
   assert.equal(result.conversation.id, conversation_id);
   assert.match(result.video_call.join_url, /^https?:\/\//);
 
   await client.conversations.updateStatus({ conversation_id, status: "resolved" });
   const byPublicId = await client.conversations.getByConversationId(conversation.public_id);
+  console.log(byPublicId.id, byPublicId.status);
   assert.deepEqual([byPublicId.id, byPublicId.status], [conversation_id, "resolved"]);
   assert.equal((await client.conversations.get(conversation_id)).name, "billing: VIP Support Thread");
 });
