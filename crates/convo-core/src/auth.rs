@@ -12,7 +12,9 @@ use crate::{Error, Result};
 
 /// Every key starts with this, so leaked keys are easy to find in code and logs.
 pub const KEY_PREFIX: &str = "convo_sk_";
-const SHOWN_PREFIX_LEN: usize = KEY_PREFIX.len() + 6;
+/// How many characters of a key's secret part its shown prefix reveals: enough to tell keys
+/// apart in a list, too few to matter even for a short operator-chosen key.
+const SHOWN_SECRET_CHARS: usize = 4;
 
 /// A new API key secret: 256 random bits. It is shown once; only its hash is stored.
 pub struct NewSecret {
@@ -30,12 +32,23 @@ pub fn generate_secret() -> NewSecret {
 /// Derives hash and shown prefix from a given secret (`CONVO_ADMIN_KEY`).
 pub fn from_secret(secret: String) -> NewSecret {
     let hash = hash_secret(&secret);
-    let prefix = secret.chars().take(SHOWN_PREFIX_LEN).collect();
+    let prefix = shown_prefix(&secret);
     NewSecret {
         secret,
         hash,
         prefix,
     }
+}
+
+/// What lists show of a key: `convo_sk_` and the next four characters (or the first four of a
+/// key chosen without `convo_sk_`).
+fn shown_prefix(secret: &str) -> String {
+    let (standard, rest) = match secret.strip_prefix(KEY_PREFIX) {
+        Some(rest) => (KEY_PREFIX, rest),
+        None => ("", secret),
+    };
+    let shown: String = rest.chars().take(SHOWN_SECRET_CHARS).collect();
+    format!("{standard}{shown}")
 }
 
 /// Keys carry 256 bits of entropy, so one SHA-256 is enough: there is nothing to brute-force,
@@ -160,6 +173,14 @@ mod tests {
         assert_eq!(a.hash, hash_secret(&a.secret));
         assert_eq!(a.hash.len(), 64);
         assert!(a.secret.starts_with(&a.prefix));
+        assert_eq!(a.prefix.len(), KEY_PREFIX.len() + SHOWN_SECRET_CHARS);
+    }
+
+    #[test]
+    fn a_chosen_key_shows_four_characters_of_its_secret() {
+        let chosen = from_secret("convo_sk_local_dev_key".into());
+        assert_eq!(chosen.prefix, "convo_sk_loca");
+        assert_eq!(from_secret("my-own-admin-secret".into()).prefix, "my-o");
     }
 
     #[test]

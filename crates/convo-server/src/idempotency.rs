@@ -52,7 +52,11 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         .await
         .map_err(|_| ApiError::payload_too_large().into_response())?;
     let scope = idempotency::scope_of(&secret);
-    let hash = idempotency::request_hash(parts.method.as_str(), parts.uri.path(), &bytes);
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or(parts.uri.path(), |target| target.as_str());
+    let hash = idempotency::request_hash(parts.method.as_str(), target, &bytes);
     let store = state.store.as_ref();
     match idempotency::begin(store, &scope, &key, &hash)
         .await

@@ -41,19 +41,23 @@ impl ConversationStore for SqlStore {
             let c = &new.conversation;
             let org = c.organization_id.as_uuid();
             let mut tx = self.writer.begin().await?;
-            let existing: Option<(Uuid,)> =
-                match c.contact_id {
-                    Some(contact) => sqlx::query_as(
-                        "SELECT id FROM conversations WHERE organization_id = $1 AND contact_id = \
-                         $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY activity_at \
-                         DESC, id DESC LIMIT 1",
-                    )
-                    .bind(org)
-                    .bind(contact.as_uuid())
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                    None => None,
-                };
+            let existing: Option<(Uuid,)> = match c.contact_id {
+                Some(contact) => {
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "SELECT id FROM conversations WHERE organization_id = ",
+                    );
+                    qb.push_bind(org)
+                        .push(" AND contact_id = ")
+                        .push_bind(contact.as_uuid())
+                        .push(" AND parent_id IS NULL AND deleted_at IS NULL");
+                    if let Some(units) = &new.reuse_units {
+                        push_in(&mut qb, "business_unit_id", units);
+                    }
+                    qb.push(" ORDER BY activity_at DESC, id DESC LIMIT 1");
+                    qb.build_query_as().fetch_optional(&mut *tx).await?
+                }
+                None => None,
+            };
             let found = match existing {
                 Some((id,)) => Some(id),
                 None => match insert_conversation(&mut tx, new, event).await? {

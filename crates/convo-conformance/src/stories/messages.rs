@@ -130,6 +130,34 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
     assert_counts_match_lists(store, &t.admin, ConversationFilters::default()).await;
 }
 
+/// A `user` or `ai_agent` sender given without an id is the key's acting user.
+async fn senders_without_id_are_the_acting_user(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "Senders by default").await;
+    let c = t.conversation(CreateConversation::default()).await;
+    for sender_type in [SenderType::User, SenderType::AiAgent] {
+        let sent = messages::create(
+            store,
+            &t.admin,
+            c.id,
+            CreateMessage {
+                sender: Some(Sender {
+                    sender_type,
+                    id: None,
+                }),
+                ..text("from the key's user")
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (sent.message.sender.sender_type, sent.message.sender.id),
+            (sender_type, Some(t.admin.user_id.to_string()))
+        );
+        assert_eq!(sent.message.message_type, MessageType::Outgoing);
+    }
+}
+
 async fn messages_are_validated(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
     let t = Fixture::new(store, "Message rules").await;
@@ -376,6 +404,7 @@ async fn video_calls_are_recorded(shared: &Arc<dyn Store>) {
 stories![
     messages_move_their_conversation,
     messages_are_validated,
+    senders_without_id_are_the_acting_user,
     external_ids_dedupe_even_concurrently,
     concurrent_messages_share_commits_and_fail_alone,
     video_calls_are_recorded

@@ -133,6 +133,84 @@ async fn get_or_create_reuses_and_never_duplicates(shared: &Arc<dyn Store>) {
     }
 }
 
+/// A get-or-create or sub-conversation refused for its input stores nothing, not even the
+/// customer it would have made.
+async fn refused_requests_leave_no_customer(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "All or nothing").await;
+    let parent = t.conversation(CreateConversation::default()).await;
+    let customers = |external_id: &'static str| {
+        directory::list_contacts(
+            store,
+            &t.admin,
+            ContactFilter {
+                external_id: Some(external_id.into()),
+            },
+            page(5),
+        )
+    };
+    let unknown_channel = convo_types::GetOrCreateConversation {
+        channel_identifier: Some("nowhere.example".into()),
+        ..by_customer("refused_1")
+    };
+    let long_name = convo_types::GetOrCreateConversation {
+        name: Some("x".repeat(convo_types::limits::MAX_NAME_CHARS + 1)),
+        ..by_customer("refused_2")
+    };
+    for (req, external_id) in [(unknown_channel, "refused_1"), (long_name, "refused_2")] {
+        let refused = threads::get_or_create(store, &t.admin, req.clone()).await;
+        assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
+        let refused = threads::create_sub_conversation(store, &t.admin, parent.id, req).await;
+        assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
+        assert!(customers(external_id).await.unwrap().data.is_empty());
+    }
+    let (made, _) = threads::get_or_create(store, &t.admin, by_customer("accepted"))
+        .await
+        .unwrap();
+    let stored = customers("accepted").await.unwrap().data;
+    assert_eq!(
+        stored.iter().map(|c| Some(c.id)).collect::<Vec<_>>(),
+        vec![made.conversation.contact_id]
+    );
+}
+
+/// A key limited to business units never learns of the customer's conversations in other
+/// units: it finds or makes the customer's conversation of its own unit.
+async fn limited_keys_get_or_create_in_their_units(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "Get or create by unit").await;
+    let unit = t.unit("Second unit").await;
+    t.channel_in(unit.id, ChannelType::Web, "second.example")
+        .await;
+    let (everywhere, _) = threads::get_or_create(store, &t.admin, by_customer("unit_customer"))
+        .await
+        .unwrap();
+    assert_ne!(everywhere.conversation.business_unit_id, unit.id);
+    let limited = t
+        .key_with(vec![Scope::ConversationsWrite], Some(vec![unit.id]))
+        .await;
+    let req = convo_types::GetOrCreateConversation {
+        channel_identifier: Some("second.example".into()),
+        ..by_customer("unit_customer")
+    };
+    let (theirs, created) = threads::get_or_create(store, &limited, req.clone())
+        .await
+        .unwrap();
+    assert!(created, "as if the other unit's conversation did not exist");
+    assert_eq!(
+        (
+            theirs.conversation.business_unit_id,
+            theirs.conversation.contact_id
+        ),
+        (unit.id, everywhere.conversation.contact_id)
+    );
+    let (again, created) = threads::get_or_create(store, &limited, req).await.unwrap();
+    assert_eq!(
+        (again.conversation.id, created),
+        (theirs.conversation.id, false)
+    );
+}
+
 async fn concurrent_get_or_create_makes_one(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
     let t = Fixture::new(store, "Race").await;
@@ -427,6 +505,8 @@ async fn workforce_runs_follow_seed_003(shared: &Arc<dyn Store>) {
 
 stories![
     get_or_create_reuses_and_never_duplicates,
+    refused_requests_leave_no_customer,
+    limited_keys_get_or_create_in_their_units,
     concurrent_get_or_create_makes_one,
     sub_conversations_inherit_count_and_delete_with_parent,
     workforce_runs_follow_seed_003

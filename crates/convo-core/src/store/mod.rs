@@ -43,6 +43,9 @@ pub struct NewConversation {
     /// What get-or-create finds this conversation by again (unique while it is live and top
     /// level); `None` for conversations made otherwise.
     pub reuse_key: Option<String>,
+    /// The business units get-or-create looks for the customer's conversation in; `None`:
+    /// every unit.
+    pub reuse_units: Option<Vec<BusinessUnitId>>,
 }
 
 /// A new organization with everything it starts with.

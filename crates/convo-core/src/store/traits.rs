@@ -102,8 +102,8 @@ pub trait ConversationStore: Send + Sync {
         new: &NewConversation,
         event: &EventMeta,
     ) -> Result<ConversationRecord>;
-    /// Answers the contact's live top-level conversation (most recent activity first) or the
-    /// one with `new.reuse_key`, else creates `new`; `true` when it created. Race-free: the
+    /// Answers the contact's live top-level conversation in `new.reuse_units` (most recent
+    /// activity first) or the one with `new.reuse_key`, else creates `new`; `true` when it created. Race-free: the
     /// reuse key is unique, so concurrent calls make one conversation.
     async fn get_or_create_conversation(
         &self,

@@ -390,6 +390,7 @@ pub(crate) async fn prepare(
         member_ids,
         created_by_key_id: Some(caller.api_key_id),
         reuse_key: None,
+        reuse_units: None,
     })
 }
 

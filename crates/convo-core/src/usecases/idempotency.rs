@@ -21,12 +21,13 @@ pub fn is_key(key: &[u8]) -> bool {
 /// [`is_key`] as a regular expression; an empty header counts as no key.
 pub const KEY_PATTERN: &str = "^[\t -~]{0,255}$";
 
-/// Identifies "the same request": method, path and body.
-pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
+/// Identifies "the same request": method, target (the path and the query string, which some
+/// creates read, as the admin API's `tenant_id`) and body.
+pub fn request_hash(method: &str, target: &str, body: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(method.as_bytes());
     hasher.update([0]);
-    hasher.update(path.as_bytes());
+    hasher.update(target.as_bytes());
     hasher.update([0]);
     hasher.update(body);
     hasher

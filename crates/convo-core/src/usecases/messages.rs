@@ -110,18 +110,23 @@ async fn resolve_sender(
             }
         }
         SenderType::User | SenderType::AiAgent => {
-            let text = sender.id.as_deref().ok_or_else(|| {
-                Error::invalid("sender.id", "is required for a user or AI agent sender")
-            })?;
-            let id: UserId = text
-                .parse()
-                .map_err(|_| Error::invalid("sender.id", "is not a user id"))?;
-            if matches!(
-                store.get_user(caller.organization_id, id).await,
-                Err(Error::NotFound(_))
-            ) {
-                return Err(Error::invalid("sender.id", format!("no user {id}")));
-            }
+            // Without an id, the sender is the key's acting user (as a contact sender is the
+            // conversation's contact).
+            let id = match sender.id.as_deref() {
+                None => caller.user_id,
+                Some(text) => {
+                    let id: UserId = text
+                        .parse()
+                        .map_err(|_| Error::invalid("sender.id", "is not a user id"))?;
+                    if matches!(
+                        store.get_user(caller.organization_id, id).await,
+                        Err(Error::NotFound(_))
+                    ) {
+                        return Err(Error::invalid("sender.id", format!("no user {id}")));
+                    }
+                    id
+                }
+            };
             Sender {
                 sender_type: sender.sender_type,
                 id: Some(id.to_string()),

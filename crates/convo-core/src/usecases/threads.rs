@@ -11,24 +11,53 @@ use crate::rules::{Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS, MAX_SHORT_CHARS
 use crate::usecases::conversations::{self, created_event, visible_record};
 use crate::{ChannelFilter, ConversationRecord, ConversationStore, DirectoryStore, Error, Result};
 
-/// The customer: by `customer_id` or `customer.id`, else by `customer.external_id` (made from
-/// the given fields when missing, race-free).
-async fn resolve_customer(
+/// The customer of a request: none, a contact that exists, or one to find or make by its
+/// external id once the whole request is known to be valid (so a refused request leaves no
+/// contact behind).
+enum Customer {
+    None,
+    Existing(ContactId),
+    ByExternalId(Box<Contact>),
+}
+
+impl Customer {
+    fn existing(&self) -> Option<ContactId> {
+        match self {
+            Customer::Existing(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The contact's id, finding or making it by external id (race-free).
+    async fn store(self, store: &(impl DirectoryStore + ?Sized)) -> Result<Option<ContactId>> {
+        Ok(match self {
+            Customer::None => None,
+            Customer::Existing(id) => Some(id),
+            Customer::ByExternalId(contact) => {
+                Some(store.find_or_create_contact(&contact).await?.0.id)
+            }
+        })
+    }
+}
+
+/// The customer: by `customer_id` or `customer.id`, else by `customer.external_id` (its
+/// fields checked here, stored by [`Customer::store`]).
+async fn check_customer(
     store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     req: &GetOrCreateConversation,
-) -> Result<Option<ContactId>> {
+) -> Result<Customer> {
     let by_id = req.customer_id.or(req.customer.as_ref().and_then(|c| c.id));
     if let Some(id) = by_id {
         return match store.get_contact(caller.organization_id, id).await {
             Err(Error::NotFound(_)) => {
                 Err(Error::invalid("customer_id", format!("no contact {id}")))
             }
-            found => found.map(|c| Some(c.id)),
+            found => found.map(|c| Customer::Existing(c.id)),
         };
     }
     let Some(customer) = &req.customer else {
-        return Ok(None);
+        return Ok(Customer::None);
     };
     let Some(external_id) = customer
         .external_id
@@ -62,7 +91,7 @@ async fn resolve_customer(
     checks.object("customer.metadata", customer.metadata.as_ref());
     checks.finish()?;
     let now = Timestamp::now();
-    let contact = Contact {
+    Ok(Customer::ByExternalId(Box::new(Contact {
         object_name: "contact".into(),
         id: ContactId::new(),
         organization_id: caller.organization_id,
@@ -75,8 +104,7 @@ async fn resolve_customer(
         addresses: Vec::new(),
         created_at: now,
         updated_at: now,
-    };
-    Ok(Some(store.find_or_create_contact(&contact).await?.0.id))
+    })))
 }
 
 /// `channel_ids`, else the channel named by `channel_identifier` (unknown or ambiguous:
@@ -162,39 +190,44 @@ pub async fn get_or_create(
             "give customer_id, customer or member_ids",
         ));
     }
-    let contact_id = resolve_customer(store, caller, &req).await?;
+    let customer = check_customer(store, caller, &req).await?;
     let channel_ids = resolve_channels(store, caller, &req, Vec::new()).await?;
     // Without a customer, the same set of members (and type) finds the same conversation.
-    let reuse_key = match contact_id {
-        Some(contact) => format!("contact:{contact}"),
-        None => {
-            let mut members = req.member_ids.clone().unwrap_or_default();
-            members.sort();
-            members.dedup();
-            let kind = req.conversation_type.map_or("direct", |t| t.as_str());
-            let ids: Vec<String> = members.iter().map(ToString::to_string).collect();
-            format!("members:{kind}:{}", ids.join(","))
-        }
+    let members_key = {
+        let mut members = req.member_ids.clone().unwrap_or_default();
+        members.sort();
+        members.dedup();
+        let kind = req.conversation_type.map_or("direct", |t| t.as_str());
+        let ids: Vec<String> = members.iter().map(ToString::to_string).collect();
+        format!("members:{kind}:{}", ids.join(","))
     };
     let members = with_acting_user(caller, req.member_ids.clone());
     let mut new = conversations::prepare(
         store,
         caller,
-        as_create(req, contact_id, channel_ids, members, None),
+        as_create(req, customer.existing(), channel_ids, members, None),
     )
     .await?;
-    new.reuse_key = Some(reuse_key);
+    // Every input is valid: only now may a new customer be stored.
+    let contact_id = customer.store(store).await?;
+    new.conversation.contact_id = contact_id;
+    let reuse_key = match contact_id {
+        Some(contact) => format!("contact:{contact}"),
+        None => members_key,
+    };
+    // A key limited to business units finds only what it can see and, when that is nothing,
+    // makes the customer's conversation of its unit, as if the others did not exist.
+    let units = caller.business_unit_scope(None);
+    new.reuse_key = Some(match units {
+        None => reuse_key,
+        Some(_) => format!("{reuse_key}@{}", new.conversation.business_unit_id),
+    });
+    new.reuse_units = units;
     let (record, created) = store
         .get_or_create_conversation(&new, &created_event(caller))
         .await?;
     if created {
         return Ok((record, true));
-    }
-    if !caller.sees_business_unit(record.conversation.business_unit_id) {
-        return Err(Error::Conflict {
-            code: convo_types::ErrorCode::Conflict,
-            message: "the customer's conversation is in a business unit this key cannot see".into(),
-        });
     }
     Ok((
         crate::usecases::team::join(store, caller, record.conversation.id).await?,
@@ -212,10 +245,8 @@ pub async fn create_sub_conversation(
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
     let parent = visible_record(store, caller, parent_id).await?.conversation;
-    let contact_id = match resolve_customer(store, caller, &req).await? {
-        Some(id) => Some(id),
-        None => parent.contact_id,
-    };
+    let customer = check_customer(store, caller, &req).await?;
+    let contact_id = customer.existing().or(parent.contact_id);
     let channel_ids = resolve_channels(store, caller, &req, parent.channel_ids.clone()).await?;
     let members = with_acting_user(caller, req.member_ids.clone());
     let mut create = as_create(
@@ -228,7 +259,11 @@ pub async fn create_sub_conversation(
     if channel_ids.is_empty() {
         create.business_unit_id = Some(parent.business_unit_id);
     }
-    let new = conversations::prepare(store, caller, create).await?;
+    let mut new = conversations::prepare(store, caller, create).await?;
+    // Every input is valid: only now may a new customer be stored.
+    if let Some(contact) = customer.store(store).await? {
+        new.conversation.contact_id = Some(contact);
+    }
     store
         .create_conversation(&new, &created_event(caller))
         .await

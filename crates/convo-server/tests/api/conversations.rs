@@ -431,6 +431,27 @@ async fn idempotency_keys_replay_and_refuse() {
         .await
         .unwrap();
     assert_eq!(all.total, Some(2));
+    // The query string is part of the request: the admin API's create reads it.
+    let admin_create = |query: &'static str| {
+        server
+            .raw(
+                reqwest::Method::POST,
+                &format!("/admin/api/v2/conversations{query}"),
+            )
+            .header("Idempotency-Key", "key-3")
+            .json(&json!({"topic": "run"}))
+            .send()
+    };
+    let (status, _) = answer(admin_create("?assignment_id=a1").await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = answer(admin_create("?assignment_id=a2").await.unwrap()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("idempotency_key_reused")
+        )
+    );
     server.stop().await;
 }
 
