@@ -20,6 +20,8 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .arg("--database")
             .arg(database)
+            // A load generator is one key making thousands of requests a second.
+            .env("CONVO_RATE_LIMIT", "0")
             .stdout(file.try_clone()?)
             .stderr(file)
             .kill_on_drop(true)

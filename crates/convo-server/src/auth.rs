@@ -11,7 +11,7 @@ use convo_core::auth::{hash_secret, Principal};
 use convo_types::{ApiKey, Timestamp};
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::{ratelimit, AppState};
 
 /// `last_used_at` is written at most this often per key, so reads stay reads.
 const TOUCH_EVERY_MILLIS: i64 = 60_000;
@@ -89,10 +89,15 @@ impl FromRequestParts<AppState> for Caller {
 
 /// The principal of the request's `Authorization: Bearer <key>`: for surfaces that answer
 /// their own error format instead of the extractor's problem+json.
+/// Each failure spends the client address's small budget of failed authentications; past
+/// it the answer is `429`, and each request, valid or not, spends its key's budget.
 pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
-    let secret = bearer(parts).ok_or_else(|| {
-        ApiError::unauthorized("send an API key as `Authorization: Bearer <key>`")
-    })?;
+    let refused = |detail: &str| match state.limits.check_auth_failure(ratelimit::peer(parts)) {
+        Err(too_many) => too_many,
+        Ok(()) => ApiError::unauthorized(detail),
+    };
+    let secret =
+        bearer(parts).ok_or_else(|| refused("send an API key as `Authorization: Bearer <key>`"))?;
     let hash = hash_secret(secret);
     let key = match state.keys.get(&hash) {
         Some(key) => key,
@@ -100,10 +105,9 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
             .store
             .find_api_key_by_hash(&hash)
             .await?
-            .ok_or_else(|| {
-                ApiError::unauthorized("this API key is not valid (unknown or revoked)")
-            })?,
+            .ok_or_else(|| refused("this API key is not valid (unknown or revoked)"))?,
     };
+    state.limits.check_key(key.id)?;
     let now = Timestamp::now();
     let stale = key
         .last_used_at

@@ -59,6 +59,24 @@ pub struct Settings {
     #[arg(long, env = "CONVO_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Requests per second each API key may make (sustained); `0` turns the limit off.
+    #[arg(long, env = "CONVO_RATE_LIMIT", default_value_t = 100)]
+    pub rate_limit: u32,
+
+    /// Requests an API key may make at once above its sustained rate.
+    #[arg(long, env = "CONVO_RATE_LIMIT_BURST", default_value_t = 200)]
+    pub rate_limit_burst: u32,
+
+    /// Requests per second from one client address without an API key (health checks, the
+    /// document, `/docs`); `0` turns the limit off.
+    #[arg(long, env = "CONVO_ANONYMOUS_RATE_LIMIT", default_value_t = 20)]
+    pub anonymous_rate_limit: u32,
+
+    /// Failed authentications per minute from one client address before it gets `429`
+    /// instead of `401`; `0` turns the limit off.
+    #[arg(long, env = "CONVO_AUTH_FAILURE_LIMIT", default_value_t = 30)]
+    pub auth_failure_limit: u32,
+
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -78,6 +96,10 @@ impl Settings {
             webhook_retry_base_ms: 10_000,
             webhook_timeout_ms: 10_000,
             cors_origins: Vec::new(),
+            rate_limit: 100,
+            rate_limit_burst: 200,
+            anonymous_rate_limit: 20,
+            auth_failure_limit: 30,
             log_format: LogFormat::Text,
         }
     }
@@ -108,6 +130,10 @@ impl fmt::Debug for Settings {
             .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
             .field("webhook_timeout_ms", &self.webhook_timeout_ms)
             .field("cors_origins", &self.cors_origins)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_burst", &self.rate_limit_burst)
+            .field("anonymous_rate_limit", &self.anonymous_rate_limit)
+            .field("auth_failure_limit", &self.auth_failure_limit)
             .field("log_format", &self.log_format)
             .finish()
     }

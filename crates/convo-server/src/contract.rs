@@ -38,6 +38,7 @@ pub fn finish(generated: utoipa::openapi::OpenApi) -> Value {
         }
     }
     reference_list_items(&mut doc);
+    add_rate_limit_headers(&mut doc);
     describe_stream(&mut doc);
     add_cross_field_rules(&mut doc);
     add_events(&mut doc);
@@ -95,7 +96,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     }
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
     let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
-    let standard: [(u16, bool, &str); 10] = [
+    let standard: [(u16, bool, &str); 11] = [
         (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
         (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
         (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
@@ -106,6 +107,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
         (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),
         (415, has_body && !trpc, "The body is not sent as `application/json` (`unsupported_media_type`)."),
         (422, has_body || is_post || takes("query"), "A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`)."),
+        (429, true, "Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds."),
     ];
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
         return;
@@ -119,6 +121,9 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     }
     for (status, response) in responses.iter_mut() {
         let code: u16 = status.parse().unwrap_or(0);
+        if code == 429 {
+            response["headers"] = rate_limit_headers();
+        }
         if code >= 400 {
             response["content"] = protocol.error_content();
             if response["description"] == "" {
@@ -145,6 +150,51 @@ fn standard_description(standard: &[(u16, bool, &str)], code: u16) -> String {
         .iter()
         .find(|(status, _, _)| *status == code)
         .map_or_else(|| "An error.".to_owned(), |(_, _, text)| (*text).to_owned())
+}
+
+/// The headers of a `429`, by name and component.
+const RATE_LIMIT_HEADERS: [(&str, &str, &str); 4] = [
+    (
+        "Retry-After",
+        "RetryAfter",
+        "Seconds to wait before the next request is accepted.",
+    ),
+    (
+        "RateLimit-Limit",
+        "RateLimitLimit",
+        "The requests the budget allows at once.",
+    ),
+    (
+        "RateLimit-Remaining",
+        "RateLimitRemaining",
+        "Requests left now: 0.",
+    ),
+    (
+        "RateLimit-Reset",
+        "RateLimitReset",
+        "Seconds until a request is accepted again.",
+    ),
+];
+
+/// What a `429` says about the budget it ran out of (references to `components.headers`).
+fn rate_limit_headers() -> Value {
+    RATE_LIMIT_HEADERS
+        .iter()
+        .map(|(name, component, _)| {
+            let reference = json!({ "$ref": format!("#/components/headers/{component}") });
+            ((*name).to_owned(), reference)
+        })
+        .collect::<Map<String, Value>>()
+        .into()
+}
+
+fn add_rate_limit_headers(doc: &mut Value) {
+    for (_, component, description) in RATE_LIMIT_HEADERS {
+        doc["components"]["headers"][component] = json!({
+            "description": description,
+            "schema": { "type": "integer", "minimum": 0 },
+        });
+    }
 }
 
 fn idempotency_key() -> Value {

@@ -1,7 +1,7 @@
 //! One error type for every answer that is not a success: `application/problem+json`
 //! (RFC 9457) with a stable `code`. Internal causes are logged, never sent.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use convo_core::Error;
 use convo_types::{ErrorCode, FieldError, Problem};
@@ -12,6 +12,8 @@ pub struct ApiError {
     code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
+    /// Sent with the answer (`Retry-After`, ...).
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
@@ -21,6 +23,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -34,7 +37,14 @@ impl ApiError {
                 field: field.into(),
                 message,
             }],
+            headers: Vec::new(),
         }
+    }
+
+    /// A header to send with the answer.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// Names the field at fault, for clients that show errors beside inputs.
@@ -98,6 +108,7 @@ impl From<Error> for ApiError {
                     code: ErrorCode::ValidationFailed,
                     detail,
                     errors,
+                    headers: Vec::new(),
                 }
             }
             Error::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
@@ -125,10 +136,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
         response
     }
 }

@@ -26,6 +26,7 @@ mod delivery;
 pub mod error;
 pub mod extract;
 mod idempotency;
+pub mod ratelimit;
 pub mod routes;
 pub mod telemetry;
 
@@ -42,6 +43,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Verified API keys (see [`auth::KeyCache`]).
     pub keys: Arc<auth::KeyCache>,
+    /// Requests per key and per client address (see [`ratelimit`]).
+    pub limits: Arc<ratelimit::RateLimits>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -162,7 +165,13 @@ fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
     Ok(Some(
         CorsLayer::new()
             .allow_origin(allow)
-            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
             .allow_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
@@ -176,6 +185,9 @@ fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
                 header::RETRY_AFTER,
                 named("x-request-id"),
                 named("idempotent-replayed"),
+                named("ratelimit-limit"),
+                named("ratelimit-remaining"),
+                named("ratelimit-reset"),
             ])
             .max_age(std::time::Duration::from_secs(600)),
     ))
@@ -202,6 +214,10 @@ pub fn app(state: AppState) -> Router {
             idempotency::layer,
         ))
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit_anonymous,
+        ))
         .layer(tower::util::option_layer(
             cors(&state.settings.cors_origins).unwrap_or_default(),
         ))
@@ -249,10 +265,15 @@ pub async fn launch(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = AppState {
         store,
+        limits: Arc::new(ratelimit::RateLimits::new(&settings)),
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),
     };
+    tokio::spawn(forget_idle_limits(
+        state.limits.clone(),
+        state.stopping.clone(),
+    ));
     delivery::spawn(
         state.store.clone(),
         state.settings.clone(),
@@ -263,11 +284,29 @@ pub async fn launch(
         shutdown.await;
         let _ = stop.send(true);
     };
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    // The client's address reaches handlers (rate limits per address).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every minute, the rate limiters forget keys and addresses not seen lately.
+async fn forget_idle_limits(
+    limits: Arc<ratelimit::RateLimits>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = every.tick() => limits.forget_idle(),
+            _ = stopping.changed() => return,
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -8,6 +8,7 @@ mod contract;
 mod conversations;
 mod directory;
 mod events;
+mod limits;
 mod messages;
 mod sdk;
 mod service;

@@ -1,0 +1,178 @@
+//! Rate limits, with governor's GCRA limiters: requests per API key, requests without a key
+//! per client address, and a small budget of failed authentications per address (so guessing
+//! keys is slow). Each node keeps its own counts (see docs/API-NOTES.md).
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use convo_types::{ApiKeyId, ErrorCode};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The limiters of one node; `None` where the operator turned a limit off (`0`).
+pub struct RateLimits {
+    per_key: Option<Limiter<ApiKeyId>>,
+    anonymous: Option<Limiter<IpAddr>>,
+    auth_failures: Option<Limiter<IpAddr>>,
+    /// Requests refused with `429`, for `/metrics`.
+    pub refused: AtomicU64,
+}
+
+struct Limiter<K: std::hash::Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+    burst: u32,
+    what: &'static str,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Limiter<K> {
+    fn new(quota: Option<Quota>, what: &'static str) -> Option<Self> {
+        quota.map(|quota| Limiter {
+            burst: quota.burst_size().get(),
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+            what,
+        })
+    }
+
+    /// `Err` with how long to wait when `key` is over its budget.
+    fn check(&self, key: &K) -> Result<(), Duration> {
+        self.limiter
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+fn per_second(rate: u32, burst: u32) -> Option<Quota> {
+    let rate = NonZeroU32::new(rate)?;
+    Some(Quota::per_second(rate).allow_burst(NonZeroU32::new(burst).unwrap_or(rate)))
+}
+
+impl RateLimits {
+    pub fn new(settings: &Settings) -> Self {
+        let failures = NonZeroU32::new(settings.auth_failure_limit).map(Quota::per_minute);
+        RateLimits {
+            per_key: Limiter::new(
+                per_second(settings.rate_limit, settings.rate_limit_burst),
+                "API key",
+            ),
+            anonymous: Limiter::new(
+                per_second(
+                    settings.anonymous_rate_limit,
+                    settings.anonymous_rate_limit * 2,
+                ),
+                "client address (requests without an API key)",
+            ),
+            auth_failures: Limiter::new(failures, "client address (failed authentications)"),
+            refused: AtomicU64::new(0),
+        }
+    }
+
+    /// A request authenticated with `key`.
+    pub fn check_key(&self, key: ApiKeyId) -> Result<(), ApiError> {
+        self.check(self.per_key.as_ref(), &key)
+    }
+
+    /// A request whose key was missing or not valid: `Err` (`429`) once the address has
+    /// failed too often, so the caller answers that instead of `401`.
+    pub fn check_auth_failure(&self, peer: Option<IpAddr>) -> Result<(), ApiError> {
+        match peer {
+            Some(ip) => self.check(self.auth_failures.as_ref(), &ip),
+            None => Ok(()),
+        }
+    }
+
+    fn check<K: std::hash::Hash + Eq + Clone>(
+        &self,
+        limiter: Option<&Limiter<K>>,
+        key: &K,
+    ) -> Result<(), ApiError> {
+        let Some(limiter) = limiter else {
+            return Ok(());
+        };
+        limiter.check(key).map_err(|wait| {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            too_many(limiter, wait)
+        })
+    }
+
+    /// Forgets the addresses and keys that have not been seen lately (their budgets are full
+    /// again anyway), so memory stays bounded.
+    pub fn forget_idle(&self) {
+        if let Some(l) = &self.per_key {
+            l.limiter.retain_recent();
+            l.limiter.shrink_to_fit();
+        }
+        for l in [&self.anonymous, &self.auth_failures].into_iter().flatten() {
+            l.limiter.retain_recent();
+            l.limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// `429` problem+json with `Retry-After` and the `RateLimit-*` fields.
+fn too_many<K: std::hash::Hash + Eq + Clone>(limiter: &Limiter<K>, wait: Duration) -> ApiError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        format!(
+            "too many requests for this {}: retry in {seconds} s",
+            limiter.what
+        ),
+    )
+    .with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
+    .with_header(
+        header::HeaderName::from_static("ratelimit-limit"),
+        HeaderValue::from(limiter.burst),
+    )
+    .with_header(
+        header::HeaderName::from_static("ratelimit-remaining"),
+        HeaderValue::from_static("0"),
+    )
+    .with_header(
+        header::HeaderName::from_static("ratelimit-reset"),
+        HeaderValue::from(seconds),
+    )
+}
+
+/// The client's address, as the connection gives it.
+pub fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip())
+}
+
+/// Middleware: a request without `Authorization` spends its address's budget.
+pub async fn limit_anonymous(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limits = &state.limits;
+    if let (Some(limiter), None) = (
+        limits.anonymous.as_ref(),
+        request.headers().get(header::AUTHORIZATION),
+    ) {
+        let ip = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip());
+        if let Some(ip) = ip {
+            if let Err(error) = limits.check(Some(limiter), &ip) {
+                return error.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
