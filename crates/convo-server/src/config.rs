@@ -59,6 +59,20 @@ pub struct Settings {
     #[arg(long, env = "CONVO_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Milliseconds a client has to send a request's headers; a keep-alive connection idle
+    /// this long is closed too.
+    #[arg(long, env = "CONVO_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+
+    /// Longest pause, in milliseconds, while a request's body arrives (`408` after it).
+    #[arg(long, env = "CONVO_BODY_TIMEOUT_MS", default_value_t = 30_000)]
+    pub body_timeout_ms: u64,
+
+    /// Most connections open at once; past it new ones wait until one closes. Each takes a
+    /// file descriptor: keep it under `ulimit -n`.
+    #[arg(long, env = "CONVO_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+
     /// Requests per second each API key may make (sustained); `0` turns the limit off.
     #[arg(long, env = "CONVO_RATE_LIMIT", default_value_t = 100)]
     pub rate_limit: u32,
@@ -96,6 +110,9 @@ impl Settings {
             webhook_retry_base_ms: 10_000,
             webhook_timeout_ms: 10_000,
             cors_origins: Vec::new(),
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 30_000,
+            max_connections: 10_000,
             rate_limit: 100,
             rate_limit_burst: 200,
             anonymous_rate_limit: 20,
@@ -130,6 +147,9 @@ impl fmt::Debug for Settings {
             .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
             .field("webhook_timeout_ms", &self.webhook_timeout_ms)
             .field("cors_origins", &self.cors_origins)
+            .field("header_timeout_ms", &self.header_timeout_ms)
+            .field("body_timeout_ms", &self.body_timeout_ms)
+            .field("max_connections", &self.max_connections)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_burst", &self.rate_limit_burst)
             .field("anonymous_rate_limit", &self.anonymous_rate_limit)

@@ -96,12 +96,13 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     }
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
     let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
-    let standard: [(u16, bool, &str); 11] = [
+    let standard: [(u16, bool, &str); 12] = [
         (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
         (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
         (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
         (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),
         (405, batch_only, "A query called with POST or a mutation with GET (`METHOD_NOT_SUPPORTED`)."),
+        (408, has_body, "The body arrived too slowly: a pause longer than the server waits (`request_timeout`)."),
         (409, writes, "A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
         (412, if_match, "`If-Match` names a version that is no longer current (`precondition_failed`)."),
         (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),

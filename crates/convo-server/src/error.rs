@@ -41,6 +41,29 @@ impl ApiError {
         }
     }
 
+    /// A request body that could not be read: over the limit (`413`), arriving too slowly
+    /// (`408`), or cut off (`400`).
+    pub fn unreadable_body(error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut cause = Some(error);
+        while let Some(e) = cause {
+            if e.is::<http_body_util::LengthLimitError>() {
+                return Self::payload_too_large();
+            }
+            if e.is::<tower_http::timeout::TimeoutError>() {
+                return Self::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    ErrorCode::RequestTimeout,
+                    "the body arrived too slowly; send the request again",
+                );
+            }
+            cause = e.source();
+        }
+        Self::bad_request(
+            ErrorCode::BadRequest,
+            format!("the body could not be read: {error}"),
+        )
+    }
+
     /// A header to send with the answer.
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));

@@ -38,10 +38,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            // axum reports its own body limit by status; other failures by their cause.
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()
             } else {
-                ApiError::bad_request(ErrorCode::BadRequest, rejection.body_text())
+                ApiError::unreadable_body(&rejection)
             }
         })?;
         parse_json(&bytes).map(Json)

@@ -50,7 +50,7 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         })?;
     let bytes = to_bytes(body, state.settings.body_limit)
         .await
-        .map_err(|_| ApiError::payload_too_large().into_response())?;
+        .map_err(|error| ApiError::unreadable_body(&error).into_response())?;
     let scope = idempotency::scope_of(&secret);
     let target = parts
         .uri

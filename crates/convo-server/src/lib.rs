@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
@@ -13,6 +14,7 @@ use convo_types::ErrorCode;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi;
@@ -28,6 +30,7 @@ pub mod extract;
 mod idempotency;
 pub mod ratelimit;
 pub mod routes;
+mod serve;
 pub mod telemetry;
 
 pub use config::{LogFormat, Settings};
@@ -214,6 +217,9 @@ pub fn app(state: AppState) -> Router {
             idempotency::layer,
         ))
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(
+            state.settings.body_timeout_ms.max(1),
+        )))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ratelimit::limit_anonymous,
@@ -284,13 +290,12 @@ pub async fn launch(
         shutdown.await;
         let _ = stop.send(true);
     };
-    // The client's address reaches handlers (rate limits per address).
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    serve::raise_open_files_limit(state.settings.max_connections);
+    let limits = serve::ConnectionLimits {
+        header_timeout: Duration::from_millis(state.settings.header_timeout_ms.max(1)),
+        max_connections: state.settings.max_connections.max(1),
+    };
+    serve::serve(listener, app(state), limits, shutdown).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -22,6 +22,7 @@ crate::wire_enum::wire_enum!(
         IdempotencyKeyInProgress = "idempotency_key_in_progress",
         PreconditionFailed = "precondition_failed",
         PayloadTooLarge = "payload_too_large",
+        RequestTimeout = "request_timeout",
         RateLimited = "rate_limited",
         Unavailable = "service_unavailable",
         Internal = "internal_error",

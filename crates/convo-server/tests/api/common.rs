@@ -13,6 +13,8 @@ pub const ADMIN_KEY: &str = "convo_sk_test_admin_key_0123456789";
 pub struct TestServer {
     /// The checking proxy in front of the server (see `contract.rs`).
     pub url: String,
+    /// The server itself (`127.0.0.1:port`), for tests of the connection layer.
+    pub address: std::net::SocketAddr,
     pub violations: crate::contract::Violations,
     pub admin: Client,
     pub http: reqwest::Client,
@@ -32,7 +34,8 @@ impl TestServer {
         settings.admin_key = Some(ADMIN_KEY.into());
         configure(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let direct_url = format!("http://{}", listener.local_addr().unwrap());
+        let address = listener.local_addr().unwrap();
+        let direct_url = format!("http://{address}");
         let violations = crate::contract::Violations::default();
         let url = crate::contract::proxy(direct_url, violations.clone()).await;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -43,6 +46,7 @@ impl TestServer {
             admin: Client::new(&url, ADMIN_KEY).unwrap(),
             http: reqwest::Client::new(),
             url,
+            address,
             violations,
             stop: Some(stop),
             task: Some(task),

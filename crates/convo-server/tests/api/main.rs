@@ -4,6 +4,7 @@
 mod common;
 
 mod compat;
+mod connections;
 mod contract;
 mod conversations;
 mod directory;

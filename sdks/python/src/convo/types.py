@@ -129,6 +129,7 @@ ErrorCode: TypeAlias = Literal[
     "idempotency_key_in_progress",
     "precondition_failed",
     "payload_too_large",
+    "request_timeout",
     "rate_limited",
     "service_unavailable",
     "internal_error",

@@ -1884,7 +1884,7 @@ export interface components {
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -2853,6 +2853,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -3128,6 +3137,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -3329,6 +3347,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -3513,6 +3540,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -3606,6 +3642,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3794,6 +3839,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -3968,6 +4022,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4215,6 +4278,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -4401,6 +4473,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -4576,6 +4657,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4853,6 +4943,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -5056,6 +5155,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5323,6 +5431,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -5526,6 +5643,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5793,6 +5919,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -6002,6 +6137,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6269,6 +6413,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -6474,6 +6627,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6741,6 +6903,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -6978,6 +7149,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -7168,6 +7348,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7653,6 +7842,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8178,6 +8376,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -8486,6 +8693,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -8594,6 +8810,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8819,6 +9044,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9370,6 +9604,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -9580,6 +9823,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -9783,6 +10035,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10050,6 +10311,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -10253,6 +10523,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10513,6 +10792,15 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -96,6 +96,7 @@ fn error_code(status: StatusCode) -> (&'static str, i32) {
         403 => ("FORBIDDEN", -32003),
         404 => ("NOT_FOUND", -32004),
         405 => ("METHOD_NOT_SUPPORTED", -32005),
+        408 => ("TIMEOUT", -32008),
         409 => ("CONFLICT", -32009),
         412 => ("PRECONDITION_FAILED", -32012),
         413 => ("PAYLOAD_TOO_LARGE", -32013),
@@ -211,7 +212,7 @@ async fn prepare(
     let raw: Option<Vec<u8>> = if parts.method == Method::POST {
         let bytes = to_bytes(body, state.settings.body_limit)
             .await
-            .map_err(|_| ApiError::payload_too_large())?;
+            .map_err(|error| ApiError::unreadable_body(&error))?;
         (!bytes.is_empty()).then(|| bytes.to_vec())
     } else {
         query.input.as_ref().map(|text| text.as_bytes().to_vec())
