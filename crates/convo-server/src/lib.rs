@@ -27,6 +27,7 @@ pub mod contract;
 mod delivery;
 pub mod error;
 pub mod extract;
+mod head;
 mod idempotency;
 pub mod ratelimit;
 pub mod routes;
@@ -224,6 +225,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             ratelimit::limit_anonymous,
         ))
+        .layer(axum::middleware::from_fn(head::limit_head))
         .layer(tower::util::option_layer(
             cors(&state.settings.cors_origins).unwrap_or_default(),
         ))

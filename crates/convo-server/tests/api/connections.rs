@@ -120,3 +120,25 @@ async fn a_flood_of_idle_connections_leaves_others_served() {
     drop(flood);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn oversized_heads_answer_problem_json() {
+    let server = TestServer::start().await;
+    let base = format!("http://{}", server.address);
+    let long = server
+        .http
+        .get(format!("{base}/v1/contacts?q={}", "a".repeat(9 * 1024)))
+        .bearer_auth(ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long.status(), 414);
+    assert_eq!(long.headers()["content-type"], "application/problem+json");
+    let mut request = server.http.get(format!("{base}/v1/contacts")).bearer_auth(ADMIN_KEY);
+    for i in 0..40 {
+        request = request.header(format!("x-filler-{i}"), "b".repeat(1024));
+    }
+    let (status, body) = answer(request.send().await.unwrap()).await;
+    assert_eq!((status.as_u16(), body["status"].as_u64()), (431, Some(431)));
+    server.stop().await;
+}
