@@ -24,6 +24,12 @@ mod webhooks;
 
 use prelude::*;
 
+impl StatsStore for SqlStore {
+    fn stats(&self) -> StoreStats {
+        self.current_stats()
+    }
+}
+
 /// A store over one database: `writer` takes every change, `reader` serves reads. On SQLite
 /// these are a single connection and a pool; on PostgreSQL the same pool.
 #[derive(Clone)]
@@ -35,6 +41,8 @@ pub struct SqlStore {
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
     /// New messages, written in groups by one task (see `messages::group_commit`).
     group_commit: tokio::sync::mpsc::Sender<messages::QueuedMessage>,
+    /// What that task has committed so far.
+    groups: Arc<messages::GroupTotals>,
 }
 
 impl SqlStore {
@@ -42,16 +50,19 @@ impl SqlStore {
         let (wakeups, _) = tokio::sync::broadcast::channel(1024);
         let (group_commit_queue, queue) =
             tokio::sync::mpsc::channel(4 * messages::GROUP_COMMIT_MAX);
+        let groups = Arc::new(messages::GroupTotals::default());
         tokio::spawn(messages::group_commit(
             writer.clone(),
             wakeups.clone(),
             queue,
+            groups.clone(),
         ));
         Self {
             reader,
             writer,
             wakeups,
             group_commit: group_commit_queue,
+            groups,
         }
     }
 
@@ -69,6 +80,21 @@ impl SqlStore {
         tx.commit().await?;
         self.wake(org.into());
         Ok(())
+    }
+
+    /// Pools and the group-commit writer, as they are now.
+    fn current_stats(&self) -> StoreStats {
+        let idle = |pool: &sqlx::Pool<Db>| u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        let queue = &self.group_commit;
+        StoreStats {
+            reader_connections: self.reader.size(),
+            reader_idle: idle(&self.reader),
+            writer_connections: self.writer.size(),
+            writer_idle: idle(&self.writer),
+            queued_messages: (queue.max_capacity() - queue.capacity()) as u64,
+            message_groups: self.groups.groups.load(Ordering::Relaxed),
+            grouped_messages: self.groups.messages.load(Ordering::Relaxed),
+        }
     }
 
     /// The pool that takes changes (migrations run on it).

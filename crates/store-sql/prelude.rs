@@ -1,6 +1,8 @@
 //! What every module of the store uses: the domain's types and the backend's dialect.
 
 pub(crate) use std::collections::HashMap;
+pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
+pub(crate) use std::sync::Arc;
 
 pub(crate) use async_trait::async_trait;
 pub(crate) use convo_core::effects::{last_message, ConversationActivity};
@@ -12,7 +14,7 @@ pub(crate) use convo_core::{
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
     IdempotencyStore, MessageChange, MessageRecord, MessageStore, MessageWrite, NewConversation,
     NewOrganization, OrganizationStore, ParentFilter, Result, SearchQuery, SearchRow, SearchStore,
-    ViewTallies, WebhookRecord, WebhookStore,
+    StatsStore, StoreStats, ViewTallies, WebhookRecord, WebhookStore,
 };
 pub(crate) use convo_types::{
     Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,

@@ -10,6 +10,7 @@ use convo_types::{DeliveryAttempt, Timestamp};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::metrics::Metrics;
 use crate::Settings;
 
 /// Deliveries sent at once by one node.
@@ -24,6 +25,7 @@ const TICK: Duration = Duration::from_millis(500);
 pub fn spawn(
     store: Arc<dyn Store>,
     settings: Arc<Settings>,
+    metrics: Arc<Metrics>,
     mut stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
@@ -55,6 +57,7 @@ pub fn spawn(
                     store.clone(),
                     http.clone(),
                     settings.clone(),
+                    metrics.clone(),
                     delivery,
                 ));
             }
@@ -77,6 +80,7 @@ async fn deliver(
     store: Arc<dyn Store>,
     http: reqwest::Client,
     settings: Arc<Settings>,
+    metrics: Arc<Metrics>,
     delivery: DueDelivery,
 ) {
     let started = Instant::now();
@@ -108,6 +112,11 @@ async fn deliver(
             None => DeliveryOutcome::GaveUp,
         },
     };
+    metrics.webhook_attempt(match outcome {
+        DeliveryOutcome::Delivered => "delivered",
+        DeliveryOutcome::RetryAt(_) => "retry",
+        DeliveryOutcome::GaveUp => "gave_up",
+    });
     tracing::info!(delivery_id = %delivery.id, webhook_id = %delivery.webhook_id, event_id = delivery.event.id, ?outcome, "webhook delivery attempt");
     if let Err(error) = store.finish_attempt(delivery.id, &attempt, outcome).await {
         // The lease runs out and the delivery is tried again: at least once, never lost.

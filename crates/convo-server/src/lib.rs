@@ -29,6 +29,7 @@ pub mod error;
 pub mod extract;
 mod head;
 mod idempotency;
+pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
 mod serve;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub keys: Arc<auth::KeyCache>,
     /// Requests per key and per client address (see [`ratelimit`]).
     pub limits: Arc<ratelimit::RateLimits>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -210,12 +213,17 @@ pub fn app(state: AppState) -> Router {
                 ([(header::CONTENT_TYPE, "application/json")], spec.clone())
             }),
         )
+        .route("/metrics", axum::routing::get(metrics::serve_metrics))
         .merge(routes::docs::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
         ))
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(
@@ -271,9 +279,14 @@ pub async fn launch(
         }
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
+    let metrics = Arc::new(metrics::Metrics::new(store.clone()));
     let state = AppState {
         store,
-        limits: Arc::new(ratelimit::RateLimits::new(&settings)),
+        limits: Arc::new(ratelimit::RateLimits::new(
+            &settings,
+            metrics.rate_limited.clone(),
+        )),
+        metrics,
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),
@@ -285,6 +298,7 @@ pub async fn launch(
     delivery::spawn(
         state.store.clone(),
         state.settings.clone(),
+        state.metrics.clone(),
         state.stopping.clone(),
     )?;
     tracing::info!(address = %listener.local_addr()?, settings = ?state.settings, "convo is listening");

@@ -4,7 +4,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -15,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use convo_types::{ApiKeyId, ErrorCode};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use prometheus_client::metrics::counter::Counter;
 
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -25,8 +25,8 @@ pub struct RateLimits {
     per_key: Option<Limiter<ApiKeyId>>,
     anonymous: Option<Limiter<IpAddr>>,
     auth_failures: Option<Limiter<IpAddr>>,
-    /// Requests refused with `429`, for `/metrics`.
-    pub refused: AtomicU64,
+    /// Requests refused with `429` (a `/metrics` counter).
+    refused: Counter,
 }
 
 struct Limiter<K: std::hash::Hash + Eq + Clone> {
@@ -58,7 +58,7 @@ fn per_second(rate: u32, burst: u32) -> Option<Quota> {
 }
 
 impl RateLimits {
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: &Settings, refused: Counter) -> Self {
         let failures = NonZeroU32::new(settings.auth_failure_limit).map(Quota::per_minute);
         RateLimits {
             per_key: Limiter::new(
@@ -73,7 +73,7 @@ impl RateLimits {
                 "client address (requests without an API key)",
             ),
             auth_failures: Limiter::new(failures, "client address (failed authentications)"),
-            refused: AtomicU64::new(0),
+            refused,
         }
     }
 
@@ -100,7 +100,7 @@ impl RateLimits {
             return Ok(());
         };
         limiter.check(key).map_err(|wait| {
-            self.refused.fetch_add(1, Ordering::Relaxed);
+            self.refused.inc();
             too_many(limiter, wait)
         })
     }

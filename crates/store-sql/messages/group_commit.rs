@@ -10,6 +10,13 @@ pub(crate) struct QueuedMessage {
     pub(crate) reply: tokio::sync::oneshot::Sender<Result<MessageWrite>>,
 }
 
+/// What the group-commit writer has committed: transactions and the messages in them.
+#[derive(Default)]
+pub(crate) struct GroupTotals {
+    pub(crate) groups: AtomicU64,
+    pub(crate) messages: AtomicU64,
+}
+
 /// Most messages the group-commit writer puts in one transaction.
 pub(crate) const GROUP_COMMIT_MAX: usize = 256;
 
@@ -21,9 +28,14 @@ pub(crate) async fn group_commit(
     writer: sqlx::Pool<Db>,
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
     mut queue: tokio::sync::mpsc::Receiver<QueuedMessage>,
+    totals: Arc<GroupTotals>,
 ) {
     let mut group = Vec::with_capacity(GROUP_COMMIT_MAX);
     while queue.recv_many(&mut group, GROUP_COMMIT_MAX).await > 0 {
+        totals.groups.fetch_add(1, Ordering::Relaxed);
+        totals
+            .messages
+            .fetch_add(group.len() as u64, Ordering::Relaxed);
         let items: Vec<NewMessage<'_>> = group
             .iter()
             .map(|q| (&q.message, &q.event, q.words.as_str()))

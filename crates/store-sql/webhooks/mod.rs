@@ -168,6 +168,17 @@ impl WebhookStore for SqlStore {
         .await
     }
 
+    async fn pending_deliveries(&self) -> Result<u64> {
+        run(async {
+            let (count,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+                    .fetch_one(&self.reader)
+                    .await?;
+            Ok(u64::try_from(count).unwrap_or(0))
+        })
+        .await
+    }
+
     async fn claim_deliveries(
         &self,
         now: Timestamp,

@@ -48,6 +48,21 @@ pub struct NewConversation {
     pub reuse_units: Option<Vec<BusinessUnitId>>,
 }
 
+/// What a backend is doing now, for `/metrics`: its connection pools and the group-commit
+/// writer of messages. Cheap to read (no I/O).
+#[derive(Debug, Clone, Default)]
+pub struct StoreStats {
+    pub reader_connections: u32,
+    pub reader_idle: u32,
+    pub writer_connections: u32,
+    pub writer_idle: u32,
+    /// Messages waiting for the group-commit writer.
+    pub queued_messages: u64,
+    /// Transactions the group-commit writer has committed, and the messages in them.
+    pub message_groups: u64,
+    pub grouped_messages: u64,
+}
+
 /// A new organization with everything it starts with.
 #[derive(Debug, Clone)]
 pub struct NewOrganization {

@@ -293,6 +293,8 @@ pub trait WebhookStore: Send + Sync {
         webhook: convo_types::WebhookId,
         page: &DirectoryPage,
     ) -> Result<Rows<convo_types::WebhookDelivery>>;
+    /// Deliveries not yet delivered nor given up, across organizations (the backlog).
+    async fn pending_deliveries(&self) -> Result<u64>;
     /// Sends a delivery again (as soon as its conversation's earlier deliveries are done).
     async fn replay_delivery(
         &self,
@@ -325,6 +327,11 @@ pub trait IdempotencyStore: Send + Sync {
     async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()>;
 }
 
+/// How the backend itself is doing (pools, queues), for operators.
+pub trait StatsStore: Send + Sync {
+    fn stats(&self) -> StoreStats;
+}
+
 /// Everything a backend stores: the sum of the aggregate traits. Use cases name the parts
 /// they need; the server holds one `Arc<dyn Store>`.
 pub trait Store:
@@ -336,6 +343,7 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + IdempotencyStore
+    + StatsStore
     + 'static
 {
 }
@@ -349,6 +357,7 @@ impl<T> Store for T where
         + EventStore
         + WebhookStore
         + IdempotencyStore
+        + StatsStore
         + 'static
 {
 }

@@ -15,6 +15,7 @@ use convo_core::usecases::events::{stream_filter, MAX_STREAM_LAG};
 use convo_core::{EventFilter, Store};
 use convo_types::{BusinessUnitId, ConversationId};
 use futures_util::Stream;
+use prometheus_client::metrics::gauge::Gauge;
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
@@ -85,18 +86,39 @@ pub async fn stream(
     // Subscribe before the first read, so nothing committed in between is slept through.
     let wakeups = store.event_wakeups();
     let (sender, receiver) = mpsc::channel(BUFFER);
-    tokio::spawn(follow(
-        store,
-        filter,
-        start,
-        wakeups,
-        sender,
-        state.stopping.clone(),
-    ));
+    let follower = Follower::new(&state.metrics.stream_followers);
+    tokio::spawn(async move {
+        follow(
+            store,
+            filter,
+            start,
+            wakeups,
+            sender,
+            state.stopping.clone(),
+        )
+        .await;
+        drop(follower);
+    });
     let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|event| (Ok(event), receiver))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+}
+
+/// Counts an open stream in `/metrics` while it lives.
+struct Follower(Gauge);
+
+impl Follower {
+    fn new(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Follower(gauge.clone())
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 async fn follow(

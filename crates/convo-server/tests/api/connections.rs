@@ -134,7 +134,10 @@ async fn oversized_heads_answer_problem_json() {
         .unwrap();
     assert_eq!(long.status(), 414);
     assert_eq!(long.headers()["content-type"], "application/problem+json");
-    let mut request = server.http.get(format!("{base}/v1/contacts")).bearer_auth(ADMIN_KEY);
+    let mut request = server
+        .http
+        .get(format!("{base}/v1/contacts"))
+        .bearer_auth(ADMIN_KEY);
     for i in 0..40 {
         request = request.header(format!("x-filler-{i}"), "b".repeat(1024));
     }

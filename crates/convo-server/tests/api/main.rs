@@ -11,6 +11,7 @@ mod directory;
 mod events;
 mod limits;
 mod messages;
+mod metrics;
 mod sdk;
 mod service;
 mod surface;
