@@ -1,12 +1,14 @@
 //! Webhook delivery: turns events into deliveries and sends them, retrying with backoff.
 //! All of its state is in the database, so any node may pick up where another stopped.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use convo_core::usecases::webhooks::{check_target, next_attempt, signature, Egress};
+use convo_core::usecases::webhooks::{check_target, is_private, next_attempt, signature, Egress};
 use convo_core::{DeliveryOutcome, DueDelivery, Store};
 use convo_types::{DeliveryAttempt, Timestamp};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -30,6 +32,7 @@ pub fn spawn(
 ) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .timeout(Duration::from_millis(settings.webhook_timeout_ms))
+        .dns_resolver(Arc::new(PublicOnly(settings.egress())))
         // A redirect could lead anywhere, private addresses included: not followed.
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("convo-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -73,6 +76,28 @@ pub fn spawn(
         }
     });
     Ok(())
+}
+
+/// Resolves webhook hosts to their public addresses only (all of them, unless the operator
+/// allows private ones), so the client connects to addresses that passed the check: a name
+/// that points inside between the check and the connection (DNS rebinding) fails to connect.
+/// Address literals need no resolving and are checked by `check_target`.
+struct PublicOnly(Egress);
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.0.allow_private;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if !allow_private && found.iter().any(|address| is_private(address.ip())) {
+                return Err(format!("`{host}` resolves to a private or loopback address").into());
+            }
+            let addresses: Addrs = Box::new(found.into_iter());
+            Ok(addresses)
+        })
+    }
 }
 
 /// One try: sign, POST, record the answer, and schedule the next try or give up.
@@ -158,4 +183,25 @@ async fn send(
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
     Ok((status, text.chars().take(RESPONSE_BYTES).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_client_resolves_only_to_public_addresses() {
+        let localhost = || Name::from_str("localhost").unwrap();
+        let strict = PublicOnly(Egress {
+            allow_private: false,
+        });
+        assert!(strict.resolve(localhost()).await.is_err());
+        let open = PublicOnly(Egress {
+            allow_private: true,
+        });
+        let addresses: Vec<SocketAddr> = open.resolve(localhost()).await.unwrap().collect();
+        assert!(addresses.iter().all(|a| a.ip().is_loopback()) && !addresses.is_empty());
+    }
 }

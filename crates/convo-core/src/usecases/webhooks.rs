@@ -117,18 +117,23 @@ pub async fn check_target(url: &str, egress: Egress) -> Result<()> {
     if egress.allow_private {
         return Ok(());
     }
-    let host = parsed.host_str().unwrap_or_default();
+    let private =
+        || invalid("points to a private or loopback address; webhooks may only reach public hosts");
+    // The host as the WHATWG parser (and so the HTTP client) reads it: an address literal is
+    // judged as it is, a name by every address it resolves to.
     let port = parsed.port_or_known_default().unwrap_or(80);
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let addresses = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|_| invalid("the host does not resolve"))?;
-    for address in addresses {
-        if is_private(address.ip()) {
-            return Err(invalid(
-                "points to a private or loopback address; webhooks may only reach public hosts",
-            ));
-        }
+    let addresses: Vec<IpAddr> = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => vec![IpAddr::V4(ip)],
+        Some(url::Host::Ipv6(ip)) => vec![IpAddr::V6(ip)],
+        Some(url::Host::Domain(name)) => tokio::net::lookup_host((name, port))
+            .await
+            .map_err(|_| invalid("the host does not resolve"))?
+            .map(|address| address.ip())
+            .collect(),
+        None => return Err(invalid("needs a host")),
+    };
+    if addresses.iter().any(|ip| is_private(*ip)) {
+        return Err(private());
     }
     Ok(())
 }
@@ -304,6 +309,20 @@ mod tests {
             .await
             .is_err());
         assert!(check_target("http://localhost/hook", strict).await.is_err());
+        // Read as the HTTP client reads it: the host is 127.0.0.1, not example.com.
+        assert!(check_target("http://127.0.0.1\\@example.com/", strict)
+            .await
+            .is_err());
+        assert!(check_target("http://[::1]:8080/hook", strict)
+            .await
+            .is_err());
+        assert!(check_target("http://[::ffff:10.0.0.1]/hook", strict)
+            .await
+            .is_err());
+        // A public IPv6 address is a fine target (no lookup needed for a literal).
+        assert!(check_target("http://[2606:4700:4700::1111]/hook", strict)
+            .await
+            .is_ok());
         assert!(check_target("ftp://example.com", strict).await.is_err());
         assert!(check_target(
             "http://127.0.0.1:8080/hook",
