@@ -242,3 +242,28 @@ pub mod search {
         }
     }
 }
+
+/// What `cargo fuzz` would do for the text normaliser, on the stable toolchain: any text, in
+/// any script, is folded, split into terms and highlighted without a panic, and folding is
+/// stable (folding folded text changes nothing).
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::fold;
+    use super::search::{highlight, index_text, query_terms, terms};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn any_text(text in any::<String>(), q in any::<String>()) {
+            let folded = fold(&text);
+            prop_assert_eq!(fold(&folded), folded);
+            let _ = terms(&text);
+            let _ = index_text([text.as_str(), q.as_str()]);
+            let wanted = query_terms(&q);
+            let _ = highlight(&text, &wanted);
+        }
+    }
+}

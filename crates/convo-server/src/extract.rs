@@ -309,3 +309,38 @@ mod tests {
         assert!(BodyShape::of(br#"{"\u0000": 1}"#).has_nul);
     }
 }
+
+/// What `cargo fuzz` would do for the JSON body reader, on the stable toolchain: arbitrary
+/// bytes, and arbitrary JSON-like text, are parsed or refused with a 4xx, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::parse_json;
+
+    fn refused_or_read(bytes: &[u8]) {
+        if let Err(error) = parse_json::<convo_types::CreateConversation>(bytes) {
+            assert!(error.status().is_client_error(), "{bytes:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            refused_or_read(&bytes);
+        }
+
+        #[test]
+        fn json_like_text(text in r#"[\[\]{}",:0-9a-z\\ .eE+\-\x00-\x1f\u{80}-\u{10ffff}]{0,256}"#) {
+            refused_or_read(text.as_bytes());
+        }
+
+        #[test]
+        fn conversation_fields(name in any::<String>(), metadata_key in any::<String>(), n in any::<f64>()) {
+            let body = serde_json::json!({ "name": name, "metadata": { metadata_key: n } });
+            refused_or_read(body.to_string().as_bytes());
+        }
+    }
+}

@@ -21,6 +21,8 @@ pub struct TestServer {
     pub stop: Option<oneshot::Sender<()>>,
     pub task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub _dir: tempfile::TempDir,
+    /// A PostgreSQL database made for this server, dropped by `stop`: (server URL, name).
+    pub postgres: Option<(String, String)>,
 }
 
 impl TestServer {
@@ -29,8 +31,30 @@ impl TestServer {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start_on(None, configure).await
+    }
+
+    /// A server on a fresh database of the PostgreSQL server at `CONVO_TEST_POSTGRES_URL`,
+    /// when it is set.
+    pub async fn start_on_postgres() -> Option<Self> {
+        let server_url = std::env::var("CONVO_TEST_POSTGRES_URL").ok()?;
+        let name = format!("convo_api_{}", uuid::Uuid::now_v7().simple());
+        postgres_admin(&server_url, &format!("CREATE DATABASE {name}")).await;
+        let base = server_url
+            .rsplit_once('/')
+            .map_or(server_url.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        Some(Self::start_on(Some((server_url, name, url)), |_| {}).await)
+    }
+
+    async fn start_on(
+        postgres: Option<(String, String, String)>,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut settings = Settings::new(dir.path().join("convo.db").to_str().unwrap());
+        let sqlite = dir.path().join("convo.db").to_str().unwrap().to_owned();
+        let database = postgres.as_ref().map_or(sqlite, |(_, _, url)| url.clone());
+        let mut settings = Settings::new(database);
         settings.admin_key = Some(ADMIN_KEY.into());
         configure(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -51,6 +75,7 @@ impl TestServer {
             stop: Some(stop),
             task: Some(task),
             _dir: dir,
+            postgres: postgres.map(|(server, name, _)| (server, name)),
         };
         for _ in 0..100 {
             if let Ok(r) = server
@@ -92,7 +117,24 @@ impl TestServer {
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();
+        if let Some((server, name)) = self.postgres.take() {
+            postgres_admin(
+                &server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await;
+        }
     }
+}
+
+/// Runs one statement on the PostgreSQL server (creating and dropping test databases).
+async fn postgres_admin(server_url: &str, statement: &str) {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(server_url).await.unwrap();
+    sqlx::query(statement)
+        .execute(&mut connection)
+        .await
+        .unwrap();
 }
 
 /// Every answer a test received must match the document; the test fails otherwise.
