@@ -6,6 +6,7 @@ pub mod effects;
 mod error;
 pub mod paging;
 pub mod rules;
+pub mod sealed;
 mod store;
 pub mod text;
 pub mod usecases;

@@ -54,6 +54,15 @@ pub struct Settings {
     #[arg(long, env = "CONVO_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
     pub webhook_timeout_ms: u64,
 
+    /// Seals webhook signing secrets in the database: 32 random bytes in base64
+    /// (`openssl rand -base64 32`). Without it they are stored as they are.
+    #[arg(long, env = "CONVO_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// The key secrets were sealed with before the current one (while rotating it).
+    #[arg(long, env = "CONVO_SECRET_KEY_PREVIOUS", hide_env_values = true)]
+    pub secret_key_previous: Option<String>,
+
     /// Web origins whose pages may call the API (`https://app.example.com`), comma-separated,
     /// or `*` for any; none by default.
     #[arg(long, env = "CONVO_CORS_ORIGINS", value_delimiter = ',')]
@@ -110,6 +119,8 @@ impl Settings {
             webhook_retry_base_ms: 10_000,
             webhook_timeout_ms: 10_000,
             cors_origins: Vec::new(),
+            secret_key: None,
+            secret_key_previous: None,
             header_timeout_ms: 10_000,
             body_timeout_ms: 30_000,
             max_connections: 10_000,
@@ -125,6 +136,15 @@ impl Settings {
         convo_core::usecases::webhooks::Egress {
             allow_private: self.webhook_allow_private,
         }
+    }
+
+    /// What seals and opens webhook secrets; a malformed key is a start-up error.
+    pub fn secret_box(&self) -> anyhow::Result<convo_core::sealed::SecretBox> {
+        convo_core::sealed::SecretBox::new(
+            self.secret_key.as_deref(),
+            self.secret_key_previous.as_deref(),
+        )
+        .map_err(|e| anyhow::anyhow!("CONVO_SECRET_KEY: {e}"))
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -147,6 +167,14 @@ impl fmt::Debug for Settings {
             .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
             .field("webhook_timeout_ms", &self.webhook_timeout_ms)
             .field("cors_origins", &self.cors_origins)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "secret_key_previous",
+                &self.secret_key_previous.as_ref().map(|_| "[redacted]"),
+            )
             .field("header_timeout_ms", &self.header_timeout_ms)
             .field("body_timeout_ms", &self.body_timeout_ms)
             .field("max_connections", &self.max_connections)

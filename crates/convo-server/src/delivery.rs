@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use convo_core::sealed::SecretBox;
 use convo_core::usecases::webhooks::{check_target, is_private, next_attempt, signature, Egress};
 use convo_core::{DeliveryOutcome, DueDelivery, Store};
 use convo_types::{DeliveryAttempt, Timestamp};
@@ -27,6 +28,7 @@ const TICK: Duration = Duration::from_millis(500);
 pub fn spawn(
     store: Arc<dyn Store>,
     settings: Arc<Settings>,
+    secrets: Arc<SecretBox>,
     metrics: Arc<Metrics>,
     mut stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -60,6 +62,7 @@ pub fn spawn(
                     store.clone(),
                     http.clone(),
                     settings.clone(),
+                    secrets.clone(),
                     metrics.clone(),
                     delivery,
                 ));
@@ -105,18 +108,20 @@ async fn deliver(
     store: Arc<dyn Store>,
     http: reqwest::Client,
     settings: Arc<Settings>,
+    secrets: Arc<SecretBox>,
     metrics: Arc<Metrics>,
     delivery: DueDelivery,
 ) {
     let started = Instant::now();
     let at = Timestamp::now();
-    let (status_code, error, response) = match send(&http, settings.egress(), &delivery).await {
-        Ok((status, body)) => {
-            let error = (!(200..300).contains(&status)).then(|| format!("answered {status}"));
-            (Some(i64::from(status)), error, Some(body))
-        }
-        Err(error) => (None, Some(error), None),
-    };
+    let (status_code, error, response) =
+        match send(&http, settings.egress(), &secrets, &delivery).await {
+            Ok((status, body)) => {
+                let error = (!(200..300).contains(&status)).then(|| format!("answered {status}"));
+                (Some(i64::from(status)), error, Some(body))
+            }
+            Err(error) => (None, Some(error), None),
+        };
     let attempt = DeliveryAttempt {
         attempt: delivery.attempts + 1,
         at,
@@ -152,6 +157,7 @@ async fn deliver(
 async fn send(
     http: &reqwest::Client,
     egress: Egress,
+    secrets: &SecretBox,
     delivery: &DueDelivery,
 ) -> Result<(u16, String), String> {
     // The name may point elsewhere now than when the webhook was saved.
@@ -159,6 +165,12 @@ async fn send(
         .await
         .map_err(|e| format!("refused: {e}"))?;
     let body = serde_json::to_vec(&delivery.event).map_err(|e| e.to_string())?;
+    let signing_secrets = delivery
+        .secrets
+        .iter()
+        .map(|stored| secrets.open(stored))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     let message_id = format!("msg_{}", delivery.id.as_uuid().simple());
     let timestamp = Timestamp::now().as_millis() / 1000;
     let response = http
@@ -168,7 +180,7 @@ async fn send(
         .header("webhook-timestamp", timestamp.to_string())
         .header(
             "webhook-signature",
-            signature(&delivery.secrets, &message_id, timestamp, &body),
+            signature(&signing_secrets, &message_id, timestamp, &body),
         )
         .body(body)
         .send()

@@ -52,6 +52,8 @@ pub struct AppState {
     pub limits: Arc<ratelimit::RateLimits>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// Seals webhook secrets at rest (see `convo_core::sealed`).
+    pub secrets: Arc<convo_core::sealed::SecretBox>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -264,6 +266,7 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     cors(&settings.cors_origins)?;
+    let secrets = Arc::new(settings.secret_box()?);
     let store = open_store(&settings).await?;
     if let Some(first) =
         convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())
@@ -287,6 +290,7 @@ pub async fn launch(
             metrics.rate_limited.clone(),
         )),
         metrics,
+        secrets,
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),
@@ -298,6 +302,7 @@ pub async fn launch(
     delivery::spawn(
         state.store.clone(),
         state.settings.clone(),
+        state.secrets.clone(),
         state.metrics.clone(),
         state.stopping.clone(),
     )?;

@@ -110,6 +110,7 @@ async fn webhook_deliveries_are_durable_and_ordered(shared: &Arc<dyn Store>) {
         store,
         &t.admin,
         egress,
+        &convo_core::sealed::SecretBox::default(),
         convo_types::CreateWebhook {
             url: "http://127.0.0.1:9/hook".into(),
             event_types: Some(vec![EventType::MessageCreated]),
@@ -246,9 +247,14 @@ async fn webhook_deliveries_are_durable_and_ordered(shared: &Arc<dyn Store>) {
         vec![failed.id]
     );
     // Rotation: both secrets sign for a while.
-    let rotated = webhooks::rotate_secret(store, &t.admin, hook.id)
-        .await
-        .unwrap();
+    let rotated = webhooks::rotate_secret(
+        store,
+        &t.admin,
+        &convo_core::sealed::SecretBox::default(),
+        hook.id,
+    )
+    .await
+    .unwrap();
     let record = store
         .get_webhook(t.admin.organization_id, hook.id)
         .await

@@ -15,6 +15,7 @@ use sha2::Sha256;
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{Checks, MAX_URL_CHARS};
+use crate::sealed::SecretBox;
 use crate::WebhookStore;
 use crate::{Error, Result};
 
@@ -142,10 +143,12 @@ fn check_fields(checks: &mut Checks, url: Option<&str>) {
     checks.text("url", url, MAX_URL_CHARS, url.is_some());
 }
 
+/// A webhook; its signing secret is answered once, and stored sealed by `secrets`.
 pub async fn create(
     store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
     egress: Egress,
+    secrets: &SecretBox,
     req: CreateWebhook,
 ) -> Result<Webhook> {
     caller.require(Scope::Admin)?;
@@ -167,7 +170,9 @@ pub async fn create(
         updated_at: now,
         secret: None,
     };
-    store.insert_webhook(&webhook, &secret).await?;
+    store
+        .insert_webhook(&webhook, &secrets.seal(&secret))
+        .await?;
     webhook.secret = Some(secret);
     Ok(webhook)
 }
@@ -224,6 +229,7 @@ pub async fn update(
 pub async fn rotate_secret(
     store: &(impl WebhookStore + ?Sized),
     caller: &Principal,
+    secrets: &SecretBox,
     id: WebhookId,
 ) -> Result<Webhook> {
     caller.require(Scope::Admin)?;
@@ -231,7 +237,7 @@ pub async fn rotate_secret(
     let secret = new_secret();
     let grace = Timestamp::from_millis(Timestamp::now().as_millis() + SECRET_GRACE_MILLIS);
     store
-        .rotate_webhook_secret(caller.organization_id, id, &secret, grace)
+        .rotate_webhook_secret(caller.organization_id, id, &secrets.seal(&secret), grace)
         .await?;
     webhook.secret = Some(secret);
     Ok(webhook)

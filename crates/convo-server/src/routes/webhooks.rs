@@ -48,8 +48,14 @@ pub async fn create(
     Caller(caller): Caller,
     Json(req): Json<CreateWebhook>,
 ) -> ApiResult<(StatusCode, axum::Json<Webhook>)> {
-    let created =
-        webhooks::create(state.store.as_ref(), &caller, state.settings.egress(), req).await?;
+    let created = webhooks::create(
+        state.store.as_ref(),
+        &caller,
+        state.settings.egress(),
+        &state.secrets,
+        req,
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
@@ -104,7 +110,7 @@ pub async fn rotate_secret(
     Path(id): Path<WebhookId>,
 ) -> ApiResult<axum::Json<Webhook>> {
     Ok(axum::Json(
-        webhooks::rotate_secret(state.store.as_ref(), &caller, id).await?,
+        webhooks::rotate_secret(state.store.as_ref(), &caller, &state.secrets, id).await?,
     ))
 }
 

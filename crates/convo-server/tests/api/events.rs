@@ -290,3 +290,46 @@ async fn webhooks_are_signed_retried_and_listed() {
         .expect("and still with the old one");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn webhook_secrets_are_sealed_at_rest_and_still_sign() {
+    let server = TestServer::start_with(|s| {
+        s.webhook_allow_private = true;
+        s.secret_key = Some("3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into());
+    })
+    .await;
+    let receiver = Receiver::start(0).await;
+    let hook = server
+        .admin
+        .webhooks()
+        .create(&convo_types::CreateWebhook {
+            url: receiver.url.clone(),
+            event_types: Some(vec![EventType::ConversationCreated]),
+            active: None,
+        })
+        .await
+        .unwrap();
+    let secret = hook.secret.clone().unwrap();
+    let database = server._dir.path().join("convo.db");
+    let stored: (String,) = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", database.display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_as("SELECT secret FROM webhooks")
+            .fetch_one(&mut db)
+            .await
+            .unwrap()
+    };
+    assert!(stored.0.starts_with("sealed:v1:"), "{}", stored.0);
+    assert!(!stored.0.contains(secret.trim_start_matches("whsec_")));
+    server
+        .admin
+        .conversations()
+        .create(&CreateConversation::default())
+        .await
+        .unwrap();
+    let got = receiver.wait_for(1).await;
+    let (headers, body) = &got[0];
+    convo_client::verify_webhook(body, headers, &secret).expect("signed with the secret");
+    server.stop().await;
+}
