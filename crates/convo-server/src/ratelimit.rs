@@ -121,7 +121,8 @@ impl RateLimits {
 
 /// `429` problem+json with `Retry-After` and the `RateLimit-*` fields.
 fn too_many<K: std::hash::Hash + Eq + Clone>(limiter: &Limiter<K>, wait: Duration) -> ApiError {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    // Whole seconds, rounded up, at least 1 (a wait that has just run out is still a refusal).
+    let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RateLimited,
