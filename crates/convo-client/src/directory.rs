@@ -8,7 +8,7 @@ use convo_types::{
 };
 use reqwest::Method;
 
-use crate::{Client, Page, Result, NO_QUERY};
+use crate::{Client, Page, Pages, Result, NO_QUERY};
 
 /// `/v1/organizations` (needs the `platform` key).
 pub struct Organizations<'a>(pub(crate) &'a Client);
@@ -33,7 +33,20 @@ macro_rules! directory_resource {
         $(#[$doc])*
         pub struct $group<'a>(pub(crate) &'a Client);
 
-        impl $group<'_> {
+        impl<'a> $group<'a> {
+            /// Every item, `page_size` per request, following the cursor.
+            pub fn pages(&self, page_size: u32) -> Pages<'a, $item> {
+                let client = self.0;
+                Pages::new(move |cursor| {
+                    let page = Page {
+                        limit: Some(page_size),
+                        cursor,
+                        ..Default::default()
+                    };
+                    Box::pin(async move { $group(client).list(&page).await })
+                })
+            }
+
             #[doc(alias = $create_op)]
             pub async fn create(&self, req: &$create) -> Result<$item> {
                 self.0.post($path, req).await

@@ -82,6 +82,11 @@ pub struct Settings {
     #[arg(long, env = "CONVO_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
 
+    /// Serve `/metrics` on this address instead of the main one (an address only the
+    /// monitoring network reaches).
+    #[arg(long, env = "CONVO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Requests per second each API key may make (sustained); `0` turns the limit off.
     #[arg(long, env = "CONVO_RATE_LIMIT", default_value_t = 100)]
     pub rate_limit: u32,
@@ -124,6 +129,7 @@ impl Settings {
             header_timeout_ms: 10_000,
             body_timeout_ms: 30_000,
             max_connections: 10_000,
+            metrics_listen: None,
             rate_limit: 100,
             rate_limit_burst: 200,
             anonymous_rate_limit: 20,
@@ -178,6 +184,7 @@ impl fmt::Debug for Settings {
             .field("header_timeout_ms", &self.header_timeout_ms)
             .field("body_timeout_ms", &self.body_timeout_ms)
             .field("max_connections", &self.max_connections)
+            .field("metrics_listen", &self.metrics_listen)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_burst", &self.rate_limit_burst)
             .field("anonymous_rate_limit", &self.anonymous_rate_limit)

@@ -208,6 +208,10 @@ pub fn app(state: AppState) -> Router {
     // Serialized once: the document does not change while the process runs.
     let spec = axum::body::Bytes::from(contract::finish(spec).to_string());
     let request_id = HeaderName::from_static("x-request-id");
+    let router = match state.settings.metrics_listen {
+        None => router.route("/metrics", axum::routing::get(metrics::serve_metrics)),
+        Some(_) => router,
+    };
     router
         .route(
             "/openapi.json",
@@ -215,7 +219,6 @@ pub fn app(state: AppState) -> Router {
                 ([(header::CONTENT_TYPE, "application/json")], spec.clone())
             }),
         )
-        .route("/metrics", axum::routing::get(metrics::serve_metrics))
         .merge(routes::docs::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
@@ -306,6 +309,9 @@ pub async fn launch(
         state.metrics.clone(),
         state.stopping.clone(),
     )?;
+    if let Some(address) = state.settings.metrics_listen {
+        metrics::serve_apart(address, state.clone()).await?;
+    }
     tracing::info!(address = %listener.local_addr()?, settings = ?state.settings, "convo is listening");
     let shutdown = async move {
         shutdown.await;

@@ -175,6 +175,28 @@ pub async fn serve_metrics(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Serves `/metrics` alone on `address` (`--metrics-listen`) until the server stops.
+pub async fn serve_apart(address: std::net::SocketAddr, state: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!(address = %listener.local_addr()?, "metrics are served apart");
+    let mut stopping = state.stopping.clone();
+    let app = axum::Router::new()
+        .route("/metrics", axum::routing::get(serve_metrics))
+        .with_state(state);
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        if let Err(error) = axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            tracing::warn!(%error, "the metrics listener stopped");
+        }
+    });
+    Ok(())
+}
+
 /// The store's pools and group-commit writer, read at each scrape.
 struct StoreCollector(Arc<dyn Store>);
 

@@ -153,3 +153,36 @@ async fn team_workflow_over_http() {
     assert_eq!((counts.mine, counts.unassigned), (0, 1));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn directory_lists_page_through_every_item() {
+    let server = TestServer::start().await;
+    let mut made = Vec::new();
+    for i in 0..5 {
+        let contact = server
+            .admin
+            .contacts()
+            .create(&CreateContact {
+                name: Some(format!("paged {i}")),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        made.push(contact.id);
+    }
+    let mut pages = server.admin.contacts().pages(2);
+    let mut requests = 0;
+    let mut seen = Vec::new();
+    while let Some(page) = pages.next_page().await.unwrap() {
+        requests += 1;
+        seen.extend(page.into_iter().map(|c| c.id));
+    }
+    assert_eq!(requests, 3, "two per page");
+    drop(pages);
+    seen.sort();
+    made.sort();
+    assert_eq!(seen, made);
+    let users = server.admin.users().pages(1).collect_all().await.unwrap();
+    assert_eq!(users.len(), 1, "the admin user");
+    server.stop().await;
+}

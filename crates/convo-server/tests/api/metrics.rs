@@ -73,3 +73,29 @@ async fn metrics_count_requests_refusals_streams_and_the_store() {
     assert!(text.contains("convo_message_groups_total"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_can_be_served_on_an_address_of_their_own() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let apart = free.local_addr().unwrap();
+    drop(free);
+    let server = TestServer::start_with(|s| s.metrics_listen = Some(apart)).await;
+    let on_main = server
+        .http
+        .get(format!("http://{}/metrics", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_main.status(), 404, "not on the main address");
+    let text = server
+        .http
+        .get(format!("http://{apart}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("convo_http_requests_total"), "{text}");
+    server.stop().await;
+}
