@@ -142,18 +142,16 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
     let metrics = &state.metrics;
+    let route = RouteLabels { method, route };
     metrics
         .latency
-        .get_or_create(&RouteLabels {
-            method: method.clone(),
-            route: route.clone(),
-        })
+        .get_or_create(&route)
         .observe(started.elapsed().as_secs_f64());
     metrics
         .requests
         .get_or_create(&RequestLabels {
-            method,
-            route,
+            method: route.method,
+            route: route.route,
             status: response.status().as_u16(),
         })
         .inc();

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use convo_types::{ApiKeyId, ErrorCode};
@@ -42,6 +42,11 @@ impl<K: std::hash::Hash + Eq + Clone> Limiter<K> {
             limiter: DefaultKeyedRateLimiter::keyed(quota),
             what,
         })
+    }
+
+    fn forget_idle(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
     }
 
     /// `Err` with how long to wait when `key` is over its budget.
@@ -109,12 +114,10 @@ impl RateLimits {
     /// again anyway), so memory stays bounded.
     pub fn forget_idle(&self) {
         if let Some(l) = &self.per_key {
-            l.limiter.retain_recent();
-            l.limiter.shrink_to_fit();
+            l.forget_idle();
         }
         for l in [&self.anonymous, &self.auth_failures].into_iter().flatten() {
-            l.limiter.retain_recent();
-            l.limiter.shrink_to_fit();
+            l.forget_idle();
         }
     }
 }
@@ -148,8 +151,11 @@ fn too_many<K: std::hash::Hash + Eq + Clone>(limiter: &Limiter<K>, wait: Duratio
 
 /// The client's address, as the connection gives it.
 pub fn peer(parts: &Parts) -> Option<IpAddr> {
-    parts
-        .extensions
+    peer_of(&parts.extensions)
+}
+
+fn peer_of(extensions: &Extensions) -> Option<IpAddr> {
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())
 }
@@ -165,11 +171,7 @@ pub async fn limit_anonymous(
         limits.anonymous.as_ref(),
         request.headers().get(header::AUTHORIZATION),
     ) {
-        let ip = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip());
-        if let Some(ip) = ip {
+        if let Some(ip) = peer_of(request.extensions()) {
             if let Err(error) = limits.check(Some(limiter), &ip) {
                 return error.into_response();
             }

@@ -171,7 +171,7 @@ pub async fn create(
         secret: None,
     };
     store
-        .insert_webhook(&webhook, &secrets.seal(&secret))
+        .insert_webhook(&webhook, &secrets.seal(&secret)?)
         .await?;
     webhook.secret = Some(secret);
     Ok(webhook)
@@ -237,7 +237,7 @@ pub async fn rotate_secret(
     let secret = new_secret();
     let grace = Timestamp::from_millis(Timestamp::now().as_millis() + SECRET_GRACE_MILLIS);
     store
-        .rotate_webhook_secret(caller.organization_id, id, &secrets.seal(&secret), grace)
+        .rotate_webhook_secret(caller.organization_id, id, &secrets.seal(&secret)?, grace)
         .await?;
     webhook.secret = Some(secret);
     Ok(webhook)
