@@ -11,6 +11,8 @@ pub(crate) struct CountKey {
     pub(crate) status: Status,
     pub(crate) assigned: bool,
     pub(crate) top_level: bool,
+    pub(crate) control: ControlType,
+    pub(crate) handoff_pending: bool,
 }
 
 pub(crate) fn count_key(c: &Conversation) -> CountKey {
@@ -20,6 +22,8 @@ pub(crate) fn count_key(c: &Conversation) -> CountKey {
         status: c.status,
         assigned: !c.users.is_empty(),
         top_level: c.parent_id.is_none(),
+        control: c.control.control_type,
+        handoff_pending: c.handoff.is_some(),
     }
 }
 
@@ -32,6 +36,8 @@ pub(crate) struct CounterChange {
     pub(crate) status: &'static str,
     pub(crate) assigned: bool,
     pub(crate) top_level: bool,
+    pub(crate) control: &'static str,
+    pub(crate) handoff_pending: bool,
     pub(crate) delta: i64,
 }
 
@@ -44,6 +50,8 @@ impl CounterChange {
             self.status,
             self.assigned,
             self.top_level,
+            self.control,
+            self.handoff_pending,
         ) == (
             other.user,
             other.unit,
@@ -51,6 +59,8 @@ impl CounterChange {
             other.status,
             other.assigned,
             other.top_level,
+            other.control,
+            other.handoff_pending,
         )
     }
 }
@@ -64,6 +74,8 @@ pub(crate) fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<Count
         status: key.status.as_str(),
         assigned: key.assigned,
         top_level: key.top_level,
+        control: key.control.as_str(),
+        handoff_pending: key.handoff_pending,
         delta,
     };
     into.push(change(None));
@@ -119,9 +131,10 @@ pub(crate) async fn move_counters_many(
         let query = match change.user {
             None => sqlx::query(
                 "INSERT INTO conversation_counters (organization_id, business_unit_id, \
-                 channel_id, status, assigned, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (organization_id, business_unit_id, channel_id, status, assigned, \
-                 top_level) DO UPDATE SET n = conversation_counters.n + excluded.n",
+                 channel_id, status, assigned, top_level, control_type, handoff_pending, n) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (organization_id, \
+                 business_unit_id, channel_id, status, assigned, top_level, control_type, \
+                 handoff_pending) DO UPDATE SET n = conversation_counters.n + excluded.n",
             )
             .bind(org)
             .bind(change.unit)
@@ -130,9 +143,10 @@ pub(crate) async fn move_counters_many(
             .bind(change.assigned),
             Some(user) => sqlx::query(
                 "INSERT INTO member_counters (organization_id, user_id, business_unit_id, \
-                 channel_id, status, top_level, n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON \
-                 CONFLICT (organization_id, user_id, business_unit_id, channel_id, status, \
-                 top_level) DO UPDATE SET n = member_counters.n + excluded.n",
+                 channel_id, status, top_level, control_type, handoff_pending, n) VALUES ($1, \
+                 $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (organization_id, user_id, \
+                 business_unit_id, channel_id, status, top_level, control_type, handoff_pending) \
+                 DO UPDATE SET n = member_counters.n + excluded.n",
             )
             .bind(org)
             .bind(user)
@@ -142,6 +156,8 @@ pub(crate) async fn move_counters_many(
         };
         query
             .bind(change.top_level)
+            .bind(change.control)
+            .bind(change.handoff_pending)
             .bind(change.delta)
             .execute(&mut *conn)
             .await?;
@@ -156,6 +172,9 @@ pub(crate) fn counters_cover(f: &ConversationFilter) -> bool {
         && f.assignment_id.is_none()
         && f.owner_id.is_none()
         && f.text.is_none()
+        && f.priorities.is_empty()
+        && f.labels_all.is_empty()
+        && f.labels_any.is_none()
         && matches!(f.parent, ParentFilter::Any | ParentFilter::TopLevel)
 }
 
@@ -184,5 +203,11 @@ pub(crate) fn push_counter_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conversati
     }
     if f.parent == ParentFilter::TopLevel {
         qb.push(" AND top_level = ").push_bind(true);
+    }
+    if let Some(control) = f.control_type {
+        qb.push(" AND control_type = ").push_bind(control.as_str());
+    }
+    if let Some(pending) = f.handoff_pending {
+        qb.push(" AND handoff_pending = ").push_bind(pending);
     }
 }

@@ -72,6 +72,7 @@ fn duplicate_message(table: Option<&str>) -> &'static str {
         Some("api_keys") => "this API key secret is already in use",
         Some("channels") => "a channel of this type with this identifier already exists",
         Some("contacts") => "a contact with this external_id already exists",
+        Some("labels") => "a label with this name already exists (names ignore case)",
         _ => "this object already exists",
     }
 }

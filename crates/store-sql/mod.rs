@@ -15,6 +15,7 @@ mod directory;
 mod error;
 mod events;
 mod idempotency;
+mod labels;
 mod messages;
 mod organizations;
 mod prelude;

@@ -12,16 +12,17 @@ pub(crate) use convo_core::{
     Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
-    IdempotencyStore, MessageChange, MessageRecord, MessageStore, MessageWrite, NewConversation,
-    NewOrganization, OrganizationStore, ParentFilter, Result, SearchQuery, SearchRow, SearchStore,
-    StatsStore, StoreStats, ViewTallies, WebhookRecord, WebhookStore,
+    IdempotencyStore, LabelStore, MessageChange, MessageRecord, MessageStore, MessageWrite,
+    NewConversation, NewOrganization, OrganizationStore, ParentFilter, Result, SearchQuery,
+    SearchRow, SearchStore, StatsStore, StoreStats, ViewTallies, WebhookRecord, WebhookStore,
 };
 pub(crate) use convo_types::{
     Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,
-    ChannelType, Contact, ContactId, ContentType, Conversation, ConversationCounts, ConversationId,
-    ConversationType, Event, EventType, JsonObject, LastMessage, Message, MessageId, MessageType,
-    Organization, OrganizationId, Participant, Scope, Sender, SenderType, SimpleUser, SortOrder,
-    Status, Timestamp, User, UserId, UserKind, UserRole, VideoCall, View,
+    ChannelType, Contact, ContactId, ContentType, Control, ControlType, Conversation,
+    ConversationCounts, ConversationId, ConversationOrder, ConversationType, Event, EventType,
+    Handoff, JsonObject, Label, LabelId, LastMessage, Message, MessageId, MessageType,
+    Organization, OrganizationId, Participant, Priority, Scope, Sender, SenderType, SimpleUser,
+    SortOrder, Status, Timestamp, User, UserId, UserKind, UserRole, VideoCall, View,
 };
 pub(crate) use sqlx::types::Json;
 pub(crate) use sqlx::{FromRow, QueryBuilder};

@@ -56,9 +56,11 @@ impl CursorKey for Uuid {
     }
 }
 
-/// Conversations are ordered by `(timestamp, id)`.
+/// Conversations are ordered by `(timestamp, id)`, or by `(rank, timestamp, id)` when a rank
+/// (the priority) leads the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeKey {
+    pub rank: Option<i64>,
     pub at: Timestamp,
     pub id: Uuid,
 }
@@ -67,17 +69,23 @@ impl CursorKey for TimeKey {
     fn encode(&self) -> String {
         let mut bytes = self.at.as_millis().to_be_bytes().to_vec();
         bytes.extend_from_slice(self.id.as_bytes());
+        if let Some(rank) = self.rank {
+            bytes.extend_from_slice(&rank.to_be_bytes());
+        }
         URL_SAFE_NO_PAD.encode(bytes)
     }
     fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-        if bytes.len() != 24 {
-            return None;
-        }
+        let rank = match bytes.len() {
+            24 => None,
+            32 => Some(i64::from_be_bytes(bytes[24..].try_into().ok()?)),
+            _ => return None,
+        };
         let millis = i64::from_be_bytes(bytes[..8].try_into().ok()?);
         Some(TimeKey {
+            rank,
             at: Timestamp::from_millis(millis),
-            id: Uuid::from_slice(&bytes[8..]).ok()?,
+            id: Uuid::from_slice(&bytes[8..24]).ok()?,
         })
     }
 }
@@ -167,10 +175,16 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let key = TimeKey {
+            rank: None,
             at: Timestamp::from_millis(1_763_000_000_123),
             id: Uuid::now_v7(),
         };
         assert_eq!(TimeKey::decode(&key.encode()), Some(key));
+        let ranked = TimeKey {
+            rank: Some(4),
+            ..key
+        };
+        assert_eq!(TimeKey::decode(&ranked.encode()), Some(ranked));
         assert_eq!(TimeKey::decode("not-a-cursor"), None);
         let id = Uuid::now_v7();
         assert_eq!(Uuid::decode(&id.encode()), Some(id));

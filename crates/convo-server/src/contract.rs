@@ -365,7 +365,10 @@ fn event_data_schema(event_type: EventType) -> &'static str {
         | EventType::ConversationStatusChanged
         | EventType::ConversationMemberAdded
         | EventType::ConversationMemberRemoved
-        | EventType::ConversationDeleted => "Conversation",
+        | EventType::ConversationDeleted
+        | EventType::ConversationLabelsChanged
+        | EventType::ConversationHandoffRequested
+        | EventType::ConversationControlChanged => "Conversation",
         EventType::MessageCreated | EventType::MessageUpdated | EventType::MessageDeleted => {
             "Message"
         }

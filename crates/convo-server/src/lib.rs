@@ -65,6 +65,8 @@ pub struct AppState {
     tags(
         (name = "conversations", description = "Conversations: create, find, change, search, sub-conversations."),
         (name = "team", description = "Who answers a conversation: team members, views and their counts."),
+        (name = "handoff", description = "Who is in control of a conversation, an AI agent or a human, and the handoffs between them."),
+        (name = "labels", description = "Organization-wide labels, put on conversations and filtered by."),
         (name = "messages", description = "The messages of a conversation."),
         (name = "contacts", description = "Customers."),
         (name = "channels", description = "Where conversations come from: web sites, phone numbers, LINE accounts, ..."),
@@ -82,6 +84,9 @@ pub struct AppState {
     // Schemas that only query parameters name: utoipa collects those of bodies by itself.
     components(schemas(
         convo_types::SortOrder,
+        convo_types::ConversationOrder,
+        convo_types::ControlType,
+        convo_types::Priority,
         convo_types::StatusOrView,
         convo_types::View,
         convo_types::compat::connect360::Connect360ListInput,
@@ -120,6 +125,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::contacts::router())
         .merge(routes::conversations::router())
         .merge(routes::team::router())
+        .merge(routes::handoff::router())
+        .merge(routes::labels::router())
         .merge(routes::search::router())
         .merge(routes::messages::router())
         .merge(routes::threads::router())

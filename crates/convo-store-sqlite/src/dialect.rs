@@ -101,3 +101,9 @@ pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT json_group_array(json_obj
                                                u.id) FROM conversation_members m JOIN users u ON \
                                                u.id = m.user_id WHERE m.conversation_id = c.id) \
                                                AS members";
+
+/// A conversation's label names, sorted: read with its row, like its members.
+pub(crate) const CONVERSATION_LABELS: &str = "(SELECT json_group_array(l.name ORDER BY \
+                                              l.name_key) FROM conversation_labels cl JOIN \
+                                              labels l ON l.id = cl.label_id WHERE \
+                                              cl.conversation_id = c.id) AS labels";

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire_enum::wire_enum;
 use crate::{
-    double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId, ConversationId,
-    JsonObject, OrganizationId, SimpleUser, Timestamp, UserId,
+    double_option, Address, BusinessUnitId, ChannelId, ChannelType, ContactId, Control,
+    ConversationId, Handoff, JsonObject, OrganizationId, Priority, SimpleUser, Timestamp, UserId,
 };
 
 #[cfg(feature = "openapi")]
@@ -43,6 +43,21 @@ wire_enum!(
     /// List order: `recent` (latest activity first) or `oldest`.
     SortOrder { Recent = "recent", Oldest = "oldest" }
 );
+
+wire_enum!(
+    /// Conversation list order: `recent` (latest activity first), `oldest`, or `priority`
+    /// (most urgent first, then latest activity).
+    ConversationOrder { Recent = "recent", Oldest = "oldest", Priority = "priority" }
+);
+
+impl From<SortOrder> for ConversationOrder {
+    fn from(order: SortOrder) -> Self {
+        match order {
+            SortOrder::Recent => ConversationOrder::Recent,
+            SortOrder::Oldest => ConversationOrder::Oldest,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -106,6 +121,13 @@ pub struct Conversation {
     pub peer: Option<Address>,
     pub parent_id: Option<ConversationId>,
     pub snoozed_until: Option<Timestamp>,
+    pub priority: Priority,
+    /// Who answers it now.
+    pub control: Control,
+    /// A handoff to the team waiting to be accepted.
+    pub handoff: Option<Handoff>,
+    /// Its labels' names, sorted.
+    pub labels: Vec<String>,
     pub users: Vec<SimpleUser>,
     pub counts: ConversationCounts,
     pub last_message: Option<LastMessage>,
@@ -152,6 +174,9 @@ pub struct CreateConversation {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub agent_id: Option<String>,
@@ -204,6 +229,8 @@ pub struct UpdateConversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub inputs: Option<JsonObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     #[serde(
         default,
         deserialize_with = "double_option",

@@ -18,6 +18,8 @@ crate::wire_enum::wire_enum!(
         MethodNotAllowed = "method_not_allowed",
         Conflict = "conflict",
         AlreadyExists = "already_exists",
+        NotInControl = "not_in_control",
+        NoHandoffPending = "no_handoff_pending",
         IdempotencyKeyReused = "idempotency_key_reused",
         IdempotencyKeyInProgress = "idempotency_key_in_progress",
         PreconditionFailed = "precondition_failed",

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
-    BusinessUnitId, ChannelId, ChannelType, ContactId, ConversationId, SortOrder, Status, View,
+    BusinessUnitId, ChannelId, ChannelType, ContactId, ControlType, ConversationId,
+    ConversationOrder, Priority, Status, View,
 };
 
 /// Seed 000's `type` filter: a status (`open`, ...) or a view (`mine`, ...).
@@ -134,12 +135,32 @@ pub struct ConversationFilters {
     /// Only conversations without a parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_level: Option<bool>,
+    /// Priorities, repeated or comma-separated (`priority=high,urgent`).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "comma_joined",
+        deserialize_with = "deserialize_listed"
+    )]
+    pub priority: Vec<Priority>,
+    /// Who is in control: `ai_agent`, `human` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_type: Option<ControlType>,
+    /// Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff_pending: Option<bool>,
+    /// Label names the conversation carries all of, comma-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<String>,
+    /// Label names the conversation carries at least one of, comma-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels_any: Option<String>,
     /// Text that the name, detail, or the contact's name, email, phone or external id contains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
-    /// `recent` (latest activity first, the default) or `oldest`.
+    /// `recent` (latest activity first, the default), `oldest` or `priority`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
+    pub order: Option<ConversationOrder>,
 }
 
 impl ConversationFilters {
@@ -153,8 +174,11 @@ impl ConversationFilters {
 }
 
 /// Sent comma-separated, so every query-string encoder can write it.
-fn comma_joined<S: Serializer>(statuses: &[Status], serializer: S) -> Result<S::Ok, S::Error> {
-    let joined: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+fn comma_joined<T: std::fmt::Display, S: Serializer>(
+    values: &[T],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
     serializer.serialize_str(&joined.join(","))
 }
 
@@ -162,10 +186,19 @@ fn comma_joined<S: Serializer>(statuses: &[Status], serializer: S) -> Result<S::
 pub fn deserialize_statuses<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<Status>, D::Error> {
+    deserialize_listed(deserializer)
+}
+
+/// Repeated keys, comma-separated values, or both, each one of an enum's wire names.
+pub fn deserialize_listed<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    T: std::str::FromStr<Err = String>,
+    D: Deserializer<'de>,
+{
     let values = Vec::<String>::deserialize(deserializer)?;
-    let mut statuses = Vec::new();
+    let mut listed = Vec::new();
     for text in values.iter().flat_map(|v| v.split(',')).map(str::trim) {
-        statuses.push(text.parse().map_err(serde::de::Error::custom)?);
+        listed.push(text.parse().map_err(serde::de::Error::custom)?);
     }
-    Ok(statuses)
+    Ok(listed)
 }

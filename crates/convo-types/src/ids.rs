@@ -88,4 +88,6 @@ define_id!(
     WebhookId,
     /// One event on its way to one webhook.
     DeliveryId,
+    /// A label.
+    LabelId,
 );

@@ -16,6 +16,8 @@ pub const MAX_CONTENT_CHARS: usize = 20_000;
 pub const MAX_OBJECT_BYTES: usize = 16 * 1024;
 pub const MAX_LIST_ITEMS: usize = 100;
 pub const MAX_ATTACHMENTS: usize = 20;
+/// A label's name.
+pub const MAX_LABEL_CHARS: usize = 64;
 
 /// Characters that do not make a text non-blank: Unicode white space, and the four ASCII
 /// separators (U+001C..U+001F) that some runtimes count as white space too, so every client
@@ -41,6 +43,10 @@ pub mod patterns {
     pub const HTTP_URL: &str = r"^https?://[^/?#]*[^/?#@]([/?#][\s\S]*)?$";
     /// `type/subtype`, no spaces.
     pub const MIME_TYPE: &str = r"^[^/\s\x1c-\x1f]+/[^/\s\x1c-\x1f]+$";
+    /// A label's name: not blank, no commas (filters list labels comma-separated).
+    pub const LABEL_NAME: &str = r"^[^,]*[^\s\x1c-\x1f,][^,]*$";
+    /// `#rrggbb`.
+    pub const COLOR: &str = r"^#[0-9a-fA-F]{6}$";
 }
 
 #[cfg(test)]

@@ -97,6 +97,10 @@ pub struct CreateMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<String>,
+    /// Send an AI agent's outgoing message even while a human controls the conversation
+    /// (otherwise `409 not_in_control`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

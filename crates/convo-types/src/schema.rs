@@ -110,3 +110,24 @@ pub fn address_name() -> Object {
 pub fn address_detail() -> Object {
     text(limits::MAX_DETAIL_CHARS, false).build()
 }
+
+fn label(nullable: bool) -> Object {
+    text(limits::MAX_LABEL_CHARS, nullable)
+        .min_length(Some(1))
+        .pattern(Some(patterns::LABEL_NAME))
+        .build()
+}
+
+/// A label's name: not blank, no commas.
+pub fn label_name() -> Object {
+    label(false)
+}
+
+pub fn label_name_when_given() -> Object {
+    label(true)
+}
+
+/// `#rrggbb`.
+pub fn optional_color() -> Object {
+    text(7, true).pattern(Some(patterns::COLOR)).build()
+}

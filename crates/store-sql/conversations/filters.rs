@@ -70,6 +70,40 @@ pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conve
             qb.push(" AND c.parent_id = ").push_bind(id.as_uuid());
         }
     }
+    if !f.priorities.is_empty() {
+        qb.push(" AND c.priority IN (");
+        let mut list = qb.separated(", ");
+        for priority in &f.priorities {
+            list.push_bind(priority.rank());
+        }
+        list.push_unseparated(")");
+    }
+    if let Some(control) = f.control_type {
+        qb.push(" AND c.control_type = ")
+            .push_bind(control.as_str());
+    }
+    match f.handoff_pending {
+        Some(true) => qb.push(" AND c.handoff IS NOT NULL"),
+        Some(false) => qb.push(" AND c.handoff IS NULL"),
+        None => qb,
+    };
+    for key in &f.labels_all {
+        qb.push(LABELED).push_bind(key.clone()).push(")");
+    }
+    match f.labels_any.as_deref() {
+        None => {}
+        Some([]) => {
+            qb.push(" AND 1 = 0");
+        }
+        Some(keys) => {
+            qb.push(LABELED_ANY);
+            let mut list = qb.separated(", ");
+            for key in keys {
+                list.push_bind(key.clone());
+            }
+            list.push_unseparated("))");
+        }
+    }
     if let Some(terms) = &f.text {
         if terms.is_empty() {
             qb.push(" AND 1 = 0");
@@ -78,3 +112,10 @@ pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conve
         }
     }
 }
+
+/// Carries the label whose name key follows (then `)`).
+const LABELED: &str = " AND EXISTS (SELECT 1 FROM conversation_labels cl JOIN labels l ON l.id = \
+                       cl.label_id WHERE cl.conversation_id = c.id AND l.name_key = ";
+/// Carries one of the labels whose name keys follow (then `))`).
+const LABELED_ANY: &str = " AND EXISTS (SELECT 1 FROM conversation_labels cl JOIN labels l ON \
+                           l.id = cl.label_id WHERE cl.conversation_id = c.id AND l.name_key IN (";

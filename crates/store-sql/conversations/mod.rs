@@ -113,8 +113,8 @@ impl ConversationStore for SqlStore {
                 return Ok(Vec::new());
             }
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, business_unit_id, contact_id FROM conversations WHERE deleted_at IS \
-                 NULL AND organization_id = ",
+                "SELECT id, business_unit_id, contact_id, control_type FROM conversations WHERE \
+                 deleted_at IS NULL AND organization_id = ",
             );
             qb.push_bind(org.as_uuid()).push(" AND id IN (");
             let mut list = qb.separated(", ");
@@ -122,16 +122,18 @@ impl ConversationStore for SqlStore {
                 list.push_bind(id.as_uuid());
             }
             qb.push(")");
-            let rows: Vec<(Uuid, Uuid, Option<Uuid>)> =
+            let rows: Vec<(Uuid, Uuid, Option<Uuid>, String)> =
                 qb.build_query_as().fetch_all(&self.reader).await?;
-            Ok(rows
-                .into_iter()
-                .map(|(id, unit, contact)| ConversationRef {
-                    id: id.into(),
-                    business_unit_id: unit.into(),
-                    contact_id: contact.map(Into::into),
+            rows.into_iter()
+                .map(|(id, unit, contact, control)| {
+                    Ok(ConversationRef {
+                        id: id.into(),
+                        business_unit_id: unit.into(),
+                        contact_id: contact.map(Into::into),
+                        control_type: parse_text(&control, ControlType::parse)?,
+                    })
                 })
-                .collect())
+                .collect()
         })
         .await
     }
@@ -170,33 +172,43 @@ impl ConversationStore for SqlStore {
                 });
             }
             let (comparison, direction) = match filter.order {
-                SortOrder::Recent => ("<", "DESC"),
-                SortOrder::Oldest => (">", "ASC"),
+                ConversationOrder::Recent | ConversationOrder::Priority => ("<", "DESC"),
+                ConversationOrder::Oldest => (">", "ASC"),
+            };
+            // `order=priority` leads with the priority rank; the rest of the key is the same.
+            let (key_columns, order_by) = match filter.order {
+                ConversationOrder::Priority => (
+                    "c.priority, c.activity_at, c.id",
+                    format!("c.priority {direction}, c.activity_at {direction}, c.id {direction}"),
+                ),
+                _ => (
+                    "c.activity_at, c.id",
+                    format!("c.activity_at {direction}, c.id {direction}"),
+                ),
             };
             // The page is chosen first and its members read after, for its rows only: in the
             // same select, a plan that sorts would read them for every matching conversation.
             let mut qb = QueryBuilder::<Db>::new(format!(
-                "SELECT c.*, {CONVERSATION_MEMBERS} FROM (SELECT {CONVERSATION_COLUMNS} FROM \
-                 conversations c"
+                "SELECT c.*, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM (SELECT \
+                 {CONVERSATION_COLUMNS} FROM conversations c"
             ));
             push_conversation_filters(&mut qb, filter);
             if let PageStart::After(Some(key)) = page.start {
-                qb.push(format!(" AND (c.activity_at, c.id) {comparison} ("))
-                    .push_bind(key.at.as_millis())
+                qb.push(format!(" AND ({key_columns}) {comparison} ("));
+                if filter.order == ConversationOrder::Priority {
+                    qb.push_bind(key.rank.unwrap_or_default()).push(", ");
+                }
+                qb.push_bind(key.at.as_millis())
                     .push(", ")
                     .push_bind(key.id)
                     .push(")");
             }
-            qb.push(format!(
-                " ORDER BY c.activity_at {direction}, c.id {direction} LIMIT "
-            ))
-            .push_bind(i64::from(page.limit) + 1);
+            qb.push(format!(" ORDER BY {order_by} LIMIT "))
+                .push_bind(i64::from(page.limit) + 1);
             if let PageStart::Offset(offset) = page.start {
                 qb.push(" OFFSET ").push_bind(offset as i64);
             }
-            qb.push(format!(
-                ") c ORDER BY c.activity_at {direction}, c.id {direction}"
-            ));
+            qb.push(format!(") c ORDER BY {order_by}"));
             let rows: Vec<ConversationRow> = qb
                 .build_query_as()
                 .persistent(cache_plan(filter))
@@ -242,8 +254,8 @@ impl ConversationStore for SqlStore {
                 "UPDATE conversations SET status = $1, name = $2, detail = $3, metadata = $4, \
                  inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = $9, \
                  dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, snoozed_until \
-                 = $14, updated_at = $15, version = version + 1 WHERE organization_id = $16 AND \
-                 id = $17",
+                 = $14, updated_at = $15, priority = $16, control_type = $17, control = $18, \
+                 handoff = $19, version = version + 1 WHERE organization_id = $20 AND id = $21",
             )
             .bind(c.status.as_str())
             .bind(&c.name)
@@ -260,10 +272,22 @@ impl ConversationStore for SqlStore {
             .bind(c.parent_id.map(|p| p.as_uuid()))
             .bind(c.snoozed_until.map(Timestamp::as_millis))
             .bind(now.as_millis())
+            .bind(c.priority.rank())
+            .bind(c.control.control_type.as_str())
+            .bind(Json(&c.control))
+            .bind(c.handoff.as_ref().map(Json))
             .bind(org)
             .bind(id.as_uuid())
             .execute(&mut *tx)
             .await?;
+            // Team members the change added (a human accepting a handoff joins the team).
+            for user in &c.users {
+                if !record.conversation.users.iter().any(|u| u.id == user.id)
+                    && insert_member(&mut tx, org, id.as_uuid(), user.id.as_uuid(), now).await?
+                {
+                    count_members(&mut tx, org, id.as_uuid(), 1, now).await?;
+                }
+            }
             if c.parent_id != record.conversation.parent_id {
                 // Parents are locked in id order, so two moves never wait on each other.
                 let mut moves = [(record.conversation.parent_id, -1), (c.parent_id, 1)];

@@ -20,8 +20,9 @@ pub(crate) async fn insert_conversation(
          channel_type, channel_ids, contact_id, type, status, name, detail, metadata, inputs, \
          agent_id, assignment_id, owner_type, owner_id, dialog_id, self_address, peer, parent_id, \
          snoozed_until, member_count, activity_at, created_at, updated_at, created_by_key_id, \
-         reuse_key, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-         $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) ON \
+         reuse_key, search_text, priority, control_type, control, handoff) VALUES ($1, $2, $3, $4, \
+         $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) ON \
          CONFLICT (organization_id, reuse_key) WHERE reuse_key IS NOT NULL AND parent_id IS NULL \
          AND deleted_at IS NULL DO NOTHING",
     )
@@ -55,6 +56,10 @@ pub(crate) async fn insert_conversation(
     .bind(new.created_by_key_id.map(|id| id.as_uuid()))
     .bind(&new.reuse_key)
     .bind(conversation_search_text(c, contact.as_ref()))
+    .bind(c.priority.rank())
+    .bind(c.control.control_type.as_str())
+    .bind(Json(&c.control))
+    .bind(c.handoff.as_ref().map(Json))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -91,7 +96,7 @@ pub(crate) async fn fetch_conversation(
         .await?;
     }
     let row: Option<ConversationRow> = sqlx::query_as(&format!(
-        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
          c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"
     ))
     .bind(org)
@@ -120,7 +125,7 @@ pub(crate) async fn fetch_live_records(
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
          c.deleted_at IS NULL"
     ));
     if let Some(org) = org {

@@ -11,7 +11,8 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public
                                                c.parent_id, c.snoozed_until, c.message_count, \
                                                c.children_count, c.last_message, c.activity_at, \
                                                c.created_at, c.updated_at, c.deleted_at, \
-                                               c.created_by_key_id, c.version";
+                                               c.created_by_key_id, c.version, c.priority, \
+                                               c.control, c.handoff";
 
 #[derive(FromRow)]
 pub(crate) struct ConversationRow {
@@ -48,6 +49,11 @@ pub(crate) struct ConversationRow {
     pub(crate) deleted_at: Option<i64>,
     pub(crate) created_by_key_id: Option<Uuid>,
     pub(crate) version: i64,
+    pub(crate) priority: i64,
+    pub(crate) control: Option<Json<Control>>,
+    pub(crate) handoff: Option<Json<Handoff>>,
+    /// `CONVERSATION_LABELS`: the label names, read with the row.
+    pub(crate) labels: Json<Vec<String>>,
     /// `CONVERSATION_MEMBERS`: the team members, read with the row.
     pub(crate) members: Json<Vec<MemberJson>>,
 }
@@ -91,6 +97,12 @@ impl ConversationRow {
                 peer: self.peer.map(|j| j.0),
                 parent_id: self.parent_id.map(Into::into),
                 snoozed_until: self.snoozed_until.map(Timestamp::from_millis),
+                priority: Priority::from_rank(self.priority).ok_or_else(|| {
+                    StoreError::internal(format!("unknown stored priority {}", self.priority))
+                })?,
+                control: self.control.map(|j| j.0).unwrap_or_default(),
+                handoff: self.handoff.map(|j| j.0),
+                labels: self.labels.0,
                 users,
                 counts: ConversationCounts {
                     messages: self.message_count,

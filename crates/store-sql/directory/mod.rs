@@ -487,7 +487,7 @@ impl DirectoryStore for SqlStore {
             affected("contact", result.rows_affected())?;
             // The contact's conversations in one read (their search text includes the contact).
             let rows: Vec<ConversationRow> = sqlx::query_as(&format!(
-                "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS} FROM conversations c WHERE \
+                "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
                  c.organization_id = $1 AND c.contact_id = $2"
             ))
             .bind(org)

@@ -52,7 +52,12 @@ async fn every_list_filter_narrows(shared: &Arc<dyn Store>) {
         "recent first"
     );
     assert_eq!(
-        list_ids(store, &t.admin, q(|q| q.order = Some(SortOrder::Oldest))).await,
+        list_ids(
+            store,
+            &t.admin,
+            q(|q| q.order = Some(ConversationOrder::Oldest))
+        )
+        .await,
         ids(&[&a, &b, &child])
     );
     assert_eq!(
@@ -211,7 +216,7 @@ async fn cursor_paging_never_skips_or_repeats_under_inserts(shared: &Arc<dyn Sto
         let mut cursor = None;
         loop {
             let query = ConversationFilters {
-                order: Some(order),
+                order: Some(order.into()),
                 ..Default::default()
             };
             let list = conversations::list(

@@ -20,6 +20,7 @@ mod counts;
 mod directory;
 mod events;
 mod imports;
+mod inbox;
 mod lists;
 mod messages;
 mod search;
@@ -36,6 +37,7 @@ pub(crate) fn all() -> Vec<crate::Story> {
         lists::STORIES,
         team::STORIES,
         counts::STORIES,
+        inbox::STORIES,
         messages::STORIES,
         imports::STORIES,
         search::STORIES,

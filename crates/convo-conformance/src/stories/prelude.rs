@@ -7,15 +7,17 @@ pub(super) use convo_core::auth::{self, Principal};
 pub(super) use convo_core::paging::PagingParams;
 pub(super) use convo_core::usecases::conversations;
 pub(super) use convo_core::usecases::{
-    directory, events, idempotency, messages, search, team, threads, webhooks, workforce,
+    control, directory, events, idempotency, labels, messages, search, team, threads, webhooks,
+    workforce,
 };
 pub(super) use convo_core::{ContactFilter, Error, IdempotencyState, MessageWrite, Store};
 pub(super) use convo_types::{
-    Address, Attachment, ChannelType, Conversation, ConversationFilters, ConversationId,
-    ConversationType, CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact,
-    CreateConversation, CreateMessage, CreateUser, ErrorCode, EventType, MessageType, Scope,
+    AddLabels, Address, Attachment, ChannelType, ControlParty, ControlType, Conversation,
+    ConversationFilters, ConversationId, ConversationOrder, ConversationType, CreateApiKey,
+    CreateBusinessUnit, CreateChannel, CreateContact, CreateConversation, CreateLabel,
+    CreateMessage, CreateUser, ErrorCode, EventType, HandoffRequest, MessageType, Priority, Scope,
     Sender, SenderType, SortOrder, Status, StatusOrView, UpdateBusinessUnit, UpdateConversation,
-    UpdateMessage, UpdateStatus, View,
+    UpdateLabel, UpdateMessage, UpdateStatus, UserKind, View,
 };
 pub(super) use serde_json::json;
 

@@ -7,8 +7,8 @@ pub use traits::*;
 
 use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, ChannelId, ChannelType, Contact, ContactId,
-    Conversation, ConversationId, Event, EventType, Message, MessageId, Organization,
-    OrganizationId, Participant, SortOrder, Status, User, UserId, View,
+    ControlType, Conversation, ConversationId, ConversationOrder, Event, EventType, Message,
+    MessageId, Organization, OrganizationId, Participant, Priority, Status, User, UserId, View,
 };
 use uuid::Uuid;
 
@@ -32,6 +32,8 @@ pub struct ConversationRef {
     pub id: ConversationId,
     pub business_unit_id: BusinessUnitId,
     pub contact_id: Option<ContactId>,
+    /// Who answers it now: AI-agent messages wait for their turn while a human does.
+    pub control_type: ControlType,
 }
 
 /// A new conversation, validated, with its team members.
@@ -116,10 +118,18 @@ pub struct ConversationFilter {
     pub assignment_id: Option<String>,
     pub owner_id: Option<String>,
     pub parent: ParentFilter,
+    /// Any of these priorities (none: every priority).
+    pub priorities: Vec<Priority>,
+    pub control_type: Option<ControlType>,
+    pub handoff_pending: Option<bool>,
+    /// Folded label names the conversation carries every one of.
+    pub labels_all: Vec<String>,
+    /// Folded label names it carries at least one of (an empty list matches nothing).
+    pub labels_any: Option<Vec<String>>,
     /// Search terms (see `text::search`) that the conversation or one of its messages must
     /// all contain; an empty list matches nothing.
     pub text: Option<Vec<String>>,
-    pub order: SortOrder,
+    pub order: ConversationOrder,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
-    Conversation, ConversationId, Event, Message, MessageId, Organization, OrganizationId,
-    SortOrder, User, UserId, VideoCall,
+    Conversation, ConversationId, Event, Label, LabelId, Message, MessageId, Organization,
+    OrganizationId, SortOrder, User, UserId, VideoCall,
 };
 
 use super::*;
@@ -229,6 +229,29 @@ pub trait MessageStore: Send + Sync {
     ) -> Result<ConversationRecord>;
 }
 
+/// Labels, and which conversations carry them.
+#[async_trait]
+pub trait LabelStore: Send + Sync {
+    /// `Conflict` when the organization has a label of that name (ignoring case).
+    async fn insert_label(&self, org: OrganizationId, label: &Label) -> Result<()>;
+    async fn get_label(&self, org: OrganizationId, id: LabelId) -> Result<Label>;
+    async fn list_labels(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<Label>>;
+    async fn update_label(&self, org: OrganizationId, label: &Label) -> Result<()>;
+    async fn delete_label(&self, org: OrganizationId, id: LabelId) -> Result<()>;
+    /// The organization's labels among these name keys (`labels::name_key`).
+    async fn find_labels(&self, org: OrganizationId, keys: &[String]) -> Result<Vec<Label>>;
+    /// Puts `add` on the conversation and takes `remove` off it in one transaction, recording
+    /// `event` when that changes something.
+    async fn set_conversation_labels(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        add: &[LabelId],
+        remove: &[LabelId],
+        event: &EventMeta,
+    ) -> Result<ConversationRecord>;
+}
+
 /// Ranked full-text search over conversations and their messages.
 #[async_trait]
 pub trait SearchStore: Send + Sync {
@@ -340,6 +363,7 @@ pub trait Store:
     + ConversationStore
     + MessageStore
     + SearchStore
+    + LabelStore
     + EventStore
     + WebhookStore
     + IdempotencyStore
@@ -354,6 +378,7 @@ impl<T> Store for T where
         + ConversationStore
         + MessageStore
         + SearchStore
+        + LabelStore
         + EventStore
         + WebhookStore
         + IdempotencyStore

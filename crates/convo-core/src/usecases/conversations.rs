@@ -4,16 +4,17 @@ use std::collections::HashMap;
 
 use convo_types::{
     ChannelId, Conversation, ConversationCounts, ConversationFilters, ConversationId,
-    ConversationType, CreateConversation, ErrorCode, EventType, List, Scope, SortOrder, Status,
-    StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
+    ConversationOrder, ConversationType, CreateConversation, ErrorCode, EventType, List, Scope,
+    Status, StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
 };
 
 use crate::auth::Principal;
-use crate::paging::{PagingParams, TimeKey};
+use crate::paging::{PageRequest, PageStart, PagingParams, TimeKey};
 use crate::rules::{
     self, merge_metadata, Checks, MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
     MAX_SHORT_CHARS,
 };
+use crate::usecases::labels;
 use crate::{
     Change, ConversationFilter, ConversationRecord, ConversationRef, ConversationStore,
     DirectoryStore, Error, EventMeta, NewConversation, ParentFilter, Result,
@@ -36,7 +37,7 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
     statuses.extend(query.status);
     statuses.sort_by_key(|s| s.as_str());
     statuses.dedup();
-    let order = query.order.unwrap_or(SortOrder::Recent);
+    let order = query.order.unwrap_or(ConversationOrder::Recent);
     let parent = match (query.parent_id, query.top_level) {
         (Some(_), Some(true)) => {
             return Err(Error::invalid(
@@ -58,6 +59,9 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
         ));
     }
     let text = q.map(|q| crate::text::search::query_terms(&q));
+    let mut priorities = query.priority;
+    priorities.sort_by_key(|p| p.rank());
+    priorities.dedup();
     Ok(ConversationFilter {
         organization_id: caller.organization_id,
         business_unit_ids: caller.business_unit_scope(query.business_unit_id),
@@ -71,13 +75,20 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
         assignment_id: query.assignment_id.filter(|v| !v.is_empty()),
         owner_id: query.owner_id.filter(|v| !v.is_empty()),
         parent,
+        priorities,
+        control_type: query.control_type,
+        handoff_pending: query.handoff_pending,
+        labels_all: labels::filter_keys("labels", query.labels.as_deref())?.unwrap_or_default(),
+        labels_any: labels::filter_keys("labels_any", query.labels_any.as_deref())?,
         text,
         order,
     })
 }
 
-pub fn cursor_key(conversation: &Conversation) -> TimeKey {
-    TimeKey {
+/// Where a page of the list ends, in the list's order.
+pub fn cursor_key(order: ConversationOrder) -> impl Fn(&Conversation) -> TimeKey {
+    move |conversation| TimeKey {
+        rank: (order == ConversationOrder::Priority).then_some(conversation.priority.rank()),
         at: conversation.timestamp,
         id: conversation.id.as_uuid(),
     }
@@ -91,9 +102,15 @@ pub async fn list(
 ) -> Result<List<Conversation>> {
     caller.require(Scope::ConversationsRead)?;
     let filter = resolve(query, caller)?;
-    let page = paging.into_request()?;
+    let page: PageRequest<TimeKey> = paging.into_request()?;
+    if let PageStart::After(Some(key)) = &page.start {
+        // A cursor of another order would skip or repeat rows.
+        if key.rank.is_some() != (filter.order == ConversationOrder::Priority) {
+            return Err(Error::invalid("cursor", "was made for another order"));
+        }
+    }
     let rows = store.list_conversations(&filter, &page).await?;
-    Ok(rows.into_list(page.limit, cursor_key))
+    Ok(rows.into_list(page.limit, cursor_key(filter.order)))
 }
 
 fn visible(caller: &Principal, record: ConversationRecord) -> Result<ConversationRecord> {
@@ -377,6 +394,10 @@ pub(crate) async fn prepare(
         peer: req.peer,
         parent_id: req.parent_id,
         snoozed_until: None,
+        priority: req.priority.unwrap_or_default(),
+        control: Default::default(),
+        handoff: None,
+        labels: Vec::new(),
         users: Vec::new(),
         counts: ConversationCounts::default(),
         last_message: None,
@@ -461,6 +482,9 @@ pub async fn update(
         }
         if let Some(inputs) = req.inputs {
             c.inputs = inputs;
+        }
+        if let Some(priority) = req.priority {
+            c.priority = priority;
         }
         if let Some(v) = req.parent_id {
             c.parent_id = v;

@@ -222,6 +222,10 @@ async fn prepare(
         req.sender,
     )
     .await?;
+    if message_type == MessageType::Outgoing {
+        crate::usecases::control::check_turn(store, caller, conversation, &sender, req.force)
+            .await?;
+    }
     let now = Timestamp::now();
     let message = Message {
         object_name: "message".into(),

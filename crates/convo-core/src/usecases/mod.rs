@@ -1,10 +1,12 @@
 //! One function per operation: authorise, validate, apply the rules, call the store.
 //! Handlers only parse and answer.
 
+pub mod control;
 pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod idempotency;
+pub mod labels;
 pub mod messages;
 pub mod organizations;
 pub mod search;

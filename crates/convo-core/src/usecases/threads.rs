@@ -280,7 +280,7 @@ pub async fn list_sub_conversations(
     conversations::get(store, caller, parent_id).await?;
     let query = ConversationFilters {
         parent_id: Some(parent_id),
-        order: Some(order.unwrap_or(SortOrder::Oldest)),
+        order: Some(order.unwrap_or(SortOrder::Oldest).into()),
         ..Default::default()
     };
     conversations::list(store, caller, query, paging).await

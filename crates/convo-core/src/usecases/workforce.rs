@@ -75,7 +75,7 @@ pub async fn list(
         agent_id: params.agent_id,
         assignment_id: params.assignment_id,
         business_unit_id: tenancy.tenant_unit_id,
-        order: params.order,
+        order: params.order.map(Into::into),
         ..Default::default()
     };
     let paging = PagingParams {

@@ -51,6 +51,7 @@ pub async fn list(
     (status = 201, body = Message),
     (status = 200, description = "the message with this external_id, sent before", body = Message),
     (status = 404, body = convo_types::Problem),
+    (status = 409, description = "an AI agent's outgoing message while a human controls the conversation, without `force` (`not_in_control`)", body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
 ))]
 pub async fn create(

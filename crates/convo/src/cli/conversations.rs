@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use convo_client::{Client, ConversationFilters, Page, Pages};
 use convo_types::{
-    BusinessUnitId, ChannelId, ContactId, ConversationId, ConversationType, CreateConversation,
-    CustomerRef, GetOrCreateConversation, JsonObject, SortOrder, Status, UpdateConversation,
-    UserId, View,
+    BusinessUnitId, ChannelId, ContactId, ControlType, ConversationId, ConversationOrder,
+    ConversationType, CreateConversation, CustomerRef, GetOrCreateConversation, JsonObject,
+    Priority, Status, UpdateConversation, UserId, View,
 };
 
 use crate::output::Output;
@@ -34,9 +34,24 @@ pub struct Filters {
     pub contact: Option<ContactId>,
     #[arg(long)]
     pub agent: Option<String>,
-    /// `recent` (default) or `oldest`.
+    /// Priorities, comma-separated (`high,urgent`).
+    #[arg(long, value_delimiter = ',')]
+    pub priority: Vec<Priority>,
+    /// Who is in control: `ai_agent`, `human` or `none`.
     #[arg(long)]
-    pub order: Option<SortOrder>,
+    pub control: Option<ControlType>,
+    /// Only conversations with a handoff waiting (`true`) or without one (`false`).
+    #[arg(long)]
+    pub handoff_pending: Option<bool>,
+    /// Labels the conversation carries all of, comma-separated.
+    #[arg(long)]
+    pub labels: Option<String>,
+    /// Labels it carries at least one of, comma-separated.
+    #[arg(long)]
+    pub labels_any: Option<String>,
+    /// `recent` (default), `oldest` or `priority`.
+    #[arg(long)]
+    pub order: Option<ConversationOrder>,
 }
 
 impl Filters {
@@ -50,6 +65,11 @@ impl Filters {
             channel_id: self.channel,
             contact_id: self.contact,
             agent_id: self.agent,
+            priority: self.priority,
+            control_type: self.control,
+            handoff_pending: self.handoff_pending,
+            labels: self.labels,
+            labels_any: self.labels_any,
             order: self.order,
             ..Default::default()
         }

@@ -1,0 +1,212 @@
+//! Labels: organization-wide names with a colour, put on conversations and filtered by.
+
+use convo_types::{
+    AddLabels, ConversationId, CreateLabel, EventType, Label, LabelId, List, Scope, Timestamp,
+    UpdateLabel,
+};
+
+use crate::auth::Principal;
+use crate::paging::PagingParams;
+use crate::rules::{Checks, MAX_DETAIL_CHARS, MAX_LABEL_CHARS, MAX_LIST_ITEMS};
+use crate::usecases::conversations;
+use crate::{ConversationRecord, ConversationStore, Error, EventMeta, LabelStore, Result};
+
+const DEFAULT_COLOR: &str = "#808080";
+
+/// What a label is found by: its name, trimmed, ignoring case.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// A label name's errors: blank, too long, or a comma (filters list names comma-separated).
+fn check_name(checks: &mut Checks, field: &str, name: Option<&str>, required: bool) {
+    checks.text(field, name, MAX_LABEL_CHARS, required);
+    if name.is_some_and(|n| n.contains(',')) {
+        checks.fail(field, "must not contain a comma");
+    }
+}
+
+fn check_color(checks: &mut Checks, color: Option<&str>) {
+    let valid = |c: &str| {
+        c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit())
+    };
+    if color.is_some_and(|c| !valid(c)) {
+        checks.fail("color", "must be `#rrggbb`");
+    }
+}
+
+/// The folded names of a comma-separated label filter; `None` when absent.
+pub fn filter_keys(field: &str, text: Option<&str>) -> Result<Option<Vec<String>>> {
+    let Some(text) = text else { return Ok(None) };
+    let mut keys: Vec<String> = text
+        .split(',')
+        .map(name_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if keys.len() > MAX_LIST_ITEMS {
+        return Err(Error::invalid(
+            field,
+            format!("must name at most {MAX_LIST_ITEMS} labels"),
+        ));
+    }
+    Ok(Some(keys))
+}
+
+pub async fn create(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    req: CreateLabel,
+) -> Result<Label> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    check_name(&mut checks, "name", Some(&req.name), true);
+    check_color(&mut checks, req.color.as_deref());
+    checks.text(
+        "description",
+        req.description.as_deref(),
+        MAX_DETAIL_CHARS,
+        false,
+    );
+    checks.finish()?;
+    let now = Timestamp::now();
+    let label = Label {
+        object_name: "label".into(),
+        id: LabelId::new(),
+        name: req.name.trim().to_owned(),
+        color: req.color.unwrap_or_else(|| DEFAULT_COLOR.into()),
+        description: req.description.unwrap_or_default(),
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_label(caller.organization_id, &label).await?;
+    Ok(label)
+}
+
+pub async fn get(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    id: LabelId,
+) -> Result<Label> {
+    store.get_label(caller.organization_id, id).await
+}
+
+pub async fn list(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    paging: PagingParams,
+) -> Result<List<Label>> {
+    let page = paging.into_request()?;
+    let rows = store.list_labels(caller.organization_id, &page).await?;
+    Ok(rows.into_list(page.limit, |l| l.id.as_uuid()))
+}
+
+/// Renaming keeps the label on its conversations: they hold it by id.
+pub async fn update(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    id: LabelId,
+    req: UpdateLabel,
+) -> Result<Label> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    check_name(&mut checks, "name", req.name.as_deref(), req.name.is_some());
+    check_color(&mut checks, req.color.as_deref());
+    checks.text(
+        "description",
+        req.description.as_deref(),
+        MAX_DETAIL_CHARS,
+        false,
+    );
+    checks.finish()?;
+    let mut label = store.get_label(caller.organization_id, id).await?;
+    if let Some(name) = req.name {
+        label.name = name.trim().to_owned();
+    }
+    if let Some(color) = req.color {
+        label.color = color;
+    }
+    if let Some(description) = req.description {
+        label.description = description;
+    }
+    label.updated_at = Timestamp::now();
+    store.update_label(caller.organization_id, &label).await?;
+    Ok(label)
+}
+
+/// Takes the label off every conversation and deletes it.
+pub async fn delete(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    id: LabelId,
+) -> Result<()> {
+    caller.require(Scope::Admin)?;
+    store.delete_label(caller.organization_id, id).await
+}
+
+fn labels_event(caller: &Principal) -> EventMeta {
+    EventMeta {
+        event_type: EventType::ConversationLabelsChanged,
+        actor: caller.actor(),
+    }
+}
+
+/// `POST /v1/conversations/{id}/labels`: every name must be an existing label.
+pub async fn add_to_conversation(
+    store: &(impl LabelStore + ConversationStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+    req: AddLabels,
+) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    let mut checks = Checks::new();
+    checks.count("labels", req.labels.len());
+    if req.labels.is_empty() {
+        checks.fail("labels", "must name at least one label");
+    }
+    checks.finish()?;
+    conversations::visible_ref(store, caller, id).await?;
+    let mut keys: Vec<String> = req.labels.iter().map(|n| name_key(n)).collect();
+    keys.sort();
+    keys.dedup();
+    let found = store.find_labels(caller.organization_id, &keys).await?;
+    if let Some(missing) = req
+        .labels
+        .iter()
+        .find(|n| !found.iter().any(|l| name_key(&l.name) == name_key(n)))
+    {
+        return Err(Error::invalid("labels", format!("no label `{missing}`")));
+    }
+    let ids: Vec<LabelId> = found.iter().map(|l| l.id).collect();
+    store
+        .set_conversation_labels(caller.organization_id, id, &ids, &[], &labels_event(caller))
+        .await
+}
+
+/// `DELETE /v1/conversations/{id}/labels/{name}`: a label the conversation does not carry is
+/// not an error (the answer shows it without).
+pub async fn remove_from_conversation(
+    store: &(impl LabelStore + ConversationStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+    name: &str,
+) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    conversations::visible_ref(store, caller, id).await?;
+    let found = store
+        .find_labels(caller.organization_id, &[name_key(name)])
+        .await?;
+    let Some(label) = found.first() else {
+        return Err(Error::NotFound("label"));
+    };
+    store
+        .set_conversation_labels(
+            caller.organization_id,
+            id,
+            &[],
+            &[label.id],
+            &labels_event(caller),
+        )
+        .await
+}
