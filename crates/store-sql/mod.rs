@@ -21,6 +21,7 @@ mod organizations;
 mod prelude;
 mod query;
 mod search;
+mod timers;
 mod webhooks;
 
 use prelude::*;

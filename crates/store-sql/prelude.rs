@@ -13,8 +13,9 @@ pub(crate) use convo_core::{
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
     IdempotencyStore, LabelStore, MessageChange, MessageRecord, MessageStore, MessageWrite,
-    NewConversation, NewOrganization, OrganizationStore, ParentFilter, Result, SearchQuery,
-    SearchRow, SearchStore, StatsStore, StoreStats, ViewTallies, WebhookRecord, WebhookStore,
+    NewConversation, NewOrganization, OrganizationStore, ParentFilter, QuietConversation, Result,
+    SearchQuery, SearchRow, SearchStore, StatsStore, StoreStats, TimerStore, ViewTallies,
+    WebhookRecord, WebhookStore,
 };
 pub(crate) use convo_types::{
     Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,

@@ -52,6 +52,7 @@ impl<'a> Fixture<'a> {
         self.add_unit(CreateBusinessUnit {
             name: name.into(),
             metadata: None,
+            auto_resolve_after: None,
         })
         .await
     }

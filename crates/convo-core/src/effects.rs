@@ -1,7 +1,7 @@
 //! What a change does to a conversation, as pure functions: the stores read the state under
 //! their row lock, apply these, and persist what they answer.
 
-use convo_types::{LastMessage, Message, Status, Timestamp};
+use convo_types::{LastMessage, Message, MessageType, Status, Timestamp};
 
 use crate::rules;
 use crate::ConversationRecord;
@@ -11,6 +11,8 @@ use crate::ConversationRecord;
 pub struct ConversationActivity {
     pub status: Status,
     pub snoozed_until: Option<Timestamp>,
+    /// When the contact last wrote.
+    pub last_incoming_at: Option<Timestamp>,
     pub message_count: i64,
     /// When anything last happened in it (the wire `timestamp`).
     pub activity_at: Timestamp,
@@ -35,6 +37,9 @@ impl ConversationActivity {
             self.status = status;
             self.snoozed_until = None;
         }
+        if message.message_type == MessageType::Incoming {
+            self.last_incoming_at = Some(message.created_at);
+        }
         self.activity_at = message.created_at;
         self.updated_at = message.created_at;
         self.message_count += 1;
@@ -48,6 +53,7 @@ impl ConversationActivity {
         let c = &mut record.conversation;
         c.status = self.status;
         c.snoozed_until = self.snoozed_until;
+        c.last_incoming_at = self.last_incoming_at;
         c.timestamp = self.activity_at;
         c.updated_at = self.updated_at;
         c.counts.messages = self.message_count;
@@ -101,6 +107,7 @@ mod tests {
         ConversationActivity {
             status,
             snoozed_until: Some(Timestamp::from_millis(9_000)),
+            last_incoming_at: None,
             message_count: 3,
             activity_at: Timestamp::from_millis(1_000),
             updated_at: Timestamp::from_millis(1_000),
@@ -198,6 +205,7 @@ mod tests {
                 users: vec![],
                 counts: ConversationCounts::default(),
                 last_message: None,
+                last_incoming_at: None,
                 timestamp: at,
                 created_at: at,
                 updated_at: at,
@@ -231,16 +239,22 @@ mod tests {
                 let at = 2_000 + i as i64;
                 let m = message(*message_type, at, "text");
                 let would = a.reopened_by(&m);
-                let done_before = rules::category(a.status) == StatusCategory::Done;
+                // Done, snoozed and pending support conversations reopen; a paused run does not.
+                let waiting_or_done = rules::category(a.status) == StatusCategory::Done
+                    || matches!(a.status, Status::Snoozed | Status::Pending);
                 let reopened = a.add_message(&m);
                 prop_assert_eq!(would, reopened);
-                prop_assert_eq!(reopened, done_before && *message_type == MessageType::Incoming);
+                prop_assert_eq!(
+                    reopened,
+                    waiting_or_done && *message_type == MessageType::Incoming
+                );
                 if reopened {
                     reopens += 1;
                     prop_assert_eq!(a.snoozed_until, None);
                 }
                 if *message_type == MessageType::Incoming {
                     prop_assert!(rules::category(a.status) != StatusCategory::Done);
+                    prop_assert_eq!(a.last_incoming_at, Some(Timestamp::from_millis(at)));
                 }
                 prop_assert_eq!(a.activity_at, Timestamp::from_millis(at));
                 prop_assert_eq!(a.last_message.as_ref().map(|l| l.id), Some(m.id));

@@ -2,6 +2,7 @@
 //! [`Store`] and hold the SQL. Nothing here knows about HTTP or SQL.
 
 pub mod auth;
+pub mod clock;
 pub mod effects;
 mod error;
 pub mod paging;

@@ -27,16 +27,18 @@ pub fn category(status: Status) -> StatusCategory {
     }
 }
 
-/// An incoming message reopens a conversation that is done: a support conversation to
-/// `open`, an AI-agent run to `running`.
+/// An incoming message reopens a conversation that is done, snoozed or pending (the customer
+/// wrote back): a support conversation to `open`, an AI-agent run to `running`. A paused run
+/// stays paused: someone paused it on purpose.
 pub fn status_after_message(current: Status, message_type: MessageType) -> Option<Status> {
-    if message_type != MessageType::Incoming || category(current) != StatusCategory::Done {
+    if message_type != MessageType::Incoming {
         return None;
     }
-    Some(match current {
-        Status::Completed | Status::Failed | Status::Cancelled => Status::Running,
-        _ => Status::Open,
-    })
+    match current {
+        Status::Completed | Status::Failed | Status::Cancelled => Some(Status::Running),
+        Status::Resolved | Status::Closed | Status::Snoozed | Status::Pending => Some(Status::Open),
+        Status::Open | Status::Running | Status::Paused => None,
+    }
 }
 
 /// How much of a message lists show.
@@ -204,6 +206,14 @@ mod tests {
         );
         assert_eq!(
             status_after_message(Status::Pending, MessageType::Incoming),
+            Some(Status::Open)
+        );
+        assert_eq!(
+            status_after_message(Status::Snoozed, MessageType::Incoming),
+            Some(Status::Open)
+        );
+        assert_eq!(
+            status_after_message(Status::Paused, MessageType::Incoming),
             None
         );
         assert_eq!(

@@ -34,6 +34,7 @@ pub mod ratelimit;
 pub mod routes;
 mod serve;
 pub mod telemetry;
+mod timers;
 
 pub use config::{LogFormat, Settings};
 use error::ApiError;
@@ -309,6 +310,7 @@ pub async fn launch(
         state.limits.clone(),
         state.stopping.clone(),
     ));
+    timers::spawn(state.store.clone(), state.stopping.clone());
     delivery::spawn(
         state.store.clone(),
         state.settings.clone(),

@@ -131,6 +131,8 @@ pub struct Conversation {
     pub users: Vec<SimpleUser>,
     pub counts: ConversationCounts,
     pub last_message: Option<LastMessage>,
+    /// When the contact last wrote (the latest incoming message).
+    pub last_incoming_at: Option<Timestamp>,
     /// Time of the latest message, or of creation when there is none.
     pub timestamp: Timestamp,
     pub created_at: Timestamp,

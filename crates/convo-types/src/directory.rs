@@ -92,6 +92,9 @@ pub struct BusinessUnit {
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
+    /// Seconds without a message from the contact after which an open or pending
+    /// conversation of this unit is resolved (with an activity message); none: never.
+    pub auto_resolve_after: Option<i64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -104,6 +107,10 @@ pub struct CreateBusinessUnit {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
+    /// Seconds, 60 to 31,536,000 (a year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 60, maximum = 31_536_000))]
+    pub auto_resolve_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -116,6 +123,17 @@ pub struct UpdateBusinessUnit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
+    /// Seconds, 60 to 31,536,000; `null` turns the timer off.
+    #[serde(
+        default,
+        deserialize_with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<i64>, minimum = 60, maximum = 31_536_000)
+    )]
+    pub auto_resolve_after: Option<Option<i64>>,
 }
 
 /// A team member (a person) or an AI agent.

@@ -16,6 +16,8 @@ pub const MAX_CONTENT_CHARS: usize = 20_000;
 pub const MAX_OBJECT_BYTES: usize = 16 * 1024;
 pub const MAX_LIST_ITEMS: usize = 100;
 pub const MAX_ATTACHMENTS: usize = 20;
+/// A business unit's inactivity timer, in seconds: a minute to a year.
+pub const AUTO_RESOLVE_SECS: std::ops::RangeInclusive<i64> = 60..=31_536_000;
 /// A label's name.
 pub const MAX_LABEL_CHARS: usize = 64;
 

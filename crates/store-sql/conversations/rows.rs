@@ -12,7 +12,7 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public
                                                c.children_count, c.last_message, c.activity_at, \
                                                c.created_at, c.updated_at, c.deleted_at, \
                                                c.created_by_key_id, c.version, c.priority, \
-                                               c.control, c.handoff";
+                                               c.control, c.handoff, c.last_incoming_at";
 
 #[derive(FromRow)]
 pub(crate) struct ConversationRow {
@@ -52,6 +52,7 @@ pub(crate) struct ConversationRow {
     pub(crate) priority: i64,
     pub(crate) control: Option<Json<Control>>,
     pub(crate) handoff: Option<Json<Handoff>>,
+    pub(crate) last_incoming_at: Option<i64>,
     /// `CONVERSATION_LABELS`: the label names, read with the row.
     pub(crate) labels: Json<Vec<String>>,
     /// `CONVERSATION_MEMBERS`: the team members, read with the row.
@@ -109,6 +110,7 @@ impl ConversationRow {
                     children: self.children_count,
                 },
                 last_message: self.last_message.map(|j| j.0),
+                last_incoming_at: self.last_incoming_at.map(Timestamp::from_millis),
                 timestamp: Timestamp::from_millis(self.activity_at),
                 created_at: Timestamp::from_millis(self.created_at),
                 updated_at: Timestamp::from_millis(self.updated_at),

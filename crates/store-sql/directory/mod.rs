@@ -44,7 +44,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO business_units (organization_id, id, name, metadata, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             updated_at, auto_resolve_after) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(unit.organization_id.as_uuid())
         .bind(unit.id.as_uuid())
@@ -52,6 +52,7 @@ impl SqlStore {
         .bind(Json(&unit.metadata))
         .bind(unit.created_at.as_millis())
         .bind(unit.updated_at.as_millis())
+        .bind(unit.auto_resolve_after)
         .execute(&mut *conn)
         .await?;
         Ok(())
@@ -74,10 +75,10 @@ impl DirectoryStore for SqlStore {
         id: BusinessUnitId,
     ) -> Result<BusinessUnit> {
         run(async {
-            let row: Option<BusinessUnitRow> = sqlx::query_as(
-                "SELECT organization_id, id, name, metadata, created_at, updated_at FROM \
-                 business_units WHERE organization_id = $1 AND id = $2",
-            )
+            let row: Option<BusinessUnitRow> = sqlx::query_as(&format!(
+                "SELECT {BUSINESS_UNIT_COLUMNS} FROM business_units WHERE organization_id = $1 \
+                 AND id = $2"
+            ))
             .bind(org.as_uuid())
             .bind(id.as_uuid())
             .fetch_optional(&self.reader)
@@ -89,10 +90,10 @@ impl DirectoryStore for SqlStore {
 
     async fn default_business_unit(&self, org: OrganizationId) -> Result<BusinessUnit> {
         run(async {
-            let row: Option<BusinessUnitRow> = sqlx::query_as(
-                "SELECT organization_id, id, name, metadata, created_at, updated_at FROM \
-                 business_units WHERE organization_id = $1 ORDER BY id LIMIT 1",
-            )
+            let row: Option<BusinessUnitRow> = sqlx::query_as(&format!(
+                "SELECT {BUSINESS_UNIT_COLUMNS} FROM business_units WHERE organization_id = $1 \
+                 ORDER BY id LIMIT 1"
+            ))
             .bind(org.as_uuid())
             .fetch_optional(&self.reader)
             .await?;
@@ -116,7 +117,7 @@ impl DirectoryStore for SqlStore {
             }
             self.list_directory(
                 "business_units",
-                "organization_id, id, name, metadata, created_at, updated_at",
+                BUSINESS_UNIT_COLUMNS,
                 org,
                 |qb| {
                     if let Some(ids) = only {
@@ -134,12 +135,13 @@ impl DirectoryStore for SqlStore {
     async fn update_business_unit(&self, unit: &BusinessUnit) -> Result<()> {
         run(async {
             let result = sqlx::query(
-                "UPDATE business_units SET name = $1, metadata = $2, updated_at = $3 WHERE \
-                 organization_id = $4 AND id = $5",
+                "UPDATE business_units SET name = $1, metadata = $2, updated_at = $3, \
+                 auto_resolve_after = $4 WHERE organization_id = $5 AND id = $6",
             )
             .bind(&unit.name)
             .bind(Json(&unit.metadata))
             .bind(unit.updated_at.as_millis())
+            .bind(unit.auto_resolve_after)
             .bind(unit.organization_id.as_uuid())
             .bind(unit.id.as_uuid())
             .execute(&self.writer)

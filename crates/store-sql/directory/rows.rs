@@ -28,9 +28,13 @@ pub(crate) struct BusinessUnitRow {
     pub(crate) id: Uuid,
     pub(crate) name: String,
     pub(crate) metadata: Json<JsonObject>,
+    pub(crate) auto_resolve_after: Option<i64>,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
 }
+
+pub(crate) const BUSINESS_UNIT_COLUMNS: &str =
+    "organization_id, id, name, metadata, auto_resolve_after, created_at, updated_at";
 
 impl From<BusinessUnitRow> for BusinessUnit {
     fn from(r: BusinessUnitRow) -> Self {
@@ -40,6 +44,7 @@ impl From<BusinessUnitRow> for BusinessUnit {
             organization_id: r.organization_id.into(),
             name: r.name,
             metadata: r.metadata.0,
+            auto_resolve_after: r.auto_resolve_after,
             created_at: Timestamp::from_millis(r.created_at),
             updated_at: Timestamp::from_millis(r.updated_at),
         }

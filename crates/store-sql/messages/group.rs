@@ -14,6 +14,7 @@ pub(crate) struct MessageTargetRow {
     pub(crate) business_unit_id: Uuid,
     pub(crate) status: String,
     pub(crate) snoozed_until: Option<i64>,
+    pub(crate) last_incoming_at: Option<i64>,
     pub(crate) message_count: i64,
     pub(crate) activity_at: i64,
     pub(crate) updated_at: i64,
@@ -41,6 +42,7 @@ impl TryFrom<MessageTargetRow> for MessageTarget {
             activity: ConversationActivity {
                 status: parse_text(&r.status, Status::parse)?,
                 snoozed_until: r.snoozed_until.map(Timestamp::from_millis),
+                last_incoming_at: r.last_incoming_at.map(Timestamp::from_millis),
                 message_count: r.message_count,
                 activity_at: Timestamp::from_millis(r.activity_at),
                 updated_at: Timestamp::from_millis(r.updated_at),
@@ -60,8 +62,8 @@ pub(crate) async fn lock_message_targets(
     ids: &[Uuid],
 ) -> StoreResult<HashMap<Uuid, MessageTarget>> {
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT organization_id, id, business_unit_id, status, snoozed_until, message_count, \
-         activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (",
+        "SELECT organization_id, id, business_unit_id, status, snoozed_until, last_incoming_at, \
+         message_count, activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (",
     );
     let mut list = qb.separated(", ");
     for id in ids {
@@ -250,7 +252,7 @@ pub(crate) async fn add_messages(
         let mut qb = QueryBuilder::<Db>::new(
             "UPDATE conversations SET activity_at = v.column2, message_count = v.column3, \
              last_message = v.column4, status = v.column5, snoozed_until = v.column6, updated_at \
-             = v.column7, version = v.column8 FROM (",
+             = v.column7, version = v.column8, last_incoming_at = v.column9 FROM (",
         );
         qb.push_values(chunk, |mut row, t| {
             let a = &t.activity;
@@ -261,7 +263,8 @@ pub(crate) async fn add_messages(
                 .push_bind(a.status.as_str())
                 .push_bind(a.snoozed_until.map(Timestamp::as_millis))
                 .push_bind(a.updated_at.as_millis())
-                .push_bind(a.version);
+                .push_bind(a.version)
+                .push_bind(a.last_incoming_at.map(Timestamp::as_millis));
         });
         // The id list too, so the plan starts from the id index: on the join alone SQLite
         // walks every conversation.

@@ -7,6 +7,7 @@ async fn directory_round_trips(shared: &Arc<dyn Store>) {
         .add_unit(CreateBusinessUnit {
             name: "Sales".into(),
             metadata: Some(object(json!({"region": "vn"}))),
+            auto_resolve_after: None,
         })
         .await;
     assert_eq!(
@@ -22,6 +23,7 @@ async fn directory_round_trips(shared: &Arc<dyn Store>) {
         UpdateBusinessUnit {
             name: Some("Sales VN".into()),
             metadata: Some(object(json!({"region": null, "tier": 1}))),
+            auto_resolve_after: None,
         },
     )
     .await
@@ -275,6 +277,7 @@ async fn extreme_numbers_read_back(shared: &Arc<dyn Store>) {
         .add_unit(CreateBusinessUnit {
             name: "Edges".into(),
             metadata: Some(metadata.clone()),
+            auto_resolve_after: None,
         })
         .await;
     let read = directory::get_business_unit(store, &t.admin, unit.id)

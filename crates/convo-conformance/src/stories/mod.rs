@@ -28,6 +28,7 @@ mod support;
 mod team;
 mod tenancy;
 mod threads;
+mod timers;
 
 pub(crate) fn all() -> Vec<crate::Story> {
     [
@@ -42,6 +43,7 @@ pub(crate) fn all() -> Vec<crate::Story> {
         imports::STORIES,
         search::STORIES,
         threads::STORIES,
+        timers::STORIES,
         events::STORIES,
     ]
     .concat()

@@ -7,8 +7,8 @@ pub(super) use convo_core::auth::{self, Principal};
 pub(super) use convo_core::paging::PagingParams;
 pub(super) use convo_core::usecases::conversations;
 pub(super) use convo_core::usecases::{
-    control, directory, events, idempotency, labels, messages, search, team, threads, webhooks,
-    workforce,
+    control, directory, events, idempotency, labels, messages, search, team, threads, timers,
+    webhooks, workforce,
 };
 pub(super) use convo_core::{ContactFilter, Error, IdempotencyState, MessageWrite, Store};
 pub(super) use convo_types::{

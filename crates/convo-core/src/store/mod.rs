@@ -163,6 +163,15 @@ pub struct ViewTallies {
     pub mine: i64,
 }
 
+/// A conversation whose contact has been quiet longer than its unit's timer allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietConversation {
+    pub organization_id: OrganizationId,
+    pub id: ConversationId,
+    /// The unit's `auto_resolve_after`.
+    pub after_seconds: i64,
+}
+
 /// A message with the business unit of its conversation (for visibility checks).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageRecord {

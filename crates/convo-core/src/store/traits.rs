@@ -229,6 +229,24 @@ pub trait MessageStore: Send + Sync {
     ) -> Result<ConversationRecord>;
 }
 
+/// The timers, found across organizations by the scheduler of every node.
+#[async_trait]
+pub trait TimerStore: Send + Sync {
+    /// Live snoozed conversations whose `snoozed_until` is at or before `now`, earliest first.
+    async fn due_snoozes(
+        &self,
+        now: convo_types::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(OrganizationId, ConversationId)>>;
+    /// Live open or pending conversations of units with `auto_resolve_after` whose contact
+    /// has not written for that long at `now` (counted from creation when it never wrote).
+    async fn quiet_conversations(
+        &self,
+        now: convo_types::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<QuietConversation>>;
+}
+
 /// Labels, and which conversations carry them.
 #[async_trait]
 pub trait LabelStore: Send + Sync {
@@ -364,6 +382,7 @@ pub trait Store:
     + MessageStore
     + SearchStore
     + LabelStore
+    + TimerStore
     + EventStore
     + WebhookStore
     + IdempotencyStore
@@ -379,6 +398,7 @@ impl<T> Store for T where
         + MessageStore
         + SearchStore
         + LabelStore
+        + TimerStore
         + EventStore
         + WebhookStore
         + IdempotencyStore

@@ -401,6 +401,7 @@ pub(crate) async fn prepare(
         users: Vec::new(),
         counts: ConversationCounts::default(),
         last_message: None,
+        last_incoming_at: None,
         timestamp: now,
         created_at: now,
         updated_at: now,

@@ -12,7 +12,10 @@ use convo_types::{
 
 use crate::auth::{self, Principal};
 use crate::paging::PagingParams;
-use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS, MAX_SHORT_CHARS};
+use crate::rules::{
+    merge_metadata, Checks, AUTO_RESOLVE_SECS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
+    MAX_SHORT_CHARS,
+};
 use crate::{ChannelFilter, ContactFilter, DirectoryStore, Error, OrganizationStore, Result};
 
 // ---- business units -------------------------------------------------------------------
@@ -25,6 +28,19 @@ fn visible_unit(caller: &Principal, id: BusinessUnitId) -> Result<()> {
     }
 }
 
+fn check_auto_resolve(checks: &mut Checks, seconds: Option<i64>) {
+    if seconds.is_some_and(|s| !AUTO_RESOLVE_SECS.contains(&s)) {
+        checks.fail(
+            "auto_resolve_after",
+            format!(
+                "must be between {} and {} seconds",
+                AUTO_RESOLVE_SECS.start(),
+                AUTO_RESOLVE_SECS.end()
+            ),
+        );
+    }
+}
+
 pub async fn create_business_unit(
     store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
@@ -34,6 +50,7 @@ pub async fn create_business_unit(
     let mut checks = Checks::new();
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
     checks.object("metadata", req.metadata.as_ref());
+    check_auto_resolve(&mut checks, req.auto_resolve_after);
     checks.finish()?;
     let now = Timestamp::now();
     let unit = BusinessUnit {
@@ -42,6 +59,7 @@ pub async fn create_business_unit(
         organization_id: caller.organization_id,
         name: req.name.trim().to_owned(),
         metadata: req.metadata.unwrap_or_default(),
+        auto_resolve_after: req.auto_resolve_after,
         created_at: now,
         updated_at: now,
     };
@@ -87,12 +105,16 @@ pub async fn update_business_unit(
         req.name.is_some(),
     );
     checks.object("metadata", req.metadata.as_ref());
+    check_auto_resolve(&mut checks, req.auto_resolve_after.flatten());
     checks.finish()?;
     if let Some(name) = req.name {
         unit.name = name.trim().to_owned();
     }
     if let Some(patch) = req.metadata {
         merge_metadata(&mut unit.metadata, patch);
+    }
+    if let Some(after) = req.auto_resolve_after {
+        unit.auto_resolve_after = after;
     }
     unit.updated_at = Timestamp::now();
     store.update_business_unit(&unit).await?;

@@ -12,5 +12,6 @@ pub mod organizations;
 pub mod search;
 pub mod team;
 pub mod threads;
+pub mod timers;
 pub mod webhooks;
 pub mod workforce;

@@ -35,6 +35,7 @@ fn new_organization(name: &str, secret: NewSecret, platform: bool) -> NewOrganiz
         organization_id: organization.id,
         name: "Default".into(),
         metadata: Default::default(),
+        auto_resolve_after: None,
         created_at: now,
         updated_at: now,
     };

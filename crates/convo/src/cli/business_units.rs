@@ -20,11 +20,18 @@ pub enum BusinessUnitCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// Resolve open and pending conversations after this many seconds without a message
+        /// from the contact.
+        #[arg(long)]
+        auto_resolve_after: Option<i64>,
     },
     Update {
         id: BusinessUnitId,
         #[arg(long)]
-        name: String,
+        name: Option<String>,
+        /// Seconds; 0 turns the timer off.
+        #[arg(long)]
+        auto_resolve_after: Option<i64>,
     },
     Delete {
         id: BusinessUnitId,
@@ -37,21 +44,31 @@ pub async fn run(c: &Client, out: &Output, command: BusinessUnitCommand) -> Prin
             list!(out, paging, |page| c.business_units().list(&page).await)
         }
         BusinessUnitCommand::Get { id } => out.one(&c.business_units().get(id).await?),
-        BusinessUnitCommand::Create { name } => out.one(
+        BusinessUnitCommand::Create {
+            name,
+            auto_resolve_after,
+        } => out.one(
             &c.business_units()
                 .create(&CreateBusinessUnit {
                     name,
                     metadata: None,
+                    auto_resolve_after,
                 })
                 .await?,
         ),
-        BusinessUnitCommand::Update { id, name } => out.one(
+        BusinessUnitCommand::Update {
+            id,
+            name,
+            auto_resolve_after,
+        } => out.one(
             &c.business_units()
                 .update(
                     id,
                     &UpdateBusinessUnit {
-                        name: Some(name),
+                        name,
                         metadata: None,
+                        auto_resolve_after: auto_resolve_after
+                            .map(|seconds| (seconds > 0).then_some(seconds)),
                     },
                 )
                 .await?,
