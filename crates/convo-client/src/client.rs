@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     problem, AdminV2, ApiKeys, BusinessUnits, Channels, Connect, Contacts, Conversations, Error,
-    Events, Messages, Organizations, Result, Users, Voipbin, Webhooks, NO_QUERY,
+    Events, Labels, Messages, Organizations, Result, Users, Voipbin, Webhooks, NO_QUERY,
 };
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -207,6 +207,9 @@ impl Client {
     }
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(self)
+    }
+    pub fn labels(&self) -> Labels<'_> {
+        Labels(self)
     }
     /// The admin API v2.
     pub fn admin_v2(&self) -> AdminV2<'_> {

@@ -109,6 +109,12 @@ impl Contacts<'_> {
 }
 
 directory_resource!(
+    /// `/v1/labels`: organization-wide labels; renaming one keeps it on its conversations.
+    Labels, "/v1/labels", convo_types::Label, convo_types::LabelId, convo_types::CreateLabel, convo_types::UpdateLabel,
+    operations: "createLabel", "getLabel", "listLabels", "updateLabel", "deleteLabel"
+);
+
+directory_resource!(
     /// `/v1/webhooks`: `create` answers the signing secret once.
     Webhooks, "/v1/webhooks", convo_types::Webhook, convo_types::WebhookId, convo_types::CreateWebhook, convo_types::UpdateWebhook,
     operations: "createWebhook", "getWebhook", "listWebhooks", "updateWebhook", "deleteWebhook"

@@ -18,6 +18,7 @@ mod conversations;
 mod directory;
 mod error;
 mod events;
+mod inbox;
 mod messages;
 mod pages;
 mod query;
@@ -28,7 +29,9 @@ pub use client::Client;
 pub use compat::{BatchCall, Connect, Voipbin, VoipbinPaging};
 pub use conversations::Conversations;
 pub use convo_types::{ConversationFilters, StatusOrView};
-pub use directory::{ApiKeys, BusinessUnits, Channels, Contacts, Organizations, Users, Webhooks};
+pub use directory::{
+    ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, Users, Webhooks,
+};
 pub use error::{Error, Result};
 pub use events::{EventStream, Events, StreamFilters, StreamItem};
 pub use messages::Messages;

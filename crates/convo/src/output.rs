@@ -28,17 +28,42 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
 
 impl Row for Conversation {
     fn headers() -> &'static [&'static str] {
-        &["ID", "STATUS", "NAME", "USERS", "MESSAGES", "TIMESTAMP"]
+        &[
+            "ID",
+            "STATUS",
+            "PRIORITY",
+            "CONTROL",
+            "NAME",
+            "USERS",
+            "MESSAGES",
+            "TIMESTAMP",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         let users: Vec<&str> = self.users.iter().map(|u| u.name.as_str()).collect();
         vec![
             self.id.to_string(),
             self.status.to_string(),
+            self.priority.to_string(),
+            self.control.control_type.to_string(),
             short(&self.name, 40),
             users.join(","),
             self.counts.messages.to_string(),
             self.timestamp.to_string(),
+        ]
+    }
+}
+
+impl Row for convo_types::Label {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "COLOR", "DESCRIPTION"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.color.clone(),
+            short(&self.description, 40),
         ]
     }
 }

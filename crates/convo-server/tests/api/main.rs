@@ -10,6 +10,7 @@ mod contract;
 mod conversations;
 mod directory;
 mod events;
+mod inbox;
 mod limits;
 mod messages;
 mod metrics;

@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use convo_client::{Client, ConversationFilters, Page, Pages};
 use convo_types::{
-    BusinessUnitId, ChannelId, ContactId, ControlType, ConversationId, ConversationOrder,
-    ConversationType, CreateConversation, CustomerRef, GetOrCreateConversation, JsonObject,
-    Priority, Status, UpdateConversation, UserId, View,
+    BusinessUnitId, ChannelId, ContactId, ControlParty, ControlType, ConversationId,
+    ConversationOrder, ConversationType, CreateConversation, CustomerRef, GetOrCreateConversation,
+    HandoffRequest, JsonObject, Priority, Status, UpdateConversation, UserId, View,
 };
 
 use crate::output::Output;
@@ -119,12 +119,16 @@ pub enum ConversationCommand {
         /// A team member (repeat for several).
         #[arg(long = "member")]
         members: Vec<UserId>,
+        #[arg(long)]
+        priority: Option<Priority>,
     },
-    /// Change name, detail, metadata (merged) or parent.
+    /// Change name, detail, metadata (merged), priority or parent.
     Update {
         id: ConversationId,
         #[arg(long)]
         name: Option<String>,
+        #[arg(long)]
+        priority: Option<Priority>,
         #[arg(long)]
         detail: Option<String>,
         #[arg(long, value_parser = parse_object)]
@@ -137,6 +141,27 @@ pub enum ConversationCommand {
     },
     /// Set the status.
     Status { id: ConversationId, status: Status },
+    /// Hand over: to the team (`--to human`, pending until accepted), to a named person or
+    /// AI agent (`--user`), or back to the conversation's AI agent (`--to ai_agent`).
+    Handoff {
+        id: ConversationId,
+        #[arg(long)]
+        to: ControlType,
+        #[arg(long)]
+        user: Option<UserId>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Accept the pending handoff as the key's acting user.
+    Accept { id: ConversationId },
+    /// Put labels on a conversation.
+    Label {
+        id: ConversationId,
+        #[arg(required = true)]
+        labels: Vec<String>,
+    },
+    /// Take a label off a conversation.
+    Unlabel { id: ConversationId, label: String },
     /// Delete (soft; --hard removes it and its messages for good).
     Delete {
         id: ConversationId,
@@ -279,6 +304,7 @@ pub async fn run(
             detail,
             metadata,
             members,
+            priority,
         } => {
             let req = CreateConversation {
                 name,
@@ -289,6 +315,7 @@ pub async fn run(
                 detail,
                 metadata,
                 member_ids: (!members.is_empty()).then_some(members),
+                priority,
                 ..Default::default()
             };
             out.one(&conversations.create(&req).await?)
@@ -296,6 +323,7 @@ pub async fn run(
         ConversationCommand::Update {
             id,
             name,
+            priority,
             detail,
             metadata,
             parent,
@@ -311,6 +339,7 @@ pub async fn run(
                 detail,
                 metadata,
                 parent_id,
+                priority,
                 ..Default::default()
             };
             out.one(&conversations.update_conversation(id, &req).await?)
@@ -320,6 +349,30 @@ pub async fn run(
         }
         ConversationCommand::Delete { id, hard } => {
             out.done(conversations.delete_conversation(id, hard).await, "deleted")
+        }
+        ConversationCommand::Handoff {
+            id,
+            to,
+            user,
+            reason,
+        } => {
+            let req = HandoffRequest {
+                to: ControlParty {
+                    control_type: to,
+                    id: user,
+                },
+                reason,
+                metadata: None,
+            };
+            out.one(&conversations.handoff(id, &req).await?)
+        }
+        ConversationCommand::Accept { id } => out.one(&conversations.accept_handoff(id).await?),
+        ConversationCommand::Label { id, labels } => {
+            let names: Vec<&str> = labels.iter().map(String::as_str).collect();
+            out.one(&conversations.add_labels(id, &names).await?)
+        }
+        ConversationCommand::Unlabel { id, label } => {
+            out.one(&conversations.remove_label(id, &label).await?)
         }
         ConversationCommand::Join { id } => out.one(&conversations.join(id).await?),
         ConversationCommand::Leave { id } => out.one(&conversations.leave(id).await?),

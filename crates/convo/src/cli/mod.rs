@@ -39,6 +39,7 @@ mod channels;
 mod contacts;
 mod conversations;
 mod events;
+mod labels;
 mod messages;
 mod organizations;
 mod users;
@@ -50,6 +51,7 @@ pub use channels::ChannelCommand;
 pub use contacts::ContactCommand;
 pub use conversations::ConversationCommand;
 pub use events::EventCommand;
+pub use labels::LabelCommand;
 pub use messages::MessageCommand;
 pub use organizations::OrganizationCommand;
 pub use users::UserCommand;
@@ -115,6 +117,9 @@ pub enum ClientCommand {
     /// Channels (web sites, phone numbers, LINE accounts, ...).
     #[command(subcommand)]
     Channels(ChannelCommand),
+    /// Labels put on conversations.
+    #[command(subcommand)]
+    Labels(LabelCommand),
     /// Team members and AI agents.
     #[command(subcommand)]
     Users(UserCommand),
@@ -167,6 +172,7 @@ pub async fn run(connection: &Connection, command: ClientCommand) -> convo_clien
         ClientCommand::Messages(command) => messages::run(c, out, command).await,
         ClientCommand::Contacts(command) => contacts::run(c, out, command).await,
         ClientCommand::Channels(command) => channels::run(c, out, command).await,
+        ClientCommand::Labels(command) => labels::run(c, out, command).await,
         ClientCommand::Users(command) => users::run(c, out, command).await,
         ClientCommand::BusinessUnits(command) => business_units::run(c, out, command).await,
         ClientCommand::ApiKeys(command) => api_keys::run(c, out, command).await,
