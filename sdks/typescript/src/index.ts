@@ -3,7 +3,7 @@ import { Http, type ConvoOptions, type ResultOf } from "./http.js";
 import { AdminConversations } from "./resources/admin.js";
 import { Connect } from "./resources/connect.js";
 import { Conversations } from "./resources/conversations.js";
-import { ApiKeys, BusinessUnits, Channels, Contacts, Organizations, Users } from "./resources/directory.js";
+import { ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, Users } from "./resources/directory.js";
 import { Events } from "./resources/events.js";
 import { Messages } from "./resources/messages.js";
 import { VoipbinConversations } from "./resources/voipbin.js";
@@ -14,6 +14,7 @@ export class Convo {
   readonly messages: Messages;
   readonly contacts: Contacts;
   readonly channels: Channels;
+  readonly labels: Labels;
   readonly users: Users;
   readonly businessUnits: BusinessUnits;
   readonly apiKeys: ApiKeys;
@@ -35,6 +36,7 @@ export class Convo {
     this.messages = new Messages(http);
     this.contacts = new Contacts(http);
     this.channels = new Channels(http);
+    this.labels = new Labels(http);
     this.users = new Users(http);
     this.businessUnits = new BusinessUnits(http);
     this.apiKeys = new ApiKeys(http);

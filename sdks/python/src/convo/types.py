@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class AddLabels(TypedDict):
+    labels: list[str]
+
+
 class Address(TypedDict):
     detail: NotRequired[str]
     name: NotRequired[str]
@@ -58,6 +62,9 @@ ContactId: TypeAlias = str
 ContentType: TypeAlias = Literal["text", "markdown"]
 
 
+ControlType: TypeAlias = Literal["ai_agent", "human", "none"]
+
+
 class ConversationCounts(TypedDict):
     children: int
     messages: int
@@ -66,10 +73,14 @@ class ConversationCounts(TypedDict):
 ConversationId: TypeAlias = str
 
 
+ConversationOrder: TypeAlias = Literal["recent", "oldest", "priority"]
+
+
 ConversationType: TypeAlias = Literal["direct", "group"]
 
 
 class CreateBusinessUnit(TypedDict):
+    auto_resolve_after: NotRequired[int | None]
     metadata: NotRequired[dict[str, Any] | None]
     name: str
 
@@ -90,6 +101,12 @@ class CreateContact(TypedDict):
     metadata: NotRequired[dict[str, Any] | None]
     name: NotRequired[str | None]
     phone: NotRequired[str | None]
+
+
+class CreateLabel(TypedDict):
+    color: NotRequired[str | None]
+    description: NotRequired[str | None]
+    name: str
 
 
 class CreateOrganization(TypedDict):
@@ -125,6 +142,8 @@ ErrorCode: TypeAlias = Literal[
     "method_not_allowed",
     "conflict",
     "already_exists",
+    "not_in_control",
+    "no_handoff_pending",
     "idempotency_key_reused",
     "idempotency_key_in_progress",
     "precondition_failed",
@@ -143,6 +162,9 @@ EventType: TypeAlias = Literal[
     "conversation.member_added",
     "conversation.member_removed",
     "conversation.deleted",
+    "conversation.labels_changed",
+    "conversation.handoff_requested",
+    "conversation.control_changed",
     "message.created",
     "message.updated",
     "message.deleted",
@@ -159,6 +181,9 @@ class Health(TypedDict):
     status: str
 
 
+LabelId: TypeAlias = str
+
+
 MessageId: TypeAlias = str
 
 
@@ -171,6 +196,9 @@ OrganizationId: TypeAlias = str
 class Participant(TypedDict):
     id: NotRequired[str | None]
     type: str
+
+
+Priority: TypeAlias = Literal["none", "low", "medium", "high", "urgent"]
 
 
 class Problem(TypedDict):
@@ -275,6 +303,7 @@ class UpdateApiKey(TypedDict):
 
 
 class UpdateBusinessUnit(TypedDict):
+    auto_resolve_after: NotRequired[int | None]
     metadata: NotRequired[dict[str, Any] | None]
     name: NotRequired[str | None]
 
@@ -307,7 +336,14 @@ class UpdateConversation(TypedDict):
     owner_type: NotRequired[str | None]
     parent_id: NotRequired[ConversationId | None]
     peer: NotRequired[Address | None]
+    priority: NotRequired[Priority | None]
     self: NotRequired[Address | None]
+
+
+class UpdateLabel(TypedDict):
+    color: NotRequired[str | None]
+    description: NotRequired[str | None]
+    name: NotRequired[str | None]
 
 
 class UpdateMessage(TypedDict):
@@ -485,6 +521,7 @@ class AssignTeamMember(TypedDict):
 
 
 class BusinessUnit(TypedDict):
+    auto_resolve_after: NotRequired[int | None]
     created_at: Timestamp
     id: BusinessUnitId
     metadata: dict[str, Any]
@@ -568,6 +605,11 @@ class Contact(TypedDict):
     updated_at: Timestamp
 
 
+class ControlParty(TypedDict):
+    id: NotRequired[UserId | None]
+    type: ControlType
+
+
 class CreateApiKey(TypedDict):
     business_unit_ids: NotRequired[list[BusinessUnitId] | None]
     name: str
@@ -592,6 +634,7 @@ class CreateConversation(TypedDict):
     owner_type: NotRequired[str | None]
     parent_id: NotRequired[ConversationId | None]
     peer: NotRequired[Address | None]
+    priority: NotRequired[Priority | None]
     self: NotRequired[Address | None]
     status: NotRequired[Status | None]
     tenant_id: NotRequired[OrganizationId | None]
@@ -634,10 +677,38 @@ class GetOrCreateConversation(TypedDict):
     type: NotRequired[ConversationType | None]
 
 
+Handoff = TypedDict(
+    "Handoff",
+    {
+        "from": ControlParty,
+        "metadata": dict[str, Any],
+        "reason": NotRequired[str | None],
+        "requested_at": Timestamp,
+        "to": ControlParty,
+    },
+)
+
+
+class HandoffRequest(TypedDict):
+    metadata: NotRequired[dict[str, Any] | None]
+    reason: NotRequired[str | None]
+    to: ControlParty
+
+
 class Highlight(TypedDict):
     field: str
     message_id: NotRequired[MessageId | None]
     snippet: str
+
+
+class Label(TypedDict):
+    color: str
+    created_at: Timestamp
+    description: str
+    id: LabelId
+    name: str
+    object_name: str
+    updated_at: Timestamp
 
 
 class ListApiKey(TypedDict):
@@ -666,6 +737,14 @@ class ListChannel(TypedDict):
 
 class ListContact(TypedDict):
     data: list[Contact]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
+class ListLabel(TypedDict):
+    data: list[Label]
     has_more: bool
     next_cursor: NotRequired[str | None]
     object_name: str
@@ -834,11 +913,24 @@ class Connect360SubConversationInput(Connect360ConversationInput):
     parentId: ConversationId
 
 
+Control = TypedDict(
+    "Control",
+    {
+        "from": NotRequired[ControlParty | None],
+        "id": NotRequired[UserId | None],
+        "reason": NotRequired[str | None],
+        "since": NotRequired[Timestamp | None],
+        "type": ControlType,
+    },
+)
+
+
 class CreateMessage(TypedDict):
     attachments: NotRequired[list[Attachment] | None]
     content: NotRequired[str]
     content_type: NotRequired[ContentType | None]
     external_id: NotRequired[str | None]
+    force: NotRequired[bool]
     message_type: NotRequired[MessageType | None]
     metadata: NotRequired[dict[str, Any] | None]
     sender: NotRequired[Sender | None]
@@ -968,13 +1060,17 @@ class Conversation(TypedDict):
     channel_ids: list[ChannelId]
     channel_type: NotRequired[ChannelType | None]
     contact_id: NotRequired[ContactId | None]
+    control: Control
     counts: ConversationCounts
     created_at: Timestamp
     deleted_at: NotRequired[Timestamp | None]
     detail: str
     dialog_id: NotRequired[str | None]
+    handoff: NotRequired[Handoff | None]
     id: ConversationId
     inputs: dict[str, Any]
+    labels: list[str]
+    last_incoming_at: NotRequired[Timestamp | None]
     last_message: NotRequired[LastMessage | None]
     metadata: dict[str, Any]
     name: str
@@ -984,6 +1080,7 @@ class Conversation(TypedDict):
     owner_type: NotRequired[str | None]
     parent_id: NotRequired[ConversationId | None]
     peer: NotRequired[Address | None]
+    priority: Priority
     public_id: str
     self: NotRequired[Address | None]
     snoozed_until: NotRequired[Timestamp | None]
@@ -993,6 +1090,16 @@ class Conversation(TypedDict):
     type: ConversationType
     updated_at: Timestamp
     users: list[SimpleUser]
+
+
+class ConversationControlChangedEvent(TypedDict):
+    actor: Participant
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Conversation
+    id: int
+    object_name: str
+    type: Literal["conversation.control_changed"]
 
 
 class ConversationCreatedEvent(TypedDict):
@@ -1013,6 +1120,26 @@ class ConversationDeletedEvent(TypedDict):
     id: int
     object_name: str
     type: Literal["conversation.deleted"]
+
+
+class ConversationHandoffRequestedEvent(TypedDict):
+    actor: Participant
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Conversation
+    id: int
+    object_name: str
+    type: Literal["conversation.handoff_requested"]
+
+
+class ConversationLabelsChangedEvent(TypedDict):
+    actor: Participant
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Conversation
+    id: int
+    object_name: str
+    type: Literal["conversation.labels_changed"]
 
 
 class ConversationMemberAddedEvent(TypedDict):

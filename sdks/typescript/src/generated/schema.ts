@@ -732,6 +732,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/{id}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hands a conversation over: to a named person or AI agent at once, or to the team
+         *     (`{"to": {"type": "human"}}`), pending until a human accepts it.
+         * @description Hands a conversation over: to a named person or AI agent at once, or to the team
+         *     (`{"to": {"type": "human"}}`), pending until a human accepts it.
+         */
+        post: operations["handoffConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/handoff/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts the pending handoff: the key's acting user (a human) takes control and joins the
+         *     team.
+         * @description Accepts the pending handoff: the key's acting user (a human) takes control and joins the
+         *     team.
+         */
+        post: operations["acceptHandoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/{id}/invitable-users": {
         parameters: {
             query?: never;
@@ -769,6 +813,46 @@ export interface paths {
          */
         post: operations["joinConversation"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Puts labels on a conversation (each must exist); the ones it has stay.
+         * @description Puts labels on a conversation (each must exist); the ones it has stay.
+         */
+        post: operations["addConversationLabels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/labels/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Takes a label off a conversation, by name (ignoring case); `404` when no label has it.
+         * @description Takes a label off a conversation, by name (ignoring case); `404` when no label has it.
+         */
+        delete: operations["removeConversationLabel"];
         options?: never;
         head?: never;
         patch?: never;
@@ -970,6 +1054,58 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the organization's labels, oldest first.
+         * @description Lists the organization's labels, oldest first.
+         */
+        get: operations["listLabels"];
+        put?: never;
+        /**
+         * Creates a label; `409` when one of that name exists (names ignore case).
+         * @description Creates a label; `409` when one of that name exists (names ignore case).
+         */
+        post: operations["createLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a label by id.
+         * @description Gets a label by id.
+         */
+        get: operations["getLabel"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a label and takes it off every conversation.
+         * @description Deletes a label and takes it off every conversation.
+         */
+        delete: operations["deleteLabel"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a label: absent fields stay. Renamed, it stays on its conversations.
+         * @description Changes a label: absent fields stay. Renamed, it stays on its conversations.
+         */
+        patch: operations["updateLabel"];
         trace?: never;
     };
     "/v1/messages/{id}": {
@@ -1196,6 +1332,26 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "conversation.control_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `conversation.control_changed`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverConversationControlChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "conversation.created": {
         parameters: {
             query?: never;
@@ -1230,6 +1386,46 @@ export interface webhooks {
          * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
          */
         post: operations["deliverConversationDeleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.handoff_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `conversation.handoff_requested`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverConversationHandoffRequested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.labels_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `conversation.labels_changed`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverConversationLabelsChanged"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1399,6 +1595,10 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** @description `POST /v1/conversations/{id}/labels`: label names, each an existing label. */
+        AddLabels: {
+            labels: string[];
+        };
         /** @description An address of a party: `{type: "tel", target: "+14703298699", ...}` (seed 004). */
         Address: {
             detail?: string;
@@ -1443,6 +1643,12 @@ export interface components {
             url: string;
         };
         BusinessUnit: {
+            /**
+             * Format: int64
+             * @description Seconds without a message from the contact after which an open or pending
+             *     conversation of this unit is resolved (with an activity message); none: never.
+             */
+            auto_resolve_after?: number | null;
             created_at: components["schemas"]["Timestamp"];
             id: components["schemas"]["BusinessUnitId"];
             metadata: {
@@ -1623,6 +1829,28 @@ export interface components {
          * @enum {string}
          */
         ContentType: "text" | "markdown";
+        /** @description Who is in control of a conversation, since when, and how it got there. */
+        Control: {
+            from?: null | components["schemas"]["ControlParty"];
+            id?: null | components["schemas"]["UserId"];
+            /** @description Why control last changed, as the handoff said. */
+            reason?: string | null;
+            since?: null | components["schemas"]["Timestamp"];
+            type: components["schemas"]["ControlType"];
+        };
+        /**
+         * @description One side of a handoff: a kind of answerer and, for a named one, the user (a team member or
+         *     an AI agent).
+         */
+        ControlParty: {
+            id?: null | components["schemas"]["UserId"];
+            type: components["schemas"]["ControlType"];
+        };
+        /**
+         * @description Who answers the conversation now: an AI agent, a human, or nobody (a handoff to the team waiting to be accepted, or never taken).
+         * @enum {string}
+         */
+        ControlType: "ai_agent" | "human" | "none";
         Conversation: {
             agent_id?: string | null;
             assignment_id?: string | null;
@@ -1631,15 +1859,21 @@ export interface components {
             channel_ids: components["schemas"]["ChannelId"][];
             channel_type?: null | components["schemas"]["ChannelType"];
             contact_id?: null | components["schemas"]["ContactId"];
+            /** @description Who answers it now. */
+            control: components["schemas"]["Control"];
             counts: components["schemas"]["ConversationCounts"];
             created_at: components["schemas"]["Timestamp"];
             deleted_at?: null | components["schemas"]["Timestamp"];
             detail: string;
             dialog_id?: string | null;
+            handoff?: null | components["schemas"]["Handoff"];
             id: components["schemas"]["ConversationId"];
             inputs: {
                 [key: string]: unknown;
             };
+            /** @description Its labels' names, sorted. */
+            labels: string[];
+            last_incoming_at?: null | components["schemas"]["Timestamp"];
             last_message?: null | components["schemas"]["LastMessage"];
             metadata: {
                 [key: string]: unknown;
@@ -1651,6 +1885,7 @@ export interface components {
             owner_type?: string | null;
             parent_id?: null | components["schemas"]["ConversationId"];
             peer?: null | components["schemas"]["Address"];
+            priority: components["schemas"]["Priority"];
             /** @description Short, URL-safe and unguessable: the seeds' "public conversation ID". */
             public_id: string;
             self?: null | components["schemas"]["Address"];
@@ -1663,6 +1898,18 @@ export interface components {
             type: components["schemas"]["ConversationType"];
             updated_at: components["schemas"]["Timestamp"];
             users: components["schemas"]["SimpleUser"][];
+        };
+        /** @description `conversation.control_changed`: `data` is the Conversation after the change. */
+        ConversationControlChangedEvent: {
+            actor: components["schemas"]["Participant"];
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Conversation"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "conversation.control_changed";
         };
         ConversationCounts: {
             /** Format: int64 */
@@ -1694,8 +1941,32 @@ export interface components {
             /** @enum {string} */
             type: "conversation.deleted";
         };
+        /** @description `conversation.handoff_requested`: `data` is the Conversation after the change. */
+        ConversationHandoffRequestedEvent: {
+            actor: components["schemas"]["Participant"];
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Conversation"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "conversation.handoff_requested";
+        };
         /** Format: uuid */
         ConversationId: string;
+        /** @description `conversation.labels_changed`: `data` is the Conversation after the change. */
+        ConversationLabelsChangedEvent: {
+            actor: components["schemas"]["Participant"];
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Conversation"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "conversation.labels_changed";
+        };
         /** @description `conversation.member_added`: `data` is the Conversation after the change. */
         ConversationMemberAddedEvent: {
             actor: components["schemas"]["Participant"];
@@ -1720,6 +1991,11 @@ export interface components {
             /** @enum {string} */
             type: "conversation.member_removed";
         };
+        /**
+         * @description Conversation list order: `recent` (latest activity first), `oldest`, or `priority` (most urgent first, then latest activity).
+         * @enum {string}
+         */
+        ConversationOrder: "recent" | "oldest" | "priority";
         /** @description `conversation.status_changed`: `data` is the Conversation after the change. */
         ConversationStatusChangedEvent: {
             actor: components["schemas"]["Participant"];
@@ -1756,6 +2032,11 @@ export interface components {
             user_id?: null | components["schemas"]["UserId"];
         };
         CreateBusinessUnit: {
+            /**
+             * Format: int64
+             * @description Seconds, 60 to 31,536,000 (a year).
+             */
+            auto_resolve_after?: number | null;
             metadata?: {
                 [key: string]: unknown;
             } | null;
@@ -1804,10 +2085,17 @@ export interface components {
             owner_type?: string | null;
             parent_id?: null | components["schemas"]["ConversationId"];
             peer?: null | components["schemas"]["Address"];
+            priority?: null | components["schemas"]["Priority"];
             self?: null | components["schemas"]["Address"];
             status?: null | components["schemas"]["Status"];
             tenant_id?: null | components["schemas"]["OrganizationId"];
             type?: null | components["schemas"]["ConversationType"];
+        };
+        /** @description `POST /v1/labels`. */
+        CreateLabel: {
+            color?: string | null;
+            description?: string | null;
+            name: string;
         };
         /**
          * @description `POST /v1/conversations/{id}/messages`: needs `content` that is not blank, or at least
@@ -1818,6 +2106,11 @@ export interface components {
             content?: string;
             content_type?: null | components["schemas"]["ContentType"];
             external_id?: string | null;
+            /**
+             * @description Send an AI agent's outgoing message even while a human controls the conversation
+             *     (otherwise `409 not_in_control`).
+             */
+            force?: boolean;
             message_type?: null | components["schemas"]["MessageType"];
             metadata?: {
                 [key: string]: unknown;
@@ -1884,7 +2177,7 @@ export interface components {
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -1901,7 +2194,7 @@ export interface components {
          * @description What happened.
          * @enum {string}
          */
-        EventType: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.member_added" | "conversation.member_removed" | "conversation.deleted" | "message.created" | "message.updated" | "message.deleted" | "video_call.started";
+        EventType: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.member_added" | "conversation.member_removed" | "conversation.deleted" | "conversation.labels_changed" | "conversation.handoff_requested" | "conversation.control_changed" | "message.created" | "message.updated" | "message.deleted" | "video_call.started";
         /** @description One invalid field of a request. */
         FieldError: {
             field: string;
@@ -1924,6 +2217,29 @@ export interface components {
             name?: string | null;
             type?: null | components["schemas"]["ConversationType"];
         };
+        /** @description A handoff to the team, waiting until a human accepts it. */
+        Handoff: {
+            from: components["schemas"]["ControlParty"];
+            metadata: {
+                [key: string]: unknown;
+            };
+            reason?: string | null;
+            requested_at: components["schemas"]["Timestamp"];
+            to: components["schemas"]["ControlParty"];
+        };
+        /** @description `POST /v1/conversations/{id}/handoff`. */
+        HandoffRequest: {
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            reason?: string | null;
+            /**
+             * @description `{"type": "human"}` hands to the team (pending until accepted); with an `id`, to that
+             *     person at once. `{"type": "ai_agent"}` hands to that AI agent (default: the
+             *     conversation's AI-agent member). `{"type": "none"}` releases control.
+             */
+            to: components["schemas"]["ControlParty"];
+        };
         /** @description What the health checks answer. */
         Health: {
             /**
@@ -1942,6 +2258,20 @@ export interface components {
             message_id?: null | components["schemas"]["MessageId"];
             snippet: string;
         };
+        /** @description An organization-wide label that conversations carry by name. */
+        Label: {
+            /** @description `#rrggbb`. */
+            color: string;
+            created_at: components["schemas"]["Timestamp"];
+            description: string;
+            id: components["schemas"]["LabelId"];
+            /** @description Unique in the organization, ignoring case. */
+            name: string;
+            object_name: string;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** Format: uuid */
+        LabelId: string;
         /** @description The latest message of a conversation, as lists show it. */
         LastMessage: {
             created_at: components["schemas"]["Timestamp"];
@@ -2017,6 +2347,18 @@ export interface components {
          */
         List_Event: {
             data: components["schemas"]["Event"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
+        List_Label: {
+            data: components["schemas"]["Label"][];
             has_more: boolean;
             next_cursor?: string | null;
             object_name: string;
@@ -2180,6 +2522,11 @@ export interface components {
             id?: string | null;
             type: string;
         };
+        /**
+         * @description How urgent a conversation is, from `none` (the default) to `urgent`.
+         * @enum {string}
+         */
+        Priority: "none" | "low" | "medium" | "high" | "urgent";
         /** @description An error answer: `application/problem+json` (RFC 9457) with a stable `code`. */
         Problem: {
             code: components["schemas"]["ErrorCode"];
@@ -2357,6 +2704,11 @@ export interface components {
             name?: string | null;
         };
         UpdateBusinessUnit: {
+            /**
+             * Format: int64
+             * @description Seconds, 60 to 31,536,000; `null` turns the timer off.
+             */
+            auto_resolve_after?: number | null;
             /** @description Merged into the stored metadata; a key set to `null` is removed. */
             metadata?: {
                 [key: string]: unknown;
@@ -2401,7 +2753,14 @@ export interface components {
             owner_type?: string | null;
             parent_id?: null | components["schemas"]["ConversationId"];
             peer?: null | components["schemas"]["Address"];
+            priority?: null | components["schemas"]["Priority"];
             self?: null | components["schemas"]["Address"];
+        };
+        /** @description `PATCH /v1/labels/{id}`: renaming keeps the label on its conversations. */
+        UpdateLabel: {
+            color?: string | null;
+            description?: string | null;
+            name?: string | null;
         };
         UpdateMessage: {
             content?: string | null;
@@ -6988,10 +7347,20 @@ export interface operations {
                 parent_id?: components["schemas"]["ConversationId"];
                 /** @description Only conversations without a parent. */
                 top_level?: boolean;
+                /** @description Priorities, repeated or comma-separated (`priority=high,urgent`). */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Who is in control: `ai_agent`, `human` or `none`. */
+                control_type?: components["schemas"]["ControlType"];
+                /** @description Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted. */
+                handoff_pending?: boolean;
+                /** @description Label names the conversation carries all of, comma-separated. */
+                labels?: string;
+                /** @description Label names the conversation carries at least one of, comma-separated. */
+                labels_any?: string;
                 /** @description Text that the name, detail, or the contact's name, email, phone or external id contains. */
                 q?: string;
-                /** @description `recent` (latest activity first, the default) or `oldest`. */
-                order?: components["schemas"]["SortOrder"];
+                /** @description `recent` (latest activity first, the default), `oldest` or `priority`. */
+                order?: components["schemas"]["ConversationOrder"];
                 /** @description 1 to 100; default 20. */
                 limit?: number;
                 /**
@@ -7531,10 +7900,20 @@ export interface operations {
                 parent_id?: components["schemas"]["ConversationId"];
                 /** @description Only conversations without a parent. */
                 top_level?: boolean;
+                /** @description Priorities, repeated or comma-separated (`priority=high,urgent`). */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Who is in control: `ai_agent`, `human` or `none`. */
+                control_type?: components["schemas"]["ControlType"];
+                /** @description Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted. */
+                handoff_pending?: boolean;
+                /** @description Label names the conversation carries all of, comma-separated. */
+                labels?: string;
+                /** @description Label names the conversation carries at least one of, comma-separated. */
+                labels_any?: string;
                 /** @description Text that the name, detail, or the contact's name, email, phone or external id contains. */
                 q?: string;
-                /** @description `recent` (latest activity first, the default) or `oldest`. */
-                order?: components["schemas"]["SortOrder"];
+                /** @description `recent` (latest activity first, the default), `oldest` or `priority`. */
+                order?: components["schemas"]["ConversationOrder"];
             };
             header?: never;
             path?: never;
@@ -8005,6 +8384,258 @@ export interface operations {
             };
         };
     };
+    handoffConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read; a stale one fails with 412. */
+                "If-Match"?: string;
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current (`precondition_failed`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `to.id` names no user of that kind working in the conversation's business unit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptHandoff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read; a stale one fails with 412. */
+                "If-Match"?: string;
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the acting user is not an active human (`forbidden`), or the key lacks `conversations:write` (`missing_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no handoff is waiting (`no_handoff_pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current (`precondition_failed`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getInvitableUsers: {
         parameters: {
             query?: {
@@ -8186,6 +8817,214 @@ export interface operations {
             };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addConversationLabels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddLabels"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a name that is no label (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeConversationLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ConversationId"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8702,7 +9541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            /** @description an AI agent's outgoing message while a human controls the conversation, without `force` (`not_in_control`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9364,6 +10203,494 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLabels: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Label"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLabel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLabel"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["LabelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["LabelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["LabelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLabel"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11162,6 +12489,42 @@ export interface operations {
             };
         };
     };
+    deliverConversationControlChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationControlChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     deliverConversationCreated: {
         parameters: {
             query?: never;
@@ -11215,6 +12578,78 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConversationDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverConversationHandoffRequested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationHandoffRequestedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverConversationLabelsChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationLabelsChangedEvent"];
             };
         };
         responses: {

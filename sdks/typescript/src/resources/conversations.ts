@@ -121,6 +121,29 @@ export class Conversations {
     return users;
   }
 
+  /**
+   * Hands the conversation over: `{ to: { type: "human" } }` to the team (pending until a
+   * human accepts), with an `id` to that person or AI agent at once.
+   */
+  handoff(id: string, body: BodyOf<"handoffConversation">): Promise<ResultOf<"handoffConversation">> {
+    return this.http.call("handoffConversation", { path: { id }, body });
+  }
+
+  /** The key's acting user (a human) takes the pending handoff and joins the team. */
+  acceptHandoff(id: string): Promise<ResultOf<"acceptHandoff">> {
+    return this.http.call("acceptHandoff", { path: { id } });
+  }
+
+  /** Puts labels (by name; each must exist) on the conversation. */
+  addLabels(id: string, labels: string[]): Promise<ResultOf<"addConversationLabels">> {
+    return this.http.call("addConversationLabels", { path: { id }, body: { labels } });
+  }
+
+  /** Takes a label (by name, ignoring case) off the conversation. */
+  removeLabel(id: string, name: string): Promise<ResultOf<"removeConversationLabel">> {
+    return this.http.call("removeConversationLabel", { path: { id, name } });
+  }
+
   /** Starts a video call: `{ video_call, conversation }`. */
   initVideoCall({ conversation_id }: ConversationRef): Promise<ResultOf<"initVideoCall">> {
     return this.http.call("initVideoCall", { path: { id: conversation_id } });

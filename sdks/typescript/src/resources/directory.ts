@@ -38,6 +38,13 @@ export class BusinessUnits extends Collection<
   }
 }
 
+/** Organization-wide labels; renamed, a label stays on its conversations. */
+export class Labels extends Collection<"listLabels", "createLabel", "getLabel", "updateLabel", "deleteLabel"> {
+  constructor(http: Http) {
+    super(http, { list: "listLabels", create: "createLabel", get: "getLabel", update: "updateLabel", remove: "deleteLabel" });
+  }
+}
+
 /** API keys; the secret is in the answer of `create` only. */
 export class ApiKeys extends Collection<"listApiKeys", "createApiKey", "getApiKey", "updateApiKey", "deleteApiKey"> {
   constructor(http: Http) {

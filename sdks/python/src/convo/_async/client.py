@@ -16,6 +16,7 @@ from .directory import (
     AsyncBusinessUnits,
     AsyncChannels,
     AsyncContacts,
+    AsyncLabels,
     AsyncOrganizations,
     AsyncUsers,
     AsyncWebhooks,
@@ -44,6 +45,7 @@ class AsyncConvo:
         self.messages = AsyncMessages(self._transport)
         self.contacts = AsyncContacts(self._transport)
         self.channels = AsyncChannels(self._transport)
+        self.labels = AsyncLabels(self._transport)
         self.users = AsyncUsers(self._transport)
         self.business_units = AsyncBusinessUnits(self._transport)
         self.api_keys = AsyncApiKeys(self._transport)

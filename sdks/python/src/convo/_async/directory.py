@@ -31,6 +31,13 @@ class AsyncBusinessUnits(AsyncCollection[types.BusinessUnit, types.ListBusinessU
     _update, _delete = "updateBusinessUnit", "deleteBusinessUnit"
 
 
+class AsyncLabels(AsyncCollection[types.Label, types.ListLabel]):
+    """Organization-wide labels; renamed, a label stays on its conversations."""
+
+    _list, _create, _get = "listLabels", "createLabel", "getLabel"
+    _update, _delete = "updateLabel", "deleteLabel"
+
+
 class AsyncApiKeys(AsyncCollection[types.ApiKey, types.ListApiKey]):
     """API keys; the secret is in the answer of `create` only."""
 

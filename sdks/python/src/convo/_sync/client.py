@@ -17,6 +17,7 @@ from .directory import (
     BusinessUnits,
     Channels,
     Contacts,
+    Labels,
     Organizations,
     Users,
     Webhooks,
@@ -45,6 +46,7 @@ class Convo:
         self.messages = Messages(self._transport)
         self.contacts = Contacts(self._transport)
         self.channels = Channels(self._transport)
+        self.labels = Labels(self._transport)
         self.users = Users(self._transport)
         self.business_units = BusinessUnits(self._transport)
         self.api_keys = ApiKeys(self._transport)

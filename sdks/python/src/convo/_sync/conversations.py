@@ -127,6 +127,33 @@ class Conversations:
         result: types.Conversation = self._transport.call("removeTeamMember", path=path)
         return result
 
+    def handoff(self, id: str, body: Params = None, /, **fields: Any) -> types.Conversation:
+        """`to={"type": "human"}` hands to the team (pending until a human accepts); with an
+        `id`, to that person or AI agent at once. `reason` and `metadata` are optional."""
+        result: types.Conversation = self._transport.call(
+            "handoffConversation", path={"id": id}, body=merge(body, fields)
+        )
+        return result
+
+    def accept_handoff(self, id: str) -> types.Conversation:
+        """The key's acting user (a human) takes the pending handoff and joins the team."""
+        result: types.Conversation = self._transport.call("acceptHandoff", path={"id": id})
+        return result
+
+    def add_labels(self, id: str, labels: builtins.list[str]) -> types.Conversation:
+        """Puts labels (by name; each must exist) on the conversation."""
+        result: types.Conversation = self._transport.call(
+            "addConversationLabels", path={"id": id}, body={"labels": labels}
+        )
+        return result
+
+    def remove_label(self, id: str, name: str) -> types.Conversation:
+        """Takes a label (by name, ignoring case) off the conversation."""
+        result: types.Conversation = self._transport.call(
+            "removeConversationLabel", path={"id": id, "name": name}
+        )
+        return result
+
     def get_invitable_users(
         self, conversation_id: str, **query: Any
     ) -> builtins.list[dict[str, Any]]:

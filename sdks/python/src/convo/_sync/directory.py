@@ -32,6 +32,13 @@ class BusinessUnits(Collection[types.BusinessUnit, types.ListBusinessUnit]):
     _update, _delete = "updateBusinessUnit", "deleteBusinessUnit"
 
 
+class Labels(Collection[types.Label, types.ListLabel]):
+    """Organization-wide labels; renamed, a label stays on its conversations."""
+
+    _list, _create, _get = "listLabels", "createLabel", "getLabel"
+    _update, _delete = "updateLabel", "deleteLabel"
+
+
 class ApiKeys(Collection[types.ApiKey, types.ListApiKey]):
     """API keys; the secret is in the answer of `create` only."""
 
