@@ -166,6 +166,35 @@ def test_conversations_messages_and_events(client: Convo, ids: dict[str, str]) -
         client.conversations.get(child["id"])
 
 
+def test_inbox_handoff_labels_and_priority(client: Convo, server: Server) -> None:
+    bot = client.users.create(name="Surface Bot", kind="ai_agent")
+    key = client.api_keys.create(
+        name="bot",
+        scopes=["conversations:read", "conversations:write", "messages:write"],
+        user_id=bot["id"],
+    )
+    as_bot = Convo(api_key=key["secret"] or "", base_url=server.base_url)
+    conversation = client.conversations.create(member_ids=[bot["id"]], priority="high")
+    pending = as_bot.conversations.handoff(conversation["id"], to={"type": "human"}, reason="refund")
+    assert pending["handoff"] is not None and pending["handoff"]["reason"] == "refund"
+    assert client.conversations.get_views_count(handoff_pending=True)["all"] == 1
+    taken = client.conversations.accept_handoff(conversation["id"])
+    assert taken["control"]["type"] == "human"
+    with pytest.raises(ConvoError) as refused:
+        as_bot.messages.create(conversation["id"], content="me too")
+    assert (refused.value.status, refused.value.code) == (409, "not_in_control")
+    forced = as_bot.messages.create(conversation["id"], content="forced", force=True)
+    assert forced["content"] == "forced"
+
+    label = client.labels.create(name="Needs reply/soon", color="#00aa00")
+    labeled = client.conversations.add_labels(conversation["id"], ["needs reply/soon"])
+    assert labeled["labels"] == [label["name"]]
+    found = client.conversations.list(labels="NEEDS REPLY/SOON", order="priority")["data"]
+    assert [c["id"] for c in found] == [conversation["id"]]
+    assert client.conversations.remove_label(conversation["id"], label["name"])["labels"] == []
+    client.labels.delete(label["id"])
+
+
 def test_connect360_batches(client: Convo, ids: dict[str, str]) -> None:
     conversation = client.conversations.get_or_create_conversation(customerId=ids["contact"])
     outcomes = client.connect.batch_query(

@@ -145,6 +145,33 @@ test("conversations and messages: update, sub-conversations, events, delete", as
   await assert.rejects(client.conversations.get(child.id), { status: 404 });
 });
 
+test("the inbox: a handoff to the team accepted by a human, labels and priority", async () => {
+  const bot = await client.users.create({ name: "Surface Bot", kind: "ai_agent" });
+  const key = await client.apiKeys.create({
+    name: "bot",
+    scopes: ["conversations:read", "conversations:write", "messages:write"],
+    user_id: bot.id,
+  });
+  const asBot = new Convo({ apiKey: key.secret ?? "", baseUrl: server.baseUrl });
+  const conversation = await client.conversations.create({ member_ids: [bot.id], priority: "high" });
+  const pending = await asBot.conversations.handoff(conversation.id, { to: { type: "human" }, reason: "refund" });
+  assert.equal(pending.handoff?.reason, "refund");
+  assert.equal((await client.conversations.getViewsCount({ handoff_pending: true })).all, 1);
+  const taken = await client.conversations.acceptHandoff(conversation.id);
+  assert.equal(taken.control.type, "human");
+  const refused = await asBot.messages.create(conversation.id, { content: "me too" }).catch((e: unknown) => e);
+  assert.ok(refused instanceof ConvoError);
+  assert.deepEqual([refused.status, refused.code], [409, "not_in_control"]);
+  assert.equal((await asBot.messages.create(conversation.id, { content: "forced", force: true })).content, "forced");
+
+  const label = await client.labels.create({ name: "Needs reply/soon", color: "#00aa00" });
+  assert.deepEqual((await client.conversations.addLabels(conversation.id, ["needs reply/soon"])).labels, [label.name]);
+  const labeled = await client.conversations.list({ labels: "NEEDS REPLY/SOON", order: "priority" });
+  assert.deepEqual(labeled.data.map((c) => c.id), [conversation.id]);
+  assert.deepEqual((await client.conversations.removeLabel(conversation.id, label.name)).labels, []);
+  await client.labels.delete(label.id);
+});
+
 test("Connect360 batches: each call answers on its own", async () => {
   const conversation = await client.conversations.getOrCreateConversation({ customerId: contactId });
   const outcomes = await client.connect.batchQuery([
