@@ -175,7 +175,9 @@ def test_inbox_handoff_labels_and_priority(client: Convo, server: Server) -> Non
     )
     as_bot = Convo(api_key=key["secret"] or "", base_url=server.base_url)
     conversation = client.conversations.create(member_ids=[bot["id"]], priority="high")
-    pending = as_bot.conversations.handoff(conversation["id"], to={"type": "human"}, reason="refund")
+    pending = as_bot.conversations.handoff(
+        conversation["id"], to={"type": "human"}, reason="refund"
+    )
     assert pending["handoff"] is not None and pending["handoff"]["reason"] == "refund"
     assert client.conversations.get_views_count(handoff_pending=True)["all"] == 1
     taken = client.conversations.accept_handoff(conversation["id"])
