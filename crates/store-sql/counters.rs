@@ -172,9 +172,9 @@ pub(crate) fn counters_cover(f: &ConversationFilter) -> bool {
         && f.assignment_id.is_none()
         && f.owner_id.is_none()
         && f.text.is_none()
-        && f.priorities.is_empty()
-        && f.labels_all.is_empty()
-        && f.labels_any.is_none()
+        && f.inbox.priorities.is_empty()
+        && f.inbox.labels_all.is_empty()
+        && f.inbox.labels_any.is_none()
         && matches!(f.parent, ParentFilter::Any | ParentFilter::TopLevel)
 }
 
@@ -204,10 +204,10 @@ pub(crate) fn push_counter_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conversati
     if f.parent == ParentFilter::TopLevel {
         qb.push(" AND top_level = ").push_bind(true);
     }
-    if let Some(control) = f.control_type {
+    if let Some(control) = f.inbox.control_type {
         qb.push(" AND control_type = ").push_bind(control.as_str());
     }
-    if let Some(pending) = f.handoff_pending {
+    if let Some(pending) = f.inbox.handoff_pending {
         qb.push(" AND handoff_pending = ").push_bind(pending);
     }
 }

@@ -12,10 +12,10 @@ pub(crate) use convo_core::{
     Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
-    IdempotencyStore, LabelStore, MessageChange, MessageRecord, MessageStore, MessageWrite,
-    NewConversation, NewOrganization, OrganizationStore, ParentFilter, QuietConversation, Result,
-    SearchQuery, SearchRow, SearchStore, StatsStore, StoreStats, TimerStore, ViewTallies,
-    WebhookRecord, WebhookStore,
+    IdempotencyStore, InboxFilter, LabelStore, MessageChange, MessageRecord, MessageStore,
+    MessageWrite, NewConversation, NewOrganization, OrganizationStore, ParentFilter,
+    QuietConversation, Result, SearchQuery, SearchRow, SearchStore, StatsStore, StoreStats,
+    TimerStore, ViewTallies, WebhookRecord, WebhookStore,
 };
 pub(crate) use convo_types::{
     Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,

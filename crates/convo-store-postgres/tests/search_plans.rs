@@ -239,7 +239,7 @@ async fn searches(url: &str, caller: &Principal) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     for _ in 0..ROUNDS {
         for (q, expected) in [(NO_MATCH, 0), (ONE_MATCH, 1)] {
-            let found = search::search(&store, caller, q, None, Some(20), None)
+            let found = search::search(&store, caller, q, None, Default::default(), Some(20), None)
                 .await
                 .map_err(|e| e.to_string())?;
             if found.data.len() != expected {

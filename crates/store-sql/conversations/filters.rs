@@ -70,6 +70,18 @@ pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conve
             qb.push(" AND c.parent_id = ").push_bind(id.as_uuid());
         }
     }
+    push_inbox_filters(qb, &f.inbox);
+    if let Some(terms) = &f.text {
+        if terms.is_empty() {
+            qb.push(" AND 1 = 0");
+        } else {
+            push_text_match(qb, tenant_query(f.organization_id.as_uuid(), terms));
+        }
+    }
+}
+
+/// The inbox filters, on conversations aliased `c`: lists, counts and search share them.
+pub(crate) fn push_inbox_filters(qb: &mut QueryBuilder<'_, Db>, f: &InboxFilter) {
     if !f.priorities.is_empty() {
         qb.push(" AND c.priority IN (");
         let mut list = qb.separated(", ");
@@ -102,13 +114,6 @@ pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &Conve
                 list.push_bind(key.clone());
             }
             list.push_unseparated("))");
-        }
-    }
-    if let Some(terms) = &f.text {
-        if terms.is_empty() {
-            qb.push(" AND 1 = 0");
-        } else {
-            push_text_match(qb, tenant_query(f.organization_id.as_uuid(), terms));
         }
     }
 }

@@ -5,6 +5,7 @@ mod filters;
 mod records;
 mod rows;
 
+pub(crate) use filters::push_inbox_filters;
 use filters::{cache_plan, push_conversation_filters};
 pub(crate) use records::*;
 pub(crate) use rows::*;

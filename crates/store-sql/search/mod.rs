@@ -34,6 +34,7 @@ async fn ranked_conversations(
     if let Some(units) = &query.business_unit_ids {
         push_in(&mut qb, "c.business_unit_id", units);
     }
+    push_inbox_filters(&mut qb, &query.inbox);
     qb.push(") = ")
         .push_bind(query.organization_id.as_uuid())
         .push(" ORDER BY g.score DESC, g.conversation_id LIMIT ")

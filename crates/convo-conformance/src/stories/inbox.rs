@@ -2,6 +2,7 @@
 //! priority, each filtering the list and the views count alike.
 
 use super::prelude::*;
+use convo_core::InboxFilter;
 use convo_types::UserId;
 
 fn to(control_type: ControlType, id: Option<UserId>) -> HandoffRequest {
@@ -151,6 +152,29 @@ async fn an_ai_agent_hands_over_and_a_human_takes_control(shared: &Arc<dyn Store
     };
     assert_eq!(list_ids(store, &t.admin, humans.clone()).await, vec![id]);
     assert_counts_match_lists(store, &t.admin, humans).await;
+    // Search takes the same filters.
+    let controlled_by = |control_type| InboxFilter {
+        control_type: Some(control_type),
+        ..Default::default()
+    };
+    for (control, expected) in [
+        (ControlType::Human, vec![id]),
+        (ControlType::AiAgent, vec![]),
+    ] {
+        let found = search::search(
+            store,
+            &t.admin,
+            "help",
+            None,
+            controlled_by(control),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        let ids: Vec<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
+        assert_eq!(ids, expected, "searched under {control}");
+    }
     assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
 
     let back = control::handoff(store, &lan_key, id, None, to(ControlType::AiAgent, None))

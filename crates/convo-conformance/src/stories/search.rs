@@ -16,14 +16,30 @@ async fn search_is_never_crowded_out_by_another_organization(shared: &Arc<dyn St
     messages::create_many(store, &busy.admin, burst)
         .await
         .unwrap();
-    let found = search::search(store, &quiet.admin, "crowded", None, Some(20), None)
-        .await
-        .unwrap();
+    let found = search::search(
+        store,
+        &quiet.admin,
+        "crowded",
+        None,
+        Default::default(),
+        Some(20),
+        None,
+    )
+    .await
+    .unwrap();
     let ids: Vec<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
     assert_eq!(ids, vec![mine.id]);
-    let found = search::search(store, &busy.admin, "crowded", None, Some(20), None)
-        .await
-        .unwrap();
+    let found = search::search(
+        store,
+        &busy.admin,
+        "crowded",
+        None,
+        Default::default(),
+        Some(20),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(found.data.len(), 1);
     assert_eq!(found.data[0].conversation.id, theirs.id);
 }
@@ -89,7 +105,7 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
     .unwrap();
     let admin = &t.admin;
     let found = |q: &'static str| async move {
-        let list = search::search(store, admin, q, None, None, None)
+        let list = search::search(store, admin, q, None, Default::default(), None, None)
             .await
             .unwrap();
         list.data
@@ -124,11 +140,19 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
     );
     assert_eq!(found("hoa@example.vn").await, vec![vi.id], "contact email");
     assert!(found("nothing matches this").await.is_empty());
-    let hit = search::search(store, &t.admin, "hoa don", None, None, None)
-        .await
-        .unwrap()
-        .data
-        .remove(0);
+    let hit = search::search(
+        store,
+        &t.admin,
+        "hoa don",
+        None,
+        Default::default(),
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .data
+    .remove(0);
     assert!(hit.search.score > 0.0 || hit.search.score.is_finite());
     let message_highlight = hit
         .search
@@ -144,11 +168,19 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
         "{}",
         message_highlight.snippet
     );
-    let name_hit = search::search(store, &t.admin, "nguyen", None, None, None)
-        .await
-        .unwrap()
-        .data
-        .remove(0);
+    let name_hit = search::search(
+        store,
+        &t.admin,
+        "nguyen",
+        None,
+        Default::default(),
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .data
+    .remove(0);
     assert!(name_hit
         .search
         .highlights
@@ -192,24 +224,47 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
         .unwrap();
     assert!(found("استرداد").await.is_empty());
     let other = Fixture::new(store, "Search 2").await;
-    assert!(
-        search::search(store, &other.admin, "refund", None, None, None)
-            .await
-            .unwrap()
-            .data
-            .is_empty()
-    );
+    assert!(search::search(
+        store,
+        &other.admin,
+        "refund",
+        None,
+        Default::default(),
+        None,
+        None
+    )
+    .await
+    .unwrap()
+    .data
+    .is_empty());
     let unit = t.unit("Elsewhere").await;
     let limited = t
         .key_with(vec![Scope::ConversationsRead], Some(vec![unit.id]))
         .await;
-    assert!(search::search(store, &limited, "refund", None, None, None)
-        .await
-        .unwrap()
-        .data
-        .is_empty());
+    assert!(search::search(
+        store,
+        &limited,
+        "refund",
+        None,
+        Default::default(),
+        None,
+        None
+    )
+    .await
+    .unwrap()
+    .data
+    .is_empty());
     assert!(matches!(
-        search::search(store, &t.admin, "  ...  ", None, None, None).await,
+        search::search(
+            store,
+            &t.admin,
+            "  ...  ",
+            None,
+            Default::default(),
+            None,
+            None
+        )
+        .await,
         Err(Error::Validation(_))
     ));
 }
@@ -231,9 +286,17 @@ async fn search_pages_with_a_cursor(shared: &Arc<dyn Store>) {
     let mut seen = HashSet::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = search::search(store, &t.admin, "refund", None, Some(3), cursor.as_deref())
-            .await
-            .unwrap();
+        let page = search::search(
+            store,
+            &t.admin,
+            "refund",
+            None,
+            Default::default(),
+            Some(3),
+            cursor.as_deref(),
+        )
+        .await
+        .unwrap();
         for hit in &page.data {
             assert!(seen.insert(hit.conversation.id), "no repeats");
         }

@@ -118,18 +118,24 @@ pub struct ConversationFilter {
     pub assignment_id: Option<String>,
     pub owner_id: Option<String>,
     pub parent: ParentFilter,
-    /// Any of these priorities (none: every priority).
-    pub priorities: Vec<Priority>,
-    pub control_type: Option<ControlType>,
-    pub handoff_pending: Option<bool>,
-    /// Folded label names the conversation carries every one of.
-    pub labels_all: Vec<String>,
-    /// Folded label names it carries at least one of (an empty list matches nothing).
-    pub labels_any: Option<Vec<String>>,
+    pub inbox: InboxFilter,
     /// Search terms (see `text::search`) that the conversation or one of its messages must
     /// all contain; an empty list matches nothing.
     pub text: Option<Vec<String>>,
     pub order: ConversationOrder,
+}
+
+/// The inbox model's filters, the same for lists, counts and search.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Any of these priorities (none: every priority).
+    pub priorities: Vec<Priority>,
+    pub control_type: Option<ControlType>,
+    pub handoff_pending: Option<bool>,
+    /// Label name keys (`labels::name_key`) the conversation carries every one of.
+    pub labels_all: Vec<String>,
+    /// Label name keys it carries at least one of (an empty list matches nothing).
+    pub labels_any: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -197,6 +203,7 @@ pub struct SearchQuery {
     pub business_unit_ids: Option<Vec<BusinessUnitId>>,
     /// Every term must match (see `text::search::query_terms`).
     pub terms: Vec<String>,
+    pub inbox: InboxFilter,
     pub limit: u32,
     pub offset: u64,
     /// How many matching messages to return per conversation, best first.

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use convo_types::{
-    ChannelId, Conversation, ConversationCounts, ConversationFilters, ConversationId,
-    ConversationOrder, ConversationType, CreateConversation, ErrorCode, EventType, List, Scope,
-    Status, StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
+    ChannelId, ControlType, Conversation, ConversationCounts, ConversationFilters, ConversationId,
+    ConversationOrder, ConversationType, CreateConversation, ErrorCode, EventType, List, Priority,
+    Scope, Status, StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
 };
 
 use crate::auth::Principal;
@@ -17,7 +17,7 @@ use crate::rules::{
 use crate::usecases::labels;
 use crate::{
     Change, ConversationFilter, ConversationRecord, ConversationRef, ConversationStore,
-    DirectoryStore, Error, EventMeta, NewConversation, ParentFilter, Result,
+    DirectoryStore, Error, EventMeta, InboxFilter, NewConversation, ParentFilter, Result,
 };
 
 /// How deep sub-conversations may nest.
@@ -59,9 +59,13 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
         ));
     }
     let text = q.map(|q| crate::text::search::query_terms(&q));
-    let mut priorities = query.priority;
-    priorities.sort_by_key(|p| p.rank());
-    priorities.dedup();
+    let inbox = inbox_filter(
+        query.priority,
+        query.control_type,
+        query.handoff_pending,
+        query.labels.as_deref(),
+        query.labels_any.as_deref(),
+    )?;
     Ok(ConversationFilter {
         organization_id: caller.organization_id,
         business_unit_ids: caller.business_unit_scope(query.business_unit_id),
@@ -75,13 +79,28 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
         assignment_id: query.assignment_id.filter(|v| !v.is_empty()),
         owner_id: query.owner_id.filter(|v| !v.is_empty()),
         parent,
-        priorities,
-        control_type: query.control_type,
-        handoff_pending: query.handoff_pending,
-        labels_all: labels::filter_keys("labels", query.labels.as_deref())?.unwrap_or_default(),
-        labels_any: labels::filter_keys("labels_any", query.labels_any.as_deref())?,
+        inbox,
         text,
         order,
+    })
+}
+
+/// The inbox filters of a query string, checked: labels as name keys, priorities once each.
+pub fn inbox_filter(
+    mut priorities: Vec<Priority>,
+    control_type: Option<ControlType>,
+    handoff_pending: Option<bool>,
+    labels: Option<&str>,
+    labels_any: Option<&str>,
+) -> Result<InboxFilter> {
+    priorities.sort_by_key(|p| p.rank());
+    priorities.dedup();
+    Ok(InboxFilter {
+        priorities,
+        control_type,
+        handoff_pending,
+        labels_all: labels::filter_keys("labels", labels)?.unwrap_or_default(),
+        labels_any: labels::filter_keys("labels_any", labels_any)?,
     })
 }
 

@@ -9,7 +9,7 @@ use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::rules::{preview, MAX_NAME_CHARS};
 use crate::text::search::{highlight, query_terms};
 use crate::SearchStore;
-use crate::{Error, Result, SearchQuery};
+use crate::{Error, InboxFilter, Result, SearchQuery};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: u32 = 3;
@@ -32,6 +32,7 @@ pub async fn search(
     caller: &Principal,
     q: &str,
     business_unit_id: Option<BusinessUnitId>,
+    inbox: InboxFilter,
     limit: Option<i64>,
     cursor: Option<&str>,
 ) -> Result<List<SearchHit>> {
@@ -68,6 +69,7 @@ pub async fn search(
         organization_id: caller.organization_id,
         business_unit_ids: caller.business_unit_scope(business_unit_id),
         terms: terms.clone(),
+        inbox,
         limit: limit + 1,
         offset,
         messages_per_hit: MESSAGES_PER_HIT,

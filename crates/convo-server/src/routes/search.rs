@@ -1,7 +1,7 @@
 //! Seed `search` and `initVideoCall`.
 
 use axum::extract::State;
-use convo_core::usecases::{messages, search};
+use convo_core::usecases::{conversations, messages, search};
 use convo_types::{BusinessUnitId, ConversationId, List, SearchHit, VideoCallStarted};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -34,10 +34,22 @@ pub struct SearchQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Priorities, repeated or comma-separated (`priority=high,urgent`).
+    #[serde(default, deserialize_with = "convo_types::deserialize_listed")]
+    pub priority: Vec<convo_types::Priority>,
+    /// Who is in control: `ai_agent`, `human` or `none`.
+    pub control_type: Option<convo_types::ControlType>,
+    /// Only conversations with (`true`) or without (`false`) a handoff waiting.
+    pub handoff_pending: Option<bool>,
+    /// Label names the conversation carries all of, comma-separated.
+    pub labels: Option<String>,
+    /// Label names the conversation carries at least one of, comma-separated.
+    pub labels_any: Option<String>,
 }
 
 /// Seed `search`: full text over conversation names and details, contacts (name, email, phone,
-/// external id) and message content, ranked, with highlights.
+/// external id) and message content, ranked, with highlights; filtered by the inbox filters
+/// of the list (priority, control, pending handoff, labels).
 #[utoipa::path(get, path = "/v1/conversations/search", operation_id = "searchConversations", tag = "conversations", params(SearchQuery), responses(
     (status = 200, body = List<SearchHit>),
     (status = 422, body = convo_types::Problem),
@@ -47,11 +59,19 @@ pub async fn search_conversations(
     Caller(caller): Caller,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<axum::Json<List<SearchHit>>> {
+    let inbox = conversations::inbox_filter(
+        q.priority,
+        q.control_type,
+        q.handoff_pending,
+        q.labels.as_deref(),
+        q.labels_any.as_deref(),
+    )?;
     let found = search::search(
         state.store.as_ref(),
         &caller,
         &q.q,
         q.business_unit_id,
+        inbox,
         q.limit,
         q.cursor.as_deref(),
     )
