@@ -643,9 +643,11 @@ export interface paths {
         };
         /**
          * Seed `search`: full text over conversation names and details, contacts (name, email, phone,
-         *     external id) and message content, ranked, with highlights.
+         *     external id) and message content, ranked, with highlights; filtered by the inbox filters
+         *     of the list (priority, control, pending handoff, labels).
          * @description Seed `search`: full text over conversation names and details, contacts (name, email, phone,
-         *     external id) and message content, ranked, with highlights.
+         *     external id) and message content, ranked, with highlights; filtered by the inbox filters
+         *     of the list (priority, control, pending handoff, labels).
          */
         get: operations["searchConversations"];
         put?: never;
@@ -7799,6 +7801,16 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description Priorities, repeated or comma-separated (`priority=high,urgent`). */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Who is in control: `ai_agent`, `human` or `none`. */
+                control_type?: components["schemas"]["ControlType"];
+                /** @description Only conversations with (`true`) or without (`false`) a handoff waiting. */
+                handoff_pending?: boolean;
+                /** @description Label names the conversation carries all of, comma-separated. */
+                labels?: string;
+                /** @description Label names the conversation carries at least one of, comma-separated. */
+                labels_any?: string;
             };
             header?: never;
             path?: never;
