@@ -94,6 +94,7 @@ fn help_lists_every_command() {
         "messages",
         "contacts",
         "channels",
+        "labels",
         "users",
         "business-units",
         "api-keys",
@@ -124,9 +125,52 @@ fn help_lists_every_command() {
         "video-call",
         "get-or-create",
         "sub",
+        "handoff",
+        "accept",
+        "label",
+        "unlabel",
     ] {
         assert!(help.contains(command), "conversations {command} in --help");
     }
+}
+
+#[test]
+fn labels_priority_and_handoffs_from_the_command_line() {
+    let server = Server::start();
+    let label = server.json(&[
+        "labels", "create", "--name", "Billing", "--color", "#e11d48",
+    ]);
+    assert_eq!(label["color"], "#e11d48");
+    let urgent = server.json(&["conversations", "create", "--priority", "urgent"]);
+    let low = server.json(&["conversations", "create", "--priority", "low"]);
+    let id = urgent["id"].as_str().unwrap();
+    let labeled = server.json(&["conversations", "label", id, "billing"]);
+    assert_eq!(labeled["labels"][0], "Billing");
+    let listed = server.json(&["conversations", "list", "--order", "priority"]);
+    assert_eq!(listed["data"][0]["id"], urgent["id"]);
+    assert_eq!(listed["data"][1]["id"], low["id"]);
+    let filtered = server.json(&["conversations", "list", "--labels", "BILLING"]);
+    assert_eq!(filtered["data"].as_array().unwrap().len(), 1);
+    let pending = server.json(&[
+        "conversations",
+        "handoff",
+        id,
+        "--to",
+        "human",
+        "--reason",
+        "refund",
+    ]);
+    assert_eq!(pending["handoff"]["reason"], "refund");
+    let counted = server.json(&["conversations", "views", "--handoff-pending", "true"]);
+    assert_eq!(counted["all"], 1);
+    let taken = server.json(&["conversations", "accept", id]);
+    assert_eq!(taken["control"]["type"], "human");
+    let table = server.text(&["conversations", "list", "--control", "human"]);
+    assert!(table.contains(id) && table.contains("urgent"), "{table}");
+    let unlabeled = server.json(&["conversations", "unlabel", id, "Billing"]);
+    assert_eq!(unlabeled["labels"].as_array().unwrap().len(), 0);
+    let labels = server.text(&["labels", "list"]);
+    assert!(labels.contains("Billing"), "{labels}");
 }
 
 #[test]
