@@ -15,8 +15,7 @@ use crate::auth::Principal;
 use crate::rules::{Checks, MAX_DETAIL_CHARS};
 use crate::usecases::conversations;
 use crate::{
-    Change, ConversationRecord, ConversationRef, ConversationStore, DirectoryStore, Error,
-    EventMeta, Result,
+    Change, ConversationRecord, ConversationRef, ConversationStore, DirectoryStore, Error, Result,
 };
 
 /// Who holds control now, as the `from` of what comes next.
@@ -145,23 +144,12 @@ pub async fn handoff(
         }
         Ok(Change::Write)
     };
-    let event = EventMeta {
-        event_type: if pending {
-            EventType::ConversationHandoffRequested
-        } else {
-            EventType::ConversationControlChanged
-        },
-        actor: caller.actor(),
+    let event_type = if pending {
+        EventType::ConversationHandoffRequested
+    } else {
+        EventType::ConversationControlChanged
     };
-    store
-        .update_conversation(
-            caller.organization_id,
-            id,
-            expected_version,
-            &change,
-            &event,
-        )
-        .await
+    conversations::apply(store, caller, id, expected_version, event_type, &change).await
 }
 
 /// `POST /v1/conversations/{id}/handoff/accept`: the acting user (a human) takes the pending
@@ -202,19 +190,8 @@ pub async fn accept(
         }
         Ok(Change::Write)
     };
-    let event = EventMeta {
-        event_type: EventType::ConversationControlChanged,
-        actor: caller.actor(),
-    };
-    store
-        .update_conversation(
-            caller.organization_id,
-            id,
-            expected_version,
-            &change,
-            &event,
-        )
-        .await
+    let event_type = EventType::ConversationControlChanged;
+    conversations::apply(store, caller, id, expected_version, event_type, &change).await
 }
 
 /// An AI agent may not answer while a human controls the conversation, unless `force`d. The

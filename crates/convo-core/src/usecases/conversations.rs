@@ -16,8 +16,9 @@ use crate::rules::{
 };
 use crate::usecases::labels;
 use crate::{
-    Change, ConversationFilter, ConversationRecord, ConversationRef, ConversationStore,
-    DirectoryStore, Error, EventMeta, InboxFilter, NewConversation, ParentFilter, Result,
+    Change, ConversationChange, ConversationFilter, ConversationRecord, ConversationRef,
+    ConversationStore, DirectoryStore, Error, EventMeta, InboxFilter, NewConversation,
+    ParentFilter, Result,
 };
 
 /// How deep sub-conversations may nest.
@@ -536,18 +537,33 @@ pub async fn update(
             Change::Write
         })
     };
+    apply(
+        store,
+        caller,
+        id,
+        expected_version,
+        EventType::ConversationUpdated,
+        &change,
+    )
+    .await
+}
+
+/// Applies `change` to the stored conversation under its row lock, recording an event of
+/// `event_type` by the caller when it writes.
+pub(crate) async fn apply(
+    store: &(impl ConversationStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+    expected_version: Option<i64>,
+    event_type: EventType,
+    change: ConversationChange<'_>,
+) -> Result<ConversationRecord> {
     let event = EventMeta {
-        event_type: EventType::ConversationUpdated,
+        event_type,
         actor: caller.actor(),
     };
     store
-        .update_conversation(
-            caller.organization_id,
-            id,
-            expected_version,
-            &change,
-            &event,
-        )
+        .update_conversation(caller.organization_id, id, expected_version, change, &event)
         .await
 }
 
@@ -613,19 +629,15 @@ pub async fn update_status(
         c.snoozed_until = req.snoozed_until;
         Ok(Change::Write)
     };
-    let event = EventMeta {
-        event_type: EventType::ConversationStatusChanged,
-        actor: caller.actor(),
-    };
-    store
-        .update_conversation(
-            caller.organization_id,
-            id,
-            expected_version,
-            &change,
-            &event,
-        )
-        .await
+    apply(
+        store,
+        caller,
+        id,
+        expected_version,
+        EventType::ConversationStatusChanged,
+        &change,
+    )
+    .await
 }
 
 /// Only the key that created a conversation (it owns the lifecycle) or an admin key may
