@@ -1,8 +1,12 @@
 //! Who answers a conversation (handoffs) and its labels.
 
-use convo_types::{AddLabels, Conversation, ConversationId, HandoffRequest};
+use convo_types::{
+    AddLabels, BusinessUnitId, ControlType, Conversation, ConversationFilters, ConversationId,
+    HandoffRequest, List, SearchHit,
+};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reqwest::Method;
+use serde::Serialize;
 
 use crate::{Conversations, Result};
 
@@ -54,5 +58,54 @@ impl Conversations<'_> {
         let name = utf8_percent_encode(name, NON_ALPHANUMERIC);
         let path = format!("/v1/conversations/{id}/labels/{name}");
         self.0.send(self.0.request(Method::DELETE, &path)).await
+    }
+}
+
+/// The query of a filtered search: the words and the inbox filters.
+#[derive(Serialize)]
+struct FilteredSearch<'a> {
+    q: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_unit_id: Option<BusinessUnitId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    control_type: Option<ControlType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    handoff_pending: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels_any: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<&'a str>,
+}
+
+impl Conversations<'_> {
+    /// [`search`](Self::search) narrowed by the inbox filters of `filters` (business unit,
+    /// priority, control, pending handoff, labels); its other list filters do not apply.
+    #[doc(alias = "searchConversations")]
+    pub async fn search_filtered(
+        &self,
+        q: &str,
+        filters: &ConversationFilters,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<List<SearchHit>> {
+        let priority: Vec<&str> = filters.priority.iter().map(|p| p.as_str()).collect();
+        let query = FilteredSearch {
+            q,
+            business_unit_id: filters.business_unit_id,
+            priority: (!priority.is_empty()).then(|| priority.join(",")),
+            control_type: filters.control_type,
+            handoff_pending: filters.handoff_pending,
+            labels: filters.labels.as_deref(),
+            labels_any: filters.labels_any.as_deref(),
+            limit,
+            cursor,
+        };
+        self.0.get("/v1/conversations/search", &query).await
     }
 }
