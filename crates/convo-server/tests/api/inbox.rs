@@ -122,6 +122,24 @@ async fn an_ai_agent_hands_over_to_a_human_and_back() {
         listed.data.iter().map(|c| c.id).collect::<Vec<_>>(),
         vec![id]
     );
+    let found = server
+        .admin
+        .conversations()
+        .search_filtered("help", &humans, None, None)
+        .await
+        .unwrap();
+    assert_eq!(found.data.len(), 1);
+    let bots = ConversationFilters {
+        control_type: Some(ControlType::AiAgent),
+        ..Default::default()
+    };
+    let none = server
+        .admin
+        .conversations()
+        .search_filtered("help", &bots, None, None)
+        .await
+        .unwrap();
+    assert!(none.data.is_empty());
 
     let back = lan
         .conversations()
