@@ -30,6 +30,8 @@ impl TimerStore for SqlStore {
         .await
     }
 
+    /// The units with a timer first (`CROSS JOIN` keeps that order on SQLite), then each
+    /// one's quiet conversations by `conversations_quiet`: a round reads what is due.
     async fn quiet_conversations(
         &self,
         now: Timestamp,
@@ -37,9 +39,9 @@ impl TimerStore for SqlStore {
     ) -> Result<Vec<QuietConversation>> {
         run(async {
             let rows: Vec<(Uuid, Uuid, i64)> = sqlx::query_as(
-                "SELECT c.organization_id, c.id, u.auto_resolve_after FROM business_units u JOIN \
-                 conversations c ON c.business_unit_id = u.id WHERE u.auto_resolve_after IS NOT \
-                 NULL AND c.deleted_at IS NULL AND c.status IN ('open', 'pending') AND \
+                "SELECT c.organization_id, c.id, u.auto_resolve_after FROM business_units u CROSS \
+                 JOIN conversations c WHERE c.business_unit_id = u.id AND u.auto_resolve_after IS \
+                 NOT NULL AND c.deleted_at IS NULL AND c.status IN ('open', 'pending') AND \
                  coalesce(c.last_incoming_at, c.created_at) <= $1 - u.auto_resolve_after * 1000 \
                  LIMIT $2",
             )

@@ -15,6 +15,8 @@ CREATE INDEX conversations_snoozed ON conversations(snoozed_until) WHERE status 
 CREATE INDEX conversations_quiet ON conversations(business_unit_id, status, coalesce(last_incoming_at, created_at)) WHERE deleted_at IS NULL;
 
 ALTER TABLE business_units ADD COLUMN auto_resolve_after INTEGER;
+-- The few units with a timer: where each round of the timers starts.
+CREATE INDEX business_units_timed ON business_units(id) WHERE auto_resolve_after IS NOT NULL;
 
 CREATE TABLE labels (
     organization_id BLOB NOT NULL REFERENCES organizations(id),
