@@ -95,10 +95,52 @@ impl SearchStore for SqlStore {
             if ranked.is_empty() {
                 return Ok(Vec::new());
             }
-            drop(conn);
+            // The page's conversations, contacts and matching messages: a query each, not one
+            // per hit.
             let ids: Vec<Uuid> = ranked.iter().map(|&(id, _)| id).collect();
-            let (mut conversations, contacts, mut messages) =
-                self.page_details(query, &ids).await?;
+            let mut conversations: HashMap<Uuid, Conversation> =
+                fetch_conversations(&mut conn, org, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.conversation.id.as_uuid(), r.conversation))
+                    .collect();
+            let contact_ids: Vec<Uuid> = conversations
+                .values()
+                .filter_map(|c| c.contact_id)
+                .map(|id| id.as_uuid())
+                .collect();
+            let mut contacts: HashMap<Uuid, Contact> = HashMap::new();
+            if !contact_ids.is_empty() {
+                let mut qb = QueryBuilder::<Db>::new(format!(
+                    "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = "
+                ));
+                qb.push_bind(org).push(" AND id IN (");
+                let mut list = qb.separated(", ");
+                for id in &contact_ids {
+                    list.push_bind(*id);
+                }
+                qb.push(")");
+                let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                contacts.extend(rows.into_iter().map(|r| (r.id, Contact::from(r))));
+            }
+            let scope_terms: Vec<String> = ids.iter().map(|id| conversation_term(*id)).collect();
+            let mut qb = QueryBuilder::<Db>::new("");
+            push_hit_messages(
+                &mut qb,
+                &query.terms,
+                &scope_terms,
+                &ids,
+                i64::from(query.messages_per_hit),
+            );
+            let matches: Vec<(Uuid, Uuid, String)> =
+                qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut messages: HashMap<Uuid, Vec<(MessageId, String)>> = HashMap::new();
+            for (conversation, id, content) in matches {
+                messages
+                    .entry(conversation)
+                    .or_default()
+                    .push((id.into(), content));
+            }
             Ok(ranked
                 .into_iter()
                 .filter_map(|(id, score)| {
@@ -116,75 +158,5 @@ impl SearchStore for SqlStore {
                 .collect())
         })
         .await
-    }
-}
-
-/// What a page of hits shows besides the ranking: the conversations, their contacts and the
-/// best matching messages of each, by id.
-type PageDetails = (
-    HashMap<Uuid, Conversation>,
-    HashMap<Uuid, Contact>,
-    HashMap<Uuid, Vec<(MessageId, String)>>,
-);
-
-impl SqlStore {
-    /// The page's conversations, contacts and matching messages: three statements for the
-    /// whole page, sent at once on three reader connections, so a page costs one round trip
-    /// after the ranking instead of three.
-    async fn page_details(&self, query: &SearchQuery, ids: &[Uuid]) -> StoreResult<PageDetails> {
-        let org = query.organization_id.as_uuid();
-        let conversations = async {
-            let mut conn = self.reader.acquire().await?;
-            let records = fetch_conversations(&mut conn, org, ids).await?;
-            Ok::<_, StoreError>(
-                records
-                    .into_iter()
-                    .map(|r| (r.conversation.id.as_uuid(), r.conversation))
-                    .collect::<HashMap<_, _>>(),
-            )
-        };
-        let contacts = async {
-            // By the conversations' contact ids, read in the same statement.
-            let mut qb = QueryBuilder::<Db>::new(format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = "
-            ));
-            qb.push_bind(org)
-                .push(" AND id IN (SELECT contact_id FROM conversations WHERE organization_id = ")
-                .push_bind(org)
-                .push(" AND id IN (");
-            let mut list = qb.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            qb.push("))");
-            let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&self.reader).await?;
-            Ok::<_, StoreError>(
-                rows.into_iter()
-                    .map(|r| (r.id, Contact::from(r)))
-                    .collect::<HashMap<_, _>>(),
-            )
-        };
-        let messages = async {
-            let scope_terms: Vec<String> = ids.iter().map(|id| conversation_term(*id)).collect();
-            let mut qb = QueryBuilder::<Db>::new("");
-            push_hit_messages(
-                &mut qb,
-                &query.terms,
-                &scope_terms,
-                ids,
-                i64::from(query.messages_per_hit),
-            );
-            let matches: Vec<(Uuid, Uuid, String)> =
-                qb.build_query_as().fetch_all(&self.reader).await?;
-            let mut by_conversation: HashMap<Uuid, Vec<(MessageId, String)>> = HashMap::new();
-            for (conversation, id, content) in matches {
-                by_conversation
-                    .entry(conversation)
-                    .or_default()
-                    .push((id.into(), content));
-            }
-            Ok::<_, StoreError>(by_conversation)
-        };
-        tokio::try_join!(conversations, contacts, messages)
     }
 }
