@@ -18,21 +18,28 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// A label name's errors: blank, too long, or a comma (filters list names comma-separated).
-fn check_name(checks: &mut Checks, field: &str, name: Option<&str>, required: bool) {
-    checks.text(field, name, MAX_LABEL_CHARS, required);
+/// A label's fields, as create and update take them: the name not blank (when `required`), at
+/// most 64 characters and without commas (filters list names comma-separated); the colour
+/// `#rrggbb`; the description at most the detail's length.
+fn check_fields(
+    name: Option<&str>,
+    required: bool,
+    color: Option<&str>,
+    description: Option<&str>,
+) -> Result<()> {
+    let mut checks = Checks::new();
+    checks.text("name", name, MAX_LABEL_CHARS, required);
     if name.is_some_and(|n| n.contains(',')) {
-        checks.fail(field, "must not contain a comma");
+        checks.fail("name", "must not contain a comma");
     }
-}
-
-fn check_color(checks: &mut Checks, color: Option<&str>) {
-    let valid = |c: &str| {
+    let hex = |c: &str| {
         c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit())
     };
-    if color.is_some_and(|c| !valid(c)) {
+    if color.is_some_and(|c| !hex(c)) {
         checks.fail("color", "must be `#rrggbb`");
     }
+    checks.text("description", description, MAX_DETAIL_CHARS, false);
+    checks.finish()
 }
 
 /// The folded names of a comma-separated label filter; `None` when absent.
@@ -60,16 +67,12 @@ pub async fn create(
     req: CreateLabel,
 ) -> Result<Label> {
     caller.require(Scope::Admin)?;
-    let mut checks = Checks::new();
-    check_name(&mut checks, "name", Some(&req.name), true);
-    check_color(&mut checks, req.color.as_deref());
-    checks.text(
-        "description",
+    check_fields(
+        Some(&req.name),
+        true,
+        req.color.as_deref(),
         req.description.as_deref(),
-        MAX_DETAIL_CHARS,
-        false,
-    );
-    checks.finish()?;
+    )?;
     let now = Timestamp::now();
     let label = Label {
         object_name: "label".into(),
@@ -110,16 +113,12 @@ pub async fn update(
     req: UpdateLabel,
 ) -> Result<Label> {
     caller.require(Scope::Admin)?;
-    let mut checks = Checks::new();
-    check_name(&mut checks, "name", req.name.as_deref(), req.name.is_some());
-    check_color(&mut checks, req.color.as_deref());
-    checks.text(
-        "description",
+    check_fields(
+        req.name.as_deref(),
+        req.name.is_some(),
+        req.color.as_deref(),
         req.description.as_deref(),
-        MAX_DETAIL_CHARS,
-        false,
-    );
-    checks.finish()?;
+    )?;
     let mut label = store.get_label(caller.organization_id, id).await?;
     if let Some(name) = req.name {
         label.name = name.trim().to_owned();
@@ -171,12 +170,13 @@ pub async fn add_to_conversation(
     keys.sort();
     keys.dedup();
     let found = store.find_labels(caller.organization_id, &keys).await?;
-    if let Some(missing) = req
-        .labels
-        .iter()
-        .find(|n| !found.iter().any(|l| name_key(&l.name) == name_key(n)))
-    {
-        return Err(Error::invalid("labels", format!("no label `{missing}`")));
+    if found.len() < keys.len() {
+        let known: Vec<String> = found.iter().map(|l| name_key(&l.name)).collect();
+        let missing = req.labels.iter().find(|n| !known.contains(&name_key(n)));
+        return Err(Error::invalid(
+            "labels",
+            format!("no label `{}`", missing.map_or("", |n| n.as_str())),
+        ));
     }
     let ids: Vec<LabelId> = found.iter().map(|l| l.id).collect();
     store
