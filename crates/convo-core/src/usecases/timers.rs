@@ -8,8 +8,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use convo_types::{
-    ContentType, Conversation, EventType, Message, MessageId, MessageType, Participant, Sender,
-    SenderType, Status, Timestamp,
+    ContentType, Conversation, ConversationId, EventType, Message, MessageId, MessageType,
+    OrganizationId, Participant, Sender, SenderType, Status, Timestamp,
 };
 
 use crate::clock::Clock;
@@ -43,28 +43,12 @@ pub async fn fire_due(
     let now = clock.now();
     let mut fired = Fired::default();
     for (org, id) in store.due_snoozes(now, BATCH).await? {
-        let woke = AtomicBool::new(false);
-        let wake = |c: &mut Conversation| -> Result<Change> {
-            if c.status != Status::Snoozed || c.snoozed_until.is_none_or(|t| t > now) {
-                return Ok(Change::Unchanged);
-            }
-            c.status = Status::Open;
-            c.snoozed_until = None;
-            woke.store(true, Ordering::Relaxed);
-            Ok(Change::Write)
+        let due = |c: &Conversation| {
+            c.status == Status::Snoozed && c.snoozed_until.is_some_and(|t| t <= now)
         };
-        let event = EventMeta {
-            event_type: EventType::ConversationStatusChanged,
-            actor: system(),
-        };
-        match store
-            .update_conversation(org, id, None, &wake, &event)
-            .await
-        {
-            Ok(_) | Err(Error::NotFound(_)) => {}
-            Err(error) => return Err(error),
+        if set_status_when(store, org, id, Status::Open, due).await? {
+            fired.woken += 1;
         }
-        fired.woken += usize::from(woke.load(Ordering::Relaxed));
     }
     for quiet in store.quiet_conversations(now, BATCH).await? {
         if resolve_quiet(store, &quiet, now).await? {
@@ -82,31 +66,13 @@ async fn resolve_quiet(
     now: Timestamp,
 ) -> Result<bool> {
     let after_ms = quiet.after_seconds.saturating_mul(1000);
-    let resolved = AtomicBool::new(false);
-    let resolve = |c: &mut Conversation| -> Result<Change> {
+    let still_quiet = |c: &Conversation| {
         let since = c.last_incoming_at.unwrap_or(c.created_at);
-        let still_quiet = since.as_millis().saturating_add(after_ms) <= now.as_millis();
-        if !matches!(c.status, Status::Open | Status::Pending) || !still_quiet {
-            return Ok(Change::Unchanged);
-        }
-        c.status = Status::Resolved;
-        resolved.store(true, Ordering::Relaxed);
-        Ok(Change::Write)
-    };
-    let event = EventMeta {
-        event_type: EventType::ConversationStatusChanged,
-        actor: system(),
+        matches!(c.status, Status::Open | Status::Pending)
+            && since.as_millis().saturating_add(after_ms) <= now.as_millis()
     };
     let (org, id) = (quiet.organization_id, quiet.id);
-    match store
-        .update_conversation(org, id, None, &resolve, &event)
-        .await
-    {
-        Ok(_) => {}
-        Err(Error::NotFound(_)) => return Ok(false),
-        Err(error) => return Err(error),
-    }
-    if !resolved.load(Ordering::Relaxed) {
+    if !set_status_when(store, org, id, Status::Resolved, still_quiet).await? {
         return Ok(false);
     }
     let at = Timestamp::now();
@@ -139,6 +105,39 @@ async fn resolve_quiet(
     };
     store.create_message(&message, &event).await?;
     Ok(true)
+}
+
+/// Sets `status` (ending any snooze) as the system, under the row lock, when `due` still holds
+/// for the stored conversation; answers whether it did (a gone conversation is not due).
+async fn set_status_when(
+    store: &(impl ConversationStore + ?Sized),
+    org: OrganizationId,
+    id: ConversationId,
+    status: Status,
+    due: impl Fn(&Conversation) -> bool + Send + Sync,
+) -> Result<bool> {
+    let changed = AtomicBool::new(false);
+    let change = |c: &mut Conversation| -> Result<Change> {
+        if !due(c) {
+            return Ok(Change::Unchanged);
+        }
+        c.status = status;
+        c.snoozed_until = None;
+        changed.store(true, Ordering::Relaxed);
+        Ok(Change::Write)
+    };
+    let event = EventMeta {
+        event_type: EventType::ConversationStatusChanged,
+        actor: system(),
+    };
+    match store
+        .update_conversation(org, id, None, &change, &event)
+        .await
+    {
+        Ok(_) => Ok(changed.load(Ordering::Relaxed)),
+        Err(Error::NotFound(_)) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// "24 hours", "90 minutes", "45 seconds": the largest whole unit.
