@@ -175,6 +175,8 @@ pub(crate) fn counters_cover(f: &ConversationFilter) -> bool {
         && f.inbox.priorities.is_empty()
         && f.inbox.labels_all.is_empty()
         && f.inbox.labels_any.is_none()
+        && f.inbox.waiting.is_none()
+        && f.inbox.unread.is_none()
         && matches!(f.parent, ParentFilter::Any | ParentFilter::TopLevel)
 }
 

@@ -11,6 +11,7 @@ pub(crate) struct EventRow {
     pub(crate) actor_id: Option<String>,
     pub(crate) conversation_id: Option<Uuid>,
     pub(crate) data: Json<serde_json::Value>,
+    pub(crate) changes: Option<Json<serde_json::Value>>,
     pub(crate) created_at: i64,
 }
 
@@ -27,6 +28,7 @@ impl TryFrom<EventRow> for Event {
             },
             conversation_id: r.conversation_id.map(Into::into),
             data: r.data.0,
+            changes: r.changes.map(|j| j.0),
             created_at: Timestamp::from_millis(r.created_at),
         })
     }
@@ -64,9 +66,10 @@ pub(crate) async fn record_event_about(
 pub(crate) struct NewEvent {
     pub(crate) event_type: EventType,
     pub(crate) actor: Participant,
-    pub(crate) conversation_id: Uuid,
-    pub(crate) business_unit_id: Uuid,
+    pub(crate) conversation_id: Option<Uuid>,
+    pub(crate) business_unit_id: Option<Uuid>,
     pub(crate) data: serde_json::Value,
+    pub(crate) changes: Option<serde_json::Value>,
     pub(crate) at: Timestamp,
 }
 
@@ -96,11 +99,35 @@ impl NewEvent {
         Ok(NewEvent {
             event_type: meta.event_type,
             actor: meta.actor.clone(),
-            conversation_id,
-            business_unit_id,
+            conversation_id: Some(conversation_id),
+            business_unit_id: Some(business_unit_id),
             data: serde_json::to_value(object).map_err(Error::internal)?,
+            changes: None,
             at,
         })
+    }
+
+    /// An event about no one conversation (a contact merged).
+    pub(crate) fn organization_wide(
+        meta: &EventMeta,
+        object: &impl serde::Serialize,
+        at: Timestamp,
+    ) -> StoreResult<Self> {
+        Ok(NewEvent {
+            event_type: meta.event_type,
+            actor: meta.actor.clone(),
+            conversation_id: None,
+            business_unit_id: None,
+            data: serde_json::to_value(object).map_err(Error::internal)?,
+            changes: None,
+            at,
+        })
+    }
+
+    /// Records that `field` moved `from` one id `to` another.
+    pub(crate) fn moved(mut self, field: &str, from: Uuid, to: Uuid) -> Self {
+        self.changes = Some(serde_json::json!({ field: { "from": from, "to": to } }));
+        self
     }
 }
 
@@ -130,7 +157,7 @@ pub(crate) async fn record_events(
         let offset = first + (chunk_index * ROWS_PER_INSERT) as i64;
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO events (organization_id, id, type, actor_type, actor_id, \
-             conversation_id, business_unit_id, data, created_at) ",
+             conversation_id, business_unit_id, data, changes, created_at) ",
         );
         qb.push_values(chunk.iter().enumerate(), |mut row, (i, e)| {
             row.push_bind(org)
@@ -141,6 +168,7 @@ pub(crate) async fn record_events(
                 .push_bind(e.conversation_id)
                 .push_bind(e.business_unit_id)
                 .push_bind(Json(&e.data))
+                .push_bind(e.changes.as_ref().map(Json))
                 .push_bind(e.at.as_millis());
         });
         qb.build().execute(&mut *conn).await?;
@@ -172,8 +200,8 @@ impl EventStore for SqlStore {
                 return Ok(vec![]);
             }
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, type, actor_type, actor_id, conversation_id, data, created_at FROM \
-                 events WHERE organization_id = ",
+                "SELECT id, type, actor_type, actor_id, conversation_id, data, changes, created_at \
+                 FROM events WHERE organization_id = ",
             );
             qb.push_bind(filter.organization_id.as_uuid());
             qb.push(" AND id > ").push_bind(filter.after);

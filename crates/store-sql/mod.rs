@@ -9,6 +9,7 @@
 //! conformance suite checks that they don't. Why a shared module tree rather than a crate
 //! generic over the database: docs/ARCHITECTURE.md.
 
+mod contacts;
 mod conversations;
 mod counters;
 mod directory;
@@ -20,6 +21,7 @@ mod messages;
 mod organizations;
 mod prelude;
 mod query;
+mod reads;
 mod search;
 mod timers;
 mod webhooks;

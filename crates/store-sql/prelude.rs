@@ -9,21 +9,22 @@ pub(crate) use convo_core::effects::{last_message, ConversationActivity};
 pub(crate) use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 pub(crate) use convo_core::text::search::index_text;
 pub(crate) use convo_core::{
-    Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
+    Absorb, Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,
     DirectoryStore, DueDelivery, Error, EventFilter, EventMeta, EventStore, IdempotencyState,
-    IdempotencyStore, InboxFilter, LabelStore, MessageChange, MessageRecord, MessageStore,
-    MessageWrite, NewConversation, NewOrganization, OrganizationStore, ParentFilter,
-    QuietConversation, Result, SearchQuery, SearchRow, SearchStore, StatsStore, StoreStats,
-    TimerStore, ViewTallies, WebhookRecord, WebhookStore,
+    IdempotencyStore, InboxFilter, LabelStore, MessageChange, MessageFilter, MessageRecord,
+    MessageStore, MessageWrite, NewConversation, NewOrganization, OrganizationStore, ParentFilter,
+    QuietConversation, ReadStore, Reader, Result, SearchQuery, SearchRow, SearchStore, StatsStore,
+    StoreStats, TimerStore, ViewTallies, WebhookRecord, WebhookStore,
 };
 pub(crate) use convo_types::{
     Address, ApiKey, ApiKeyId, Attachment, BusinessUnit, BusinessUnitId, Channel, ChannelId,
     ChannelType, Contact, ContactId, ContentType, Control, ControlType, Conversation,
     ConversationCounts, ConversationId, ConversationOrder, ConversationType, Event, EventType,
-    Handoff, JsonObject, Label, LabelId, LastMessage, Message, MessageId, MessageType,
-    Organization, OrganizationId, Participant, Priority, Scope, Sender, SenderType, SimpleUser,
-    SortOrder, Status, Timestamp, User, UserId, UserKind, UserRole, VideoCall, View,
+    Handoff, JsonObject, Label, LabelId, LastMessage, Message, MessageError, MessageId,
+    MessageStatus, MessageType, Organization, OrganizationId, Participant, Priority, ReadMarker,
+    Scope, Sender, SenderType, SimpleUser, SortOrder, Status, Timestamp, User, UserId, UserKind,
+    UserRole, VideoCall, View,
 };
 pub(crate) use sqlx::types::Json;
 pub(crate) use sqlx::{FromRow, QueryBuilder};
@@ -35,7 +36,9 @@ pub(crate) use super::directory::*;
 pub(crate) use super::error::{affected, found, parse_text, run, StoreError, StoreResult};
 pub(crate) use super::events::*;
 pub(crate) use super::messages::*;
-pub(crate) use super::query::{like_pattern, push_directory_page, push_in, ROWS_PER_INSERT};
+pub(crate) use super::query::{
+    like_pattern, push_directory_page, push_in, push_in_ids, ROWS_PER_INSERT,
+};
 pub(crate) use super::search::*;
 pub(crate) use super::SqlStore;
 pub(crate) use crate::dialect::*;

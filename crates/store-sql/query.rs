@@ -17,10 +17,19 @@ pub(crate) fn push_directory_page(qb: &mut QueryBuilder<'_, Db>, page: &Director
 }
 
 pub(crate) fn push_in(qb: &mut QueryBuilder<'_, Db>, column: &str, units: &[BusinessUnitId]) {
+    push_in_ids(qb, column, units.iter().map(|unit| unit.as_uuid()));
+}
+
+/// ` AND column IN (ids)`; the list must not be empty.
+pub(crate) fn push_in_ids(
+    qb: &mut QueryBuilder<'_, Db>,
+    column: &str,
+    ids: impl IntoIterator<Item = Uuid>,
+) {
     qb.push(format!(" AND {column} IN ("));
     let mut list = qb.separated(", ");
-    for unit in units {
-        list.push_bind(unit.as_uuid());
+    for id in ids {
+        list.push_bind(id);
     }
     list.push_unseparated(")");
 }

@@ -112,7 +112,7 @@ impl<'a> Fixture<'a> {
     }
 
     pub async fn add_contact(&self, req: CreateContact) -> Contact {
-        directory::create_contact(self.store, &self.admin, req)
+        convo_core::usecases::contacts::create_contact(self.store, &self.admin, req)
             .await
             .expect("create contact")
     }

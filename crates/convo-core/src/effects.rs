@@ -13,7 +13,14 @@ pub struct ConversationActivity {
     pub snoozed_until: Option<Timestamp>,
     /// When the contact last wrote.
     pub last_incoming_at: Option<Timestamp>,
+    /// Reply times: the first and latest outgoing message, and the oldest unanswered
+    /// incoming one.
+    pub first_reply_at: Option<Timestamp>,
+    pub last_outgoing_at: Option<Timestamp>,
+    pub waiting_since: Option<Timestamp>,
     pub message_count: i64,
+    /// Incoming messages so far (unread counts are measured against it).
+    pub incoming_count: i64,
     /// When anything last happened in it (the wire `timestamp`).
     pub activity_at: Timestamp,
     pub updated_at: Timestamp,
@@ -29,7 +36,7 @@ impl ConversationActivity {
     }
 
     /// What a new message does to its conversation: activity time, message count, last
-    /// message, version, and reopening when `rules::status_after_message` says so (which also
+    /// message, reply times, version, and reopening when `rules::status_after_message` says so (which also
     /// ends a snooze). Answers whether it reopened it.
     pub fn add_message(&mut self, message: &Message) -> bool {
         let reopened = rules::status_after_message(self.status, message.message_type);
@@ -37,8 +44,19 @@ impl ConversationActivity {
             self.status = status;
             self.snoozed_until = None;
         }
-        if message.message_type == MessageType::Incoming {
-            self.last_incoming_at = Some(message.created_at);
+        let at = message.created_at;
+        match message.message_type {
+            MessageType::Incoming => {
+                self.last_incoming_at = Some(at);
+                self.waiting_since.get_or_insert(at);
+                self.incoming_count += 1;
+            }
+            MessageType::Outgoing => {
+                self.first_reply_at.get_or_insert(at);
+                self.last_outgoing_at = Some(at);
+                self.waiting_since = None;
+            }
+            MessageType::Note | MessageType::Activity => {}
         }
         self.activity_at = message.created_at;
         self.updated_at = message.created_at;
@@ -54,6 +72,10 @@ impl ConversationActivity {
         c.status = self.status;
         c.snoozed_until = self.snoozed_until;
         c.last_incoming_at = self.last_incoming_at;
+        c.first_reply_at = self.first_reply_at;
+        c.last_outgoing_at = self.last_outgoing_at;
+        c.waiting_since = self.waiting_since;
+        c.counts.incoming = self.incoming_count;
         c.timestamp = self.activity_at;
         c.updated_at = self.updated_at;
         c.counts.messages = self.message_count;
@@ -98,6 +120,8 @@ mod tests {
             attachments: vec![],
             metadata: JsonObject::new(),
             external_id: None,
+            status: convo_types::MessageStatus::Sent,
+            error: None,
             created_at: Timestamp::from_millis(at),
             updated_at: Timestamp::from_millis(at),
         }
@@ -108,7 +132,11 @@ mod tests {
             status,
             snoozed_until: Some(Timestamp::from_millis(9_000)),
             last_incoming_at: None,
+            first_reply_at: None,
+            last_outgoing_at: None,
+            waiting_since: None,
             message_count: 3,
+            incoming_count: 0,
             activity_at: Timestamp::from_millis(1_000),
             updated_at: Timestamp::from_millis(1_000),
             last_message: None,
@@ -206,6 +234,11 @@ mod tests {
                 counts: ConversationCounts::default(),
                 last_message: None,
                 last_incoming_at: None,
+                first_reply_at: None,
+                waiting_since: None,
+                last_outgoing_at: None,
+                unread_count: None,
+                contact_read: None,
                 timestamp: at,
                 created_at: at,
                 updated_at: at,
@@ -255,13 +288,31 @@ mod tests {
                 if *message_type == MessageType::Incoming {
                     prop_assert!(rules::category(a.status) != StatusCategory::Done);
                     prop_assert_eq!(a.last_incoming_at, Some(Timestamp::from_millis(at)));
+                    prop_assert!(a.waiting_since.is_some());
                 }
+                if *message_type == MessageType::Outgoing {
+                    prop_assert_eq!(a.waiting_since, None);
+                    prop_assert_eq!(a.last_outgoing_at, Some(Timestamp::from_millis(at)));
+                }
+                // Waiting since the first incoming message after the latest outgoing one.
+                let answered = types[..=i].iter().rposition(|t| *t == MessageType::Outgoing);
+                let first_unanswered = types[..=i]
+                    .iter()
+                    .enumerate()
+                    .skip(answered.map_or(0, |j| j + 1))
+                    .find(|(_, t)| **t == MessageType::Incoming)
+                    .map(|(j, _)| Timestamp::from_millis(2_000 + j as i64));
+                prop_assert_eq!(a.waiting_since, first_unanswered);
                 prop_assert_eq!(a.activity_at, Timestamp::from_millis(at));
                 prop_assert_eq!(a.last_message.as_ref().map(|l| l.id), Some(m.id));
             }
             prop_assert!(reopens <= 1);
             prop_assert_eq!(a.message_count, 3 + types.len() as i64);
             prop_assert_eq!(a.version, 7 + types.len() as i64);
+            let incoming = types.iter().filter(|t| **t == MessageType::Incoming).count();
+            prop_assert_eq!(a.incoming_count, incoming as i64);
+            let first_reply = types.iter().position(|t| *t == MessageType::Outgoing);
+            prop_assert_eq!(a.first_reply_at, first_reply.map(|j| Timestamp::from_millis(2_000 + j as i64)));
         }
     }
 }

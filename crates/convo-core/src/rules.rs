@@ -1,6 +1,6 @@
 //! The product's rules, written once: status categories, metadata merging, input limits.
 
-use convo_types::{Address, FieldError, JsonObject, MessageType, Status};
+use convo_types::{Address, FieldError, JsonObject, MessageStatus, MessageType, Status};
 use rand::Rng;
 
 use crate::{Error, Result};
@@ -25,6 +25,23 @@ pub fn category(status: Status) -> StatusCategory {
         | Status::Failed
         | Status::Cancelled => StatusCategory::Done,
     }
+}
+
+/// Whether a delivery receipt moves a message from `current` to `reported`: forward along
+/// `pending` → `sent` → `delivered` → `read`, or to `failed` from anything but `failed`.
+/// Anything else is a receipt arriving late (or repeated) and changes nothing; `failed` is
+/// final (a retry is a new message).
+pub fn delivery_advances(current: MessageStatus, reported: MessageStatus) -> bool {
+    fn rank(status: MessageStatus) -> u8 {
+        match status {
+            MessageStatus::Pending => 0,
+            MessageStatus::Sent => 1,
+            MessageStatus::Delivered => 2,
+            MessageStatus::Read => 3,
+            MessageStatus::Failed => 4,
+        }
+    }
+    current != MessageStatus::Failed && rank(reported) > rank(current)
 }
 
 /// An incoming message reopens a conversation that is done, snoozed or pending (the customer
@@ -192,6 +209,20 @@ mod tests {
         assert_eq!(category(Status::Snoozed), StatusCategory::Waiting);
         assert_eq!(category(Status::Cancelled), StatusCategory::Done);
         assert_eq!(Status::ALL.len(), 10);
+    }
+
+    #[test]
+    fn receipts_only_move_forward_and_failed_is_final() {
+        use MessageStatus::*;
+        assert!(delivery_advances(Pending, Sent));
+        assert!(delivery_advances(Sent, Read));
+        assert!(!delivery_advances(Delivered, Sent));
+        assert!(!delivery_advances(Read, Read));
+        assert!(delivery_advances(Read, Failed));
+        assert!(delivery_advances(Pending, Failed));
+        for status in MessageStatus::ALL {
+            assert!(!delivery_advances(Failed, *status));
+        }
     }
 
     #[test]

@@ -14,9 +14,89 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Longest word kept for finding contacts: longer ones are cut (a prefix still finds them).
+const MAX_CONTACT_TERM_CHARS: usize = 64;
+
+fn contact_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().take(MAX_CONTACT_TERM_CHARS).collect())
+}
+
+/// The words a contact is found by, folded (see [`fold`]): each word of the name, the email
+/// (whole, and each of its parts), the phone's digits, the external id (whole, and its parts).
+pub fn contact_terms(
+    name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    external_id: Option<&str>,
+) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for (text, whole) in [(name, false), (email, true), (external_id, true)] {
+        let Some(folded) = text.map(fold) else {
+            continue;
+        };
+        if whole && !folded.trim().is_empty() {
+            terms.push(folded.trim().chars().take(MAX_CONTACT_TERM_CHARS).collect());
+        }
+        terms.extend(contact_words(&folded));
+    }
+    if let Some(phone) = phone {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            terms.push(digits);
+        }
+    }
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// What `GET /v1/contacts?q=` looks for: a phone number (digits, spaces, `+`, `-`, `(`, `)`,
+/// `.`) as its digits; anything else as its folded words, each the start of a contact's word.
+pub fn contact_query_terms(q: &str) -> Vec<String> {
+    let q = q.trim();
+    let phone_like = q.chars().any(|c| c.is_ascii_digit())
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let mut terms: Vec<String> = if phone_like {
+        vec![q.chars().filter(char::is_ascii_digit).collect()]
+    } else {
+        contact_words(&fold(q)).collect()
+    };
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{contact_query_terms, contact_terms, fold};
+
+    #[test]
+    fn contacts_are_found_by_folded_words_and_phone_digits() {
+        let terms = contact_terms(
+            Some("Nguyễn Văn Đức"),
+            Some("Duc.Nguyen@Example.com"),
+            Some("+84 90-123 4567"),
+            Some("crm:42"),
+        );
+        for term in [
+            "nguyen",
+            "van",
+            "duc",
+            "duc.nguyen@example.com",
+            "example",
+            "84901234567",
+            "crm:42",
+            "42",
+        ] {
+            assert!(terms.contains(&term.to_owned()), "{term} in {terms:?}");
+        }
+        assert_eq!(contact_query_terms("  +84 90 123 "), ["8490123"]);
+        assert_eq!(contact_query_terms("ĐỨC nguy"), ["duc", "nguy"]);
+        assert!(contact_query_terms(" .. ").is_empty());
+    }
 
     #[test]
     fn folds_case_and_accents() {

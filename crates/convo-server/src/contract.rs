@@ -368,11 +368,15 @@ fn event_data_schema(event_type: EventType) -> &'static str {
         | EventType::ConversationDeleted
         | EventType::ConversationLabelsChanged
         | EventType::ConversationHandoffRequested
-        | EventType::ConversationControlChanged => "Conversation",
-        EventType::MessageCreated | EventType::MessageUpdated | EventType::MessageDeleted => {
-            "Message"
-        }
+        | EventType::ConversationControlChanged
+        | EventType::ConversationTransferred
+        | EventType::ConversationReadByContact => "Conversation",
+        EventType::MessageCreated
+        | EventType::MessageUpdated
+        | EventType::MessageStatusChanged
+        | EventType::MessageDeleted => "Message",
         EventType::VideoCallStarted => "VideoCall",
+        EventType::ContactMerged => "Contact",
     }
 }
 

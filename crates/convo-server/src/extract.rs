@@ -1,7 +1,7 @@
 //! Extractors whose every rejection is a problem+json answer with a stable code.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use convo_types::ErrorCode;
@@ -46,6 +46,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             }
         })?;
         parse_json(&bytes).map(Json)
+    }
+}
+
+/// An optional JSON body: none when the request sends no body at all (no `Content-Type` and
+/// nothing to read); otherwise exactly as [`Json`].
+impl<S: Send + Sync, T: DeserializeOwned> OptionalFromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let empty = !req.headers().contains_key(header::CONTENT_TYPE)
+            && req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length == "0");
+        if empty {
+            return Ok(None);
+        }
+        <Json<T> as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
     }
 }
 

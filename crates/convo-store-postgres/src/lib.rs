@@ -24,6 +24,7 @@ impl PostgresStore {
             .await?;
         MIGRATOR.run(&pool).await?;
         let store = Self::from_pools(pool.clone(), pool.clone());
+        store.index_contacts().await?;
         statistics::keep_fresh(pool.clone()).await?;
         store.listen_for_events(pool).await?;
         Ok(store)

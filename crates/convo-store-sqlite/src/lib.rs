@@ -38,6 +38,7 @@ impl SqliteStore {
     pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
         let store = Self::connect(url).await?;
         MIGRATOR.run(&store.writer_pool()).await?;
+        store.index_contacts().await?;
         Ok(store)
     }
 

@@ -45,9 +45,15 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// Conversation list order: `recent` (latest activity first), `oldest`, or `priority`
-    /// (most urgent first, then latest activity).
-    ConversationOrder { Recent = "recent", Oldest = "oldest", Priority = "priority" }
+    /// Conversation list order: `recent` (latest activity first), `oldest`, `priority`
+    /// (most urgent first, then latest activity), or `waiting_since` (the conversations
+    /// waiting for a reply, who has waited longest first).
+    ConversationOrder {
+        Recent = "recent",
+        Oldest = "oldest",
+        Priority = "priority",
+        WaitingSince = "waiting_since",
+    }
 );
 
 impl From<SortOrder> for ConversationOrder {
@@ -64,6 +70,18 @@ impl From<SortOrder> for ConversationOrder {
 pub struct ConversationCounts {
     pub messages: i64,
     pub children: i64,
+    /// Messages from the contact.
+    #[serde(default)]
+    pub incoming: i64,
+}
+
+/// Where a reader has read up to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadMarker {
+    /// The last message read.
+    pub message_id: crate::MessageId,
+    pub read_at: Timestamp,
 }
 
 /// Who did something: a contact, a user, an AI agent or the system.
@@ -131,8 +149,20 @@ pub struct Conversation {
     pub users: Vec<SimpleUser>,
     pub counts: ConversationCounts,
     pub last_message: Option<LastMessage>,
+    /// When the team first answered (the first outgoing message).
+    pub first_reply_at: Option<Timestamp>,
+    /// Since the oldest incoming message not yet answered by an outgoing one; `null` when
+    /// answered.
+    pub waiting_since: Option<Timestamp>,
     /// When the contact last wrote (the latest incoming message).
     pub last_incoming_at: Option<Timestamp>,
+    /// When the team last wrote to the contact (the latest outgoing message).
+    pub last_outgoing_at: Option<Timestamp>,
+    /// Incoming messages the key's acting user has not read; `null` in events and webhooks,
+    /// which are not read as any one user.
+    pub unread_count: Option<i64>,
+    /// How far the contact has read (the "seen" receipts of a channel).
+    pub contact_read: Option<ReadMarker>,
     /// Time of the latest message, or of creation when there is none.
     pub timestamp: Timestamp,
     pub created_at: Timestamp,
@@ -233,6 +263,14 @@ pub struct UpdateConversation {
     pub inputs: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    /// Moves the conversation to another business unit of the organization (its channel
+    /// stays): a transfer.
+    #[serde(
+        default,
+        alias = "tenant_unit_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_unit_id: Option<BusinessUnitId>,
     #[serde(
         default,
         deserialize_with = "double_option",
@@ -314,6 +352,21 @@ pub struct ViewsCount {
     pub all: i64,
     /// Every status (the filtered ones, when filtered) with its count.
     pub by_status: std::collections::BTreeMap<String, i64>,
+    /// The acting user's conversations (those they are in) with incoming messages they have
+    /// not read.
+    pub unread: i64,
+}
+
+/// `POST /v1/conversations/{id}/read`: moves a read horizon forward.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkRead {
+    /// The last message read; default the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<crate::MessageId>,
+    /// The contact read it (a channel's "seen" receipt), not the acting user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contact: bool,
 }
 
 /// `POST /v1/conversations/{id}/members` (seed `assignTeamMember`).

@@ -344,6 +344,28 @@ pub struct Contact {
     pub updated_at: Timestamp,
 }
 
+/// Filters of `GET /v1/contacts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ContactQuery {
+    /// Only the contact with this external id (a merged contact's finds the one it was merged
+    /// into).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Words that begin words of the name, email or external id (accents and case ignored),
+    /// or the start of a phone number (spaces, `+`, `-` ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+/// `POST /v1/contacts/{id}/merge`: the other record of the same person, merged into this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MergeContacts {
+    pub from: ContactId,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateContact {

@@ -17,10 +17,14 @@ crate::wire_enum::wire_enum!(
         ConversationLabelsChanged = "conversation.labels_changed",
         ConversationHandoffRequested = "conversation.handoff_requested",
         ConversationControlChanged = "conversation.control_changed",
+        ConversationTransferred = "conversation.transferred",
+        ConversationReadByContact = "conversation.read_by_contact",
         MessageCreated = "message.created",
         MessageUpdated = "message.updated",
+        MessageStatusChanged = "message.status_changed",
         MessageDeleted = "message.deleted",
         VideoCallStarted = "video_call.started",
+        ContactMerged = "contact.merged",
     }
 );
 
@@ -37,5 +41,9 @@ pub struct Event {
     /// The object after the change.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
+    /// What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+    /// `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub changes: Option<serde_json::Value>,
     pub created_at: Timestamp,
 }

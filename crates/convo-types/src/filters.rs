@@ -149,6 +149,13 @@ pub struct ConversationFilters {
     /// Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handoff_pending: Option<bool>,
+    /// Only conversations waiting for a reply (`true`: an incoming message is unanswered) or
+    /// not (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<bool>,
+    /// Only conversations with incoming messages the key's acting user has not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<bool>,
     /// Label names the conversation carries all of, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<String>,
@@ -158,7 +165,8 @@ pub struct ConversationFilters {
     /// Text that the name, detail, or the contact's name, email, phone or external id contains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
-    /// `recent` (latest activity first, the default), `oldest` or `priority`.
+    /// `recent` (latest activity first, the default), `oldest`, `priority` or
+    /// `waiting_since` (only conversations waiting for a reply, longest wait first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ConversationOrder>,
 }
@@ -201,4 +209,20 @@ where
         listed.push(text.parse().map_err(serde::de::Error::custom)?);
     }
     Ok(listed)
+}
+
+/// Filters of `GET /v1/conversations/{id}/messages`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct MessageFilters {
+    /// `oldest` (the default) or `recent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<crate::SortOrder>,
+    /// Only messages with this delivery status (`status=failed&message_type=outgoing`: what
+    /// did not reach the customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::MessageStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<crate::MessageType>,
 }

@@ -24,6 +24,31 @@ wire_enum!(
     SenderType { Contact = "contact", User = "user", AiAgent = "ai_agent", System = "system" }
 );
 
+wire_enum!(
+    /// Where a message is on its way to the recipient: `pending` (queued), `sent`,
+    /// `delivered`, `read`, or `failed` (see `error`). It only moves forward in that order,
+    /// except to `failed`, which is final.
+    MessageStatus {
+        Pending = "pending",
+        Sent = "sent",
+        Delivered = "delivered",
+        Read = "read",
+        Failed = "failed",
+    }
+);
+
+/// Why a message could not be delivered, as the channel reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageError {
+    /// The channel's own error code.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::detail))]
+    pub message: String,
+}
+
 /// The sender of a message. `id` is a contact's or a user's id; none for `system`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -67,6 +92,10 @@ pub struct Message {
     pub metadata: JsonObject,
     /// Your system's id for this message; a repeat within the conversation answers the first.
     pub external_id: Option<String>,
+    /// Delivery, as the channel integration reports it; `sent` unless given.
+    pub status: MessageStatus,
+    /// Set with `failed`.
+    pub error: Option<MessageError>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -97,6 +126,9 @@ pub struct CreateMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::identifier_when_given))]
     pub external_id: Option<String>,
+    /// Default `sent`; an integration that queues the message says `pending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MessageStatus>,
     /// Send an AI agent's outgoing message even while a human controls the conversation
     /// (otherwise `409 not_in_control`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -113,6 +145,12 @@ pub struct UpdateMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,
+    /// A delivery receipt: moves `status` forward (an older receipt arriving late changes
+    /// nothing); `failed` needs `error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MessageStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<MessageError>,
 }
 
 /// Where a search matched, with the match marked `<mark>…</mark>` in a snippet.

@@ -40,6 +40,11 @@ pub fn optional_name() -> Object {
     text(limits::MAX_NAME_CHARS, true).build()
 }
 
+/// Required text of at most the detail length: an error's message.
+pub fn detail() -> Object {
+    text(limits::MAX_DETAIL_CHARS, false).build()
+}
+
 pub fn optional_detail() -> Object {
     text(limits::MAX_DETAIL_CHARS, true).build()
 }

@@ -99,6 +99,20 @@ pub(crate) fn push_inbox_filters(qb: &mut QueryBuilder<'_, Db>, f: &InboxFilter)
         Some(false) => qb.push(" AND c.handoff IS NULL"),
         None => qb,
     };
+    match f.waiting {
+        Some(true) => qb.push(" AND c.waiting_since IS NOT NULL"),
+        Some(false) => qb.push(" AND c.waiting_since IS NULL"),
+        None => qb,
+    };
+    if let Some((user, unread)) = f.unread {
+        // The reader's horizon counts the incoming messages it covers (none without one).
+        qb.push(if unread {
+            " AND c.incoming_count > "
+        } else {
+            " AND c.incoming_count <= "
+        });
+        qb.push(SEEN_BY).push_bind(user.as_uuid()).push("), 0)");
+    }
     for key in &f.labels_all {
         qb.push(LABELED).push_bind(key.clone()).push(")");
     }
@@ -117,6 +131,10 @@ pub(crate) fn push_inbox_filters(qb: &mut QueryBuilder<'_, Db>, f: &InboxFilter)
         }
     }
 }
+
+/// The incoming messages the user whose id follows has read (then `), 0)`).
+pub(crate) const SEEN_BY: &str = "coalesce((SELECT r.seen_incoming FROM conversation_reads r \
+                                  WHERE r.conversation_id = c.id AND r.user_id = ";
 
 /// Carries the label whose name key follows (then `)`).
 const LABELED: &str = " AND EXISTS (SELECT 1 FROM conversation_labels cl JOIN labels l ON l.id = \

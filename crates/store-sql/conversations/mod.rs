@@ -174,13 +174,18 @@ impl ConversationStore for SqlStore {
             }
             let (comparison, direction) = match filter.order {
                 ConversationOrder::Recent | ConversationOrder::Priority => ("<", "DESC"),
-                ConversationOrder::Oldest => (">", "ASC"),
+                ConversationOrder::Oldest | ConversationOrder::WaitingSince => (">", "ASC"),
             };
             // `order=priority` leads with the priority rank; the rest of the key is the same.
             let (key_columns, order_by) = match filter.order {
                 ConversationOrder::Priority => (
                     "c.priority, c.activity_at, c.id",
                     format!("c.priority {direction}, c.activity_at {direction}, c.id {direction}"),
+                ),
+                // Only waiting conversations are listed in this order (the filter says so).
+                ConversationOrder::WaitingSince => (
+                    "c.waiting_since, c.id",
+                    format!("c.waiting_since {direction}, c.id {direction}"),
                 ),
                 _ => (
                     "c.activity_at, c.id",
@@ -256,7 +261,8 @@ impl ConversationStore for SqlStore {
                  inputs = $5, agent_id = $6, assignment_id = $7, owner_type = $8, owner_id = $9, \
                  dialog_id = $10, self_address = $11, peer = $12, parent_id = $13, snoozed_until \
                  = $14, updated_at = $15, priority = $16, control_type = $17, control = $18, \
-                 handoff = $19, version = version + 1 WHERE organization_id = $20 AND id = $21",
+                 handoff = $19, business_unit_id = $22, version = version + 1 WHERE \
+                 organization_id = $20 AND id = $21",
             )
             .bind(c.status.as_str())
             .bind(&c.name)
@@ -279,6 +285,7 @@ impl ConversationStore for SqlStore {
             .bind(c.handoff.as_ref().map(Json))
             .bind(org)
             .bind(id.as_uuid())
+            .bind(c.business_unit_id.as_uuid())
             .execute(&mut *tx)
             .await?;
             // Team members the change added (a human accepting a handoff joins the team).
@@ -429,7 +436,33 @@ impl ConversationStore for SqlStore {
                 .into_iter()
                 .map(|(status, assigned, n)| Ok((parse_text(&status, Status::parse)?, assigned, n)))
                 .collect::<StoreResult<_>>()?;
-            Ok(ViewTallies { by_status, mine })
+            // Unread: walked from the user's own memberships (`CROSS JOIN` keeps them the
+            // outer loop), never from the organization's conversations.
+            let mut inbox = filter.inbox.clone();
+            inbox.unread = Some((filter.user_id, true));
+            let theirs = ConversationFilter {
+                view: View::All,
+                inbox,
+                ..filter.clone()
+            };
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT COUNT(*) FROM conversation_members mu CROSS JOIN conversations c",
+            );
+            push_conversation_filters(&mut qb, &theirs);
+            qb.push(" AND c.id = mu.conversation_id AND mu.organization_id = ")
+                .push_bind(org)
+                .push(" AND mu.user_id = ")
+                .push_bind(filter.user_id.as_uuid());
+            let (unread,): (i64,) = qb
+                .build_query_as()
+                .persistent(cache_plan(&theirs))
+                .fetch_one(&self.reader)
+                .await?;
+            Ok(ViewTallies {
+                by_status,
+                mine,
+                unread,
+            })
         })
         .await
     }

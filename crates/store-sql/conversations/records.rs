@@ -233,6 +233,11 @@ pub(crate) async fn finish_change(
 ) -> StoreResult<ConversationRecord> {
     let after = fetch_conversation(conn, org, before.id.as_uuid(), false).await?;
     move_counters(conn, org, Some(before), Some(&after.conversation)).await?;
-    record_event(conn, org, event, &after.conversation, at).await?;
+    let (from, to) = (before.business_unit_id, after.conversation.business_unit_id);
+    let mut recorded = NewEvent::about(event, &after.conversation, &after.conversation, at)?;
+    if from != to {
+        recorded = recorded.moved("business_unit_id", from.as_uuid(), to.as_uuid());
+    }
+    record_events(conn, org, &[&recorded]).await?;
     Ok(after)
 }

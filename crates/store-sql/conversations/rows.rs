@@ -12,7 +12,10 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public
                                                c.children_count, c.last_message, c.activity_at, \
                                                c.created_at, c.updated_at, c.deleted_at, \
                                                c.created_by_key_id, c.version, c.priority, \
-                                               c.control, c.handoff, c.last_incoming_at";
+                                               c.control, c.handoff, c.last_incoming_at, \
+                                               c.first_reply_at, c.waiting_since, \
+                                               c.last_outgoing_at, c.incoming_count, \
+                                               c.contact_read";
 
 #[derive(FromRow)]
 pub(crate) struct ConversationRow {
@@ -53,6 +56,11 @@ pub(crate) struct ConversationRow {
     pub(crate) control: Option<Json<Control>>,
     pub(crate) handoff: Option<Json<Handoff>>,
     pub(crate) last_incoming_at: Option<i64>,
+    pub(crate) first_reply_at: Option<i64>,
+    pub(crate) waiting_since: Option<i64>,
+    pub(crate) last_outgoing_at: Option<i64>,
+    pub(crate) incoming_count: i64,
+    pub(crate) contact_read: Option<Json<ReadMarker>>,
     /// `CONVERSATION_LABELS`: the label names, read with the row.
     pub(crate) labels: Json<Vec<String>>,
     /// `CONVERSATION_MEMBERS`: the team members, read with the row.
@@ -108,9 +116,16 @@ impl ConversationRow {
                 counts: ConversationCounts {
                     messages: self.message_count,
                     children: self.children_count,
+                    incoming: self.incoming_count,
                 },
                 last_message: self.last_message.map(|j| j.0),
                 last_incoming_at: self.last_incoming_at.map(Timestamp::from_millis),
+                first_reply_at: self.first_reply_at.map(Timestamp::from_millis),
+                waiting_since: self.waiting_since.map(Timestamp::from_millis),
+                last_outgoing_at: self.last_outgoing_at.map(Timestamp::from_millis),
+                // Filled in for the reader by `convo_core::usecases::reads`.
+                unread_count: None,
+                contact_read: self.contact_read.map(|j| j.0),
                 timestamp: Timestamp::from_millis(self.activity_at),
                 created_at: Timestamp::from_millis(self.created_at),
                 updated_at: Timestamp::from_millis(self.updated_at),

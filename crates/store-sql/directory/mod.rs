@@ -365,77 +365,15 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn insert_contact(&self, contact: &Contact) -> Result<()> {
-        run(async {
-            sqlx::query(&format!(
-                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                 $9, $10, $11)"
-            ))
-            .bind(contact.organization_id.as_uuid())
-            .bind(contact.id.as_uuid())
-            .bind(&contact.external_id)
-            .bind(&contact.name)
-            .bind(&contact.email)
-            .bind(&contact.phone)
-            .bind(&contact.image)
-            .bind(Json(&contact.metadata))
-            .bind(Json(&contact.addresses))
-            .bind(contact.created_at.as_millis())
-            .bind(contact.updated_at.as_millis())
-            .execute(&self.writer)
-            .await?;
-            Ok(())
-        })
-        .await
+        run(self.insert_contact_row(contact)).await
     }
 
     async fn find_or_create_contact(&self, contact: &Contact) -> Result<(Contact, bool)> {
-        run(async {
-            let inserted = sqlx::query(&format!(
-                "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                 $9, $10, $11) ON CONFLICT (organization_id, external_id) DO NOTHING"
-            ))
-            .bind(contact.organization_id.as_uuid())
-            .bind(contact.id.as_uuid())
-            .bind(&contact.external_id)
-            .bind(&contact.name)
-            .bind(&contact.email)
-            .bind(&contact.phone)
-            .bind(&contact.image)
-            .bind(Json(&contact.metadata))
-            .bind(Json(&contact.addresses))
-            .bind(contact.created_at.as_millis())
-            .bind(contact.updated_at.as_millis())
-            .execute(&self.writer)
-            .await?
-            .rows_affected();
-            if inserted == 1 {
-                return Ok((contact.clone(), true));
-            }
-            let row: ContactRow = sqlx::query_as(&format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND \
-                 external_id = $2"
-            ))
-            .bind(contact.organization_id.as_uuid())
-            .bind(&contact.external_id)
-            .fetch_one(&self.writer)
-            .await?;
-            Ok((row.into(), false))
-        })
-        .await
+        run(self.find_or_create_contact_row(contact)).await
     }
 
     async fn get_contact(&self, org: OrganizationId, id: ContactId) -> Result<Contact> {
-        run(async {
-            let row: Option<ContactRow> = sqlx::query_as(&format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 AND id = $2"
-            ))
-            .bind(org.as_uuid())
-            .bind(id.as_uuid())
-            .fetch_optional(&self.reader)
-            .await?;
-            found("contact")(row).map(Into::into)
-        })
-        .await
+        run(self.get_contact_row(org, id)).await
     }
 
     async fn list_contacts(
@@ -444,79 +382,25 @@ impl DirectoryStore for SqlStore {
         filter: &ContactFilter,
         page: &DirectoryPage,
     ) -> Result<Rows<Contact>> {
-        run(async {
-            let filters = |qb: &mut QueryBuilder<'_, Db>| {
-                if let Some(external_id) = &filter.external_id {
-                    qb.push(" AND external_id = ")
-                        .push_bind(external_id.clone());
-                }
-            };
-            self.list_directory(
-                "contacts",
-                CONTACT_COLUMNS,
-                org,
-                filters,
-                page,
-                |r: ContactRow| Ok(r.into()),
-            )
-            .await
-        })
-        .await
+        run(self.list_contact_rows(org, filter, page)).await
     }
 
-    /// Also re-indexes the contact's conversations, which are found by its fields.
     async fn update_contact(&self, contact: &Contact) -> Result<()> {
-        run(async {
-            let org = contact.organization_id.as_uuid();
-            let mut tx = self.writer.begin().await?;
-            let result = sqlx::query(
-                "UPDATE contacts SET external_id = $1, name = $2, email = $3, phone = $4, image = \
-                 $5, metadata = $6, addresses = $7, updated_at = $8 WHERE organization_id = $9 \
-                 AND id = $10",
-            )
-            .bind(&contact.external_id)
-            .bind(&contact.name)
-            .bind(&contact.email)
-            .bind(&contact.phone)
-            .bind(&contact.image)
-            .bind(Json(&contact.metadata))
-            .bind(Json(&contact.addresses))
-            .bind(contact.updated_at.as_millis())
-            .bind(contact.organization_id.as_uuid())
-            .bind(contact.id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            affected("contact", result.rows_affected())?;
-            // The contact's conversations in one read (their search text includes the contact).
-            let rows: Vec<ConversationRow> = sqlx::query_as(&format!(
-                "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
-                 c.organization_id = $1 AND c.contact_id = $2"
-            ))
-            .bind(org)
-            .bind(contact.id.as_uuid())
-            .fetch_all(&mut *tx)
-            .await?;
-            for row in rows {
-                let id = row.id;
-                let conversation = row.into_record()?.conversation;
-                let text = conversation_search_text(&conversation, Some(contact));
-                sqlx::query(
-                    "UPDATE conversations SET search_text = $1 WHERE id = $2 AND search_text <> \
-                     $1",
-                )
-                .bind(text)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Ok(tx.commit().await?)
-        })
-        .await
+        run(self.update_contact_row(contact)).await
     }
 
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()> {
-        Ok(self
-            .delete_row("contacts", "contact", org, id.as_uuid())
-            .await?)
+        run(self.delete_contact_row(org, id)).await
+    }
+
+    async fn merge_contacts(
+        &self,
+        org: OrganizationId,
+        into: ContactId,
+        from: ContactId,
+        absorb: Absorb,
+        event: &EventMeta,
+    ) -> Result<Contact> {
+        run(self.merge_contact_rows(org, into, from, absorb, event)).await
     }
 }

@@ -15,7 +15,11 @@ pub(crate) struct MessageTargetRow {
     pub(crate) status: String,
     pub(crate) snoozed_until: Option<i64>,
     pub(crate) last_incoming_at: Option<i64>,
+    pub(crate) first_reply_at: Option<i64>,
+    pub(crate) last_outgoing_at: Option<i64>,
+    pub(crate) waiting_since: Option<i64>,
     pub(crate) message_count: i64,
+    pub(crate) incoming_count: i64,
     pub(crate) activity_at: i64,
     pub(crate) updated_at: i64,
     pub(crate) version: i64,
@@ -43,7 +47,11 @@ impl TryFrom<MessageTargetRow> for MessageTarget {
                 status: parse_text(&r.status, Status::parse)?,
                 snoozed_until: r.snoozed_until.map(Timestamp::from_millis),
                 last_incoming_at: r.last_incoming_at.map(Timestamp::from_millis),
+                first_reply_at: r.first_reply_at.map(Timestamp::from_millis),
+                last_outgoing_at: r.last_outgoing_at.map(Timestamp::from_millis),
+                waiting_since: r.waiting_since.map(Timestamp::from_millis),
                 message_count: r.message_count,
+                incoming_count: r.incoming_count,
                 activity_at: Timestamp::from_millis(r.activity_at),
                 updated_at: Timestamp::from_millis(r.updated_at),
                 // Not read: only written when a message of the group sets it.
@@ -63,7 +71,8 @@ pub(crate) async fn lock_message_targets(
 ) -> StoreResult<HashMap<Uuid, MessageTarget>> {
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT organization_id, id, business_unit_id, status, snoozed_until, last_incoming_at, \
-         message_count, activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (",
+         first_reply_at, last_outgoing_at, waiting_since, message_count, incoming_count, \
+         activity_at, updated_at, version FROM conversations WHERE deleted_at IS NULL AND id IN (",
     );
     let mut list = qb.separated(", ");
     for id in ids {
@@ -96,7 +105,7 @@ pub(crate) async fn insert_message_rows(
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO messages (organization_id, id, conversation_id, message_type, \
              sender_type, sender_id, content, content_type, attachments, metadata, external_id, \
-             search_text, created_at, updated_at) ",
+             search_text, status, error, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut row, (org, message, words)| {
             row.push_bind(*org)
@@ -111,6 +120,8 @@ pub(crate) async fn insert_message_rows(
                 .push_bind(Json(&message.metadata))
                 .push_bind(&message.external_id)
                 .push_bind(message_search_text(*org, message, words))
+                .push_bind(message.status.as_str())
+                .push_bind(message.error.as_ref().map(Json))
                 .push_bind(message.created_at.as_millis())
                 .push_bind(message.updated_at.as_millis());
         });
@@ -252,7 +263,9 @@ pub(crate) async fn add_messages(
         let mut qb = QueryBuilder::<Db>::new(
             "UPDATE conversations SET activity_at = v.column2, message_count = v.column3, \
              last_message = v.column4, status = v.column5, snoozed_until = v.column6, updated_at \
-             = v.column7, version = v.column8, last_incoming_at = v.column9 FROM (",
+             = v.column7, version = v.column8, last_incoming_at = v.column9, first_reply_at = \
+             v.column10, last_outgoing_at = v.column11, waiting_since = v.column12, \
+             incoming_count = v.column13 FROM (",
         );
         qb.push_values(chunk, |mut row, t| {
             let a = &t.activity;
@@ -264,7 +277,11 @@ pub(crate) async fn add_messages(
                 .push_bind(a.snoozed_until.map(Timestamp::as_millis))
                 .push_bind(a.updated_at.as_millis())
                 .push_bind(a.version)
-                .push_bind(a.last_incoming_at.map(Timestamp::as_millis));
+                .push_bind(a.last_incoming_at.map(Timestamp::as_millis))
+                .push_bind(a.first_reply_at.map(Timestamp::as_millis))
+                .push_bind(a.last_outgoing_at.map(Timestamp::as_millis))
+                .push_bind(a.waiting_since.map(Timestamp::as_millis))
+                .push_bind(a.incoming_count);
         });
         // The id list too, so the plan starts from the id index: on the join alone SQLite
         // walks every conversation.

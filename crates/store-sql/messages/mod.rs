@@ -10,6 +10,16 @@ pub(crate) use rows::*;
 
 use crate::sql::prelude::*;
 
+fn push_message_filters(qb: &mut QueryBuilder<'_, Db>, filter: &MessageFilter) {
+    if let Some(status) = filter.status {
+        qb.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(message_type) = filter.message_type {
+        qb.push(" AND message_type = ")
+            .push_bind(message_type.as_str());
+    }
+}
+
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
@@ -74,11 +84,11 @@ impl MessageStore for SqlStore {
         &self,
         org: OrganizationId,
         conversation: ConversationId,
-        order: SortOrder,
+        filter: &MessageFilter,
         page: &DirectoryPage,
     ) -> Result<Rows<Message>> {
         run(async {
-            let (comparison, direction) = match order {
+            let (comparison, direction) = match filter.order {
                 SortOrder::Oldest => (">", "ASC"),
                 SortOrder::Recent => ("<", "DESC"),
             };
@@ -88,6 +98,7 @@ impl MessageStore for SqlStore {
             qb.push_bind(org.as_uuid());
             qb.push(" AND m.conversation_id = ")
                 .push_bind(conversation.as_uuid());
+            push_message_filters(&mut qb, filter);
             if let PageStart::After(Some(after)) = page.start {
                 qb.push(format!(" AND m.id {comparison} ")).push_bind(after);
             }
@@ -103,6 +114,7 @@ impl MessageStore for SqlStore {
             count
                 .push(" AND conversation_id = ")
                 .push_bind(conversation.as_uuid());
+            push_message_filters(&mut count, filter);
             Ok(Rows {
                 items: rows
                     .into_iter()
@@ -135,7 +147,7 @@ impl MessageStore for SqlStore {
             message.updated_at = now;
             sqlx::query(
                 "UPDATE messages SET content = $1, metadata = $2, search_text = $3, updated_at = \
-                 $4 WHERE organization_id = $5 AND id = $6",
+                 $4, status = $7, error = $8 WHERE organization_id = $5 AND id = $6",
             )
             .bind(&message.content)
             .bind(Json(&message.metadata))
@@ -143,6 +155,8 @@ impl MessageStore for SqlStore {
             .bind(now.as_millis())
             .bind(org)
             .bind(id.as_uuid())
+            .bind(message.status.as_str())
+            .bind(message.error.as_ref().map(Json))
             .execute(&mut *tx)
             .await?;
             if record
@@ -200,14 +214,15 @@ impl MessageStore for SqlStore {
                 .map_or(record.conversation.created_at, |m| m.created_at);
             sqlx::query(
                 "UPDATE conversations SET message_count = message_count - 1, last_message = $1, \
-                 activity_at = $2, updated_at = $3, version = version + 1 WHERE organization_id = \
-                 $4 AND id = $5",
+                 activity_at = $2, updated_at = $3, version = version + 1, incoming_count = \
+                 incoming_count - $6 WHERE organization_id = $4 AND id = $5",
             )
             .bind(latest.as_ref().map(|m| Json(last_message(m))))
             .bind(activity_at.as_millis())
             .bind(now.as_millis())
             .bind(org)
             .bind(conversation)
+            .bind(i64::from(message.message_type == MessageType::Incoming))
             .execute(&mut *tx)
             .await?;
             record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;

@@ -5,7 +5,8 @@ use crate::sql::prelude::*;
 pub(crate) const MESSAGE_COLUMNS: &str = "m.organization_id, m.id, m.conversation_id, \
                                           m.message_type, m.sender_type, m.sender_id, m.content, \
                                           m.content_type, m.attachments, m.metadata, \
-                                          m.external_id, m.created_at, m.updated_at";
+                                          m.external_id, m.status, m.error, m.created_at, \
+                                          m.updated_at";
 
 #[derive(FromRow)]
 pub(crate) struct MessageRow {
@@ -19,6 +20,8 @@ pub(crate) struct MessageRow {
     pub(crate) attachments: Json<Vec<Attachment>>,
     pub(crate) metadata: Json<JsonObject>,
     pub(crate) external_id: Option<String>,
+    pub(crate) status: String,
+    pub(crate) error: Option<Json<MessageError>>,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
 }
@@ -40,6 +43,8 @@ impl TryFrom<MessageRow> for Message {
             attachments: r.attachments.0,
             metadata: r.metadata.0,
             external_id: r.external_id,
+            status: parse_text(&r.status, MessageStatus::parse)?,
+            error: r.error.map(|j| j.0),
             created_at: Timestamp::from_millis(r.created_at),
             updated_at: Timestamp::from_millis(r.updated_at),
         })

@@ -218,8 +218,8 @@ impl WebhookStore for SqlStore {
                 let mut conn = self.reader.acquire().await?;
                 let webhook = fetch_webhook(&mut conn, org, hook).await?;
                 let event: Option<EventRow> = sqlx::query_as(
-                    "SELECT id, type, actor_type, actor_id, conversation_id, data, created_at \
-                     FROM events WHERE organization_id = $1 AND id = $2",
+                    "SELECT id, type, actor_type, actor_id, conversation_id, data, changes, \
+                     created_at FROM events WHERE organization_id = $1 AND id = $2",
                 )
                 .bind(org)
                 .bind(event_id)

@@ -68,22 +68,24 @@ async fn directory_round_trips(shared: &Arc<dyn Store>) {
             ..Default::default()
         })
         .await;
-    let found = directory::list_contacts(
+    let found = convo_core::usecases::contacts::list_contacts(
         store,
         &t.admin,
-        ContactFilter {
+        convo_types::ContactQuery {
             external_id: Some("website_user_123".into()),
+            ..Default::default()
         },
         page(10),
     )
     .await
     .unwrap();
     assert_eq!(found.data, vec![contact.clone()]);
-    let none = directory::list_contacts(
+    let none = convo_core::usecases::contacts::list_contacts(
         store,
         &t.admin,
-        ContactFilter {
+        convo_types::ContactQuery {
             external_id: Some("nobody".into()),
+            ..Default::default()
         },
         page(10),
     )
@@ -108,7 +110,7 @@ async fn directory_round_trips(shared: &Arc<dyn Store>) {
         directory::get_business_unit(store, &t.admin, unit.id).await,
         Err(Error::NotFound(_))
     ));
-    directory::delete_contact(store, &t.admin, contact.id)
+    convo_core::usecases::contacts::delete_contact(store, &t.admin, contact.id)
         .await
         .unwrap();
     directory::delete_user(store, &t.admin, user.id)
@@ -159,7 +161,7 @@ async fn unique_identifiers_conflict(shared: &Arc<dyn Store>) {
         ..Default::default()
     };
     t.add_contact(contact("u-1")).await;
-    let again = directory::create_contact(store, &t.admin, contact("u-1"))
+    let again = convo_core::usecases::contacts::create_contact(store, &t.admin, contact("u-1"))
         .await
         .unwrap_err();
     assert!(matches!(again, Error::Conflict { .. }), "{again:?}");

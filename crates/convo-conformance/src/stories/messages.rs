@@ -49,7 +49,7 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         .unwrap();
     assert_eq!(reply.message.message_type, MessageType::Outgoing);
     assert_eq!(reply.message.sender.id, Some(t.admin.user_id.to_string()));
-    let listed = messages::list(store, &t.admin, c.id, None, page(10))
+    let listed = messages::list(store, &t.admin, c.id, Default::default(), page(10))
         .await
         .unwrap();
     assert_eq!(
@@ -57,15 +57,27 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         vec![first.message.id, reply.message.id],
         "oldest first"
     );
-    let recent = messages::list(store, &t.admin, c.id, Some(SortOrder::Recent), page(1))
-        .await
-        .unwrap();
+    let recent = messages::list(
+        store,
+        &t.admin,
+        c.id,
+        convo_types::MessageFilters {
+            order: Some(SortOrder::Recent),
+            ..Default::default()
+        },
+        page(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(recent.data[0].id, reply.message.id);
     let next = messages::list(
         store,
         &t.admin,
         c.id,
-        Some(SortOrder::Recent),
+        convo_types::MessageFilters {
+            order: Some(SortOrder::Recent),
+            ..Default::default()
+        },
         PagingParams {
             cursor: recent.next_cursor.clone(),
             ..page(1)
@@ -80,7 +92,7 @@ async fn messages_move_their_conversation(shared: &Arc<dyn Store>) {
         reply.message.id,
         UpdateMessage {
             content: Some("Refund sent".into()),
-            metadata: None,
+            ..Default::default()
         },
     )
     .await
@@ -337,7 +349,7 @@ async fn concurrent_messages_share_commits_and_fail_alone(shared: &Arc<dyn Store
             .unwrap()
             .conversation;
         assert_eq!(now.counts.messages, 12);
-        let listed = messages::list(store, &t.admin, c.id, None, page(100))
+        let listed = messages::list(store, &t.admin, c.id, Default::default(), page(100))
             .await
             .unwrap();
         assert_eq!(listed.data.len(), 12);
@@ -378,7 +390,7 @@ async fn video_calls_are_recorded(shared: &Arc<dyn Store>) {
         "every call gets its own room"
     );
     assert_eq!(started.conversation.counts.messages, 1);
-    let activity = messages::list(store, &t.admin, c.id, None, page(10))
+    let activity = messages::list(store, &t.admin, c.id, Default::default(), page(10))
         .await
         .unwrap()
         .data

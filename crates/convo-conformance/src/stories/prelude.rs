@@ -10,7 +10,7 @@ pub(super) use convo_core::usecases::{
     control, directory, events, idempotency, labels, messages, search, team, threads, timers,
     webhooks, workforce,
 };
-pub(super) use convo_core::{ContactFilter, Error, IdempotencyState, MessageWrite, Store};
+pub(super) use convo_core::{Error, IdempotencyState, MessageWrite, Store};
 pub(super) use convo_types::{
     AddLabels, Address, Attachment, ChannelType, ControlParty, ControlType, Conversation,
     ConversationFilters, ConversationId, ConversationOrder, ConversationType, CreateApiKey,

@@ -187,7 +187,7 @@ async fn search_finds_every_language(shared: &Arc<dyn Store>) {
         .iter()
         .any(|h| h.field == "contact.name" && h.snippet.contains("<mark>Nguyễn</mark>")));
     // Renaming the contact re-indexes its conversations.
-    directory::update_contact(
+    convo_core::usecases::contacts::update_contact(
         store,
         &t.admin,
         jane.id,

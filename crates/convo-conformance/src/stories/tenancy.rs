@@ -25,7 +25,7 @@ async fn assert_conversation_hidden(store: &dyn Store, who: &Principal, id: Conv
     );
     hidden(
         "list messages",
-        messages::list(store, who, id, None, page(10))
+        messages::list(store, who, id, Default::default(), page(10))
             .await
             .map(drop),
     );
@@ -76,12 +76,12 @@ async fn organizations_never_see_each_other(shared: &Arc<dyn Store>) {
         Err(Error::NotFound(_))
     ));
     assert_conversation_hidden(store, &b.admin, conv.id).await;
-    let untouched = messages::list(store, &a.admin, conv.id, None, page(10))
+    let untouched = messages::list(store, &a.admin, conv.id, Default::default(), page(10))
         .await
         .unwrap();
     assert!(untouched.data.is_empty(), "nothing was added for B");
     assert!(matches!(
-        directory::get_contact(store, &b.admin, contact.id).await,
+        convo_core::usecases::contacts::get_contact(store, &b.admin, contact.id).await,
         Err(Error::NotFound(_))
     ));
     assert!(matches!(

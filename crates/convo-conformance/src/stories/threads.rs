@@ -34,11 +34,12 @@ async fn get_or_create_reuses_and_never_duplicates(shared: &Arc<dyn Store>) {
         vec![t.admin.user_id],
         "the acting user is in it"
     );
-    let contact = directory::list_contacts(
+    let contact = convo_core::usecases::contacts::list_contacts(
         store,
         &t.admin,
-        ContactFilter {
+        convo_types::ContactQuery {
             external_id: Some("website_user_123".into()),
+            ..Default::default()
         },
         page(5),
     )
@@ -140,11 +141,12 @@ async fn refused_requests_leave_no_customer(shared: &Arc<dyn Store>) {
     let t = Fixture::new(store, "All or nothing").await;
     let parent = t.conversation(CreateConversation::default()).await;
     let customers = |external_id: &'static str| {
-        directory::list_contacts(
+        convo_core::usecases::contacts::list_contacts(
             store,
             &t.admin,
-            ContactFilter {
+            convo_types::ContactQuery {
                 external_id: Some(external_id.into()),
+                ..Default::default()
             },
             page(5),
         )
@@ -235,10 +237,10 @@ async fn concurrent_get_or_create_makes_one(shared: &Arc<dyn Store>) {
         (1, 1),
         "64 identical calls, one conversation"
     );
-    let contacts = directory::list_contacts(
+    let contacts = convo_core::usecases::contacts::list_contacts(
         store,
         &t.admin,
-        ContactFilter::default(),
+        convo_types::ContactQuery::default(),
         PagingParams {
             include_total: true,
             ..page(5)

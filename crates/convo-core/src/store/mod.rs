@@ -8,7 +8,8 @@ pub use traits::*;
 use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, ChannelId, ChannelType, Contact, ContactId,
     ControlType, Conversation, ConversationId, ConversationOrder, Event, EventType, Message,
-    MessageId, Organization, OrganizationId, Participant, Priority, Status, User, UserId, View,
+    MessageId, MessageStatus, MessageType, Organization, OrganizationId, Participant, Priority,
+    SortOrder, Status, User, UserId, View,
 };
 use uuid::Uuid;
 
@@ -92,6 +93,16 @@ pub enum Change {
 /// A rule applied to the stored conversation inside the store's transaction.
 pub type ConversationChange<'a> = &'a (dyn Fn(&mut Conversation) -> Result<Change> + Send + Sync);
 
+/// What a contact keeps of another merged into it (`usecases::contacts::absorb`).
+pub type Absorb = fn(&mut Contact, &Contact);
+
+/// Whose read horizon: a team member's, or the contact's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    User(UserId),
+    Contact,
+}
+
 /// Which parent a listed conversation has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ParentFilter {
@@ -136,6 +147,10 @@ pub struct InboxFilter {
     pub labels_all: Vec<String>,
     /// Label name keys it carries at least one of (an empty list matches nothing).
     pub labels_any: Option<Vec<String>>,
+    /// With (`true`) or without an incoming message waiting for a reply.
+    pub waiting: Option<bool>,
+    /// With (`true`) or without incoming messages this user has not read.
+    pub unread: Option<(UserId, bool)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -148,6 +163,15 @@ pub struct ChannelFilter {
 #[derive(Debug, Clone, Default)]
 pub struct ContactFilter {
     pub external_id: Option<String>,
+    /// Folded words that each must begin a word of the contact (`text::contact_terms`).
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct MessageFilter {
+    pub order: SortOrder,
+    pub status: Option<MessageStatus>,
+    pub message_type: Option<MessageType>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +191,8 @@ pub struct EventFilter {
 pub struct ViewTallies {
     pub by_status: Vec<(Status, bool, i64)>,
     pub mine: i64,
+    /// The acting user's conversations with incoming messages they have not read.
+    pub unread: i64,
 }
 
 /// A conversation whose contact has been quiet longer than its unit's timer allows.

@@ -1,11 +1,13 @@
 //! The storage contract, one trait per aggregate. Each backend implements them all once;
 //! [`Store`] is their sum, and the conformance suite holds every backend to the same behaviour.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
     Conversation, ConversationId, Event, Label, LabelId, Message, MessageId, Organization,
-    OrganizationId, SortOrder, User, UserId, VideoCall,
+    OrganizationId, User, UserId, VideoCall,
 };
 
 use super::*;
@@ -92,6 +94,17 @@ pub trait DirectoryStore: Send + Sync {
     ) -> Result<Rows<Contact>>;
     async fn update_contact(&self, contact: &Contact) -> Result<()>;
     async fn delete_contact(&self, org: OrganizationId, id: ContactId) -> Result<()>;
+    /// Merges contact `from` into `into` in one transaction: `absorb` decides what `into`
+    /// keeps of it; `from`'s conversations (and its messages in them) move to `into`; `from`
+    /// stays only so its external id finds `into`. Records `event` (data: `into`).
+    async fn merge_contacts(
+        &self,
+        org: OrganizationId,
+        into: ContactId,
+        from: ContactId,
+        absorb: Absorb,
+        event: &EventMeta,
+    ) -> Result<Contact>;
 }
 
 /// Conversations, their team members and their counts.
@@ -203,7 +216,7 @@ pub trait MessageStore: Send + Sync {
         &self,
         org: OrganizationId,
         conversation: ConversationId,
-        order: SortOrder,
+        filter: &MessageFilter,
         page: &DirectoryPage,
     ) -> Result<Rows<Message>>;
     async fn update_message(
@@ -368,6 +381,30 @@ pub trait IdempotencyStore: Send + Sync {
     async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()>;
 }
 
+/// Read horizons: how far each user, and the contact, has read a conversation.
+#[async_trait]
+pub trait ReadStore: Send + Sync {
+    /// Moves `reader`'s horizon forward to `message` (default the conversation's latest; a
+    /// message of another conversation is `422`), and answers the conversation. A contact's
+    /// read changes the conversation and records `event`; a user's is their own and records
+    /// nothing. A horizon never moves back: an older message changes nothing.
+    async fn mark_read(
+        &self,
+        org: OrganizationId,
+        id: ConversationId,
+        reader: Reader,
+        message: Option<MessageId>,
+        event: &EventMeta,
+    ) -> Result<ConversationRecord>;
+    /// How many incoming messages `user` has read in each of `ids` (absent: none).
+    async fn seen_incoming(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        ids: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, i64>>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -383,6 +420,7 @@ pub trait Store:
     + SearchStore
     + LabelStore
     + TimerStore
+    + ReadStore
     + EventStore
     + WebhookStore
     + IdempotencyStore
@@ -399,6 +437,7 @@ impl<T> Store for T where
         + SearchStore
         + LabelStore
         + TimerStore
+        + ReadStore
         + EventStore
         + WebhookStore
         + IdempotencyStore

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use convo_types::{
-    ChannelId, ControlType, Conversation, ConversationCounts, ConversationFilters, ConversationId,
-    ConversationOrder, ConversationType, CreateConversation, ErrorCode, EventType, List, Priority,
-    Scope, Status, StatusOrView, Timestamp, UpdateConversation, UpdateStatus, UserId, View,
+    BusinessUnitId, ChannelId, ControlType, Conversation, ConversationCounts, ConversationFilters,
+    ConversationId, ConversationOrder, ConversationType, CreateConversation, ErrorCode, EventType,
+    List, Priority, Scope, Status, StatusOrView, Timestamp, UpdateConversation, UpdateStatus,
+    UserId, View,
 };
 
 use crate::auth::Principal;
@@ -60,13 +61,25 @@ pub fn resolve(query: ConversationFilters, caller: &Principal) -> Result<Convers
         ));
     }
     let text = q.map(|q| crate::text::search::query_terms(&q));
-    let inbox = inbox_filter(
+    let mut inbox = inbox_filter(
         query.priority,
         query.control_type,
         query.handoff_pending,
         query.labels.as_deref(),
         query.labels_any.as_deref(),
     )?;
+    inbox.waiting = query.waiting;
+    if order == ConversationOrder::WaitingSince {
+        // Who has waited longest: only those still waiting have a place in that order.
+        if query.waiting == Some(false) {
+            return Err(Error::invalid(
+                "waiting",
+                "`order=waiting_since` lists the conversations waiting for a reply",
+            ));
+        }
+        inbox.waiting = Some(true);
+    }
+    inbox.unread = query.unread.map(|unread| (caller.user_id, unread));
     Ok(ConversationFilter {
         organization_id: caller.organization_id,
         business_unit_ids: caller.business_unit_scope(query.business_unit_id),
@@ -102,6 +115,8 @@ pub fn inbox_filter(
         handoff_pending,
         labels_all: labels::filter_keys("labels", labels)?.unwrap_or_default(),
         labels_any: labels::filter_keys("labels_any", labels_any)?,
+        waiting: None,
+        unread: None,
     })
 }
 
@@ -109,13 +124,18 @@ pub fn inbox_filter(
 pub fn cursor_key(order: ConversationOrder) -> impl Fn(&Conversation) -> TimeKey {
     move |conversation| TimeKey {
         rank: (order == ConversationOrder::Priority).then_some(conversation.priority.rank()),
-        at: conversation.timestamp,
+        at: match order {
+            ConversationOrder::WaitingSince => {
+                conversation.waiting_since.unwrap_or(conversation.timestamp)
+            }
+            _ => conversation.timestamp,
+        },
         id: conversation.id.as_uuid(),
     }
 }
 
 pub async fn list(
-    store: &(impl ConversationStore + ?Sized),
+    store: &(impl ConversationStore + crate::ReadStore + ?Sized),
     caller: &Principal,
     query: ConversationFilters,
     paging: PagingParams,
@@ -129,7 +149,8 @@ pub async fn list(
             return Err(Error::invalid("cursor", "was made for another order"));
         }
     }
-    let rows = store.list_conversations(&filter, &page).await?;
+    let mut rows = store.list_conversations(&filter, &page).await?;
+    crate::usecases::reads::show_unread(store, caller, &mut rows.items).await?;
     Ok(rows.into_list(page.limit, cursor_key(filter.order)))
 }
 
@@ -422,6 +443,11 @@ pub(crate) async fn prepare(
         counts: ConversationCounts::default(),
         last_message: None,
         last_incoming_at: None,
+        first_reply_at: None,
+        waiting_since: None,
+        last_outgoing_at: None,
+        unread_count: None,
+        contact_read: None,
         timestamp: now,
         created_at: now,
         updated_at: now,
@@ -436,16 +462,21 @@ pub(crate) async fn prepare(
     })
 }
 
-/// `PATCH /v1/conversations/{id}`.
+/// `PATCH /v1/conversations/{id}`; with another `business_unit_id`, a transfer
+/// (`conversation.transferred`).
 pub async fn update(
-    store: &(impl ConversationStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,
     req: UpdateConversation,
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
-    get(store, caller, id).await?;
+    let current = get(store, caller, id).await?.conversation.business_unit_id;
+    let transfer = match req.business_unit_id {
+        Some(unit) if unit != current => Some(transfer_target(store, caller, unit).await?),
+        _ => None,
+    };
     let mut checks = Checks::new();
     checks.text("name", req.name.as_deref(), MAX_NAME_CHARS, false);
     checks.text("detail", req.detail.as_deref(), MAX_DETAIL_CHARS, false);
@@ -531,21 +562,43 @@ pub async fn update(
         if let Some(v) = req.peer {
             c.peer = v;
         }
+        if let Some(unit) = transfer {
+            c.business_unit_id = unit;
+        }
         Ok(if *c == before {
             Change::Unchanged
         } else {
             Change::Write
         })
     };
-    apply(
-        store,
-        caller,
-        id,
-        expected_version,
-        EventType::ConversationUpdated,
-        &change,
-    )
-    .await
+    let event = if transfer.is_some() {
+        EventType::ConversationTransferred
+    } else {
+        EventType::ConversationUpdated
+    };
+    apply(store, caller, id, expected_version, event, &change).await
+}
+
+/// The unit a conversation may be transferred to: one of the organization's, and for a key
+/// limited to units, one of its own (it already sees the conversation's current one).
+async fn transfer_target(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    unit: BusinessUnitId,
+) -> Result<BusinessUnitId> {
+    if !caller.sees_business_unit(unit) {
+        return Err(Error::Forbidden {
+            code: ErrorCode::Forbidden,
+            message: format!("this key may not move conversations to business unit {unit}"),
+        });
+    }
+    Ok(reference(
+        store.get_business_unit(caller.organization_id, unit).await,
+        "business_unit_id",
+        "business unit",
+        unit,
+    )?
+    .id)
 }
 
 /// Applies `change` to the stored conversation under its row lock, recording an event of

@@ -4,19 +4,17 @@
 //! changing it needs `admin`, except contacts, which have their own scopes.
 
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
-    CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact, CreateUser, List, Scope,
-    Timestamp, UpdateApiKey, UpdateBusinessUnit, UpdateChannel, UpdateContact, UpdateUser, User,
-    UserId, UserKind, UserRole,
+    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, CreateApiKey,
+    CreateBusinessUnit, CreateChannel, CreateUser, List, Scope, Timestamp, UpdateApiKey,
+    UpdateBusinessUnit, UpdateChannel, UpdateUser, User, UserId, UserKind, UserRole,
 };
 
 use crate::auth::{self, Principal};
 use crate::paging::PagingParams;
 use crate::rules::{
     merge_metadata, Checks, AUTO_RESOLVE_SECS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
-    MAX_SHORT_CHARS,
 };
-use crate::{ChannelFilter, ContactFilter, DirectoryStore, Error, OrganizationStore, Result};
+use crate::{ChannelFilter, DirectoryStore, Error, OrganizationStore, Result};
 
 // ---- business units -------------------------------------------------------------------
 
@@ -514,150 +512,4 @@ pub async fn delete_channel(
     caller.require(Scope::Admin)?;
     get_channel(store, caller, id).await?;
     store.delete_channel(caller.organization_id, id).await
-}
-
-// ---- contacts ----------------------------------------------------------------------------
-
-fn check_contact_fields(
-    checks: &mut Checks,
-    external_id: Option<&str>,
-    name: Option<&str>,
-    email: Option<&str>,
-    phone: Option<&str>,
-    image: Option<&str>,
-) {
-    checks.text(
-        "external_id",
-        external_id,
-        MAX_IDENTIFIER_CHARS,
-        external_id.is_some(),
-    );
-    checks.text("name", name, MAX_NAME_CHARS, false);
-    checks.email("email", email);
-    checks.text("phone", phone, MAX_SHORT_CHARS, false);
-    checks.url("image", image);
-}
-
-pub async fn create_contact(
-    store: &(impl DirectoryStore + ?Sized),
-    caller: &Principal,
-    req: CreateContact,
-) -> Result<Contact> {
-    caller.require(Scope::ContactsWrite)?;
-    let mut checks = Checks::new();
-    check_contact_fields(
-        &mut checks,
-        req.external_id.as_deref(),
-        req.name.as_deref(),
-        req.email.as_deref(),
-        req.phone.as_deref(),
-        req.image.as_deref(),
-    );
-    checks.object("metadata", req.metadata.as_ref());
-    let addresses = req.addresses.unwrap_or_default();
-    checks.count("addresses", addresses.len());
-    for (i, address) in addresses.iter().enumerate() {
-        checks.address(&format!("addresses[{i}]"), Some(address));
-    }
-    checks.finish()?;
-    let now = Timestamp::now();
-    let contact = Contact {
-        object_name: "contact".into(),
-        id: ContactId::new(),
-        organization_id: caller.organization_id,
-        external_id: req.external_id.map(|e| e.trim().to_owned()),
-        name: req.name,
-        email: req.email,
-        phone: req.phone,
-        image: req.image,
-        metadata: req.metadata.unwrap_or_default(),
-        addresses,
-        created_at: now,
-        updated_at: now,
-    };
-    store.insert_contact(&contact).await?;
-    Ok(contact)
-}
-
-pub async fn get_contact(
-    store: &(impl DirectoryStore + ?Sized),
-    caller: &Principal,
-    id: ContactId,
-) -> Result<Contact> {
-    caller.require(Scope::ContactsRead)?;
-    store.get_contact(caller.organization_id, id).await
-}
-
-pub async fn list_contacts(
-    store: &(impl DirectoryStore + ?Sized),
-    caller: &Principal,
-    filter: ContactFilter,
-    paging: PagingParams,
-) -> Result<List<Contact>> {
-    caller.require(Scope::ContactsRead)?;
-    let page = paging.into_request()?;
-    let rows = store
-        .list_contacts(caller.organization_id, &filter, &page)
-        .await?;
-    Ok(rows.into_list(page.limit, |c| c.id.as_uuid()))
-}
-
-pub async fn update_contact(
-    store: &(impl DirectoryStore + ?Sized),
-    caller: &Principal,
-    id: ContactId,
-    req: UpdateContact,
-) -> Result<Contact> {
-    caller.require(Scope::ContactsWrite)?;
-    let mut contact = store.get_contact(caller.organization_id, id).await?;
-    let mut checks = Checks::new();
-    check_contact_fields(
-        &mut checks,
-        req.external_id.clone().flatten().as_deref(),
-        req.name.clone().flatten().as_deref(),
-        req.email.clone().flatten().as_deref(),
-        req.phone.clone().flatten().as_deref(),
-        req.image.clone().flatten().as_deref(),
-    );
-    checks.object("metadata", req.metadata.as_ref());
-    if let Some(addresses) = &req.addresses {
-        checks.count("addresses", addresses.len());
-        for (i, address) in addresses.iter().enumerate() {
-            checks.address(&format!("addresses[{i}]"), Some(address));
-        }
-    }
-    checks.finish()?;
-    if let Some(v) = req.external_id {
-        contact.external_id = v.map(|e| e.trim().to_owned());
-    }
-    if let Some(v) = req.name {
-        contact.name = v;
-    }
-    if let Some(v) = req.email {
-        contact.email = v;
-    }
-    if let Some(v) = req.phone {
-        contact.phone = v;
-    }
-    if let Some(v) = req.image {
-        contact.image = v;
-    }
-    if let Some(patch) = req.metadata {
-        merge_metadata(&mut contact.metadata, patch);
-    }
-    if let Some(addresses) = req.addresses {
-        contact.addresses = addresses;
-    }
-    contact.updated_at = Timestamp::now();
-    store.update_contact(&contact).await?;
-    Ok(contact)
-}
-
-pub async fn delete_contact(
-    store: &(impl DirectoryStore + ?Sized),
-    caller: &Principal,
-    id: ContactId,
-) -> Result<()> {
-    caller.require(Scope::ContactsWrite)?;
-    store.delete_contact(caller.organization_id, id).await
 }

@@ -2,20 +2,20 @@
 
 use convo_types::{
     Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
-    MessageId, MessageType, Scope, Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId,
-    VideoCall, VideoCallId, VideoCallStarted,
+    MessageError, MessageFilters, MessageId, MessageStatus, MessageType, Scope, Sender, SenderType,
+    SortOrder, Timestamp, UpdateMessage, UserId, VideoCall, VideoCallId, VideoCallStarted,
 };
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{
     self, is_blank, is_space, merge_metadata, Checks, MAX_ATTACHMENTS, MAX_CONTENT_CHARS,
-    MAX_IDENTIFIER_CHARS, MAX_URL_CHARS,
+    MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS,
 };
 use crate::usecases::conversations::{visible_ref, visible_refs};
 use crate::{
-    Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta, MessageRecord,
-    MessageStore, MessageWrite, Result,
+    Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta, MessageFilter,
+    MessageRecord, MessageStore, MessageWrite, Result,
 };
 
 fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
@@ -222,6 +222,12 @@ async fn prepare(
         req.sender,
     )
     .await?;
+    if req.status == Some(MessageStatus::Failed) {
+        return Err(Error::invalid(
+            "status",
+            "a failure is reported with PATCH /v1/messages/{id}, with its error",
+        ));
+    }
     if message_type == MessageType::Outgoing {
         crate::usecases::control::check_turn(store, caller, conversation, &sender, req.force)
             .await?;
@@ -238,6 +244,8 @@ async fn prepare(
         attachments,
         metadata: req.metadata.unwrap_or_default(),
         external_id: req.external_id,
+        status: req.status.unwrap_or(MessageStatus::Sent),
+        error: None,
         created_at: now,
         updated_at: now,
     };
@@ -274,20 +282,25 @@ pub async fn list(
     store: &(impl ConversationStore + MessageStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
-    order: Option<SortOrder>,
+    filters: MessageFilters,
     paging: PagingParams,
 ) -> Result<List<Message>> {
     caller.require(Scope::MessagesRead)?;
     visible_ref(store, caller, conversation_id).await?;
-    let order = order.unwrap_or(SortOrder::Oldest);
+    let filter = MessageFilter {
+        order: filters.order.unwrap_or(SortOrder::Oldest),
+        status: filters.status,
+        message_type: filters.message_type,
+    };
     let page = paging.into_request()?;
     let rows = store
-        .list_messages(caller.organization_id, conversation_id, order, &page)
+        .list_messages(caller.organization_id, conversation_id, &filter, &page)
         .await?;
     Ok(rows.into_list(page.limit, |m| m.id.as_uuid()))
 }
 
-/// `PATCH /v1/messages/{id}`: content and metadata.
+/// `PATCH /v1/messages/{id}`: content and metadata, or a delivery receipt (`status`, with
+/// `error` for `failed`), which records `message.status_changed`.
 pub async fn update(
     store: &(impl MessageStore + ?Sized),
     caller: &Principal,
@@ -296,11 +309,23 @@ pub async fn update(
 ) -> Result<Message> {
     caller.require(Scope::MessagesWrite)?;
     visible_message(store, caller, id).await?;
+    if let Some(status) = req.status {
+        if req.content.is_some() || req.metadata.is_some() {
+            return Err(Error::invalid(
+                "status",
+                "a delivery receipt changes only status and error; send content and metadata apart",
+            ));
+        }
+        return receipt(store, caller, id, status, req.error).await;
+    }
     let mut checks = Checks::new();
     if let Some(content) = &req.content {
         check_content(&mut checks, content);
     }
     checks.object("metadata", req.metadata.as_ref());
+    if req.error.is_some() {
+        checks.fail("error", "goes with `status: failed`");
+    }
     checks.finish()?;
     let change = move |m: &mut Message| -> Result<Change> {
         let before = m.clone();
@@ -324,6 +349,53 @@ pub async fn update(
     };
     let event = EventMeta {
         event_type: EventType::MessageUpdated,
+        actor: caller.actor(),
+    };
+    store
+        .update_message(caller.organization_id, id, &change, &event)
+        .await
+}
+
+/// A delivery receipt: the status moves forward only (`rules::delivery_advances`); a receipt
+/// arriving late changes nothing and answers the message as it is.
+async fn receipt(
+    store: &(impl MessageStore + ?Sized),
+    caller: &Principal,
+    id: MessageId,
+    status: MessageStatus,
+    error: Option<MessageError>,
+) -> Result<Message> {
+    let mut checks = Checks::new();
+    match (&error, status) {
+        (None, MessageStatus::Failed) => checks.fail("error", "is required with `failed`"),
+        (Some(_), MessageStatus::Failed) | (None, _) => {}
+        (Some(_), _) => checks.fail("error", "goes with `status: failed`"),
+    }
+    if let Some(error) = &error {
+        checks.text(
+            "error.code",
+            error.code.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+            false,
+        );
+        checks.text(
+            "error.message",
+            Some(&error.message),
+            MAX_DETAIL_CHARS,
+            true,
+        );
+    }
+    checks.finish()?;
+    let change = move |m: &mut Message| -> Result<Change> {
+        if !rules::delivery_advances(m.status, status) {
+            return Ok(Change::Unchanged);
+        }
+        m.status = status;
+        m.error.clone_from(&error);
+        Ok(Change::Write)
+    };
+    let event = EventMeta {
+        event_type: EventType::MessageStatusChanged,
         actor: caller.actor(),
     };
     store
@@ -385,6 +457,8 @@ pub async fn init_video_call(
         attachments: Vec::new(),
         metadata,
         external_id: None,
+        status: MessageStatus::Sent,
+        error: None,
         created_at: now,
         updated_at: now,
     };

@@ -1,6 +1,7 @@
 //! One function per operation: authorise, validate, apply the rules, call the store.
 //! Handlers only parse and answer.
 
+pub mod contacts;
 pub mod control;
 pub mod conversations;
 pub mod directory;
@@ -9,6 +10,7 @@ pub mod idempotency;
 pub mod labels;
 pub mod messages;
 pub mod organizations;
+pub mod reads;
 pub mod search;
 pub mod team;
 pub mod threads;

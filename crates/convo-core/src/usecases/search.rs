@@ -8,8 +8,9 @@ use crate::auth::Principal;
 use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::rules::{preview, MAX_NAME_CHARS};
 use crate::text::search::{highlight, query_terms};
-use crate::SearchStore;
+use crate::usecases::reads;
 use crate::{Error, InboxFilter, Result, SearchQuery};
+use crate::{ReadStore, SearchStore};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: u32 = 3;
@@ -28,7 +29,7 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
 }
 
 pub async fn search(
-    store: &(impl SearchStore + ?Sized),
+    store: &(impl SearchStore + ReadStore + ?Sized),
     caller: &Principal,
     q: &str,
     business_unit_id: Option<BusinessUnitId>,
@@ -77,6 +78,7 @@ pub async fn search(
     let mut rows = store.search_conversations(&query).await?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
+    reads::show_unread(store, caller, rows.iter_mut().map(|r| &mut r.conversation)).await?;
     let next_cursor = has_more.then(|| encode_cursor(offset + u64::from(limit)));
     let hits = rows
         .into_iter()

@@ -146,5 +146,6 @@ pub async fn views_count(
         assigned,
         all: assigned + unassigned,
         by_status,
+        unread: tallies.unread,
     })
 }

@@ -96,6 +96,8 @@ async fn resolve_quiet(
         attachments: Vec::new(),
         metadata,
         external_id: None,
+        status: convo_types::MessageStatus::Sent,
+        error: None,
         created_at: at,
         updated_at: at,
     };

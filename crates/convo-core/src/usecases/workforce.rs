@@ -63,7 +63,7 @@ pub struct ListParams {
 
 /// List Conversations: page-numbered (with `total`), newest activity first by default.
 pub async fn list(
-    store: &(impl ConversationStore + ?Sized),
+    store: &(impl ConversationStore + crate::ReadStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     params: ListParams,
@@ -120,7 +120,7 @@ pub async fn get(
 
 /// Update Conversation: the topic.
 pub async fn update(
-    store: &(impl ConversationStore + ?Sized),
+    store: &(impl ConversationStore + crate::DirectoryStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     id: ConversationId,
@@ -191,5 +191,5 @@ pub async fn list_messages(
         include_total: true,
         ..Default::default()
     };
-    messages::list(store, caller, id, None, paging).await
+    messages::list(store, caller, id, Default::default(), paging).await
 }

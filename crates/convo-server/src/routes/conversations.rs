@@ -1,7 +1,8 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use convo_core::usecases::conversations;
+use convo_core::auth::Principal;
+use convo_core::usecases::{conversations, reads};
 use convo_core::ConversationRecord;
 use convo_types::{
     Conversation, ConversationFilters, ConversationId, CreateConversation, List,
@@ -26,14 +27,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_status))
 }
 
-/// A conversation with its `ETag`, for `If-Match` on the next change.
-pub(crate) fn answer(status: StatusCode, record: ConversationRecord) -> Response {
+/// A conversation with its `ETag` (for `If-Match` on the next change) and the caller's
+/// unread count.
+pub(crate) async fn answer(
+    state: &AppState,
+    caller: &Principal,
+    status: StatusCode,
+    mut record: ConversationRecord,
+) -> ApiResult<Response> {
+    reads::show_unread(state.store.as_ref(), caller, [&mut record.conversation]).await?;
     let tag = HeaderValue::from_str(&etag(record.version)).ok();
     let mut response = (status, axum::Json(record.conversation)).into_response();
     if let Some(tag) = tag {
         response.headers_mut().insert(header::ETAG, tag);
     }
-    response
+    Ok(response)
 }
 
 /// Lists conversations (seed `list`), newest activity first by default.
@@ -65,7 +73,7 @@ pub async fn create(
     Json(req): Json<CreateConversation>,
 ) -> ApiResult<Response> {
     let record = conversations::create(state.store.as_ref(), &caller, req).await?;
-    Ok(answer(StatusCode::CREATED, record))
+    answer(&state, &caller, StatusCode::CREATED, record).await
 }
 
 /// Gets a conversation by id (seed `get`).
@@ -78,10 +86,13 @@ pub async fn get(
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         conversations::get(state.store.as_ref(), &caller, id).await?,
-    ))
+    )
+    .await
 }
 
 /// Gets a conversation by its public id (seed `getByConversationId`).
@@ -94,10 +105,13 @@ pub async fn get_by_public_id(
     Caller(caller): Caller,
     Path(public_id): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         conversations::get_by_public_id(state.store.as_ref(), &caller, &public_id).await?,
-    ))
+    )
+    .await
 }
 
 /// Changes a conversation (seed `update`, `updateName`, `updateConversation`): metadata is
@@ -118,10 +132,13 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(req): Json<UpdateConversation>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         conversations::update(state.store.as_ref(), &caller, id, version, req).await?,
-    ))
+    )
+    .await
 }
 
 /// Changes a conversation's status (seed `updateStatus`).
@@ -141,10 +158,13 @@ pub async fn update_status(
     IfMatch(version): IfMatch,
     Json(req): Json<UpdateStatus>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         conversations::update_status(state.store.as_ref(), &caller, id, version, req).await?,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -39,7 +39,7 @@ pub async fn handoff(
     Json(req): Json<HandoffRequest>,
 ) -> ApiResult<Response> {
     let record = control::handoff(state.store.as_ref(), &caller, id, version, req).await?;
-    Ok(answer(StatusCode::OK, record))
+    answer(&state, &caller, StatusCode::OK, record).await
 }
 
 /// Accepts the pending handoff: the key's acting user (a human) takes control and joins the
@@ -61,5 +61,5 @@ pub async fn accept(
     IfMatch(version): IfMatch,
 ) -> ApiResult<Response> {
     let record = control::accept(state.store.as_ref(), &caller, id, version).await?;
-    Ok(answer(StatusCode::OK, record))
+    answer(&state, &caller, StatusCode::OK, record).await
 }

@@ -51,7 +51,7 @@ pub async fn add_to_conversation(
     Json(req): Json<AddLabels>,
 ) -> ApiResult<Response> {
     let record = labels::add_to_conversation(state.store.as_ref(), &caller, id, req).await?;
-    Ok(answer(StatusCode::OK, record))
+    answer(&state, &caller, StatusCode::OK, record).await
 }
 
 /// Takes a label off a conversation, by name (ignoring case); `404` when no label has it.
@@ -65,5 +65,5 @@ pub async fn remove_from_conversation(
     Path((id, name)): Path<(ConversationId, String)>,
 ) -> ApiResult<Response> {
     let record = labels::remove_from_conversation(state.store.as_ref(), &caller, id, &name).await?;
-    Ok(answer(StatusCode::OK, record))
+    answer(&state, &caller, StatusCode::OK, record).await
 }

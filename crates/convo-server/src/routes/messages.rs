@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use convo_core::usecases::messages;
-use convo_types::{ConversationId, CreateMessage, List, Message, MessageId, UpdateMessage};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use convo_types::{
+    ConversationId, CreateMessage, List, Message, MessageFilters, MessageId, UpdateMessage,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,15 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get, update, delete))
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MessageOrder {
-    /// `oldest` (the default) or `recent`.
-    pub order: Option<convo_types::SortOrder>,
-}
-
 /// A conversation's messages, oldest first by default.
-#[utoipa::path(get, path = "/v1/conversations/{id}/messages", operation_id = "listMessages", tag = "messages", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/messages", operation_id = "listMessages", tag = "messages", params(("id" = ConversationId, Path), MessageFilters, PageQuery), responses(
     (status = 200, body = List<Message>),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -37,11 +30,11 @@ pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
-    Query(order): Query<MessageOrder>,
+    Query(filters): Query<MessageFilters>,
     Query(page): Query<PageQuery>,
 ) -> ApiResult<axum::Json<List<Message>>> {
     Ok(axum::Json(
-        messages::list(state.store.as_ref(), &caller, id, order.order, page.into()).await?,
+        messages::list(state.store.as_ref(), &caller, id, filters, page.into()).await?,
     ))
 }
 

@@ -20,6 +20,7 @@ pub mod health;
 pub mod labels;
 pub mod messages;
 pub mod organizations;
+pub mod reads;
 pub mod search;
 pub mod stream;
 pub mod team;

@@ -1,7 +1,7 @@
 //! Seed `search` and `initVideoCall`.
 
 use axum::extract::State;
-use convo_core::usecases::{conversations, messages, search};
+use convo_core::usecases::{conversations, messages, reads, search};
 use convo_types::{BusinessUnitId, ConversationId, List, SearchHit, VideoCallStarted};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -91,7 +91,8 @@ pub async fn init_video_call(
     Path(id): Path<ConversationId>,
 ) -> ApiResult<axum::Json<VideoCallStarted>> {
     let template = &state.settings.video_url_template;
-    Ok(axum::Json(
-        messages::init_video_call(state.store.as_ref(), &caller, id, template).await?,
-    ))
+    let mut started =
+        messages::init_video_call(state.store.as_ref(), &caller, id, template).await?;
+    reads::show_unread(state.store.as_ref(), &caller, [&mut started.conversation]).await?;
+    Ok(axum::Json(started))
 }

@@ -39,10 +39,13 @@ pub async fn join(
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         team::join(state.store.as_ref(), &caller, id).await?,
-    ))
+    )
+    .await
 }
 
 /// Seed `leave`: the key's acting user leaves the conversation. Idempotent.
@@ -55,10 +58,13 @@ pub async fn leave(
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         team::leave(state.store.as_ref(), &caller, id).await?,
-    ))
+    )
+    .await
 }
 
 /// Seed `assignTeamMember`: an unknown user is `404`, an inactive one `422`.
@@ -73,10 +79,13 @@ pub async fn assign_team_member(
     Path(id): Path<ConversationId>,
     Json(req): Json<AssignTeamMember>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         team::assign(state.store.as_ref(), &caller, id, req.user_id).await?,
-    ))
+    )
+    .await
 }
 
 /// Seed `removeTeamMember`.
@@ -89,10 +98,13 @@ pub async fn remove_team_member(
     Caller(caller): Caller,
     Path((id, user_id)): Path<(ConversationId, UserId)>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         team::remove(state.store.as_ref(), &caller, id, user_id).await?,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

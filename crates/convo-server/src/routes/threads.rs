@@ -12,7 +12,6 @@ use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
 use crate::routes::conversations::answer;
-use crate::routes::messages::MessageOrder;
 use crate::routes::PageQuery;
 use crate::AppState;
 
@@ -37,14 +36,17 @@ pub async fn get_or_create(
     Json(req): Json<GetOrCreateConversation>,
 ) -> ApiResult<Response> {
     let (record, created) = threads::get_or_create(state.store.as_ref(), &caller, req).await?;
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         if created {
             StatusCode::CREATED
         } else {
             StatusCode::OK
         },
         record,
-    ))
+    )
+    .await
 }
 
 /// Seed `createSubConversation`: inherits the parent's channels and business unit unless
@@ -61,11 +63,18 @@ pub async fn create_sub_conversation(
     Json(req): Json<GetOrCreateConversation>,
 ) -> ApiResult<Response> {
     let record = threads::create_sub_conversation(state.store.as_ref(), &caller, id, req).await?;
-    Ok(answer(StatusCode::CREATED, record))
+    answer(&state, &caller, StatusCode::CREATED, record).await
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubConversationOrder {
+    /// `oldest` (the default) or `recent`.
+    pub order: Option<convo_types::SortOrder>,
 }
 
 /// Seed `listSubConversations`: oldest first, each with `counts` and `users`.
-#[utoipa::path(get, path = "/v1/conversations/{id}/sub-conversations", operation_id = "listSubConversations", tag = "conversations", params(("id" = ConversationId, Path), MessageOrder, PageQuery), responses(
+#[utoipa::path(get, path = "/v1/conversations/{id}/sub-conversations", operation_id = "listSubConversations", tag = "conversations", params(("id" = ConversationId, Path), SubConversationOrder, PageQuery), responses(
     (status = 200, body = List<Conversation>),
     (status = 404, body = convo_types::Problem),
 ))]
@@ -73,7 +82,7 @@ pub async fn list_sub_conversations(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
-    Query(order): Query<MessageOrder>,
+    Query(order): Query<SubConversationOrder>,
     Query(page): Query<PageQuery>,
 ) -> ApiResult<axum::Json<List<Conversation>>> {
     Ok(axum::Json(

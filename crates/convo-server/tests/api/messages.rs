@@ -142,7 +142,7 @@ async fn messages_search_and_video_calls_over_http() {
             id,
             &convo_types::UpdateMessage {
                 content: Some("edited".into()),
-                metadata: None,
+                ..Default::default()
             },
         )
         .await

@@ -2,7 +2,10 @@
 
 use clap::Subcommand;
 use convo_client::{Client, Page, Pages};
-use convo_types::{ConversationId, CreateMessage, MessageId, MessageType, UpdateMessage};
+use convo_types::{
+    ConversationId, CreateMessage, MessageError, MessageId, MessageStatus, MessageType,
+    UpdateMessage,
+};
 
 use crate::output::{Output, Printed};
 
@@ -33,6 +36,18 @@ pub enum MessageCommand {
         id: MessageId,
         #[arg(long)]
         content: String,
+    },
+    /// Report a delivery receipt: `pending`, `sent`, `delivered`, `read` or `failed` (with
+    /// `--error`). A receipt older than the message's status changes nothing.
+    Status {
+        id: MessageId,
+        status: MessageStatus,
+        /// Why it failed.
+        #[arg(long, required_if_eq("status", "failed"))]
+        error: Option<String>,
+        /// The channel's error code.
+        #[arg(long, requires = "error")]
+        error_code: Option<String>,
     },
     Delete {
         id: MessageId,
@@ -70,7 +85,27 @@ pub async fn run(c: &Client, out: &Output, command: MessageCommand) -> Printed {
                     id,
                     &UpdateMessage {
                         content: Some(content),
-                        metadata: None,
+                        ..Default::default()
+                    },
+                )
+                .await?,
+        ),
+        MessageCommand::Status {
+            id,
+            status,
+            error,
+            error_code,
+        } => out.one(
+            &c.messages()
+                .update(
+                    id,
+                    &UpdateMessage {
+                        status: Some(status),
+                        error: error.map(|message| MessageError {
+                            code: error_code,
+                            message,
+                        }),
+                        ..Default::default()
                     },
                 )
                 .await?,

@@ -112,7 +112,7 @@ pub async fn create(
         req,
     )
     .await?;
-    Ok(answer(StatusCode::CREATED, record))
+    answer(&state, &caller, StatusCode::CREATED, record).await
 }
 
 /// Get Conversation.
@@ -126,10 +126,13 @@ pub async fn get(
     Path(id): Path<ConversationId>,
     Query(tenant): Query<TenantQuery>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         workforce::get(state.store.as_ref(), &caller, tenant.into(), id).await?,
-    ))
+    )
+    .await
 }
 
 /// Update Conversation (the topic).
@@ -144,10 +147,13 @@ pub async fn update(
     Query(tenant): Query<TenantQuery>,
     Json(req): Json<WorkforceUpdateConversation>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         workforce::update(state.store.as_ref(), &caller, tenant.into(), id, req).await?,
-    ))
+    )
+    .await
 }
 
 /// Delete Conversation, with its messages.
@@ -178,10 +184,13 @@ pub async fn update_status(
     Query(tenant): Query<TenantQuery>,
     Json(req): Json<WorkforceUpdateStatus>,
 ) -> ApiResult<Response> {
-    Ok(answer(
+    answer(
+        &state,
+        &caller,
         StatusCode::OK,
         workforce::update_status(state.store.as_ref(), &caller, tenant.into(), id, req).await?,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -157,7 +157,10 @@ pub async fn list_messages(
         state.store.as_ref(),
         &caller,
         id,
-        Some(convo_types::SortOrder::Recent),
+        convo_types::MessageFilters {
+            order: Some(convo_types::SortOrder::Recent),
+            ..Default::default()
+        },
         page.into(),
     )
     .await?;

@@ -1,0 +1,72 @@
+//! Read markers: each team member's horizon in a conversation (their unread counts follow
+//! from it) and the contact's, which channel integrations report as "seen".
+
+use convo_types::{Conversation, ConversationId, EventType, MarkRead, Participant, Scope};
+
+use crate::auth::Principal;
+use crate::usecases::conversations;
+use crate::{ConversationRecord, ConversationStore, EventMeta, ReadStore, Reader, Result};
+
+/// `POST /v1/conversations/{id}/read`: the acting user's horizon, or with `contact: true` the
+/// contact's (which records `conversation.read_by_contact`). Answers the conversation.
+pub async fn mark_read(
+    store: &(impl ConversationStore + ReadStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+    req: MarkRead,
+) -> Result<ConversationRecord> {
+    // Reading is the user's own state; the contact's is the conversation's, which a writer
+    // (the channel integration) reports.
+    caller.require(if req.contact {
+        Scope::ConversationsWrite
+    } else {
+        Scope::ConversationsRead
+    })?;
+    let conversation = conversations::visible_ref(store, caller, id).await?;
+    let (reader, event) = if req.contact {
+        (Reader::Contact, EventType::ConversationReadByContact)
+    } else {
+        (Reader::User(caller.user_id), EventType::ConversationUpdated)
+    };
+    let event = EventMeta {
+        event_type: event,
+        actor: if req.contact {
+            Participant {
+                participant_type: "contact".into(),
+                id: conversation.contact_id.map(|id| id.to_string()),
+            }
+        } else {
+            caller.actor()
+        },
+    };
+    store
+        .mark_read(caller.organization_id, id, reader, req.message_id, &event)
+        .await
+}
+
+/// Sets `unread_count` on conversations answered to `caller`: the incoming messages less those
+/// their horizon covers (never below zero: a deleted message may have been read).
+pub async fn show_unread<'a>(
+    store: &(impl ReadStore + ?Sized),
+    caller: &Principal,
+    conversations: impl IntoIterator<Item = &'a mut Conversation>,
+) -> Result<()> {
+    let conversations: Vec<&mut Conversation> = conversations.into_iter().collect();
+    let ids: Vec<ConversationId> = conversations
+        .iter()
+        .filter(|c| c.counts.incoming > 0)
+        .map(|c| c.id)
+        .collect();
+    let seen = if ids.is_empty() {
+        Default::default()
+    } else {
+        store
+            .seen_incoming(caller.organization_id, caller.user_id, &ids)
+            .await?
+    };
+    for c in conversations {
+        let read = seen.get(&c.id).copied().unwrap_or(0);
+        c.unread_count = Some((c.counts.incoming - read).max(0));
+    }
+    Ok(())
+}
