@@ -14,9 +14,11 @@ macro_rules! stories {
 }
 
 mod prelude;
+mod replies;
 
 mod conversations;
 mod counts;
+mod customers;
 mod directory;
 mod events;
 mod imports;
@@ -39,6 +41,8 @@ pub(crate) fn all() -> Vec<crate::Story> {
         team::STORIES,
         counts::STORIES,
         inbox::STORIES,
+        replies::STORIES,
+        customers::STORIES,
         messages::STORIES,
         imports::STORIES,
         search::STORIES,
