@@ -22,6 +22,7 @@ mod inbox;
 mod messages;
 mod pages;
 mod query;
+mod replies;
 mod webhooks;
 
 pub use admin::AdminV2;
