@@ -82,6 +82,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
         op["description"] = op["summary"].clone();
     }
     constrain_parameters(op);
+    optional_body_is_an_object(op);
     if matches!(protocol, Protocol::Trpc { .. }) {
         type_trpc_input(&id, op);
     }
@@ -142,6 +143,20 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
             } else {
                 "Success."
             });
+        }
+    }
+}
+
+/// A body that may be left out (`Option<T>` in the handler) is generated as `T` or `null`;
+/// a body that is sent must still be a JSON object, so it is `T`, and not required.
+fn optional_body_is_an_object(op: &mut Value) {
+    let schema = &mut op["requestBody"]["content"]["application/json"]["schema"];
+    let Some(choices) = schema["oneOf"].as_array() else {
+        return;
+    };
+    if let [null, object] = choices.as_slice() {
+        if null["type"] == "null" {
+            *schema = object.clone();
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// horizon, which their `unread_count` follows, or with `"contact": true` the contact's ("seen"
 /// receipts of a channel; records `conversation.read_by_contact`). A horizon only moves
 /// forward; the body may be left out.
-#[utoipa::path(post, path = "/v1/conversations/{id}/read", operation_id = "markConversationRead", tag = "conversations", request_body(content = MarkRead, description = "Optional: without it, the acting user has read every message."), params(
+#[utoipa::path(post, path = "/v1/conversations/{id}/read", operation_id = "markConversationRead", tag = "conversations", request_body(content = Option<MarkRead>, description = "Optional: without it, the acting user has read every message."), params(
     ("id" = ConversationId, Path),
 ), responses(
     (status = 200, body = Conversation, headers(("ETag" = String))),
