@@ -174,6 +174,56 @@ fn labels_priority_and_handoffs_from_the_command_line() {
 }
 
 #[test]
+fn receipts_reads_and_merges_from_the_command_line() {
+    let server = Server::start();
+    let made = server.json(&["conversations", "create"]);
+    let id = made["id"].as_str().unwrap();
+    server.json(&["messages", "send", id, "hello?", "--type", "incoming"]);
+    let waiting = server.json(&["conversations", "list", "--order", "waiting_since"]);
+    assert_eq!(waiting["data"][0]["id"], made["id"]);
+    let unread = server.json(&["conversations", "list", "--unread"]);
+    assert_eq!(unread["data"][0]["unread_count"], 1);
+    let read = server.json(&["conversations", "read", id]);
+    assert_eq!(read["unread_count"], 0);
+    let sent = server.json(&["messages", "send", id, "on it"]);
+    let message = sent["id"].as_str().unwrap();
+    let failed = server.json(&[
+        "messages",
+        "status",
+        message,
+        "failed",
+        "--error",
+        "blocked",
+        "--error-code",
+        "21610",
+    ]);
+    assert_eq!(failed["error"]["code"], "21610");
+    let listed = server.json(&["messages", "list", id, "--status", "failed"]);
+    assert_eq!(listed["data"][0]["id"], sent["id"]);
+    let sms = server.json(&["contacts", "create", "--phone", "+84 90 111 2222"]);
+    let email = server.json(&[
+        "contacts",
+        "create",
+        "--name",
+        "Lê Hoa",
+        "--email",
+        "hoa@example.com",
+    ]);
+    let found = server.json(&["contacts", "list", "--q", "le HOA"]);
+    assert_eq!(found["data"][0]["id"], email["id"]);
+    let merged = server.json(&[
+        "contacts",
+        "merge",
+        sms["id"].as_str().unwrap(),
+        "--from",
+        email["id"].as_str().unwrap(),
+    ]);
+    assert_eq!(merged["name"], "Lê Hoa");
+    let found = server.json(&["contacts", "list", "--q", "+84 90 111"]);
+    assert_eq!(found["data"][0]["id"], sms["id"]);
+}
+
+#[test]
 fn a_support_flow_from_the_command_line() {
     let server = Server::start();
     let channel = server.json(&[

@@ -10,11 +10,21 @@ use super::{print_list, Paging};
 
 #[derive(Subcommand)]
 pub enum ContactCommand {
+    /// List contacts; `--q` finds them by words of their name, email or external id, or the
+    /// start of their phone number.
     List {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "q")]
         external_id: Option<String>,
+        #[arg(long)]
+        q: Option<String>,
         #[command(flatten)]
         paging: Paging,
+    },
+    /// Merge contact `from` (the same person) into `id`: its conversations move over.
+    Merge {
+        id: ContactId,
+        #[arg(long)]
+        from: ContactId,
     },
     Get {
         id: ContactId,
@@ -52,9 +62,16 @@ pub async fn run(c: &Client, out: &Output, command: ContactCommand) -> Printed {
             let found = c.contacts().find_by_external_id(&external_id).await?;
             out.rows(&found.into_iter().collect::<Vec<_>>(), None)
         }
+        ContactCommand::List {
+            q: Some(q), paging, ..
+        } => {
+            let q = q.as_str();
+            list!(out, paging, |page| c.contacts().search(q, &page).await)
+        }
         ContactCommand::List { paging, .. } => {
             list!(out, paging, |page| c.contacts().list(&page).await)
         }
+        ContactCommand::Merge { id, from } => out.one(&c.contacts().merge(id, from).await?),
         ContactCommand::Get { id } => out.one(&c.contacts().get(id).await?),
         ContactCommand::Create {
             external_id,

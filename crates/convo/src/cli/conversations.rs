@@ -5,7 +5,8 @@ use convo_client::{Client, ConversationFilters, Page, Pages};
 use convo_types::{
     BusinessUnitId, ChannelId, ContactId, ControlParty, ControlType, ConversationId,
     ConversationOrder, ConversationType, CreateConversation, CustomerRef, GetOrCreateConversation,
-    HandoffRequest, JsonObject, Priority, Status, UpdateConversation, UserId, View,
+    HandoffRequest, JsonObject, MarkRead, MessageId, Priority, Status, UpdateConversation, UserId,
+    View,
 };
 
 use crate::output::Output;
@@ -49,7 +50,13 @@ pub struct Filters {
     /// Labels it carries at least one of, comma-separated.
     #[arg(long)]
     pub labels_any: Option<String>,
-    /// `recent` (default), `oldest` or `priority`.
+    /// Only conversations waiting for a reply (`true`) or not (`false`).
+    #[arg(long)]
+    pub waiting: Option<bool>,
+    /// Only conversations with messages the key's acting user has not read.
+    #[arg(long)]
+    pub unread: bool,
+    /// `recent` (default), `oldest`, `priority` or `waiting_since` (longest wait first).
     #[arg(long)]
     pub order: Option<ConversationOrder>,
 }
@@ -70,6 +77,8 @@ impl Filters {
             handoff_pending: self.handoff_pending,
             labels: self.labels,
             labels_any: self.labels_any,
+            waiting: self.waiting,
+            unread: self.unread.then_some(true),
             order: self.order,
             ..Default::default()
         }
@@ -122,9 +131,13 @@ pub enum ConversationCommand {
         #[arg(long)]
         priority: Option<Priority>,
     },
-    /// Change name, detail, metadata (merged), priority or parent.
+    /// Change name, detail, metadata (merged), priority or parent, or transfer it to another
+    /// business unit.
     Update {
         id: ConversationId,
+        /// Transfer to this business unit (the channel stays).
+        #[arg(long)]
+        business_unit: Option<BusinessUnitId>,
         #[arg(long)]
         name: Option<String>,
         #[arg(long)]
@@ -154,6 +167,15 @@ pub enum ConversationCommand {
     },
     /// Accept the pending handoff as the key's acting user.
     Accept { id: ConversationId },
+    /// Mark read up to a message (default the latest) as the key's acting user, or with
+    /// `--contact` as the contact.
+    Read {
+        id: ConversationId,
+        #[arg(long)]
+        message: Option<MessageId>,
+        #[arg(long)]
+        contact: bool,
+    },
     /// Put labels on a conversation.
     Label {
         id: ConversationId,
@@ -322,6 +344,7 @@ pub async fn run(
         }
         ConversationCommand::Update {
             id,
+            business_unit,
             name,
             priority,
             detail,
@@ -340,6 +363,7 @@ pub async fn run(
                 metadata,
                 parent_id,
                 priority,
+                business_unit_id: business_unit,
                 ..Default::default()
             };
             out.one(&conversations.update_conversation(id, &req).await?)
@@ -367,6 +391,17 @@ pub async fn run(
             out.one(&conversations.handoff(id, &req).await?)
         }
         ConversationCommand::Accept { id } => out.one(&conversations.accept_handoff(id).await?),
+        ConversationCommand::Read {
+            id,
+            message,
+            contact,
+        } => {
+            let req = MarkRead {
+                message_id: message,
+                contact,
+            };
+            out.one(&conversations.mark_read(id, &req).await?)
+        }
         ConversationCommand::Label { id, labels } => {
             let names: Vec<&str> = labels.iter().map(String::as_str).collect();
             out.one(&conversations.add_labels(id, &names).await?)

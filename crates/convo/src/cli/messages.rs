@@ -3,8 +3,8 @@
 use clap::Subcommand;
 use convo_client::{Client, Page, Pages};
 use convo_types::{
-    ConversationId, CreateMessage, MessageError, MessageId, MessageStatus, MessageType,
-    UpdateMessage,
+    ConversationId, CreateMessage, MessageError, MessageFilters, MessageId, MessageStatus,
+    MessageType, UpdateMessage,
 };
 
 use crate::output::{Output, Printed};
@@ -16,6 +16,12 @@ pub enum MessageCommand {
     /// A conversation's messages, oldest first.
     List {
         conversation: ConversationId,
+        /// Only messages with this delivery status (`failed`: what did not arrive).
+        #[arg(long)]
+        status: Option<MessageStatus>,
+        /// Only `incoming`, `outgoing`, `note` or `activity` messages.
+        #[arg(long = "type")]
+        message_type: Option<MessageType>,
         #[command(flatten)]
         paging: Paging,
     },
@@ -58,11 +64,21 @@ pub async fn run(c: &Client, out: &Output, command: MessageCommand) -> Printed {
     match command {
         MessageCommand::List {
             conversation,
+            status,
+            message_type,
             paging,
-        } => list!(out, paging, |page| c
-            .conversations()
-            .list_messages(conversation, &page)
-            .await),
+        } => {
+            let filters = MessageFilters {
+                status,
+                message_type,
+                ..Default::default()
+            };
+            let filters = &filters;
+            list!(out, paging, |page| c
+                .conversations()
+                .list_messages_filtered(conversation, filters, &page)
+                .await)
+        }
         MessageCommand::Send {
             conversation,
             content,
