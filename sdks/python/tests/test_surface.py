@@ -197,6 +197,42 @@ def test_inbox_handoff_labels_and_priority(client: Convo, server: Server) -> Non
     client.labels.delete(label["id"])
 
 
+def test_reply_times_reads_receipts_transfers_and_merges(client: Convo) -> None:
+    unit = client.business_units.create(name="Surface transfers")
+    conversation = client.conversations.create()
+    asked = client.messages.create(conversation["id"], content="hello?", message_type="incoming")
+    waiting = client.conversations.list(order="waiting_since")["data"]
+    assert any(
+        c["id"] == conversation["id"] and c["waiting_since"] == asked["created_at"] for c in waiting
+    )
+    assert client.conversations.get(conversation["id"])["unread_count"] == 1
+    assert client.conversations.mark_read(conversation["id"])["unread_count"] == 0
+    seen = client.conversations.mark_read(conversation["id"], contact=True)
+    assert seen["contact_read"] is not None and seen["contact_read"]["message_id"] == asked["id"]
+
+    reply = client.messages.create(conversation["id"], content="on it", status="pending")
+    client.messages.update(reply["id"], status="delivered")
+    assert client.messages.update(reply["id"], status="sent")["status"] == "delivered"
+    client.messages.update(
+        reply["id"], status="failed", error={"code": "30007", "message": "filtered"}
+    )
+    failed = client.messages.list(conversation["id"], status="failed", message_type="outgoing")
+    assert [m["id"] for m in failed["data"]] == [reply["id"]]
+
+    moved = client.conversations.update(conversation["id"], business_unit_id=unit["id"])
+    assert moved["business_unit_id"] == unit["id"]
+
+    sms = client.contacts.create(phone="+84 90 222 4444")
+    email = client.contacts.create(name="Phạm Thu", email="thu@example.com", external_id="e:thu")
+    assert [c["id"] for c in client.contacts.list(q="pham thu")["data"]] == [email["id"]]
+    merged = client.contacts.merge(sms["id"], email["id"])
+    assert merged["name"] == "Phạm Thu"
+    found = client.contacts.list(external_id="e:thu")["data"]
+    assert [c["id"] for c in found] == [sms["id"]]
+    with pytest.raises(ConvoError):
+        client.contacts.get(email["id"])
+
+
 def test_connect360_batches(client: Convo, ids: dict[str, str]) -> None:
     conversation = client.conversations.get_or_create_conversation(customerId=ids["contact"])
     outcomes = client.connect.batch_query(

@@ -172,6 +172,37 @@ test("the inbox: a handoff to the team accepted by a human, labels and priority"
   await client.labels.delete(label.id);
 });
 
+test("reply times, read markers, receipts, transfers and merged contacts", async () => {
+  const unit = await client.businessUnits.create({ name: "Surface transfers" });
+  const conversation = await client.conversations.create({});
+  const asked = await client.messages.create(conversation.id, { content: "hello?", message_type: "incoming" });
+  const waiting = await client.conversations.list({ order: "waiting_since" });
+  assert.ok(waiting.data.some((c) => c.id === conversation.id && c.waiting_since === asked.created_at));
+  assert.equal((await client.conversations.get(conversation.id)).unread_count, 1);
+  assert.equal((await client.conversations.markRead(conversation.id)).unread_count, 0);
+  const seen = await client.conversations.markRead(conversation.id, { contact: true });
+  assert.equal(seen.contact_read?.message_id, asked.id);
+
+  const reply = await client.messages.create(conversation.id, { content: "on it", status: "pending" });
+  await client.messages.update(reply.id, { status: "delivered" });
+  const late = await client.messages.update(reply.id, { status: "sent" });
+  assert.equal(late.status, "delivered");
+  await client.messages.update(reply.id, { status: "failed", error: { code: "30007", message: "filtered" } });
+  const failed = await client.messages.list(conversation.id, { status: "failed", message_type: "outgoing" });
+  assert.deepEqual(failed.data.map((m) => m.id), [reply.id]);
+
+  const moved = await client.conversations.update(conversation.id, { business_unit_id: unit.id });
+  assert.equal(moved.business_unit_id, unit.id);
+
+  const sms = await client.contacts.create({ phone: "+84 90 222 3333" });
+  const email = await client.contacts.create({ name: "Phạm Thu", email: "thu@example.com", external_id: "email:thu" });
+  assert.deepEqual((await client.contacts.list({ q: "pham thu" })).data.map((c) => c.id), [email.id]);
+  const merged = await client.contacts.merge(sms.id, email.id);
+  assert.equal(merged.name, "Phạm Thu");
+  assert.deepEqual((await client.contacts.list({ external_id: "email:thu" })).data.map((c) => c.id), [sms.id]);
+  await assert.rejects(client.contacts.get(email.id), { status: 404 });
+});
+
 test("Connect360 batches: each call answers on its own", async () => {
   const conversation = await client.conversations.getOrCreateConversation({ customerId: contactId });
   const outcomes = await client.connect.batchQuery([

@@ -134,6 +134,14 @@ export class Conversations {
     return this.http.call("acceptHandoff", { path: { id } });
   }
 
+  /**
+   * Marks the conversation read up to `message_id` (default the latest) for the key's acting
+   * user, or with `contact: true` for the contact. A read horizon only moves forward.
+   */
+  markRead(id: string, body: BodyOf<"markConversationRead"> = {}): Promise<ResultOf<"markConversationRead">> {
+    return this.http.call("markConversationRead", { path: { id }, body });
+  }
+
   /** Puts labels (by name; each must exist) on the conversation. */
   addLabels(id: string, labels: string[]): Promise<ResultOf<"addConversationLabels">> {
     return this.http.call("addConversationLabels", { path: { id }, body: { labels } });

@@ -6,6 +6,14 @@ export class Contacts extends Collection<"listContacts", "createContact", "getCo
   constructor(http: Http) {
     super(http, { list: "listContacts", create: "createContact", get: "getContact", update: "updateContact", remove: "deleteContact" });
   }
+
+  /**
+   * Merges contact `from` (the same person, met on another channel) into `id`: its
+   * conversations move over, and it answers 404 afterwards.
+   */
+  merge(id: string, from: string): Promise<ResultOf<"mergeContacts">> {
+    return this.http.call("mergeContacts", { path: { id }, body: { from } });
+  }
 }
 
 export class Channels extends Collection<"listChannels", "createChannel", "getChannel", "updateChannel", "deleteChannel"> {
