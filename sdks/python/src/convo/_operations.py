@@ -73,6 +73,8 @@ OPERATIONS: dict[str, Operation] = {
     "listUsers": Operation("GET", "/v1/users", False),
     "listWebhookDeliveries": Operation("GET", "/v1/webhooks/{id}/deliveries", False),
     "listWebhooks": Operation("GET", "/v1/webhooks", False),
+    "markConversationRead": Operation("POST", "/v1/conversations/{id}/read", True),
+    "mergeContacts": Operation("POST", "/v1/contacts/{id}/merge", True),
     "removeConversationLabel": Operation("DELETE", "/v1/conversations/{id}/labels/{name}", False),
     "removeTeamMember": Operation("DELETE", "/v1/conversations/{id}/members/{user_id}", False),
     "replayWebhookDelivery": Operation("POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", True),

@@ -67,13 +67,14 @@ ControlType: TypeAlias = Literal["ai_agent", "human", "none"]
 
 class ConversationCounts(TypedDict):
     children: int
+    incoming: NotRequired[int]
     messages: int
 
 
 ConversationId: TypeAlias = str
 
 
-ConversationOrder: TypeAlias = Literal["recent", "oldest", "priority"]
+ConversationOrder: TypeAlias = Literal["recent", "oldest", "priority", "waiting_since"]
 
 
 ConversationType: TypeAlias = Literal["direct", "group"]
@@ -165,10 +166,14 @@ EventType: TypeAlias = Literal[
     "conversation.labels_changed",
     "conversation.handoff_requested",
     "conversation.control_changed",
+    "conversation.transferred",
+    "conversation.read_by_contact",
     "message.created",
     "message.updated",
+    "message.status_changed",
     "message.deleted",
     "video_call.started",
+    "contact.merged",
 ]
 
 
@@ -184,7 +189,23 @@ class Health(TypedDict):
 LabelId: TypeAlias = str
 
 
+MergeContacts = TypedDict(
+    "MergeContacts",
+    {
+        "from": ContactId,
+    },
+)
+
+
+class MessageError(TypedDict):
+    code: NotRequired[str | None]
+    message: str
+
+
 MessageId: TypeAlias = str
+
+
+MessageStatus: TypeAlias = Literal["pending", "sent", "delivered", "read", "failed"]
 
 
 MessageType: TypeAlias = Literal["incoming", "outgoing", "note", "activity"]
@@ -327,6 +348,7 @@ class UpdateContact(TypedDict):
 class UpdateConversation(TypedDict):
     agent_id: NotRequired[str | None]
     assignment_id: NotRequired[str | None]
+    business_unit_id: NotRequired[BusinessUnitId | None]
     detail: NotRequired[str | None]
     dialog_id: NotRequired[str | None]
     inputs: NotRequired[dict[str, Any] | None]
@@ -348,7 +370,9 @@ class UpdateLabel(TypedDict):
 
 class UpdateMessage(TypedDict):
     content: NotRequired[str | None]
+    error: NotRequired[MessageError | None]
     metadata: NotRequired[dict[str, Any] | None]
+    status: NotRequired[MessageStatus | None]
 
 
 class UpdateStatus(TypedDict):
@@ -384,6 +408,7 @@ class ViewsCount(TypedDict):
     mine: int
     object_name: str
     unassigned: int
+    unread: int
 
 
 class VoipbinConversation(TypedDict):
@@ -605,6 +630,17 @@ class Contact(TypedDict):
     updated_at: Timestamp
 
 
+class ContactMergedEvent(TypedDict):
+    actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Contact
+    id: int
+    object_name: str
+    type: Literal["contact.merged"]
+
+
 class ControlParty(TypedDict):
     id: NotRequired[UserId | None]
     type: ControlType
@@ -751,12 +787,22 @@ class ListLabel(TypedDict):
     total: NotRequired[int | None]
 
 
+class MarkRead(TypedDict):
+    contact: NotRequired[bool]
+    message_id: NotRequired[MessageId | None]
+
+
 class Organization(TypedDict):
     created_at: Timestamp
     id: OrganizationId
     name: str
     object_name: str
     updated_at: Timestamp
+
+
+class ReadMarker(TypedDict):
+    message_id: MessageId
+    read_at: Timestamp
 
 
 class SearchInfo(TypedDict):
@@ -844,6 +890,7 @@ class VideoCall(TypedDict):
 
 class VideoCallStartedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: VideoCall
@@ -934,6 +981,7 @@ class CreateMessage(TypedDict):
     message_type: NotRequired[MessageType | None]
     metadata: NotRequired[dict[str, Any] | None]
     sender: NotRequired[Sender | None]
+    status: NotRequired[MessageStatus | None]
 
 
 class LastMessage(TypedDict):
@@ -982,17 +1030,20 @@ class Message(TypedDict):
     content_type: ContentType
     conversation_id: ConversationId
     created_at: Timestamp
+    error: NotRequired[MessageError | None]
     external_id: NotRequired[str | None]
     id: MessageId
     message_type: MessageType
     metadata: dict[str, Any]
     object_name: str
     sender: Sender
+    status: MessageStatus
     updated_at: Timestamp
 
 
 class MessageCreatedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Message
@@ -1003,6 +1054,7 @@ class MessageCreatedEvent(TypedDict):
 
 class MessageDeletedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Message
@@ -1011,8 +1063,20 @@ class MessageDeletedEvent(TypedDict):
     type: Literal["message.deleted"]
 
 
+class MessageStatusChangedEvent(TypedDict):
+    actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Message
+    id: int
+    object_name: str
+    type: Literal["message.status_changed"]
+
+
 class MessageUpdatedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Message
@@ -1060,18 +1124,21 @@ class Conversation(TypedDict):
     channel_ids: list[ChannelId]
     channel_type: NotRequired[ChannelType | None]
     contact_id: NotRequired[ContactId | None]
+    contact_read: NotRequired[ReadMarker | None]
     control: Control
     counts: ConversationCounts
     created_at: Timestamp
     deleted_at: NotRequired[Timestamp | None]
     detail: str
     dialog_id: NotRequired[str | None]
+    first_reply_at: NotRequired[Timestamp | None]
     handoff: NotRequired[Handoff | None]
     id: ConversationId
     inputs: dict[str, Any]
     labels: list[str]
     last_incoming_at: NotRequired[Timestamp | None]
     last_message: NotRequired[LastMessage | None]
+    last_outgoing_at: NotRequired[Timestamp | None]
     metadata: dict[str, Any]
     name: str
     object_name: str
@@ -1088,12 +1155,15 @@ class Conversation(TypedDict):
     timestamp: Timestamp
     topic: str
     type: ConversationType
+    unread_count: NotRequired[int | None]
     updated_at: Timestamp
     users: list[SimpleUser]
+    waiting_since: NotRequired[Timestamp | None]
 
 
 class ConversationControlChangedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1104,6 +1174,7 @@ class ConversationControlChangedEvent(TypedDict):
 
 class ConversationCreatedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1114,6 +1185,7 @@ class ConversationCreatedEvent(TypedDict):
 
 class ConversationDeletedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1124,6 +1196,7 @@ class ConversationDeletedEvent(TypedDict):
 
 class ConversationHandoffRequestedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1134,6 +1207,7 @@ class ConversationHandoffRequestedEvent(TypedDict):
 
 class ConversationLabelsChangedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1144,6 +1218,7 @@ class ConversationLabelsChangedEvent(TypedDict):
 
 class ConversationMemberAddedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1154,6 +1229,7 @@ class ConversationMemberAddedEvent(TypedDict):
 
 class ConversationMemberRemovedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1162,8 +1238,20 @@ class ConversationMemberRemovedEvent(TypedDict):
     type: Literal["conversation.member_removed"]
 
 
+class ConversationReadByContactEvent(TypedDict):
+    actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Conversation
+    id: int
+    object_name: str
+    type: Literal["conversation.read_by_contact"]
+
+
 class ConversationStatusChangedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1172,8 +1260,20 @@ class ConversationStatusChangedEvent(TypedDict):
     type: Literal["conversation.status_changed"]
 
 
+class ConversationTransferredEvent(TypedDict):
+    actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: Conversation
+    id: int
+    object_name: str
+    type: Literal["conversation.transferred"]
+
+
 class ConversationUpdatedEvent(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
     data: Conversation
@@ -1184,9 +1284,10 @@ class ConversationUpdatedEvent(TypedDict):
 
 class Event(TypedDict):
     actor: Participant
+    changes: NotRequired[dict[str, Any] | None]
     conversation_id: NotRequired[ConversationId | None]
     created_at: Timestamp
-    data: Conversation | Message | VideoCall
+    data: Conversation | Message | VideoCall | Contact
     id: int
     object_name: str
     type: EventType

@@ -63,6 +63,8 @@ export const OPERATIONS = {
   listUsers: { method: "GET", path: "/v1/users", idempotent: false },
   listWebhookDeliveries: { method: "GET", path: "/v1/webhooks/{id}/deliveries", idempotent: false },
   listWebhooks: { method: "GET", path: "/v1/webhooks", idempotent: false },
+  markConversationRead: { method: "POST", path: "/v1/conversations/{id}/read", idempotent: true },
+  mergeContacts: { method: "POST", path: "/v1/contacts/{id}/merge", idempotent: true },
   removeConversationLabel: { method: "DELETE", path: "/v1/conversations/{id}/labels/{name}", idempotent: false },
   removeTeamMember: { method: "DELETE", path: "/v1/conversations/{id}/members/{user_id}", idempotent: false },
   replayWebhookDelivery: { method: "POST", path: "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", idempotent: true },

@@ -524,8 +524,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lists contacts, oldest first.
-         * @description Lists contacts, oldest first.
+         * Lists contacts, oldest first; `q` finds them by the words of their name, email and
+         *     external id, or the start of their phone number, accents and case ignored.
+         * @description Lists contacts, oldest first; `q` finds them by the words of their name, email and
+         *     external id, or the start of their phone number, accents and case ignored.
          */
         get: operations["listContacts"];
         put?: never;
@@ -566,6 +568,32 @@ export interface paths {
          * @description Changes a contact: absent fields stay as they are.
          */
         patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merges another contact (`from`: the same person, met on another channel) into this one,
+         *     in one transaction: its conversations and their messages move here, its fields fill in
+         *     what this one lacks, its addresses are added. Afterwards `from` answers 404, and its
+         *     external id finds this contact. Records `contact.merged`.
+         * @description Merges another contact (`from`: the same person, met on another channel) into this one,
+         *     in one transaction: its conversations and their messages move here, its fields fill in
+         *     what this one lacks, its addresses are added. Afterwards `from` answers 404, and its
+         *     external id finds this contact. Records `contact.merged`.
+         */
+        post: operations["mergeContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/conversations": {
@@ -940,6 +968,32 @@ export interface paths {
          *     with `200` and adds nothing.
          */
         post: operations["createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks a conversation read up to a message (default the latest): the acting user's read
+         *     horizon, which their `unread_count` follows, or with `"contact": true` the contact's ("seen"
+         *     receipts of a channel; records `conversation.read_by_contact`). A horizon only moves
+         *     forward; the body may be left out.
+         * @description Marks a conversation read up to a message (default the latest): the acting user's read
+         *     horizon, which their `unread_count` follows, or with `"contact": true` the contact's ("seen"
+         *     receipts of a channel; records `conversation.read_by_contact`). A horizon only moves
+         *     forward; the body may be left out.
+         */
+        post: operations["markConversationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1334,6 +1388,26 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "contact.merged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `contact.merged`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverContactMerged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "conversation.control_changed": {
         parameters: {
             query?: never;
@@ -1474,6 +1548,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "conversation.read_by_contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `conversation.read_by_contact`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverConversationReadByContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "conversation.status_changed": {
         parameters: {
             query?: never;
@@ -1488,6 +1582,26 @@ export interface webhooks {
          * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
          */
         post: operations["deliverConversationStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `conversation.transferred`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverConversationTransferred"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1548,6 +1662,26 @@ export interface webhooks {
          * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
          */
         post: operations["deliverMessageDeleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `message.status_changed`, POSTed to each webhook subscribed to it
+         * @description At least once, in order per conversation, retried with backoff for 24 hours until the receiver answers 2xx. Verify `webhook-signature` with the webhook's secret before trusting the body.
+         */
+        post: operations["deliverMessageStatusChanged"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1826,6 +1960,25 @@ export interface components {
         };
         /** Format: uuid */
         ContactId: string;
+        /** @description `contact.merged`: `data` is the Contact after the change. */
+        ContactMergedEvent: {
+            actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Contact"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "contact.merged";
+        };
         /**
          * @description How `content` is written.
          * @enum {string}
@@ -1861,6 +2014,7 @@ export interface components {
             channel_ids: components["schemas"]["ChannelId"][];
             channel_type?: null | components["schemas"]["ChannelType"];
             contact_id?: null | components["schemas"]["ContactId"];
+            contact_read?: null | components["schemas"]["ReadMarker"];
             /** @description Who answers it now. */
             control: components["schemas"]["Control"];
             counts: components["schemas"]["ConversationCounts"];
@@ -1868,6 +2022,7 @@ export interface components {
             deleted_at?: null | components["schemas"]["Timestamp"];
             detail: string;
             dialog_id?: string | null;
+            first_reply_at?: null | components["schemas"]["Timestamp"];
             handoff?: null | components["schemas"]["Handoff"];
             id: components["schemas"]["ConversationId"];
             inputs: {
@@ -1877,6 +2032,7 @@ export interface components {
             labels: string[];
             last_incoming_at?: null | components["schemas"]["Timestamp"];
             last_message?: null | components["schemas"]["LastMessage"];
+            last_outgoing_at?: null | components["schemas"]["Timestamp"];
             metadata: {
                 [key: string]: unknown;
             };
@@ -1898,12 +2054,26 @@ export interface components {
             /** @description The same as `name`, for clients of seed 003. */
             topic: string;
             type: components["schemas"]["ConversationType"];
+            /**
+             * Format: int64
+             * @description Incoming messages the key's acting user has not read; `null` in events and webhooks,
+             *     which are not read as any one user.
+             */
+            unread_count?: number | null;
             updated_at: components["schemas"]["Timestamp"];
             users: components["schemas"]["SimpleUser"][];
+            waiting_since?: null | components["schemas"]["Timestamp"];
         };
         /** @description `conversation.control_changed`: `data` is the Conversation after the change. */
         ConversationControlChangedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1916,12 +2086,24 @@ export interface components {
         ConversationCounts: {
             /** Format: int64 */
             children: number;
+            /**
+             * Format: int64
+             * @description Messages from the contact.
+             */
+            incoming?: number;
             /** Format: int64 */
             messages: number;
         };
         /** @description `conversation.created`: `data` is the Conversation after the change. */
         ConversationCreatedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1934,6 +2116,13 @@ export interface components {
         /** @description `conversation.deleted`: `data` is the Conversation after the change. */
         ConversationDeletedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1946,6 +2135,13 @@ export interface components {
         /** @description `conversation.handoff_requested`: `data` is the Conversation after the change. */
         ConversationHandoffRequestedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1960,6 +2156,13 @@ export interface components {
         /** @description `conversation.labels_changed`: `data` is the Conversation after the change. */
         ConversationLabelsChangedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1972,6 +2175,13 @@ export interface components {
         /** @description `conversation.member_added`: `data` is the Conversation after the change. */
         ConversationMemberAddedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1984,6 +2194,13 @@ export interface components {
         /** @description `conversation.member_removed`: `data` is the Conversation after the change. */
         ConversationMemberRemovedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -1994,13 +2211,39 @@ export interface components {
             type: "conversation.member_removed";
         };
         /**
-         * @description Conversation list order: `recent` (latest activity first), `oldest`, or `priority` (most urgent first, then latest activity).
+         * @description Conversation list order: `recent` (latest activity first), `oldest`, `priority` (most urgent first, then latest activity), or `waiting_since` (the conversations waiting for a reply, who has waited longest first).
          * @enum {string}
          */
-        ConversationOrder: "recent" | "oldest" | "priority";
+        ConversationOrder: "recent" | "oldest" | "priority" | "waiting_since";
+        /** @description `conversation.read_by_contact`: `data` is the Conversation after the change. */
+        ConversationReadByContactEvent: {
+            actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Conversation"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "conversation.read_by_contact";
+        };
         /** @description `conversation.status_changed`: `data` is the Conversation after the change. */
         ConversationStatusChangedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -2010,6 +2253,25 @@ export interface components {
             /** @enum {string} */
             type: "conversation.status_changed";
         };
+        /** @description `conversation.transferred`: `data` is the Conversation after the change. */
+        ConversationTransferredEvent: {
+            actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Conversation"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "conversation.transferred";
+        };
         /**
          * @description `direct` (one customer) or `group` (seed 002; `DIRECT`/`GROUP` accepted).
          * @enum {string}
@@ -2018,6 +2280,13 @@ export interface components {
         /** @description `conversation.updated`: `data` is the Conversation after the change. */
         ConversationUpdatedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Conversation"];
@@ -2118,6 +2387,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             sender?: null | components["schemas"]["Sender"];
+            status?: null | components["schemas"]["MessageStatus"];
         };
         CreateOrganization: {
             name: string;
@@ -2183,10 +2453,17 @@ export interface components {
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             /** @description The object after the change: what each event type carries is in its own schema (`ConversationCreatedEvent`, ...). */
-            data: components["schemas"]["Conversation"] | components["schemas"]["Message"] | components["schemas"]["VideoCall"];
+            data: components["schemas"]["Conversation"] | components["schemas"]["Message"] | components["schemas"]["VideoCall"] | components["schemas"]["Contact"];
             /** Format: int64 */
             id: number;
             object_name: string;
@@ -2196,7 +2473,7 @@ export interface components {
          * @description What happened.
          * @enum {string}
          */
-        EventType: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.member_added" | "conversation.member_removed" | "conversation.deleted" | "conversation.labels_changed" | "conversation.handoff_requested" | "conversation.control_changed" | "message.created" | "message.updated" | "message.deleted" | "video_call.started";
+        EventType: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.member_added" | "conversation.member_removed" | "conversation.deleted" | "conversation.labels_changed" | "conversation.handoff_requested" | "conversation.control_changed" | "conversation.transferred" | "conversation.read_by_contact" | "message.created" | "message.updated" | "message.status_changed" | "message.deleted" | "video_call.started" | "contact.merged";
         /** @description One invalid field of a request. */
         FieldError: {
             field: string;
@@ -2439,12 +2716,23 @@ export interface components {
             /** Format: int64 */
             total?: number | null;
         };
+        /** @description `POST /v1/conversations/{id}/read`: moves a read horizon forward. */
+        MarkRead: {
+            /** @description The contact read it (a channel's "seen" receipt), not the acting user. */
+            contact?: boolean;
+            message_id?: null | components["schemas"]["MessageId"];
+        };
+        /** @description `POST /v1/contacts/{id}/merge`: the other record of the same person, merged into this one. */
+        MergeContacts: {
+            from: components["schemas"]["ContactId"];
+        };
         Message: {
             attachments: components["schemas"]["Attachment"][];
             content: string;
             content_type: components["schemas"]["ContentType"];
             conversation_id: components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
+            error?: null | components["schemas"]["MessageError"];
             /** @description Your system's id for this message; a repeat within the conversation answers the first. */
             external_id?: string | null;
             id: components["schemas"]["MessageId"];
@@ -2454,11 +2742,20 @@ export interface components {
             };
             object_name: string;
             sender: components["schemas"]["Sender"];
+            /** @description Delivery, as the channel integration reports it; `sent` unless given. */
+            status: components["schemas"]["MessageStatus"];
             updated_at: components["schemas"]["Timestamp"];
         };
         /** @description `message.created`: `data` is the Message after the change. */
         MessageCreatedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Message"];
@@ -2471,6 +2768,13 @@ export interface components {
         /** @description `message.deleted`: `data` is the Message after the change. */
         MessageDeletedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Message"];
@@ -2480,8 +2784,37 @@ export interface components {
             /** @enum {string} */
             type: "message.deleted";
         };
+        /** @description Why a message could not be delivered, as the channel reported it. */
+        MessageError: {
+            code?: string | null;
+            message: string;
+        };
         /** Format: uuid */
         MessageId: string;
+        /**
+         * @description Where a message is on its way to the recipient: `pending` (queued), `sent`, `delivered`, `read`, or `failed` (see `error`). It only moves forward in that order, except to `failed`, which is final.
+         * @enum {string}
+         */
+        MessageStatus: "pending" | "sent" | "delivered" | "read" | "failed";
+        /** @description `message.status_changed`: `data` is the Message after the change. */
+        MessageStatusChangedEvent: {
+            actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Message"];
+            /** Format: int64 */
+            id: number;
+            object_name: string;
+            /** @enum {string} */
+            type: "message.status_changed";
+        };
         /**
          * @description `incoming` (from the customer), `outgoing` (to the customer), `note` (internal), `activity` (something that happened, such as a video call).
          * @enum {string}
@@ -2490,6 +2823,13 @@ export interface components {
         /** @description `message.updated`: `data` is the Message after the change. */
         MessageUpdatedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["Message"];
@@ -2538,6 +2878,12 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** @description Where a reader has read up to. */
+        ReadMarker: {
+            /** @description The last message read. */
+            message_id: components["schemas"]["MessageId"];
+            read_at: components["schemas"]["Timestamp"];
         };
         /**
          * @description What an API key may do. `admin` implies every scope but `platform` within its organization; `platform` manages organizations.
@@ -2740,6 +3086,7 @@ export interface components {
         UpdateConversation: {
             agent_id?: string | null;
             assignment_id?: string | null;
+            business_unit_id?: null | components["schemas"]["BusinessUnitId"];
             detail?: string | null;
             dialog_id?: string | null;
             /** @description Replaces the stored inputs. */
@@ -2766,10 +3113,12 @@ export interface components {
         };
         UpdateMessage: {
             content?: string | null;
+            error?: null | components["schemas"]["MessageError"];
             /** @description Merged into the stored metadata; a key set to `null` is removed. */
             metadata?: {
                 [key: string]: unknown;
             } | null;
+            status?: null | components["schemas"]["MessageStatus"];
         };
         /** @description `PATCH /v1/conversations/{id}/status`. */
         UpdateStatus: {
@@ -2838,6 +3187,13 @@ export interface components {
         /** @description `video_call.started`: `data` is the VideoCall after the change. */
         VideoCallStartedEvent: {
             actor: components["schemas"]["Participant"];
+            /**
+             * @description What the change moved, `{"field": {"from", "to"}}`: `business_unit_id` for
+             *     `conversation.transferred`, `contact_id` for `contact.merged`; else `null`.
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
             conversation_id?: null | components["schemas"]["ConversationId"];
             created_at: components["schemas"]["Timestamp"];
             data: components["schemas"]["VideoCall"];
@@ -2870,6 +3226,12 @@ export interface components {
             object_name: string;
             /** Format: int64 */
             unassigned: number;
+            /**
+             * Format: int64
+             * @description The acting user's conversations (those they are in) with incoming messages they have
+             *     not read.
+             */
+            unread: number;
         };
         /** @description The conversation as VoIPbin answers it. */
         VoipbinConversation: {
@@ -3076,7 +3438,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -3116,6 +3482,33 @@ export interface operations {
             };
             /** @description a tenant_id of another organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3286,7 +3679,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -3333,6 +3730,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
                 headers: {
@@ -3366,7 +3790,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -3411,8 +3839,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3574,7 +4038,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -3614,6 +4082,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3775,7 +4270,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description up */
             200: {
@@ -3784,6 +4283,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
@@ -3808,7 +4343,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description ready */
             200: {
@@ -3817,6 +4356,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
@@ -4071,7 +4646,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -4111,6 +4690,24 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4261,7 +4858,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -4301,6 +4902,24 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4459,7 +5078,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -4517,6 +5140,24 @@ export interface operations {
             };
             /** @description A query called with POST or a mutation with GET (`METHOD_NOT_SUPPORTED`). */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4700,7 +5341,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -4740,6 +5385,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4903,7 +5575,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -4943,6 +5619,42 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5085,7 +5797,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -5132,8 +5848,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5168,7 +5920,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -5208,6 +5964,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5389,7 +6172,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -5429,6 +6216,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5592,7 +6406,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -5639,6 +6457,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -5663,7 +6517,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -5708,8 +6566,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5877,7 +6771,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -5917,6 +6815,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6080,7 +7005,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -6127,6 +7056,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -6151,7 +7116,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -6196,8 +7165,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6371,7 +7376,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -6411,6 +7420,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6574,7 +7610,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -6621,6 +7661,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -6645,7 +7721,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -6690,8 +7770,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6854,14 +7970,26 @@ export interface operations {
                 page_size?: number;
                 /** @description Add `total` (the count of every matching row) to the answer. */
                 include_total?: boolean;
-                /** @description Only the contact with this external id. */
+                /**
+                 * @description Only the contact with this external id (a merged contact's finds the one it was merged
+                 *     into).
+                 */
                 external_id?: string;
+                /**
+                 * @description Words that begin words of the name, email or external id (accents and case ignored),
+                 *     or the start of a phone number (spaces, `+`, `-` ignored).
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -6908,7 +8036,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `q` has no letter or digit, or is too long */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7064,7 +8219,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -7111,6 +8270,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -7135,7 +8330,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -7180,8 +8379,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7324,6 +8559,131 @@ export interface operations {
             };
         };
     };
+    mergeContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeContacts"];
+            };
+        };
+        responses: {
+            /** @description the contact after the merge */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `from` is this contact or no contact of the organization */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listConversations: {
         parameters: {
             query?: {
@@ -7355,13 +8715,23 @@ export interface operations {
                 control_type?: components["schemas"]["ControlType"];
                 /** @description Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted. */
                 handoff_pending?: boolean;
+                /**
+                 * @description Only conversations waiting for a reply (`true`: an incoming message is unanswered) or
+                 *     not (`false`).
+                 */
+                waiting?: boolean;
+                /** @description Only conversations with incoming messages the key's acting user has not read. */
+                unread?: boolean;
                 /** @description Label names the conversation carries all of, comma-separated. */
                 labels?: string;
                 /** @description Label names the conversation carries at least one of, comma-separated. */
                 labels_any?: string;
                 /** @description Text that the name, detail, or the contact's name, email, phone or external id contains. */
                 q?: string;
-                /** @description `recent` (latest activity first, the default), `oldest` or `priority`. */
+                /**
+                 * @description `recent` (latest activity first, the default), `oldest`, `priority` or
+                 *     `waiting_since` (only conversations waiting for a reply, longest wait first).
+                 */
                 order?: components["schemas"]["ConversationOrder"];
                 /** @description 1 to 100; default 20. */
                 limit?: number;
@@ -7385,7 +8755,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -7425,6 +8799,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7589,7 +8990,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -7630,6 +9035,42 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7816,7 +9257,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -7856,6 +9301,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7918,20 +9390,34 @@ export interface operations {
                 control_type?: components["schemas"]["ControlType"];
                 /** @description Only conversations with (`true`) or without (`false`) a handoff waiting to be accepted. */
                 handoff_pending?: boolean;
+                /**
+                 * @description Only conversations waiting for a reply (`true`: an incoming message is unanswered) or
+                 *     not (`false`).
+                 */
+                waiting?: boolean;
+                /** @description Only conversations with incoming messages the key's acting user has not read. */
+                unread?: boolean;
                 /** @description Label names the conversation carries all of, comma-separated. */
                 labels?: string;
                 /** @description Label names the conversation carries at least one of, comma-separated. */
                 labels_any?: string;
                 /** @description Text that the name, detail, or the contact's name, email, phone or external id contains. */
                 q?: string;
-                /** @description `recent` (latest activity first, the default), `oldest` or `priority`. */
+                /**
+                 * @description `recent` (latest activity first, the default), `oldest`, `priority` or
+                 *     `waiting_since` (only conversations waiting for a reply, longest wait first).
+                 */
                 order?: components["schemas"]["ConversationOrder"];
             };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -7978,6 +9464,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
                 headers: {
@@ -8011,7 +9524,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -8059,6 +9576,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -8089,7 +9642,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -8134,6 +9691,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -8145,6 +9711,24 @@ export interface operations {
             };
             /** @description `If-Match` names a version that is no longer current (`precondition_failed`). */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8325,7 +9909,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -8365,6 +9953,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8547,7 +10162,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -8597,6 +10216,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no handoff is waiting (`no_handoff_pending`) */
             409: {
                 headers: {
@@ -8617,6 +10245,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8677,7 +10314,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -8724,6 +10365,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
                 headers: {
@@ -8760,7 +10428,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -8809,6 +10481,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -8820,6 +10501,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8987,7 +10677,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -9035,8 +10729,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9071,7 +10801,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -9120,6 +10854,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -9131,6 +10874,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9297,7 +11049,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -9344,8 +11100,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9373,6 +11165,12 @@ export interface operations {
             query?: {
                 /** @description `oldest` (the default) or `recent`. */
                 order?: components["schemas"]["SortOrder"];
+                /**
+                 * @description Only messages with this delivery status (`status=failed&message_type=outgoing`: what
+                 *     did not reach the customer).
+                 */
+                status?: components["schemas"]["MessageStatus"];
+                message_type?: components["schemas"]["MessageType"];
                 /** @description 1 to 100; default 20. */
                 limit?: number;
                 /**
@@ -9397,7 +11195,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -9437,6 +11239,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9581,6 +11410,133 @@ export interface operations {
                 };
             };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: without it, the acting user has read every message. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this server does not know (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `message_id` is not a message of this conversation */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9766,7 +11722,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -9806,6 +11766,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9974,7 +11961,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -10023,6 +12014,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -10034,6 +12034,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10079,7 +12088,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -10119,6 +12132,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10169,7 +12209,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description text/event-stream of events */
             200: {
@@ -10215,6 +12259,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10271,7 +12342,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -10311,6 +12386,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10474,7 +12576,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -10521,6 +12627,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -10545,7 +12687,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -10590,8 +12736,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10743,7 +12925,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -10790,6 +12976,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -10814,7 +13036,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -10859,8 +13085,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11028,7 +13290,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -11068,6 +13334,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11247,7 +13540,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -11287,6 +13584,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11450,7 +13774,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -11497,6 +13825,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -11521,7 +13885,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -11566,8 +13934,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11735,7 +14139,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -11775,6 +14183,33 @@ export interface operations {
             };
             /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11938,7 +14373,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -11985,6 +14424,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
             429: {
                 headers: {
@@ -12009,7 +14484,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Done; no body. */
             204: {
@@ -12054,8 +14533,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12225,7 +14740,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -12272,6 +14791,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
                 headers: {
@@ -12309,7 +14855,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             202: {
@@ -12356,6 +14906,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -12367,6 +14926,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12410,7 +14978,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description Success. */
             200: {
@@ -12459,6 +15031,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
             409: {
                 headers: {
@@ -12470,6 +15051,15 @@ export interface operations {
             };
             /** @description The body is larger than the server accepts (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12498,6 +15088,42 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    deliverContactMerged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactMergedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -12753,6 +15379,42 @@ export interface operations {
             };
         };
     };
+    deliverConversationReadByContact: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationReadByContactEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     deliverConversationStatusChanged: {
         parameters: {
             query?: never;
@@ -12770,6 +15432,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConversationStatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverConversationTransferred: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationTransferredEvent"];
             };
         };
         responses: {
@@ -12878,6 +15576,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMessageStatusChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageStatusChangedEvent"];
             };
         };
         responses: {

@@ -140,6 +140,14 @@ class Conversations:
         result: types.Conversation = self._transport.call("acceptHandoff", path={"id": id})
         return result
 
+    def mark_read(self, id: str, body: Params = None, /, **fields: Any) -> types.Conversation:
+        """Read up to `message_id` (default the latest) as the key's acting user, or with
+        `contact=True` as the contact. A read horizon only moves forward."""
+        result: types.Conversation = self._transport.call(
+            "markConversationRead", path={"id": id}, body=merge(body, fields)
+        )
+        return result
+
     def add_labels(self, id: str, labels: builtins.list[str]) -> types.Conversation:
         """Puts labels (by name; each must exist) on the conversation."""
         result: types.Conversation = self._transport.call(

@@ -13,8 +13,18 @@ from .transport import Transport
 
 
 class Contacts(Collection[types.Contact, types.ListContact]):
+    """Customers; `list(q=...)` finds them by words of their name, email, phone or external id."""
+
     _list, _create, _get = "listContacts", "createContact", "getContact"
     _update, _delete = "updateContact", "deleteContact"
+
+    def merge(self, id: str, from_: str) -> types.Contact:
+        """Merges contact `from_` (the same person) into `id`: its conversations move over,
+        and it answers 404 afterwards."""
+        result: types.Contact = self._transport.call(
+            "mergeContacts", path={"id": id}, body={"from": from_}
+        )
+        return result
 
 
 class Channels(Collection[types.Channel, types.ListChannel]):
