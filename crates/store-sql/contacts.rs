@@ -6,7 +6,7 @@ use convo_core::text::contact_terms;
 
 use crate::sql::prelude::*;
 
-/// `CONTACT_COLUMNS` of live contacts only.
+/// The condition that leaves merged contacts out of every read.
 const LIVE: &str = "merged_into IS NULL";
 
 /// Contacts indexed per round when the words of older contacts are written at start-up.
