@@ -27,7 +27,8 @@ pub(crate) fn count_key(c: &Conversation) -> CountKey {
     }
 }
 
-/// One change to a counter row: the conversation tally (no user) or a member's tally.
+/// One change to a counter row: the conversation tally (no user) or a member's tally, which
+/// also says whether the member has unread messages in it.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct CounterChange {
     pub(crate) user: Option<Uuid>,
@@ -38,6 +39,7 @@ pub(crate) struct CounterChange {
     pub(crate) top_level: bool,
     pub(crate) control: &'static str,
     pub(crate) handoff_pending: bool,
+    pub(crate) unread: bool,
     pub(crate) delta: i64,
 }
 
@@ -52,6 +54,7 @@ impl CounterChange {
             self.top_level,
             self.control,
             self.handoff_pending,
+            self.unread,
         ) == (
             other.user,
             other.unit,
@@ -61,13 +64,41 @@ impl CounterChange {
             other.top_level,
             other.control,
             other.handoff_pending,
+            other.unread,
         )
     }
 }
 
-pub(crate) fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<CounterChange>) {
-    let key = count_key(c);
-    let change = |user| CounterChange {
+/// How many incoming messages each (conversation, user) has read: what a member's unread
+/// state is measured against (absent: none).
+pub(crate) type Seen = HashMap<(Uuid, Uuid), i64>;
+
+/// The read horizons of every reader of `conversations`.
+pub(crate) async fn seen_in(conn: &mut Conn, conversations: &[Uuid]) -> StoreResult<Seen> {
+    if conversations.is_empty() {
+        return Ok(Seen::new());
+    }
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT conversation_id, user_id, seen_incoming FROM conversation_reads WHERE 1 = 1",
+    );
+    push_in_ids(&mut qb, "conversation_id", conversations.iter().copied());
+    let rows: Vec<(Uuid, Uuid, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|(c, u, n)| ((c, u), n)).collect())
+}
+
+/// Whether `user` has unread incoming messages in `c`.
+pub(crate) fn has_unread(c: &Conversation, user: Uuid, seen: &Seen) -> bool {
+    c.counts.incoming > seen.get(&(c.id.as_uuid(), user)).copied().unwrap_or(0)
+}
+
+/// The change of one tally row of `c`: the conversation's (`user` none) or a member's.
+pub(crate) fn counter_change(
+    key: &CountKey,
+    user: Option<Uuid>,
+    unread: bool,
+    delta: i64,
+) -> CounterChange {
+    CounterChange {
         user,
         unit: key.unit,
         channel: key.channel,
@@ -76,10 +107,18 @@ pub(crate) fn counter_changes(c: &Conversation, delta: i64, into: &mut Vec<Count
         top_level: key.top_level,
         control: key.control.as_str(),
         handoff_pending: key.handoff_pending,
+        unread: unread && user.is_some(),
         delta,
-    };
-    into.push(change(None));
-    into.extend(c.users.iter().map(|u| change(Some(u.id.as_uuid()))));
+    }
+}
+
+fn counter_changes(c: &Conversation, delta: i64, seen: &Seen, into: &mut Vec<CounterChange>) {
+    let key = count_key(c);
+    into.push(counter_change(&key, None, false, delta));
+    into.extend(c.users.iter().map(|u| {
+        let user = u.id.as_uuid();
+        counter_change(&key, Some(user), has_unread(c, user, seen), delta)
+    }));
 }
 
 /// Moves a conversation's tallies from how it was to how it is, in the change's transaction.
@@ -101,23 +140,52 @@ pub(crate) async fn move_counters_many(
     org: Uuid,
     moves: &[(Option<&Conversation>, Option<&Conversation>)],
 ) -> StoreResult<()> {
-    let mut changes = Vec::new();
-    for &(before, after) in moves {
-        let before = before.filter(|c| c.deleted_at.is_none());
-        let after = after.filter(|c| c.deleted_at.is_none());
-        if let (Some(b), Some(a)) = (before, after) {
-            let members = |c: &Conversation| c.users.iter().map(|u| u.id).collect::<Vec<_>>();
-            if count_key(b) == count_key(a) && members(b) == members(a) {
-                continue;
+    fn live(c: Option<&Conversation>) -> Option<&Conversation> {
+        c.filter(|c| c.deleted_at.is_none())
+    }
+    let moved: Vec<(Option<&Conversation>, Option<&Conversation>)> = moves
+        .iter()
+        .map(|&(before, after)| (live(before), live(after)))
+        .filter(|(before, after)| match (before, after) {
+            (Some(b), Some(a)) => {
+                let members = |c: &Conversation| c.users.iter().map(|u| u.id).collect::<Vec<_>>();
+                count_key(b) != count_key(a)
+                    || members(b) != members(a)
+                    || b.counts.incoming != a.counts.incoming
             }
-        }
+            _ => true,
+        })
+        .collect();
+    // Members' unread states need their horizons, read once for every conversation moved.
+    let mut read: Vec<Uuid> = moved
+        .iter()
+        .flat_map(|(b, a)| [b, a])
+        .flatten()
+        .filter(|c| !c.users.is_empty() && c.counts.incoming > 0)
+        .map(|c| c.id.as_uuid())
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    let seen = seen_in(conn, &read).await?;
+    let mut changes = Vec::new();
+    for (before, after) in moved {
         if let Some(b) = before {
-            counter_changes(b, -1, &mut changes);
+            counter_changes(b, -1, &seen, &mut changes);
         }
         if let Some(a) = after {
-            counter_changes(a, 1, &mut changes);
+            counter_changes(a, 1, &seen, &mut changes);
         }
     }
+    apply_counter_changes(conn, org, changes).await
+}
+
+/// Writes counter changes of `org`, each row once, in one global order (see
+/// `move_counters_many`).
+pub(crate) async fn apply_counter_changes(
+    conn: &mut Conn,
+    org: Uuid,
+    mut changes: Vec<CounterChange>,
+) -> StoreResult<()> {
     changes.sort();
     // One statement per row: deltas to the same row add up (and a net zero is skipped).
     let mut merged: Vec<CounterChange> = Vec::with_capacity(changes.len());
@@ -143,10 +211,10 @@ pub(crate) async fn move_counters_many(
             .bind(change.assigned),
             Some(user) => sqlx::query(
                 "INSERT INTO member_counters (organization_id, user_id, business_unit_id, \
-                 channel_id, status, top_level, control_type, handoff_pending, n) VALUES ($1, \
-                 $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (organization_id, user_id, \
-                 business_unit_id, channel_id, status, top_level, control_type, handoff_pending) \
-                 DO UPDATE SET n = member_counters.n + excluded.n",
+                 channel_id, status, top_level, control_type, handoff_pending, n, unread) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (organization_id, \
+                 user_id, business_unit_id, channel_id, status, top_level, control_type, \
+                 handoff_pending, unread) DO UPDATE SET n = member_counters.n + excluded.n",
             )
             .bind(org)
             .bind(user)
@@ -154,13 +222,17 @@ pub(crate) async fn move_counters_many(
             .bind(change.channel)
             .bind(change.status),
         };
-        query
+        let query = query
             .bind(change.top_level)
             .bind(change.control)
             .bind(change.handoff_pending)
-            .bind(change.delta)
-            .execute(&mut *conn)
-            .await?;
+            .bind(change.delta);
+        let query = if change.user.is_some() {
+            query.bind(change.unread)
+        } else {
+            query
+        };
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

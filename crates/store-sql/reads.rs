@@ -53,17 +53,18 @@ impl ReadStore for SqlStore {
             let now = Timestamp::now();
             match reader {
                 Reader::User(user) => {
-                    let before: Option<(Uuid,)> = sqlx::query_as(
-                        "SELECT message_id FROM conversation_reads WHERE conversation_id = $1 \
-                         AND user_id = $2",
+                    let before: Option<(Uuid, i64)> = sqlx::query_as(
+                        "SELECT message_id, seen_incoming FROM conversation_reads WHERE \
+                         conversation_id = $1 AND user_id = $2",
                     )
                     .bind(conversation)
                     .bind(user.as_uuid())
                     .fetch_optional(&mut *tx)
                     .await?;
-                    if before.is_some_and(|(read,)| read >= horizon) {
+                    if before.is_some_and(|(read, _)| read >= horizon) {
                         return Ok(record);
                     }
+                    let seen_before = before.map_or(0, |(_, seen)| seen);
                     let (seen,): (i64,) = sqlx::query_as(
                         "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND id <= $2 \
                          AND message_type = 'incoming'",
@@ -87,6 +88,18 @@ impl ReadStore for SqlStore {
                     .bind(now.as_millis())
                     .execute(&mut *tx)
                     .await?;
+                    // A team member's tallies say whether they have unread messages in it.
+                    let c = &record.conversation;
+                    let (was, is) = (c.counts.incoming > seen_before, c.counts.incoming > seen);
+                    if was != is && c.users.iter().any(|u| u.id == user) {
+                        let key = count_key(c);
+                        let member = Some(user.as_uuid());
+                        let changes = vec![
+                            counter_change(&key, member, was, -1),
+                            counter_change(&key, member, is, 1),
+                        ];
+                        apply_counter_changes(&mut tx, org, changes).await?;
+                    }
                     tx.commit().await?;
                 }
                 Reader::Contact => {

@@ -48,3 +48,28 @@ CREATE INDEX contacts_unindexed ON contacts(id) WHERE indexed = 0;
 
 -- What an event moved, `{field: {from, to}}` (a transfer's business unit, a merge's contact).
 ALTER TABLE events ADD COLUMN changes JSONB;
+
+-- Each member's tallies gain whether the conversation holds incoming messages they have not
+-- read, so the views count's `unread` is read from them too. Rebuilt from the conversations.
+DROP TABLE member_counters;
+CREATE TABLE member_counters (
+    organization_id UUID NOT NULL,
+    user_id UUID NOT NULL,
+    business_unit_id UUID NOT NULL,
+    channel_id UUID NOT NULL,
+    status TEXT NOT NULL,
+    top_level BOOLEAN NOT NULL,
+    control_type TEXT NOT NULL,
+    handoff_pending BOOLEAN NOT NULL,
+    unread BOOLEAN NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (organization_id, user_id, business_unit_id, channel_id, status, top_level, control_type, handoff_pending, unread)
+);
+INSERT INTO member_counters
+SELECT c.organization_id, m.user_id, c.business_unit_id, coalesce(c.channel_id, '00000000-0000-0000-0000-000000000000'::uuid), c.status,
+       c.parent_id IS NULL, c.control_type, c.handoff IS NOT NULL,
+       c.incoming_count > coalesce(r.seen_incoming, 0), COUNT(*)
+FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+LEFT JOIN conversation_reads r ON r.conversation_id = m.conversation_id AND r.user_id = m.user_id
+WHERE c.deleted_at IS NULL
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;

@@ -6,7 +6,7 @@ mod records;
 mod rows;
 
 pub(crate) use filters::push_inbox_filters;
-use filters::{cache_plan, push_conversation_filters};
+use filters::{cache_plan, push_conversation_filters, SEEN_BY};
 pub(crate) use records::*;
 pub(crate) use rows::*;
 
@@ -381,83 +381,75 @@ impl ConversationStore for SqlStore {
     }
 
     async fn count_views(&self, filter: &ConversationFilter) -> Result<ViewTallies> {
+        /// Counts the conversations the user whose id follows is in (then `) THEN 1 ...`).
+        const MINE: &str = "CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM conversation_members m \
+                            WHERE m.conversation_id = c.id AND m.user_id = ";
         run(async {
             if filter.business_unit_ids.as_ref().is_some_and(Vec::is_empty) {
                 return Ok(ViewTallies::default());
             }
             let org = filter.organization_id.as_uuid();
-            let (rows, mine): (Vec<(String, bool, i64)>, i64) = if counters_cover(filter) {
-                let mut qb = QueryBuilder::<Db>::new(
+            let (rows, mine, unread): (Vec<(String, bool, i64)>, i64, i64) =
+                if counters_cover(filter) {
+                    let mut qb = QueryBuilder::<Db>::new(
                     "SELECT status, assigned, CAST(SUM(n) AS BIGINT) FROM conversation_counters \
                      WHERE organization_id = ",
                 );
-                qb.push_bind(org);
-                push_counter_filters(&mut qb, filter);
-                qb.push(" GROUP BY status, assigned");
-                let rows = qb.build_query_as().fetch_all(&self.reader).await?;
-                let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM member_counters WHERE \
+                    qb.push_bind(org);
+                    push_counter_filters(&mut qb, filter);
+                    qb.push(" GROUP BY status, assigned");
+                    let rows = qb.build_query_as().fetch_all(&self.reader).await?;
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN \
+                     unread THEN n ELSE 0 END), 0) AS BIGINT) FROM member_counters WHERE \
                      organization_id = ",
-                );
-                qb.push_bind(org);
-                qb.push(" AND user_id = ")
-                    .push_bind(filter.user_id.as_uuid());
-                push_counter_filters(&mut qb, filter);
-                let (mine,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await?;
-                (rows, mine)
-            } else {
-                // Filters the counters do not cover are selective and indexed: one grouped pass
-                // over the matching conversations.
-                let all = ConversationFilter {
-                    view: View::All,
-                    ..filter.clone()
+                    );
+                    qb.push_bind(org);
+                    qb.push(" AND user_id = ")
+                        .push_bind(filter.user_id.as_uuid());
+                    push_counter_filters(&mut qb, filter);
+                    let (mine, unread): (i64, i64) =
+                        qb.build_query_as().fetch_one(&self.reader).await?;
+                    (rows, mine, unread)
+                } else {
+                    // Filters the counters do not cover are selective and indexed: one grouped pass
+                    // over the matching conversations.
+                    let all = ConversationFilter {
+                        view: View::All,
+                        ..filter.clone()
+                    };
+                    let me = filter.user_id.as_uuid();
+                    let mut qb = QueryBuilder::<Db>::new(format!(
+                        "SELECT c.status, c.member_count > 0, COUNT(*), {MINE}"
+                    ));
+                    qb.push_bind(me);
+                    qb.push(format!(") THEN 1 ELSE 0 END) AS BIGINT), {MINE}"));
+                    qb.push_bind(me);
+                    qb.push(") AND c.incoming_count > ");
+                    qb.push(SEEN_BY).push_bind(me);
+                    qb.push("), 0) THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
+                    push_conversation_filters(&mut qb, &all);
+                    qb.push(" GROUP BY c.status, c.member_count > 0");
+                    let grouped: Vec<(String, bool, i64, i64, i64)> = qb
+                        .build_query_as()
+                        .persistent(cache_plan(&all))
+                        .fetch_all(&self.reader)
+                        .await?;
+                    let mine = grouped.iter().map(|g| g.3).sum();
+                    let unread = grouped.iter().map(|g| g.4).sum();
+                    (
+                        grouped
+                            .into_iter()
+                            .map(|(s, a, n, _, _)| (s, a, n))
+                            .collect(),
+                        mine,
+                        unread,
+                    )
                 };
-                let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT c.status, c.member_count > 0, COUNT(*), CAST(SUM(CASE WHEN EXISTS \
-                     (SELECT 1 FROM conversation_members m WHERE m.conversation_id = c.id AND \
-                     m.user_id = ",
-                );
-                qb.push_bind(filter.user_id.as_uuid());
-                qb.push(") THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
-                push_conversation_filters(&mut qb, &all);
-                qb.push(" GROUP BY c.status, c.member_count > 0");
-                let grouped: Vec<(String, bool, i64, i64)> = qb
-                    .build_query_as()
-                    .persistent(cache_plan(&all))
-                    .fetch_all(&self.reader)
-                    .await?;
-                let mine = grouped.iter().map(|g| g.3).sum();
-                (
-                    grouped.into_iter().map(|(s, a, n, _)| (s, a, n)).collect(),
-                    mine,
-                )
-            };
             let by_status = rows
                 .into_iter()
                 .map(|(status, assigned, n)| Ok((parse_text(&status, Status::parse)?, assigned, n)))
                 .collect::<StoreResult<_>>()?;
-            // Unread: walked from the user's own memberships (`CROSS JOIN` keeps them the
-            // outer loop), never from the organization's conversations.
-            let mut inbox = filter.inbox.clone();
-            inbox.unread = Some((filter.user_id, true));
-            let theirs = ConversationFilter {
-                view: View::All,
-                inbox,
-                ..filter.clone()
-            };
-            let mut qb = QueryBuilder::<Db>::new(
-                "SELECT COUNT(*) FROM conversation_members mu CROSS JOIN conversations c",
-            );
-            push_conversation_filters(&mut qb, &theirs);
-            qb.push(" AND c.id = mu.conversation_id AND mu.organization_id = ")
-                .push_bind(org)
-                .push(" AND mu.user_id = ")
-                .push_bind(filter.user_id.as_uuid());
-            let (unread,): (i64,) = qb
-                .build_query_as()
-                .persistent(cache_plan(&theirs))
-                .fetch_one(&self.reader)
-                .await?;
             Ok(ViewTallies {
                 by_status,
                 mine,

@@ -142,6 +142,57 @@ pub(crate) async fn insert_message_rows(
     Ok(inserted)
 }
 
+/// The tally moves of the members of `conversations` who have read every incoming message so
+/// far (about to gain one), by organization: each leaves the "read" row for the "unread" one.
+async fn members_now_unread(
+    conn: &mut Conn,
+    conversations: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<CounterChange>>> {
+    let mut moves: HashMap<Uuid, Vec<CounterChange>> = HashMap::new();
+    if conversations.is_empty() {
+        return Ok(moves);
+    }
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT c.organization_id, m.user_id, c.business_unit_id, c.channel_id, c.status, \
+         c.member_count, c.parent_id IS NULL, c.control_type, c.handoff IS NOT NULL FROM \
+         conversation_members m JOIN conversations c ON c.id = m.conversation_id WHERE \
+         c.incoming_count <= ",
+    );
+    qb.push(SEEN_BY_MEMBER);
+    push_in_ids(&mut qb, "m.conversation_id", conversations.iter().copied());
+    type Row = (
+        Uuid,
+        Uuid,
+        Uuid,
+        Option<Uuid>,
+        String,
+        i64,
+        bool,
+        String,
+        bool,
+    );
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    for (org, user, unit, channel, status, members, top_level, control, handoff) in rows {
+        let key = CountKey {
+            unit,
+            channel: channel.unwrap_or(Uuid::nil()),
+            status: parse_text(&status, Status::parse)?,
+            assigned: members > 0,
+            top_level,
+            control: parse_text(&control, ControlType::parse)?,
+            handoff_pending: handoff,
+        };
+        let changes = moves.entry(org).or_default();
+        changes.push(counter_change(&key, Some(user), false, -1));
+        changes.push(counter_change(&key, Some(user), true, 1));
+    }
+    Ok(moves)
+}
+
+/// What the member `m` of conversation `c` has read.
+const SEEN_BY_MEMBER: &str = "coalesce((SELECT r.seen_incoming FROM conversation_reads r WHERE \
+                              r.conversation_id = m.conversation_id AND r.user_id = m.user_id), 0)";
+
 /// A message to add, the event announcing it and its words for the search index.
 pub(crate) type NewMessage<'a> = (&'a Message, &'a EventMeta, &'a str);
 
@@ -193,6 +244,20 @@ pub(crate) async fn add_messages(
         })
         .collect();
     let inserted = insert_message_rows(conn, &rows).await?;
+    // Members who had read every incoming message have unread ones now: their tallies move
+    // (read before the conversations' counts are written back). Reopened conversations move
+    // whole, below.
+    let mut wrote_in: Vec<Uuid> = items
+        .iter()
+        .filter(|(m, _, _)| {
+            m.message_type == MessageType::Incoming && inserted.contains(&m.id.as_uuid())
+        })
+        .map(|(m, _, _)| m.conversation_id.as_uuid())
+        .filter(|id| !reopened_records.contains_key(id))
+        .collect();
+    wrote_in.sort_unstable();
+    wrote_in.dedup();
+    let now_unread = members_now_unread(conn, &wrote_in).await?;
     let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
     let mut results = Vec::with_capacity(items.len());
     for (message, event, _) in items {
@@ -292,6 +357,9 @@ pub(crate) async fn add_messages(
         }
         qb.push(")");
         qb.build().execute(&mut *conn).await?;
+    }
+    for (org, changes) in now_unread {
+        apply_counter_changes(conn, org, changes).await?;
     }
     // Counters move only for the conversations that reopened.
     let mut orgs: Vec<Uuid> = reopened_records

@@ -225,6 +225,12 @@ impl MessageStore for SqlStore {
             .bind(i64::from(message.message_type == MessageType::Incoming))
             .execute(&mut *tx)
             .await?;
+            if message.message_type == MessageType::Incoming {
+                // One incoming message fewer: a member may have read all there is now.
+                let mut after = record.conversation.clone();
+                after.counts.incoming -= 1;
+                move_counters(&mut tx, org, Some(&record.conversation), Some(&after)).await?;
+            }
             record_event_about(&mut tx, org, event, &record.conversation, &message, now).await?;
             self.commit_and_wake(tx, org).await
         })

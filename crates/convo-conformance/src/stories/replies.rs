@@ -223,9 +223,40 @@ async fn unread_counts_follow_each_reader(shared: &Arc<dyn Store>) {
         .unwrap();
     assert_eq!(counted.unread, 0);
     assert_counts_match_lists(store, &minh_key, unread_filter).await;
-    // A new message is unread again.
+    // A new message is unread again, counted from the tallies and from the rows alike.
     send(store, &t.admin, id, incoming("four")).await;
     assert_eq!(unread(&lan_key).await, Some(1));
+    for filters in [
+        ConversationFilters::default(),
+        ConversationFilters {
+            priority: vec![Priority::None],
+            ..Default::default()
+        },
+    ] {
+        let counted = team::views_count(store, &lan_key, filters.clone())
+            .await
+            .unwrap();
+        assert_eq!(counted.unread, 1, "{filters:?}");
+        assert_counts_match_lists(store, &lan_key, filters).await;
+    }
+    // Reading it, leaving, and a deleted message move the tallies too.
+    convo_core::usecases::reads::mark_read(store, &lan_key, id, MarkRead::default())
+        .await
+        .unwrap();
+    assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
+    let five = send(store, &t.admin, id, incoming("five")).await;
+    assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
+    messages::delete(store, &t.admin, five.id).await.unwrap();
+    let counted = team::views_count(store, &lan_key, ConversationFilters::default())
+        .await
+        .unwrap();
+    assert_eq!(counted.unread, 0, "the only unread message is gone");
+    assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
+    send(store, &t.admin, id, incoming("six")).await;
+    team::leave(store, &lan_key, id).await.unwrap();
+    assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
+    team::join(store, &lan_key, id).await.unwrap();
+    assert_counts_match_lists(store, &lan_key, ConversationFilters::default()).await;
 
     let wrong = convo_core::usecases::reads::mark_read(
         store,

@@ -102,4 +102,17 @@ pub(crate) async fn assert_counts_match_lists(
         assert_eq!(*counted, listed, "status {status} under {base:?}");
     }
     assert_eq!(counts.all, counts.by_status.values().sum::<i64>());
+    if base.unread != Some(false) {
+        let unread = total(
+            store,
+            who,
+            ConversationFilters {
+                view: Some(View::Mine),
+                unread: Some(true),
+                ..base.clone()
+            },
+        )
+        .await;
+        assert_eq!(counts.unread, unread, "unread under {base:?}");
+    }
 }
