@@ -40,9 +40,9 @@ pub fn optional_name() -> Object {
     text(limits::MAX_NAME_CHARS, true).build()
 }
 
-/// Required text of at most the detail length: an error's message.
+/// Required text of at most the detail length, not blank: an error's message.
 pub fn detail() -> Object {
-    text(limits::MAX_DETAIL_CHARS, false).build()
+    not_blank(text(limits::MAX_DETAIL_CHARS, false))
 }
 
 pub fn optional_detail() -> Object {
