@@ -96,10 +96,12 @@ impl ConversationStore for SqlStore {
         &self,
         org: OrganizationId,
         id: ConversationId,
+        reader: Option<UserId>,
     ) -> Result<ConversationRecord> {
         run(async {
             let mut conn = self.reader.acquire().await?;
-            fetch_conversation(&mut conn, org.as_uuid(), id.as_uuid(), false).await
+            let reader = reader.map(|user| user.as_uuid());
+            fetch_conversation_for(&mut conn, org.as_uuid(), id.as_uuid(), false, reader).await
         })
         .await
     }
@@ -143,6 +145,7 @@ impl ConversationStore for SqlStore {
         &self,
         org: OrganizationId,
         public_id: &str,
+        reader: Option<UserId>,
     ) -> Result<ConversationRecord> {
         run(async {
             let mut conn = self.reader.acquire().await?;
@@ -155,7 +158,8 @@ impl ConversationStore for SqlStore {
             .fetch_optional(&mut *conn)
             .await?;
             let (id,) = found("conversation")(row)?;
-            fetch_conversation(&mut conn, org.as_uuid(), id, false).await
+            let reader = reader.map(|user| user.as_uuid());
+            fetch_conversation_for(&mut conn, org.as_uuid(), id, false, reader).await
         })
         .await
     }
@@ -195,8 +199,11 @@ impl ConversationStore for SqlStore {
             // The page is chosen first and its members read after, for its rows only: in the
             // same select, a plan that sorts would read them for every matching conversation.
             let mut qb = QueryBuilder::<Db>::new(format!(
-                "SELECT c.*, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM (SELECT \
-                 {CONVERSATION_COLUMNS} FROM conversations c"
+                "SELECT c.*, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}, {SEEN_BY_READER}"
+            ));
+            qb.push_bind(filter.user_id.as_uuid());
+            qb.push(format!(
+                "), 0) AS seen_incoming FROM (SELECT {CONVERSATION_COLUMNS} FROM conversations c"
             ));
             push_conversation_filters(&mut qb, filter);
             if let PageStart::After(Some(key)) = page.start {

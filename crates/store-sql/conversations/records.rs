@@ -83,6 +83,17 @@ pub(crate) async fn fetch_conversation(
     id: Uuid,
     lock: bool,
 ) -> StoreResult<ConversationRecord> {
+    fetch_conversation_for(conn, org, id, lock, None).await
+}
+
+/// [`fetch_conversation`], with `reader`'s unread count when given.
+pub(crate) async fn fetch_conversation_for(
+    conn: &mut Conn,
+    org: Uuid,
+    id: Uuid,
+    lock: bool,
+    reader: Option<Uuid>,
+) -> StoreResult<ConversationRecord> {
     // The row is locked by a statement of its own: a statement that waited for the lock
     // still reads other tables (the members) as they were when it started, on PostgreSQL.
     if lock && !LOCK_FOR_UPDATE.is_empty() {
@@ -95,14 +106,21 @@ pub(crate) async fn fetch_conversation(
         .fetch_optional(&mut *conn)
         .await?;
     }
-    let row: Option<ConversationRow> = sqlx::query_as(&format!(
-        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
-         c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"
-    ))
-    .bind(org)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let seen = if reader.is_some() {
+        format!(", {SEEN_BY_READER}$3), 0) AS seen_incoming")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}{seen} FROM \
+         conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"
+    );
+    let query = sqlx::query_as(&sql).bind(org).bind(id);
+    let query = match reader {
+        Some(reader) => query.bind(reader),
+        None => query,
+    };
+    let row: Option<ConversationRow> = query.fetch_optional(&mut *conn).await?;
     found("conversation")(row)?.into_record()
 }
 

@@ -17,6 +17,12 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public
                                                c.last_outgoing_at, c.incoming_count, \
                                                c.contact_read";
 
+/// The incoming messages the reader whose id follows has read (then `), 0) AS
+/// seen_incoming`), read with the conversation.
+pub(crate) const SEEN_BY_READER: &str = "coalesce((SELECT r.seen_incoming FROM \
+                                         conversation_reads r WHERE r.conversation_id = c.id \
+                                         AND r.user_id = ";
+
 #[derive(FromRow)]
 pub(crate) struct ConversationRow {
     pub(crate) organization_id: Uuid,
@@ -61,6 +67,9 @@ pub(crate) struct ConversationRow {
     pub(crate) last_outgoing_at: Option<i64>,
     pub(crate) incoming_count: i64,
     pub(crate) contact_read: Option<Json<ReadMarker>>,
+    /// `SEEN_BY_READER`, when the statement reads for a reader: what they have read.
+    #[sqlx(default)]
+    pub(crate) seen_incoming: Option<i64>,
     /// `CONVERSATION_LABELS`: the label names, read with the row.
     pub(crate) labels: Json<Vec<String>>,
     /// `CONVERSATION_MEMBERS`: the team members, read with the row.
@@ -123,8 +132,10 @@ impl ConversationRow {
                 first_reply_at: self.first_reply_at.map(Timestamp::from_millis),
                 waiting_since: self.waiting_since.map(Timestamp::from_millis),
                 last_outgoing_at: self.last_outgoing_at.map(Timestamp::from_millis),
-                // Filled in for the reader by `convo_core::usecases::reads`.
-                unread_count: None,
+                // Without a reader, filled in by `convo_core::usecases::reads::show_unread`.
+                unread_count: self
+                    .seen_incoming
+                    .map(|seen| unread(self.incoming_count, seen)),
                 contact_read: self.contact_read.map(|j| j.0),
                 timestamp: Timestamp::from_millis(self.activity_at),
                 created_at: Timestamp::from_millis(self.created_at),

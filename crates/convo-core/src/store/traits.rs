@@ -123,11 +123,13 @@ pub trait ConversationStore: Send + Sync {
         new: &NewConversation,
         event: &EventMeta,
     ) -> Result<(ConversationRecord, bool)>;
-    /// Soft-deleted conversations are `NotFound`.
+    /// Soft-deleted conversations are `NotFound`. With `reader`, the conversation carries
+    /// their `unread_count`, read in the same statement.
     async fn get_conversation(
         &self,
         org: OrganizationId,
         id: ConversationId,
+        reader: Option<UserId>,
     ) -> Result<ConversationRecord>;
     /// [`ConversationRef`]s of the live conversations among `ids` (missing ones are left
     /// out), in no order.
@@ -140,6 +142,7 @@ pub trait ConversationStore: Send + Sync {
         &self,
         org: OrganizationId,
         public_id: &str,
+        reader: Option<UserId>,
     ) -> Result<ConversationRecord>;
     async fn list_conversations(
         &self,

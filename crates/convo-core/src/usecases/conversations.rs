@@ -180,7 +180,9 @@ pub async fn visible_record(
 ) -> Result<ConversationRecord> {
     visible(
         caller,
-        store.get_conversation(caller.organization_id, id).await?,
+        store
+            .get_conversation(caller.organization_id, id, Some(caller.user_id))
+            .await?,
     )
 }
 
@@ -220,7 +222,7 @@ pub async fn get_by_public_id(
     visible(
         caller,
         store
-            .get_conversation_by_public_id(caller.organization_id, public_id)
+            .get_conversation_by_public_id(caller.organization_id, public_id, Some(caller.user_id))
             .await?,
     )
 }

@@ -44,14 +44,23 @@ pub async fn mark_read(
         .await
 }
 
-/// Sets `unread_count` on conversations answered to `caller`: the incoming messages less those
-/// their horizon covers (never below zero: a deleted message may have been read).
+/// A reader's unread count: the incoming messages less those their horizon covers (never
+/// below zero: a deleted message may have been read).
+pub fn unread(incoming: i64, seen: i64) -> i64 {
+    (incoming - seen).max(0)
+}
+
+/// Sets `unread_count` on conversations answered to `caller` that were not read with it
+/// already (lists and gets read it in their own statement; changes answer without).
 pub async fn show_unread<'a>(
     store: &(impl ReadStore + ?Sized),
     caller: &Principal,
     conversations: impl IntoIterator<Item = &'a mut Conversation>,
 ) -> Result<()> {
-    let conversations: Vec<&mut Conversation> = conversations.into_iter().collect();
+    let conversations: Vec<&mut Conversation> = conversations
+        .into_iter()
+        .filter(|c| c.unread_count.is_none())
+        .collect();
     let ids: Vec<ConversationId> = conversations
         .iter()
         .filter(|c| c.counts.incoming > 0)
@@ -66,7 +75,7 @@ pub async fn show_unread<'a>(
     };
     for c in conversations {
         let read = seen.get(&c.id).copied().unwrap_or(0);
-        c.unread_count = Some((c.counts.incoming - read).max(0));
+        c.unread_count = Some(unread(c.counts.incoming, read));
     }
     Ok(())
 }
