@@ -28,6 +28,8 @@ CREATE TABLE conversation_reads (
     read_at INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, user_id)
 );
+-- A user's horizons, deleted with the user.
+CREATE INDEX conversation_reads_user ON conversation_reads(user_id, conversation_id);
 
 ALTER TABLE messages ADD COLUMN status TEXT NOT NULL DEFAULT 'sent';
 ALTER TABLE messages ADD COLUMN error TEXT;

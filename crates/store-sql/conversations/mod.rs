@@ -398,25 +398,35 @@ impl ConversationStore for SqlStore {
             let org = filter.organization_id.as_uuid();
             let (rows, mine, unread): (Vec<(String, bool, i64)>, i64, i64) =
                 if counters_cover(filter) {
+                    // The organization's tallies by status and assignment, then the user's own
+                    // (status `NULL`) by unread: one round trip.
                     let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT status, assigned, CAST(SUM(n) AS BIGINT) FROM conversation_counters \
-                     WHERE organization_id = ",
-                );
+                        "SELECT status, assigned, CAST(SUM(n) AS BIGINT) FROM \
+                         conversation_counters WHERE organization_id = ",
+                    );
                     qb.push_bind(org);
                     push_counter_filters(&mut qb, filter);
-                    qb.push(" GROUP BY status, assigned");
-                    let rows = qb.build_query_as().fetch_all(&self.reader).await?;
-                    let mut qb = QueryBuilder::<Db>::new(
-                        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN \
-                     unread THEN n ELSE 0 END), 0) AS BIGINT) FROM member_counters WHERE \
-                     organization_id = ",
+                    qb.push(
+                        " GROUP BY status, assigned UNION ALL SELECT NULL, unread, \
+                         CAST(SUM(n) AS BIGINT) FROM member_counters WHERE organization_id = ",
                     );
                     qb.push_bind(org);
                     qb.push(" AND user_id = ")
                         .push_bind(filter.user_id.as_uuid());
                     push_counter_filters(&mut qb, filter);
-                    let (mine, unread): (i64, i64) =
-                        qb.build_query_as().fetch_one(&self.reader).await?;
+                    qb.push(" GROUP BY unread");
+                    let tallies: Vec<(Option<String>, bool, i64)> =
+                        qb.build_query_as().fetch_all(&self.reader).await?;
+                    let (mut rows, mut mine, mut unread) = (Vec::new(), 0, 0);
+                    for (status, flag, n) in tallies {
+                        match status {
+                            Some(status) => rows.push((status, flag, n)),
+                            None => {
+                                mine += n;
+                                unread += if flag { n } else { 0 };
+                            }
+                        }
+                    }
                     (rows, mine, unread)
                 } else {
                     // Filters the counters do not cover are selective and indexed: one grouped pass

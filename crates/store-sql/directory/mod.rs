@@ -255,6 +255,14 @@ impl DirectoryStore for SqlStore {
                 .map(|(before, after)| (Some(before), Some(after)))
                 .collect();
             move_counters_many(&mut tx, org, &moves).await?;
+            // Their read horizons go with them (read above, as the tallies moved).
+            sqlx::query(
+                "DELETE FROM conversation_reads WHERE organization_id = $1 AND user_id = $2",
+            )
+            .bind(org)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await?;
             let result = sqlx::query("DELETE FROM users WHERE organization_id = $1 AND id = $2")
                 .bind(org)
                 .bind(id.as_uuid())
