@@ -150,8 +150,11 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
 /// A body that may be left out (`Option<T>` in the handler) is generated as `T` or `null`;
 /// a body that is sent must still be a JSON object, so it is `T`, and not required.
 fn optional_body_is_an_object(op: &mut Value) {
-    let schema = &mut op["requestBody"]["content"]["application/json"]["schema"];
-    let Some(choices) = schema["oneOf"].as_array() else {
+    // `pointer_mut`, not indexing: indexing a missing key would add it.
+    let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") else {
+        return;
+    };
+    let Some(choices) = schema.get("oneOf").and_then(Value::as_array) else {
         return;
     };
     if let [null, object] = choices.as_slice() {

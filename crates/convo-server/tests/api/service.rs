@@ -52,6 +52,19 @@ async fn health_readiness_and_openapi() {
 #[test]
 fn openapi_document_is_stable() {
     let spec = serde_json::to_value(convo_server::openapi()).unwrap();
+    // Every request body an operation declares has a schema (a finishing step once added
+    // empty ones to operations without a body).
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            if let Some(body) = operation.get("requestBody") {
+                let schema = body.pointer("/content/application~1json/schema");
+                assert!(
+                    schema.is_some_and(|s| s.is_object()),
+                    "{method} {path}: {body}"
+                );
+            }
+        }
+    }
     insta::assert_json_snapshot!("openapi", spec);
 }
 
