@@ -87,8 +87,9 @@ pub(crate) async fn seen_in(conn: &mut Conn, conversations: &[Uuid]) -> StoreRes
 }
 
 /// Whether `user` has unread incoming messages in `c`.
-pub(crate) fn has_unread(c: &Conversation, user: Uuid, seen: &Seen) -> bool {
-    c.counts.incoming > seen.get(&(c.id.as_uuid(), user)).copied().unwrap_or(0)
+fn member_has_unread(c: &Conversation, user: Uuid, seen: &Seen) -> bool {
+    let read = seen.get(&(c.id.as_uuid(), user)).copied().unwrap_or(0);
+    has_unread(c.counts.incoming, read)
 }
 
 /// The change of one tally row of `c`: the conversation's (`user` none) or a member's.
@@ -117,7 +118,7 @@ fn counter_changes(c: &Conversation, delta: i64, seen: &Seen, into: &mut Vec<Cou
     into.push(counter_change(&key, None, false, delta));
     into.extend(c.users.iter().map(|u| {
         let user = u.id.as_uuid();
-        counter_change(&key, Some(user), has_unread(c, user, seen), delta)
+        counter_change(&key, Some(user), member_has_unread(c, user, seen), delta)
     }));
 }
 

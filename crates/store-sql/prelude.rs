@@ -8,7 +8,7 @@ pub(crate) use async_trait::async_trait;
 pub(crate) use convo_core::effects::{last_message, ConversationActivity};
 pub(crate) use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
 pub(crate) use convo_core::text::search::index_text;
-pub(crate) use convo_core::usecases::reads::unread;
+pub(crate) use convo_core::usecases::reads::{has_unread, unread};
 pub(crate) use convo_core::{
     Absorb, Change, ChannelFilter, ContactFilter, ConversationChange, ConversationFilter,
     ConversationRecord, ConversationRef, ConversationStore, DeliveryOutcome, DirectoryPage,

@@ -90,7 +90,11 @@ impl ReadStore for SqlStore {
                     .await?;
                     // A team member's tallies say whether they have unread messages in it.
                     let c = &record.conversation;
-                    let (was, is) = (c.counts.incoming > seen_before, c.counts.incoming > seen);
+                    let incoming = c.counts.incoming;
+                    let (was, is) = (
+                        has_unread(incoming, seen_before),
+                        has_unread(incoming, seen),
+                    );
                     if was != is && c.users.iter().any(|u| u.id == user) {
                         let key = count_key(c);
                         let member = Some(user.as_uuid());

@@ -132,10 +132,6 @@ pub(crate) fn push_inbox_filters(qb: &mut QueryBuilder<'_, Db>, f: &InboxFilter)
     }
 }
 
-/// The incoming messages the user whose id follows has read (then `), 0)`).
-pub(crate) const SEEN_BY: &str = "coalesce((SELECT r.seen_incoming FROM conversation_reads r \
-                                  WHERE r.conversation_id = c.id AND r.user_id = ";
-
 /// Carries the label whose name key follows (then `)`).
 const LABELED: &str = " AND EXISTS (SELECT 1 FROM conversation_labels cl JOIN labels l ON l.id = \
                        cl.label_id WHERE cl.conversation_id = c.id AND l.name_key = ";

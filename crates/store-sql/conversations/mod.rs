@@ -6,7 +6,7 @@ mod records;
 mod rows;
 
 pub(crate) use filters::push_inbox_filters;
-use filters::{cache_plan, push_conversation_filters, SEEN_BY};
+use filters::{cache_plan, push_conversation_filters};
 pub(crate) use records::*;
 pub(crate) use rows::*;
 
@@ -199,7 +199,7 @@ impl ConversationStore for SqlStore {
             // The page is chosen first and its members read after, for its rows only: in the
             // same select, a plan that sorts would read them for every matching conversation.
             let mut qb = QueryBuilder::<Db>::new(format!(
-                "SELECT c.*, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}, {SEEN_BY_READER}"
+                "SELECT c.*, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}, {SEEN_BY}"
             ));
             qb.push_bind(filter.user_id.as_uuid());
             qb.push(format!(

@@ -107,7 +107,7 @@ pub(crate) async fn fetch_conversation_for(
         .await?;
     }
     let seen = if reader.is_some() {
-        format!(", {SEEN_BY_READER}$3), 0) AS seen_incoming")
+        format!(", {SEEN_BY}$3), 0) AS seen_incoming")
     } else {
         String::new()
     };

@@ -17,9 +17,9 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.organization_id, c.id, c.public
                                                c.last_outgoing_at, c.incoming_count, \
                                                c.contact_read";
 
-/// The incoming messages the reader whose id follows has read (then `), 0) AS
-/// seen_incoming`), read with the conversation.
-pub(crate) const SEEN_BY_READER: &str = "coalesce((SELECT r.seen_incoming FROM \
+/// The incoming messages the user whose id follows has read in conversation `c` (then
+/// `), 0)`): lists and reads select it `AS seen_incoming`, filters compare with it.
+pub(crate) const SEEN_BY: &str = "coalesce((SELECT r.seen_incoming FROM \
                                          conversation_reads r WHERE r.conversation_id = c.id \
                                          AND r.user_id = ";
 
@@ -67,7 +67,7 @@ pub(crate) struct ConversationRow {
     pub(crate) last_outgoing_at: Option<i64>,
     pub(crate) incoming_count: i64,
     pub(crate) contact_read: Option<Json<ReadMarker>>,
-    /// `SEEN_BY_READER`, when the statement reads for a reader: what they have read.
+    /// `SEEN_BY`, when the statement reads for a reader: what they have read.
     #[sqlx(default)]
     pub(crate) seen_incoming: Option<i64>,
     /// `CONVERSATION_LABELS`: the label names, read with the row.

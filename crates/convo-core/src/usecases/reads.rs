@@ -23,20 +23,17 @@ pub async fn mark_read(
         Scope::ConversationsRead
     })?;
     let conversation = conversations::visible_ref(store, caller, id).await?;
-    let (reader, event) = if req.contact {
-        (Reader::Contact, EventType::ConversationReadByContact)
+    let reader = if req.contact {
+        Reader::Contact
     } else {
-        (Reader::User(caller.user_id), EventType::ConversationUpdated)
+        Reader::User(caller.user_id)
     };
+    // Recorded only when the contact read (a user's horizon is their own).
     let event = EventMeta {
-        event_type: event,
-        actor: if req.contact {
-            Participant {
-                participant_type: "contact".into(),
-                id: conversation.contact_id.map(|id| id.to_string()),
-            }
-        } else {
-            caller.actor()
+        event_type: EventType::ConversationReadByContact,
+        actor: Participant {
+            participant_type: "contact".into(),
+            id: conversation.contact_id.map(|id| id.to_string()),
         },
     };
     store
@@ -48,6 +45,11 @@ pub async fn mark_read(
 /// below zero: a deleted message may have been read).
 pub fn unread(incoming: i64, seen: i64) -> i64 {
     (incoming - seen).max(0)
+}
+
+/// Whether a reader has unread messages (what the members' tallies count).
+pub fn has_unread(incoming: i64, seen: i64) -> bool {
+    unread(incoming, seen) > 0
 }
 
 /// Sets `unread_count` on conversations answered to `caller` that were not read with it

@@ -4,8 +4,9 @@
 
 use convo_client::{ConversationFilters, Page};
 use convo_types::{
-    ConversationOrder, CreateApiKey, CreateBusinessUnit, CreateContact, CreateConversation,
-    CreateMessage, MarkRead, MessageError, MessageFilters, MessageStatus, MessageType, Scope,
+    BusinessUnitId, ConversationOrder, CreateApiKey, CreateBusinessUnit, CreateContact,
+    CreateConversation, CreateMessage, MarkRead, MessageError, MessageFilters, MessageStatus,
+    MessageType, Scope,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -146,7 +147,7 @@ async fn reads_and_reply_times(server: &TestServer, backend: &str) {
             server
                 .http
                 .post(format!("{}{path}", server.url))
-                .bearer_auth(reader_secret(server).await)
+                .bearer_auth(secret(server, vec![Scope::ConversationsRead], None).await)
                 .json(&json!({ "contact": true })),
             StatusCode::FORBIDDEN,
             "missing_scope",
@@ -155,16 +156,20 @@ async fn reads_and_reply_times(server: &TestServer, backend: &str) {
     .await;
 }
 
-/// A key that may only read conversations.
-async fn reader_secret(server: &TestServer) -> String {
+/// The secret of a new key with `scopes`, limited to `units` when given.
+async fn secret(
+    server: &TestServer,
+    scopes: Vec<Scope>,
+    units: Option<Vec<BusinessUnitId>>,
+) -> String {
     server
         .admin
         .api_keys()
         .create(&CreateApiKey {
-            name: "reader".into(),
-            scopes: vec![Scope::ConversationsRead],
+            name: "limited".into(),
+            scopes,
             user_id: None,
-            business_unit_ids: None,
+            business_unit_ids: units,
         })
         .await
         .unwrap()
@@ -295,19 +300,12 @@ async fn transfers_and_contacts(server: &TestServer, backend: &str) {
         .await
         .unwrap();
     assert_eq!(in_support.all, 1, "{backend}");
-    let limited = server
-        .admin
-        .api_keys()
-        .create(&CreateApiKey {
-            name: "support only".into(),
-            scopes: vec![Scope::ConversationsRead, Scope::ConversationsWrite],
-            user_id: None,
-            business_unit_ids: Some(vec![support.id]),
-        })
-        .await
-        .unwrap()
-        .secret
-        .unwrap();
+    let limited = secret(
+        server,
+        vec![Scope::ConversationsRead, Scope::ConversationsWrite],
+        Some(vec![support.id]),
+    )
+    .await;
     expect_problems([(
         server
             .http

@@ -111,21 +111,13 @@ pub async fn run(c: &Client, out: &Output, command: MessageCommand) -> Printed {
             status,
             error,
             error_code,
-        } => out.one(
-            &c.messages()
-                .update(
-                    id,
-                    &UpdateMessage {
-                        status: Some(status),
-                        error: error.map(|message| MessageError {
-                            code: error_code,
-                            message,
-                        }),
-                        ..Default::default()
-                    },
-                )
-                .await?,
-        ),
+        } => {
+            let error = error.map(|message| MessageError {
+                code: error_code,
+                message,
+            });
+            out.one(&c.messages().report_status(id, status, error).await?)
+        }
         MessageCommand::Delete { id } => out.done(c.messages().delete(id).await, "deleted"),
     }
 }
