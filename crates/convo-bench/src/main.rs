@@ -69,6 +69,10 @@ pub struct Cli {
     /// report. The data set grows by that much each time.
     #[arg(long, value_name = "MESSAGES")]
     ingest: Option<usize>,
+    /// Measure only the scenarios whose names contain this text (repeat the flag; `/healthz`
+    /// is always measured) and skip the kill -9 check: for iterating on a few with `--reuse`.
+    #[arg(long = "scenario", value_name = "TEXT")]
+    scenarios: Vec<String>,
 }
 
 impl Cli {
@@ -248,16 +252,19 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         writers: cli.writers,
         warmup: cli.warmup(),
         measured: cli.measured(),
+        only: cli.scenarios.clone(),
     };
     let rows = bench.run_all().await?;
     let peak_rss_mib = server.peak_rss_mib();
 
-    eprintln!("== {backend}: kill -9 while {} clients post", cli.writers);
-    let durability = bench
-        .durability(server, async || {
-            server::Server::start(&cli.server, url, &log).await
-        })
-        .await?;
+    let durability = if cli.scenarios.is_empty() {
+        eprintln!("== {backend}: kill -9 while {} clients post", cli.writers);
+        let restart = async || server::Server::start(&cli.server, url, &log).await;
+        Some(bench.durability(server, restart).await?)
+    } else {
+        server.kill().await?;
+        None
+    };
     Ok(report::BackendRun {
         backend: backend.into(),
         conversations: manifest.conversations,

@@ -15,6 +15,9 @@ use crate::dataset::{message_text, NO_MATCH, ONE_MATCH, QUERIES};
 use crate::load::{Call, Figures, Load, Pick};
 use crate::server::Server;
 
+/// The ceiling every scenario is compared with, always measured first.
+const HEALTHZ: &str = "GET /healthz";
+
 /// One measured scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
@@ -48,6 +51,8 @@ pub struct Bench {
     pub writers: usize,
     pub warmup: Duration,
     pub measured: Duration,
+    /// Only scenarios whose names contain one of these (all when empty); `/healthz` always.
+    pub only: Vec<String>,
 }
 
 fn pick(f: impl Fn(&mut StdRng) -> Call + Send + Sync + 'static) -> Pick {
@@ -80,6 +85,11 @@ impl Bench {
         })
     }
 
+    fn wanted(&self, name: &str) -> bool {
+        name == HEALTHZ || self.only.is_empty() || self.only.iter().any(|s| name.contains(s))
+    }
+
+    /// The scenario's figures (and its answers when kept), or `None` when it is not wanted.
     async fn measure(
         &self,
         load: &Arc<Load>,
@@ -87,7 +97,10 @@ impl Bench {
         clients: usize,
         pick: Pick,
         keep_answers: bool,
-    ) -> (Row, Vec<serde_json::Value>) {
+    ) -> Option<(Row, Vec<serde_json::Value>)> {
+        if !self.wanted(name) {
+            return None;
+        }
         let (figures, answers) = load
             .run(pick, clients, self.warmup, self.measured, keep_answers)
             .await;
@@ -102,7 +115,7 @@ impl Bench {
             ratio_to_healthz: 0.0,
             check: None,
         };
-        (row, answers)
+        Some((row, answers))
     }
 
     /// The cursor of page `page` (1-based) of the conversation list, 20 to a page.
@@ -125,66 +138,58 @@ impl Bench {
     pub async fn run_all(&self) -> anyhow::Result<Vec<Row>> {
         let mut rows = Vec::new();
         let c = self.clients;
-        let (healthz, _) = self
-            .measure(
-                &self.large,
-                "GET /healthz",
-                c,
-                pick(|_| Call::Get("/healthz".into())),
-                false,
-            )
-            .await;
-        rows.push(healthz);
+        let healthz = pick(|_| Call::Get("/healthz".into()));
+        rows.extend(
+            self.measure(&self.large, HEALTHZ, c, healthz, false)
+                .await
+                .map(|m| m.0),
+        );
 
         let any = self.any_conversation();
         let get = pick(move |rng| Call::Get(format!("/v1/conversations/{}", any(rng))));
-        rows.push(
+        rows.extend(
             self.measure(&self.large, "GET conversation", c, get, false)
                 .await
-                .0,
+                .map(|m| m.0),
         );
         let list_open = pick(|_| Call::Get("/v1/conversations?status=open&limit=20".into()));
-        rows.push(
-            self.measure(&self.large, "list open (20 items)", c, list_open, false)
+        let name = "list open (20 items)";
+        rows.extend(
+            self.measure(&self.large, name, c, list_open, false)
                 .await
-                .0,
+                .map(|m| m.0),
         );
 
-        let deep = (self.conversations.len() / 20).clamp(2, 1000);
-        let cursor = self.cursor_of_page(deep).await?.unwrap_or_default();
         let first = pick(|_| Call::Get("/v1/conversations?limit=20".into()));
-        rows.push(
+        rows.extend(
             self.measure(&self.large, "cursor page 1", c, first, false)
                 .await
-                .0,
+                .map(|m| m.0),
         );
-        let page = pick(move |_| Call::Get(format!("/v1/conversations?limit=20&cursor={cursor}")));
+        let deep = (self.conversations.len() / 20).clamp(2, 1000);
         let name = format!("cursor page {deep}");
-        rows.push(self.measure(&self.large, &name, c, page, false).await.0);
+        if self.wanted(&name) {
+            let cursor = self.cursor_of_page(deep).await?.unwrap_or_default();
+            let page =
+                pick(move |_| Call::Get(format!("/v1/conversations?limit=20&cursor={cursor}")));
+            rows.extend(
+                self.measure(&self.large, &name, c, page, false)
+                    .await
+                    .map(|m| m.0),
+            );
+        }
 
         let count = || pick(|_| Call::Get("/v1/conversations/views/count".into()));
-        rows.push(
-            self.measure(
-                &self.small,
-                "views count, small organization",
-                c,
-                count(),
-                false,
-            )
-            .await
-            .0,
-        );
-        rows.push(
-            self.measure(
-                &self.large,
-                "views count, large organization",
-                c,
-                count(),
-                false,
-            )
-            .await
-            .0,
-        );
+        for (load, name) in [
+            (&self.small, "views count, small organization"),
+            (&self.large, "views count, large organization"),
+        ] {
+            rows.extend(
+                self.measure(load, name, c, count(), false)
+                    .await
+                    .map(|m| m.0),
+            );
+        }
 
         // Search latency with one request in flight per core (queueing behind other clients
         // is not search's cost), then its throughput with every read client.
@@ -192,11 +197,8 @@ impl Bench {
             let path = search_path(q);
             let search = pick(move |_| Call::Get(path.clone()));
             let name = format!("search {language} \"{q}\"");
-            rows.push(
-                self.measure(&self.large, &name, self.search_clients, search, false)
-                    .await
-                    .0,
-            );
+            let measured = self.measure(&self.large, &name, self.search_clients, search, false);
+            rows.extend(measured.await.map(|m| m.0));
         }
         // A word in no message (a typo in the search box) and one in a single message: both
         // must cost index look-ups, not a walk over the organization's conversations.
@@ -207,25 +209,26 @@ impl Bench {
             let path = search_path(q);
             let search = pick(move |_| Call::Get(path.clone()));
             let name = format!("{name} \"{q}\"");
-            let (mut row, answers) = self
-                .measure(&self.large, &name, self.search_clients, search, true)
-                .await;
-            let wrong = answers
-                .iter()
-                .filter(|a| a["data"].as_array().map(Vec::len) != Some(expected))
-                .count();
-            row.check = Some(format!(
-                "{wrong} of {} answers without exactly {expected} hit(s)",
-                answers.len()
-            ));
-            rows.push(row);
+            let measured = self.measure(&self.large, &name, self.search_clients, search, true);
+            if let Some((mut row, answers)) = measured.await {
+                let wrong = answers
+                    .iter()
+                    .filter(|a| a["data"].as_array().map(Vec::len) != Some(expected))
+                    .count();
+                row.check = Some(format!(
+                    "{wrong} of {} answers without exactly {expected} hit(s)",
+                    answers.len()
+                ));
+                rows.push(row);
+            }
         }
         let path = search_path(QUERIES[4].1);
         let search = pick(move |_| Call::Get(path.clone()));
-        rows.push(
-            self.measure(&self.large, "search throughput (en)", c, search, false)
+        let name = "search throughput (en)";
+        rows.extend(
+            self.measure(&self.large, name, c, search, false)
                 .await
-                .0,
+                .map(|m| m.0),
         );
 
         let create = pick(|rng| {
@@ -234,10 +237,11 @@ impl Bench {
                 json!({"name": format!("created {}", rng.gen_range(0..u32::MAX))}),
             )
         });
-        rows.push(
-            self.measure(&self.large, "create conversation", c, create, false)
+        let name = "create conversation";
+        rows.extend(
+            self.measure(&self.large, name, c, create, false)
                 .await
-                .0,
+                .map(|m| m.0),
         );
 
         // Every client asks for one of eight customers' conversations at once.
@@ -248,45 +252,34 @@ impl Bench {
                 json!({"customer": {"external_id": format!("contended-{}", rng.gen_range(0..keys))}}),
             )
         });
-        let (mut row, answers) = self
-            .measure(
-                &self.large,
-                "get-or-create under contention",
-                self.writers,
-                contended,
-                true,
-            )
-            .await;
-        let distinct: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
-        row.check = Some(format!(
-            "{} conversations for {keys} customers",
-            distinct.len()
-        ));
-        rows.push(row);
-
-        let (mut row, answers) = self
-            .measure(
-                &self.large,
-                "post message",
-                self.writers,
-                self.post_message(),
-                true,
-            )
-            .await;
-        let ids: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
-        row.check = Some(format!("{} distinct messages acknowledged", ids.len()));
-        rows.push(row);
-
-        rows.push(
-            self.measure(
-                &self.large,
-                "mixed inbox (80% reads)",
-                c,
-                self.mixed(),
-                false,
-            )
+        let name = "get-or-create under contention";
+        if let Some((mut row, answers)) = self
+            .measure(&self.large, name, self.writers, contended, true)
             .await
-            .0,
+        {
+            let distinct: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
+            row.check = Some(format!(
+                "{} conversations for {keys} customers",
+                distinct.len()
+            ));
+            rows.push(row);
+        }
+
+        let post = self.post_message();
+        if let Some((mut row, answers)) = self
+            .measure(&self.large, "post message", self.writers, post, true)
+            .await
+        {
+            let ids: HashSet<&str> = answers.iter().filter_map(|a| a["id"].as_str()).collect();
+            row.check = Some(format!("{} distinct messages acknowledged", ids.len()));
+            rows.push(row);
+        }
+
+        let name = "mixed inbox (80% reads)";
+        rows.extend(
+            self.measure(&self.large, name, c, self.mixed(), false)
+                .await
+                .map(|m| m.0),
         );
 
         let healthz = rows[0].figures.per_second.max(f64::MIN_POSITIVE);
