@@ -22,7 +22,7 @@ mod organizations;
 mod prelude;
 mod query;
 mod reads;
-mod search;
+pub(crate) mod search;
 mod timers;
 mod webhooks;
 
@@ -34,12 +34,16 @@ impl StatsStore for SqlStore {
     }
 }
 
-/// A store over one database: `writer` takes every change, `reader` serves reads. On SQLite
-/// these are a single connection and a pool; on PostgreSQL the same pool.
+/// A store over one database: `writer` takes every change, `reader` serves reads, `search`
+/// ranks full-text matches. On SQLite these are a single connection and a pool (twice); on
+/// PostgreSQL one pool, and a few connections that plan every statement for its parameters
+/// (`plan_cache_mode = force_custom_plan`): whether a word is rare, so looked up in the index,
+/// or common, so found among the newest rows, depends on the word, and a cached plan guesses.
 #[derive(Clone)]
 pub struct SqlStore {
     reader: sqlx::Pool<Db>,
     writer: sqlx::Pool<Db>,
+    search: sqlx::Pool<Db>,
     /// The organization of every event this node commits (and, on PostgreSQL, every event any
     /// node commits): wake-ups for the live stream and webhooks, which then read the table.
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
@@ -50,7 +54,11 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    pub fn from_pools(reader: sqlx::Pool<Db>, writer: sqlx::Pool<Db>) -> Self {
+    pub fn from_pools(
+        reader: sqlx::Pool<Db>,
+        writer: sqlx::Pool<Db>,
+        search: sqlx::Pool<Db>,
+    ) -> Self {
         let (wakeups, _) = tokio::sync::broadcast::channel(1024);
         let (group_commit_queue, queue) =
             tokio::sync::mpsc::channel(4 * messages::GROUP_COMMIT_MAX);
@@ -64,6 +72,7 @@ impl SqlStore {
         Self {
             reader,
             writer,
+            search,
             wakeups,
             group_commit: group_commit_queue,
             groups,

@@ -49,24 +49,20 @@ impl SqlStore {
         qb: QueryBuilder<'_, Db>,
         asked: bool,
     ) -> StoreResult<Option<u64>> {
-        self.total_planned(qb, asked, true).await
+        self.total_on(&self.reader, qb, asked).await
     }
 
-    /// `total`, with `cache_plan` false for a count planned for its values each time.
-    pub(crate) async fn total_planned(
+    /// `total`, counted on `pool`.
+    pub(crate) async fn total_on(
         &self,
+        pool: &sqlx::Pool<Db>,
         mut qb: QueryBuilder<'_, Db>,
         asked: bool,
-        cache_plan: bool,
     ) -> StoreResult<Option<u64>> {
         if !asked {
             return Ok(None);
         }
-        let (n,): (i64,) = qb
-            .build_query_as()
-            .persistent(cache_plan)
-            .fetch_one(&self.reader)
-            .await?;
+        let (n,): (i64,) = qb.build_query_as().fetch_one(pool).await?;
         Ok(Some(n as u64))
     }
 

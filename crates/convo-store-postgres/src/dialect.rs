@@ -60,35 +60,26 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
     }
 }
 
-/// `(conversation_id, id, content)` of the `per_hit` best messages matching `terms` in each of
-/// the conversations.
-pub(crate) fn push_hit_messages(
+/// Column `hit_messages` of a select from `conversations c`: the `per_hit` best messages of the
+/// conversation matching `terms`, as a JSON array of `[id, content]`, best first.
+pub(crate) fn push_hit_messages_column(
     qb: &mut sqlx::QueryBuilder<'_, Db>,
     terms: &[String],
-    _scope_terms: &[String],
-    conversations: &[uuid::Uuid],
     per_hit: i64,
 ) {
     qb.push(format!(
-        "SELECT conversation_id, id, content FROM (SELECT conversation_id, id, content, \
-         ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY ts_rank({DOCUMENT}, q) DESC, \
-         created_at DESC) AS n FROM messages, plainto_tsquery('simple', "
+        ", (SELECT COALESCE(json_agg(json_build_array(h.id, h.content) ORDER BY h.rank DESC, \
+         h.created_at DESC), '[]') FROM (SELECT m.id, m.content, m.created_at, \
+         ts_rank(m.{DOCUMENT}, q) AS rank FROM messages m, plainto_tsquery('simple', "
     ))
     .push_bind(match_expression(terms))
-    .push(") q WHERE conversation_id IN (");
-    let mut list = qb.separated(", ");
-    for id in conversations {
-        list.push_bind(*id);
-    }
-    qb.push(format!(") AND {DOCUMENT} @@ q) hits WHERE n <= "))
-        .push_bind(per_hit)
-        .push(" ORDER BY conversation_id, n");
+    .push(format!(
+        ") q WHERE m.conversation_id = c.id AND m.{DOCUMENT} @@ q ORDER BY rank DESC, \
+         m.created_at DESC LIMIT "
+    ))
+    .push_bind(per_hit)
+    .push(") h) AS hit_messages");
 }
-
-/// Search statements are planned for their words each time, never from a cached generic
-/// plan: a generic plan guesses every word equally common, and walked a million messages
-/// newest first looking for a rare one; planned with the word, its statistics choose the index.
-pub(crate) const PLAN_SEARCH_PER_QUERY: bool = true;
 
 /// Every node listens on this channel; the notification is sent when the transaction commits.
 pub(crate) const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");

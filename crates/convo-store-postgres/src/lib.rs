@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 mod dialect;
 #[path = "../../store-sql/mod.rs"]
@@ -16,14 +16,27 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl PostgresStore {
     /// Connects to `url` (`postgres://...`) and brings the schema up to date. Migrations take
     /// an advisory lock, so nodes starting together do not race.
+    /// At most `max_connections` read and write, and a quarter as many more (at least one)
+    /// rank searches.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        let searchers = (max_connections / 4).max(1);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
-        let store = Self::from_pools(pool.clone(), pool.clone());
+        // Search statements are prepared once and planned for their words every time: a
+        // generic plan guesses every word equally common, and walked a million messages newest
+        // first looking for a rare one (or read every match of a common one).
+        let planned_per_query = url
+            .parse::<PgConnectOptions>()?
+            .options([("plan_cache_mode", "force_custom_plan")]);
+        let search = PgPoolOptions::new()
+            .max_connections(searchers)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(planned_per_query);
+        let store = Self::from_pools(pool.clone(), pool.clone(), search);
         store.index_contacts().await?;
         statistics::keep_fresh(pool.clone()).await?;
         store.listen_for_events(pool).await?;

@@ -1,6 +1,8 @@
 //! What SQLite speaks differently from the shared SQL (`crate::sql`): the database type, row
 //! locks, full-text search, JSON functions and event notifications.
 
+use crate::sql::search::CONVERSATION_TERM;
+
 pub(crate) type Db = sqlx::Sqlite;
 /// SQLite has one writer connection, so a read inside its transaction is already exclusive.
 pub(crate) const LOCK_FOR_UPDATE: &str = "";
@@ -61,34 +63,25 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
     .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
 }
 
-/// `(conversation_id, id, content)` of the newest `per_hit` messages matching `terms` in each
-/// of the conversations: one FTS5 query, scoped by the conversations' index tokens.
-pub(crate) fn push_hit_messages(
+/// Column `hit_messages` of a select from `conversations c`: the newest `per_hit` messages of
+/// the conversation matching `terms`, as a JSON array of `[id, content]`, newest first. The
+/// conversation's index token (`conversation_term`) confines the FTS5 query to it.
+pub(crate) fn push_hit_messages_column(
     qb: &mut sqlx::QueryBuilder<'_, Db>,
     terms: &[String],
-    scope_terms: &[String],
-    _conversations: &[uuid::Uuid],
     per_hit: i64,
 ) {
-    let scope = scope_terms
-        .iter()
-        .map(|t| format!("\"{t}\""))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    qb.push(
-        "SELECT conversation_id, id, content FROM (SELECT m.conversation_id, m.id, m.content, \
-         ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS n FROM \
-         message_search JOIN messages m ON m.seq = message_search.rowid WHERE message_search \
-         MATCH ",
-    )
-    .push_bind(format!("({scope}) AND {}", match_expression(terms)))
-    .push(") hits WHERE n <= ")
+    qb.push(format!(
+        ", (SELECT json_group_array(json_array(lower(hex(h.id)), h.content) ORDER BY h.seq \
+         DESC) FROM (SELECT m.id, m.content, m.seq FROM message_search JOIN messages m ON m.seq \
+         = message_search.rowid WHERE message_search MATCH '\"{CONVERSATION_TERM}' || \
+         lower(hex(c.id)) || '\" ' || "
+    ))
+    .push_bind(match_expression(terms))
+    .push(" ORDER BY m.seq DESC LIMIT ")
     .push_bind(per_hit)
-    .push(" ORDER BY conversation_id, n");
+    .push(") h) AS hit_messages");
 }
-
-/// FTS5 plans do not depend on the words: prepared search statements are cached as usual.
-pub(crate) const PLAN_SEARCH_PER_QUERY: bool = false;
 
 /// SQLite runs on one node: wake-ups stay in the process.
 pub(crate) const NOTIFY_EVENT: Option<&str> = None;

@@ -87,7 +87,7 @@ impl SqliteStore {
             .max_connections(READERS)
             .connect_with(options)
             .await?;
-        let store = Self::from_pools(reader, writer);
+        let store = Self::from_pools(reader.clone(), writer, reader);
         tokio::spawn(checkpoint_in_background(
             checkpointer,
             convo_core::EventStore::event_wakeups(&store),

@@ -2,12 +2,18 @@
 
 use crate::sql::prelude::*;
 
-/// Whether a filtered statement may run from a cached plan. Filtered by words, it is planned
-/// for them each time where the backend plans by the words (PostgreSQL): a cached generic
-/// plan guesses every word common, and walks the organization's every conversation to find
-/// what a word in no message would find through the index at once.
-pub(crate) fn cache_plan(f: &ConversationFilter) -> bool {
-    !(PLAN_SEARCH_PER_QUERY && f.text.is_some())
+impl SqlStore {
+    /// Where a filtered statement runs: filtered by words, on the connections that plan it for
+    /// them (`SqlStore::search`); a cached generic plan guesses every word common, and walks
+    /// the organization's every conversation to find what a word in no message would find
+    /// through the index at once.
+    pub(crate) fn pool_for(&self, f: &ConversationFilter) -> &sqlx::Pool<Db> {
+        if f.text.is_some() {
+            &self.search
+        } else {
+            &self.reader
+        }
+    }
 }
 
 pub(crate) fn push_conversation_filters(qb: &mut QueryBuilder<'_, Db>, f: &ConversationFilter) {

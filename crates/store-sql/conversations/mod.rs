@@ -5,8 +5,8 @@ mod filters;
 mod records;
 mod rows;
 
+use filters::push_conversation_filters;
 pub(crate) use filters::push_inbox_filters;
-use filters::{cache_plan, push_conversation_filters};
 pub(crate) use records::*;
 pub(crate) use rows::*;
 
@@ -222,11 +222,8 @@ impl ConversationStore for SqlStore {
                 qb.push(" OFFSET ").push_bind(offset as i64);
             }
             qb.push(format!(") c ORDER BY {order_by}"));
-            let rows: Vec<ConversationRow> = qb
-                .build_query_as()
-                .persistent(cache_plan(filter))
-                .fetch_all(&self.reader)
-                .await?;
+            let rows: Vec<ConversationRow> =
+                qb.build_query_as().fetch_all(self.pool_for(filter)).await?;
             let records = rows
                 .into_iter()
                 .map(ConversationRow::into_record)
@@ -236,7 +233,7 @@ impl ConversationStore for SqlStore {
             Ok(Rows {
                 items: records.into_iter().map(|r| r.conversation).collect(),
                 total: self
-                    .total_planned(count, page.include_total, cache_plan(filter))
+                    .total_on(self.pool_for(filter), count, page.include_total)
                     .await?,
             })
         })
@@ -447,11 +444,8 @@ impl ConversationStore for SqlStore {
                     qb.push("), 0) THEN 1 ELSE 0 END) AS BIGINT) FROM conversations c");
                     push_conversation_filters(&mut qb, &all);
                     qb.push(" GROUP BY c.status, c.member_count > 0");
-                    let grouped: Vec<(String, bool, i64, i64, i64)> = qb
-                        .build_query_as()
-                        .persistent(cache_plan(&all))
-                        .fetch_all(&self.reader)
-                        .await?;
+                    let grouped: Vec<(String, bool, i64, i64, i64)> =
+                        qb.build_query_as().fetch_all(self.pool_for(&all)).await?;
                     let mine = grouped.iter().map(|g| g.3).sum();
                     let unread = grouped.iter().map(|g| g.4).sum();
                     (

@@ -125,27 +125,42 @@ pub(crate) async fn fetch_conversation_for(
 }
 
 /// The organization's live conversations among `ids` (missing ones are left out).
-pub(crate) async fn fetch_conversations(
-    conn: &mut Conn,
-    org: Uuid,
-    ids: &[Uuid],
-) -> StoreResult<Vec<ConversationRecord>> {
-    fetch_live_records(conn, Some(org), ids).await
-}
-
 /// Live conversations among `ids`, in `org` when given (missing ones are left out).
 pub(crate) async fn fetch_live_records(
     conn: &mut Conn,
     org: Option<Uuid>,
     ids: &[Uuid],
 ) -> StoreResult<Vec<ConversationRecord>> {
+    let rows: Vec<ConversationRow> = fetch_live_rows(conn, org, ids, None, |_| {}).await?;
+    rows.into_iter().map(ConversationRow::into_record).collect()
+}
+
+/// The rows of the live conversations among `ids` (in `org` when given), with `reader`'s
+/// unread counts when given and the columns `more` adds (a select from `conversations c`): one
+/// statement whatever a caller reads with them.
+pub(crate) async fn fetch_live_rows<R>(
+    conn: &mut Conn,
+    org: Option<Uuid>,
+    ids: &[Uuid],
+    reader: Option<Uuid>,
+    more: impl FnOnce(&mut QueryBuilder<'_, Db>),
+) -> StoreResult<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS} FROM conversations c WHERE \
-         c.deleted_at IS NULL"
+        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}"
     ));
+    if let Some(reader) = reader {
+        qb.push(format!(", {SEEN_BY}"))
+            .push_bind(reader)
+            .push("), 0) AS seen_incoming");
+    }
+    more(&mut qb);
+    qb.push(" FROM conversations c WHERE c.deleted_at IS NULL");
     if let Some(org) = org {
         qb.push(" AND c.organization_id = ").push_bind(org);
     }
@@ -155,8 +170,7 @@ pub(crate) async fn fetch_live_records(
         list.push_bind(*id);
     }
     qb.push(")");
-    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    rows.into_iter().map(ConversationRow::into_record).collect()
+    Ok(qb.build_query_as().fetch_all(&mut *conn).await?)
 }
 
 pub(crate) async fn adjust_children(

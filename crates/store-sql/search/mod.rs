@@ -6,6 +6,14 @@ pub(crate) use text::*;
 
 use crate::sql::prelude::*;
 
+/// A conversation of the page, with its best matching messages (`[id, content]`).
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    conversation: ConversationRow,
+    hit_messages: Json<Vec<(Uuid, String)>>,
+}
+
 /// One ranked page: the best conversations among the newest `window` matches of a query, and
 /// how many matches the window held (all tenants', before the organization's were kept).
 struct RankedPage {
@@ -47,11 +55,8 @@ async fn ranked_conversations(
          (SELECT 1 AS one) o LEFT JOIN page p ON o.one = 1 ORDER BY p.score DESC, \
          p.conversation_id",
     );
-    let rows: Vec<(Option<Uuid>, Option<f64>, i64)> = qb
-        .build_query_as()
-        .persistent(!PLAN_SEARCH_PER_QUERY)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<(Option<Uuid>, Option<f64>, i64)> =
+        qb.build_query_as().fetch_all(&mut *conn).await?;
     Ok(RankedPage {
         window_rows: rows.first().map_or(0, |&(_, _, n)| n),
         conversations: rows
@@ -74,39 +79,57 @@ impl SearchStore for SqlStore {
             // every other message costs no more than a rare one.
             let wanted = query.offset.saturating_add(u64::from(query.limit));
             let window = wanted.saturating_mul(10).clamp(200, 5_000) as i64;
-            let mut conn = self.reader.acquire().await?;
+            let mut ranking = self.search.acquire().await?;
             // The words alone first: scoring a tenant token that is in every document of a large
             // organization costs ten times the rest. Other tenants' matches then take room in
             // the window: only when it was full and this page came back short may they have
             // crowded this organization's out, and only then rank again with its token. A word
             // in no document, or in few, costs index look-ups alone.
             let first =
-                ranked_conversations(&mut conn, query, match_expression(&query.terms), window)
+                ranked_conversations(&mut ranking, query, match_expression(&query.terms), window)
                     .await?;
             let ranked = if first.conversations.len() < query.limit as usize
                 && first.window_rows >= window
             {
-                ranked_conversations(&mut conn, query, tenant_query(org, &query.terms), window)
+                ranked_conversations(&mut ranking, query, tenant_query(org, &query.terms), window)
                     .await?
                     .conversations
             } else {
                 first.conversations
             };
+            drop(ranking);
             if ranked.is_empty() {
                 return Ok(Vec::new());
             }
-            // The page's conversations, contacts and matching messages: a query each, not one
+            // The rest is planned once for every search (the words do not choose its indexes).
+            let mut conn = self.reader.acquire().await?;
+            // The page's conversations with the reader's unread counts and their best
+            // matching messages in one statement, then their contacts: a query each, not one
             // per hit.
             let ids: Vec<Uuid> = ranked.iter().map(|&(id, _)| id).collect();
-            let mut conversations: HashMap<Uuid, Conversation> =
-                fetch_conversations(&mut conn, org, &ids)
-                    .await?
+            let per_hit = i64::from(query.messages_per_hit);
+            let rows: Vec<PageRow> = fetch_live_rows(
+                &mut conn,
+                Some(org),
+                &ids,
+                Some(query.reader.as_uuid()),
+                |qb| push_hit_messages_column(qb, &query.terms, per_hit),
+            )
+            .await?;
+            let mut page: HashMap<Uuid, (Conversation, Vec<(MessageId, String)>)> = HashMap::new();
+            for row in rows {
+                let conversation = row.conversation.into_record()?.conversation;
+                let messages = row
+                    .hit_messages
+                    .0
                     .into_iter()
-                    .map(|r| (r.conversation.id.as_uuid(), r.conversation))
+                    .map(|(id, content)| (id.into(), content))
                     .collect();
-            let contact_ids: Vec<Uuid> = conversations
+                page.insert(conversation.id.as_uuid(), (conversation, messages));
+            }
+            let contact_ids: Vec<Uuid> = page
                 .values()
-                .filter_map(|c| c.contact_id)
+                .filter_map(|(c, _)| c.contact_id)
                 .map(|id| id.as_uuid())
                 .collect();
             let mut contacts: HashMap<Uuid, Contact> = HashMap::new();
@@ -123,28 +146,10 @@ impl SearchStore for SqlStore {
                 let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
                 contacts.extend(rows.into_iter().map(|r| (r.id, Contact::from(r))));
             }
-            let scope_terms: Vec<String> = ids.iter().map(|id| conversation_term(*id)).collect();
-            let mut qb = QueryBuilder::<Db>::new("");
-            push_hit_messages(
-                &mut qb,
-                &query.terms,
-                &scope_terms,
-                &ids,
-                i64::from(query.messages_per_hit),
-            );
-            let matches: Vec<(Uuid, Uuid, String)> =
-                qb.build_query_as().fetch_all(&mut *conn).await?;
-            let mut messages: HashMap<Uuid, Vec<(MessageId, String)>> = HashMap::new();
-            for (conversation, id, content) in matches {
-                messages
-                    .entry(conversation)
-                    .or_default()
-                    .push((id.into(), content));
-            }
             Ok(ranked
                 .into_iter()
                 .filter_map(|(id, score)| {
-                    let conversation = conversations.remove(&id)?;
+                    let (conversation, messages) = page.remove(&id)?;
                     let contact = conversation
                         .contact_id
                         .and_then(|c| contacts.get(&c.as_uuid()).cloned());
@@ -152,7 +157,7 @@ impl SearchStore for SqlStore {
                         conversation,
                         contact,
                         score,
-                        messages: messages.remove(&id).unwrap_or_default(),
+                        messages,
                     })
                 })
                 .collect())

@@ -7,8 +7,11 @@ pub(crate) fn organization_term(org: Uuid) -> String {
     format!("zo{}", org.simple())
 }
 
+/// The prefix of a conversation's token: then its id in lowercase hex without dashes.
+pub(crate) const CONVERSATION_TERM: &str = "zc";
+
 pub(crate) fn conversation_term(id: Uuid) -> String {
-    format!("zc{}", id.simple())
+    format!("{CONVERSATION_TERM}{}", id.simple())
 }
 
 /// The backend's match expression for every term, confined to the organization by its token

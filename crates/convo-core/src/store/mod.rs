@@ -234,6 +234,8 @@ pub struct SearchQuery {
     pub offset: u64,
     /// How many matching messages to return per conversation, best first.
     pub messages_per_hit: u32,
+    /// Whose unread counts the conversations carry.
+    pub reader: UserId,
 }
 
 /// One conversation found, with what is needed to show where it matched.

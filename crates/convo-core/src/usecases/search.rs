@@ -8,9 +8,8 @@ use crate::auth::Principal;
 use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::rules::{preview, MAX_NAME_CHARS};
 use crate::text::search::{highlight, query_terms};
-use crate::usecases::reads;
+use crate::SearchStore;
 use crate::{Error, InboxFilter, Result, SearchQuery};
-use crate::{ReadStore, SearchStore};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: u32 = 3;
@@ -29,7 +28,7 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
 }
 
 pub async fn search(
-    store: &(impl SearchStore + ReadStore + ?Sized),
+    store: &(impl SearchStore + ?Sized),
     caller: &Principal,
     q: &str,
     business_unit_id: Option<BusinessUnitId>,
@@ -74,11 +73,11 @@ pub async fn search(
         limit: limit + 1,
         offset,
         messages_per_hit: MESSAGES_PER_HIT,
+        reader: caller.user_id,
     };
     let mut rows = store.search_conversations(&query).await?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    reads::show_unread(store, caller, rows.iter_mut().map(|r| &mut r.conversation)).await?;
     let next_cursor = has_more.then(|| encode_cursor(offset + u64::from(limit)));
     let hits = rows
         .into_iter()
