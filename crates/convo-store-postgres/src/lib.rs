@@ -16,6 +16,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl PostgresStore {
     /// Connects to `url` (`postgres://...`) and brings the schema up to date. Migrations take
     /// an advisory lock, so nodes starting together do not race.
+    ///
     /// At most `max_connections` read and write, and a quarter as many more (at least one)
     /// rank searches.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {

@@ -124,7 +124,6 @@ pub(crate) async fn fetch_conversation_for(
     found("conversation")(row)?.into_record()
 }
 
-/// The organization's live conversations among `ids` (missing ones are left out).
 /// Live conversations among `ids`, in `org` when given (missing ones are left out).
 pub(crate) async fn fetch_live_records(
     conn: &mut Conn,
