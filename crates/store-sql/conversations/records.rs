@@ -163,12 +163,7 @@ where
     if let Some(org) = org {
         qb.push(" AND c.organization_id = ").push_bind(org);
     }
-    qb.push(" AND c.id IN (");
-    let mut list = qb.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    qb.push(")");
+    push_in_ids(&mut qb, "c.id", ids.iter().copied());
     Ok(qb.build_query_as().fetch_all(&mut *conn).await?)
 }
 

@@ -101,7 +101,7 @@ impl SearchStore for SqlStore {
             if ranked.is_empty() {
                 return Ok(Vec::new());
             }
-            // The rest is planned once for every search (the words do not choose its indexes).
+            // The page reads by primary key and by conversation, on the reader pool like any read.
             let mut conn = self.reader.acquire().await?;
             // The page's conversations with the reader's unread counts and their best
             // matching messages in one statement, then their contacts: a query each, not one
@@ -137,12 +137,8 @@ impl SearchStore for SqlStore {
                 let mut qb = QueryBuilder::<Db>::new(format!(
                     "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = "
                 ));
-                qb.push_bind(org).push(" AND id IN (");
-                let mut list = qb.separated(", ");
-                for id in &contact_ids {
-                    list.push_bind(*id);
-                }
-                qb.push(")");
+                qb.push_bind(org);
+                push_in_ids(&mut qb, "id", contact_ids);
                 let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
                 contacts.extend(rows.into_iter().map(|r| (r.id, Contact::from(r))));
             }
