@@ -21,11 +21,7 @@ impl PostgresStore {
     /// rank searches.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
         let searchers = (max_connections / 4).max(1);
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
+        let pool = pool_options(max_connections).connect(url).await?;
         MIGRATOR.run(&pool).await?;
         // Search statements are prepared once and planned for their words every time: a
         // generic plan guesses every word equally common, and walked a million messages newest
@@ -33,10 +29,7 @@ impl PostgresStore {
         let planned_per_query = url
             .parse::<PgConnectOptions>()?
             .options([("plan_cache_mode", "force_custom_plan")]);
-        let search = PgPoolOptions::new()
-            .max_connections(searchers)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_lazy_with(planned_per_query);
+        let search = pool_options(searchers).connect_lazy_with(planned_per_query);
         let store = Self::from_pools(pool.clone(), pool.clone(), search);
         store.index_contacts().await?;
         statistics::keep_fresh(pool.clone()).await?;
@@ -68,4 +61,26 @@ impl PostgresStore {
         });
         Ok(())
     }
+}
+
+/// A connection idle this long is pinged before use: one the server or the network dropped
+/// meanwhile is replaced instead of failing the request.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// Pools that ping a connection only when it has been idle a while. sqlx's default pings on
+/// every acquire: a round trip to the server before each request's first statement. A
+/// connection in steady use was just seen alive (sqlx pings it again when it is released).
+fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }

@@ -19,6 +19,9 @@ use convo_types::{
 use libtest_mimic::{Arguments, Trial};
 use sqlx::{Connection, PgConnection};
 
+mod common;
+use common::{admin, database_url, with_database};
+
 /// The organization's conversations; the first `BUSY` of them hold `MESSAGES_PER_BUSY` each
 /// (a few long threads, as with a chat widget's regulars).
 const CONVERSATIONS: usize = 5_000;
@@ -30,12 +33,6 @@ const ONE_MATCH: &str = "needle31337";
 const ROUNDS: usize = 10;
 /// Tables whose size follows the data: a scan of either grows with every customer.
 const GROWING: [&str; 2] = ["conversations", "messages"];
-
-fn database_url() -> Option<String> {
-    std::env::var("CONVO_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-}
 
 fn main() {
     let args = Arguments::from_args();
@@ -102,23 +99,6 @@ fn measure(url: &str) -> Result<(), String> {
     } else {
         Err(faults.join("; "))
     }
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let mut parsed = url::Url::parse(url).expect("CONVO_TEST_POSTGRES_URL is a URL");
-    parsed.set_path(name);
-    parsed.into()
-}
-
-async fn admin(server: &str, statement: &str) -> Result<(), String> {
-    let mut conn = PgConnection::connect(server)
-        .await
-        .map_err(|e| e.to_string())?;
-    sqlx::raw_sql(statement)
-        .execute(&mut conn)
-        .await
-        .map_err(|e| format!("{statement}: {e}"))?;
-    Ok(())
 }
 
 /// An organization of `CONVERSATIONS` conversations with a few messages each, one of which
