@@ -34,16 +34,33 @@ impl StatsStore for SqlStore {
     }
 }
 
-/// A store over one database: `writer` takes every change, `reader` serves reads, `search`
-/// ranks full-text matches. On SQLite these are a single connection and a pool (twice); on
-/// PostgreSQL one pool, and a few connections that plan every statement for its parameters
-/// (`plan_cache_mode = force_custom_plan`): whether a word is rare, so looked up in the index,
-/// or common, so found among the newest rows, depends on the word, and a cached plan guesses.
+/// The connections of a store. On SQLite a single writer connection and a pool of readers
+/// that also serves both searches; on PostgreSQL one pool for reads and writes, and a few
+/// connections for each kind of search.
+pub struct Pools {
+    /// Takes every change.
+    pub writer: sqlx::Pool<Db>,
+    /// Serves reads.
+    pub reader: sqlx::Pool<Db>,
+    /// Ranks the newest matches of words found in many documents, with plans made for the
+    /// words (PostgreSQL: `plan_cache_mode = force_custom_plan`): whether a word is looked up in
+    /// the index or found among the newest rows depends on the word.
+    pub search: sqlx::Pool<Db>,
+    /// Finds every match of words found in few documents through the full-text indexes alone,
+    /// with plans made once per connection (PostgreSQL: `force_generic_plan`): planning for the
+    /// words cost more than the look-up.
+    pub lookup: sqlx::Pool<Db>,
+}
+
+/// A store over one database, through its [`Pools`].
 #[derive(Clone)]
 pub struct SqlStore {
     reader: sqlx::Pool<Db>,
     writer: sqlx::Pool<Db>,
     search: sqlx::Pool<Db>,
+    lookup: sqlx::Pool<Db>,
+    /// Searches lately found in many documents: they skip the look-up of every match.
+    common_queries: Arc<search::CommonQueries>,
     /// The organization of every event this node commits (and, on PostgreSQL, every event any
     /// node commits): wake-ups for the live stream and webhooks, which then read the table.
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
@@ -54,11 +71,13 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    pub fn from_pools(
-        reader: sqlx::Pool<Db>,
-        writer: sqlx::Pool<Db>,
-        search: sqlx::Pool<Db>,
-    ) -> Self {
+    pub fn from_pools(pools: Pools) -> Self {
+        let Pools {
+            writer,
+            reader,
+            search,
+            lookup,
+        } = pools;
         let (wakeups, _) = tokio::sync::broadcast::channel(1024);
         let (group_commit_queue, queue) =
             tokio::sync::mpsc::channel(4 * messages::GROUP_COMMIT_MAX);
@@ -73,6 +92,8 @@ impl SqlStore {
             reader,
             writer,
             search,
+            lookup,
+            common_queries: Arc::default(),
             wakeups,
             group_commit: group_commit_queue,
             groups,

@@ -33,8 +33,8 @@ pub struct Settings {
     #[arg(long, env = "CONVO_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
 
-    /// Most connections to PostgreSQL for reads and writes; search opens a quarter as many
-    /// more (SQLite uses one writer and a fixed reader pool).
+    /// Most connections to PostgreSQL for reads and writes; search opens about half as many
+    /// more, at least two (SQLite uses one writer and a fixed reader pool).
     #[arg(long, env = "CONVO_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 

@@ -60,6 +60,32 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
     }
 }
 
+/// `(conversation_id, score)` of every message and conversation matching `query` when there
+/// are fewer than `window` of them (else `window` of them, not the newest), scored as
+/// [`push_ranked_hits`] scores them. Made for a plan made once for any word: the matches are
+/// a materialized subquery, so whatever the limit they are planned as look-ups in the
+/// full-text indexes; planned with the limit, a generic plan may read a table until it has
+/// enough.
+pub(crate) fn push_every_hit(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
+    qb.push("WITH matches AS MATERIALIZED (");
+    for (i, (id, table)) in [("conversation_id", "messages"), ("id", "conversations")]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(format!(
+            "SELECT {id} AS conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS \
+             score FROM {table}, plainto_tsquery('simple', "
+        ))
+        .push_bind(query.clone())
+        .push(format!(") q WHERE {DOCUMENT} @@ q"));
+    }
+    qb.push(") SELECT conversation_id, score FROM matches LIMIT ")
+        .push_bind(window);
+}
+
 /// Column `hit_messages` of a select from `conversations c`: the `per_hit` best messages of the
 /// conversation matching `terms`, as a JSON array of `[id, content]`, best first.
 pub(crate) fn push_hit_messages_column(

@@ -18,19 +18,30 @@ impl PostgresStore {
     /// an advisory lock, so nodes starting together do not race.
     ///
     /// At most `max_connections` read and write, and a quarter as many more (at least one)
-    /// rank searches.
+    /// for each kind of search.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
         let searchers = (max_connections / 4).max(1);
         let pool = pool_options(max_connections).connect(url).await?;
         MIGRATOR.run(&pool).await?;
-        // Search statements are prepared once and planned for their words every time: a
-        // generic plan guesses every word equally common, and walked a million messages newest
-        // first looking for a rare one (or read every match of a common one).
-        let planned_per_query = url
-            .parse::<PgConnectOptions>()?
+        // Search statements are prepared once per connection. A word in many documents is
+        // ranked by statements planned for it every time: a generic plan guesses every word
+        // equally common, and walked a million messages newest first looking for a rare one
+        // (or read every match of a common one). A word in few is looked up by statements
+        // planned once, never in parallel (starting workers cost more than the look-up).
+        let options = url.parse::<PgConnectOptions>()?;
+        let planned_per_query = options
+            .clone()
             .options([("plan_cache_mode", "force_custom_plan")]);
-        let search = pool_options(searchers).connect_lazy_with(planned_per_query);
-        let store = Self::from_pools(pool.clone(), pool.clone(), search);
+        let planned_once = options.options([
+            ("plan_cache_mode", "force_generic_plan"),
+            ("max_parallel_workers_per_gather", "0"),
+        ]);
+        let store = Self::from_pools(sql::Pools {
+            writer: pool.clone(),
+            reader: pool.clone(),
+            search: pool_options(searchers).connect_lazy_with(planned_per_query),
+            lookup: pool_options(searchers).connect_lazy_with(planned_once),
+        });
         store.index_contacts().await?;
         statistics::keep_fresh(pool.clone()).await?;
         store.listen_for_events(pool).await?;

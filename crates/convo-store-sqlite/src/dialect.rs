@@ -63,6 +63,13 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
     .push(") w2 JOIN conversations c2 ON c2.seq = w2.seq");
 }
 
+/// `(conversation_id, score)` of every message and conversation matching `query` when there
+/// are fewer than `window` of each: FTS5 reads matches newest first at no extra cost, so these
+/// are [`push_ranked_hits`]' own.
+pub(crate) fn push_every_hit(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
+    push_ranked_hits(qb, query, window);
+}
+
 /// Column `hit_messages` of a select from `conversations c`: the newest `per_hit` messages of
 /// the conversation matching `terms`, as a JSON array of `[id, content]`, newest first. The
 /// conversation's index token (`conversation_term`) confines the FTS5 query to it.

@@ -87,7 +87,12 @@ impl SqliteStore {
             .max_connections(READERS)
             .connect_with(options)
             .await?;
-        let store = Self::from_pools(reader.clone(), writer, reader);
+        let store = Self::from_pools(sql::Pools {
+            writer,
+            search: reader.clone(),
+            lookup: reader.clone(),
+            reader,
+        });
         tokio::spawn(checkpoint_in_background(
             checkpointer,
             convo_core::EventStore::event_wakeups(&store),

@@ -1,7 +1,9 @@
 //! Ranked full-text search; the index text each object is stored with (`text`).
 
+mod common;
 mod text;
 
+pub(crate) use common::CommonQueries;
 pub(crate) use text::*;
 
 use crate::sql::prelude::*;
@@ -14,23 +16,22 @@ struct PageRow {
     hit_messages: Json<Vec<(Uuid, String)>>,
 }
 
-/// One ranked page: the best conversations among the newest `window` matches of a query, and
-/// how many matches the window held (all tenants', before the organization's were kept).
+/// One ranked page: the best conversations among a window of a query's matches, and how many
+/// matches the window held (all tenants', before the organization's were kept).
 struct RankedPage {
     conversations: Vec<(Uuid, f64)>,
     window_rows: i64,
 }
 
 /// The query's page of conversations, in the organization and units asked, ranked among the
-/// newest `window` matches of `fts_query`.
+/// matches `push_hits` selects (`conversation_id`, `score`).
 async fn ranked_conversations(
     conn: &mut Conn,
     query: &SearchQuery,
-    fts_query: String,
-    window: i64,
+    push_hits: impl FnOnce(&mut QueryBuilder<'_, Db>),
 ) -> StoreResult<RankedPage> {
     let mut qb = QueryBuilder::<Db>::new("WITH hits AS (");
-    push_ranked_hits(&mut qb, fts_query, window);
+    push_hits(&mut qb);
     // Each matching conversation's tenant is checked by its primary key, in a scalar subquery
     // that neither planner turns into a join: joined (or as EXISTS, which PostgreSQL makes a
     // semi-join), a plan may start from the organization's conversations and walk them all.
@@ -66,6 +67,36 @@ async fn ranked_conversations(
     })
 }
 
+impl SqlStore {
+    /// The query's page, ranked among the newest `window` matches of `words` (found in many
+    /// documents), on connections that plan each statement for its words.
+    async fn rank_newest(
+        &self,
+        query: &SearchQuery,
+        words: String,
+        window: i64,
+    ) -> StoreResult<Vec<(Uuid, f64)>> {
+        let mut ranking = self.search.acquire().await?;
+        // The words alone first: scoring a tenant token that is in every document of a large
+        // organization costs ten times the rest. Other tenants' matches then take room in the
+        // window: only when it was full and this page came back short may they have crowded
+        // this organization's out, and only then rank again with its token.
+        let first = ranked_conversations(&mut ranking, query, |qb| {
+            push_ranked_hits(qb, words, window)
+        })
+        .await?;
+        if first.conversations.len() < query.limit as usize && first.window_rows >= window {
+            let tenant = tenant_query(query.organization_id.as_uuid(), &query.terms);
+            let again = ranked_conversations(&mut ranking, query, |qb| {
+                push_ranked_hits(qb, tenant, window)
+            })
+            .await?;
+            return Ok(again.conversations);
+        }
+        Ok(first.conversations)
+    }
+}
+
 #[async_trait]
 impl SearchStore for SqlStore {
     async fn search_conversations(&self, query: &SearchQuery) -> Result<Vec<SearchRow>> {
@@ -79,25 +110,28 @@ impl SearchStore for SqlStore {
             // every other message costs no more than a rare one.
             let wanted = query.offset.saturating_add(u64::from(query.limit));
             let window = wanted.saturating_mul(10).clamp(200, 5_000) as i64;
-            let mut ranking = self.search.acquire().await?;
-            // The words alone first: scoring a tenant token that is in every document of a large
-            // organization costs ten times the rest. Other tenants' matches then take room in
-            // the window: only when it was full and this page came back short may they have
-            // crowded this organization's out, and only then rank again with its token. A word
-            // in no document, or in few, costs index look-ups alone.
-            let first =
-                ranked_conversations(&mut ranking, query, match_expression(&query.terms), window)
-                    .await?;
-            let ranked = if first.conversations.len() < query.limit as usize
-                && first.window_rows >= window
-            {
-                ranked_conversations(&mut ranking, query, tenant_query(org, &query.terms), window)
-                    .await?
-                    .conversations
-            } else {
-                first.conversations
+            let words = match_expression(&query.terms);
+            // Words in few documents (a name, an order number, a typo) are looked up with
+            // every match ranked, from a plan made once: planning for the words cost more than
+            // the look-up. Only when that finds a full window are the newest matches ranked
+            // instead, and the words remembered as common.
+            let mut few = None;
+            if !self.common_queries.contains(&words) {
+                let mut lookup = self.lookup.acquire().await?;
+                let every = ranked_conversations(&mut lookup, query, |qb| {
+                    push_every_hit(qb, words.clone(), window)
+                })
+                .await?;
+                if every.window_rows < window {
+                    few = Some(every.conversations);
+                } else {
+                    self.common_queries.remember(words.clone());
+                }
+            }
+            let ranked = match few {
+                Some(ranked) => ranked,
+                None => self.rank_newest(query, words, window).await?,
             };
-            drop(ranking);
             if ranked.is_empty() {
                 return Ok(Vec::new());
             }

@@ -308,8 +308,40 @@ async fn search_pages_with_a_cursor(shared: &Arc<dyn Store>) {
     assert_eq!(seen.len(), 7);
 }
 
+/// A word in more messages than a search ranks is ranked among its newest matches, the first
+/// time it is asked and after (when it is known to be common).
+async fn search_ranks_a_common_word_among_its_newest_matches(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "Common word").await;
+    let older = t.conversation(CreateConversation::default()).await;
+    let many: Vec<_> = (0..300)
+        .map(|i| (older.id, incoming(&format!("plentiful {i}"))))
+        .collect();
+    messages::create_many(store, &t.admin, many).await.unwrap();
+    let newest = t.conversation(CreateConversation::default()).await;
+    messages::create(store, &t.admin, newest.id, incoming("plentiful"))
+        .await
+        .unwrap();
+    for asked in ["first", "again"] {
+        let found = search::search(
+            store,
+            &t.admin,
+            "plentiful",
+            None,
+            Default::default(),
+            Some(20),
+            None,
+        )
+        .await
+        .unwrap();
+        let ids: HashSet<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
+        assert_eq!(ids, HashSet::from([older.id, newest.id]), "{asked}");
+    }
+}
+
 stories![
     search_is_never_crowded_out_by_another_organization,
+    search_ranks_a_common_word_among_its_newest_matches,
     search_finds_every_language,
     search_pages_with_a_cursor
 ];
