@@ -39,13 +39,7 @@ pub(crate) fn push_text_match(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String
 /// `(conversation_id, score)` of the newest `window` matching messages and conversations,
 /// scored by `ts_rank` (higher is better), so a common word does not rank every match.
 pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
-    for (i, (id, table)) in [("conversation_id", "messages"), ("id", "conversations")]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            qb.push(" UNION ALL ");
-        }
+    push_each_document(qb, |qb, id, table| {
         qb.push(format!(
             "SELECT w.conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS score \
              FROM (SELECT {id} AS conversation_id, {DOCUMENT} FROM {table} WHERE {DOCUMENT} @@ \
@@ -57,7 +51,7 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
         .push(") w, plainto_tsquery('simple', ")
         .push_bind(query.clone())
         .push(") q");
-    }
+    });
 }
 
 /// `(conversation_id, score)` of every message and conversation matching `query` when there
@@ -68,6 +62,24 @@ pub(crate) fn push_ranked_hits(qb: &mut sqlx::QueryBuilder<'_, Db>, query: Strin
 /// enough.
 pub(crate) fn push_every_hit(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String, window: i64) {
     qb.push("WITH matches AS MATERIALIZED (");
+    push_each_document(qb, |qb, id, table| {
+        qb.push(format!(
+            "SELECT {id} AS conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS \
+             score FROM {table}, plainto_tsquery('simple', "
+        ))
+        .push_bind(query.clone())
+        .push(format!(") q WHERE {DOCUMENT} @@ q"));
+    });
+    qb.push(") SELECT conversation_id, score FROM matches LIMIT ")
+        .push_bind(window);
+}
+
+/// One select per table with a search document (given the column naming the conversation and
+/// the table), joined by `UNION ALL`.
+fn push_each_document<'q>(
+    qb: &mut sqlx::QueryBuilder<'q, Db>,
+    mut select: impl FnMut(&mut sqlx::QueryBuilder<'q, Db>, &str, &str),
+) {
     for (i, (id, table)) in [("conversation_id", "messages"), ("id", "conversations")]
         .into_iter()
         .enumerate()
@@ -75,15 +87,8 @@ pub(crate) fn push_every_hit(qb: &mut sqlx::QueryBuilder<'_, Db>, query: String,
         if i > 0 {
             qb.push(" UNION ALL ");
         }
-        qb.push(format!(
-            "SELECT {id} AS conversation_id, CAST(ts_rank({DOCUMENT}, q) AS DOUBLE PRECISION) AS \
-             score FROM {table}, plainto_tsquery('simple', "
-        ))
-        .push_bind(query.clone())
-        .push(format!(") q WHERE {DOCUMENT} @@ q"));
+        select(qb, id, table);
     }
-    qb.push(") SELECT conversation_id, score FROM matches LIMIT ")
-        .push_bind(window);
 }
 
 /// Column `hit_messages` of a select from `conversations c`: the `per_hit` best messages of the

@@ -4,14 +4,12 @@
 
 use std::time::Duration;
 
-use convo_core::auth::Principal;
-use convo_core::usecases::{conversations, organizations, search};
-use convo_store_postgres::PostgresStore;
-use convo_types::{CreateConversation, CreateOrganization};
+use convo_core::usecases::{conversations, search};
+use convo_types::CreateConversation;
 use libtest_mimic::{Arguments, Trial};
 
 mod common;
-use common::{admin, database_url, with_database};
+use common::{admin, database_url, store_with_organization, with_database};
 
 /// Longer than the pool lets a connection sit idle unchecked.
 const IDLE: Duration = Duration::from_millis(1_500);
@@ -51,19 +49,8 @@ async fn reads_after_the_server_ends_every_connection(
     server: &str,
     name: &str,
 ) -> Result<(), String> {
-    let store = PostgresStore::open(&with_database(server, name), 2)
-        .await
-        .map_err(|e| e.to_string())?;
-    let created = organizations::create(
-        &store,
-        &Principal::platform_operator(),
-        CreateOrganization {
-            name: "connections".into(),
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let caller = Principal::from(&created.admin_key);
+    let (store, caller) =
+        store_with_organization(&with_database(server, name), 2, "connections").await?;
     let conversation = conversations::create(
         &store,
         &caller,

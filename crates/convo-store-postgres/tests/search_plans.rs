@@ -10,17 +10,15 @@ use std::sync::Arc;
 
 use convo_core::auth::Principal;
 use convo_core::paging::PagingParams;
-use convo_core::usecases::{conversations, messages, organizations, search, team};
+use convo_core::usecases::{conversations, messages, search, team};
 use convo_core::Store;
 use convo_store_postgres::PostgresStore;
-use convo_types::{
-    ConversationFilters, CreateConversation, CreateMessage, CreateOrganization, MessageType,
-};
+use convo_types::{ConversationFilters, CreateConversation, CreateMessage, MessageType};
 use libtest_mimic::{Arguments, Trial};
 use sqlx::{Connection, PgConnection};
 
 mod common;
-use common::{admin, database_url, with_database};
+use common::{admin, database_url, store_with_organization, with_database};
 
 /// The organization's conversations; the first `BUSY` of them hold `MESSAGES_PER_BUSY` each
 /// (a few long threads, as with a chat widget's regulars).
@@ -104,19 +102,7 @@ fn measure(url: &str) -> Result<(), String> {
 /// An organization of `CONVERSATIONS` conversations with a few messages each, one of which
 /// holds a word found nowhere else; answers its administrator.
 async fn load(url: &str) -> Result<Principal, String> {
-    let store = PostgresStore::open(url, 4)
-        .await
-        .map_err(|e| e.to_string())?;
-    let created = organizations::create(
-        &store,
-        &Principal::platform_operator(),
-        CreateOrganization {
-            name: "plans".into(),
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let admin = Principal::from(&created.admin_key);
+    let (store, admin) = store_with_organization(url, 4, "plans").await?;
     let store: Arc<dyn Store> = Arc::new(store);
     let mut tasks = Vec::new();
     for worker in 0..4 {

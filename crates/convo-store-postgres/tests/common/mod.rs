@@ -1,5 +1,9 @@
 //! What the PostgreSQL suites share: the server they run on, and a database of their own on it.
 
+use convo_core::auth::Principal;
+use convo_core::usecases::organizations;
+use convo_store_postgres::PostgresStore;
+use convo_types::CreateOrganization;
 use sqlx::{Connection, PgConnection};
 
 /// The server `CONVO_TEST_POSTGRES_URL` names; without it the suites report their tests ignored.
@@ -26,4 +30,24 @@ pub async fn admin(server: &str, statement: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("{statement}: {e}"))?;
     Ok(())
+}
+
+/// A store on `url` (at most `connections` for reads and writes) holding a new organization
+/// named `name`; answers the store and the organization's administrator.
+pub async fn store_with_organization(
+    url: &str,
+    connections: u32,
+    name: &str,
+) -> Result<(PostgresStore, Principal), String> {
+    let store = PostgresStore::open(url, connections)
+        .await
+        .map_err(|e| e.to_string())?;
+    let created = organizations::create(
+        &store,
+        &Principal::platform_operator(),
+        CreateOrganization { name: name.into() },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok((store, Principal::from(&created.admin_key)))
 }
