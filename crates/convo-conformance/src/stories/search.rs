@@ -16,32 +16,14 @@ async fn search_is_never_crowded_out_by_another_organization(shared: &Arc<dyn St
     messages::create_many(store, &busy.admin, burst)
         .await
         .unwrap();
-    let found = search::search(
-        store,
-        &quiet.admin,
-        "crowded",
-        None,
-        Default::default(),
-        Some(20),
-        None,
-    )
-    .await
-    .unwrap();
-    let ids: Vec<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
-    assert_eq!(ids, vec![mine.id]);
-    let found = search::search(
-        store,
-        &busy.admin,
-        "crowded",
-        None,
-        Default::default(),
-        Some(20),
-        None,
-    )
-    .await
-    .unwrap();
-    assert_eq!(found.data.len(), 1);
-    assert_eq!(found.data[0].conversation.id, theirs.id);
+    assert_eq!(
+        first_page(store, &quiet.admin, "crowded").await,
+        vec![mine.id]
+    );
+    assert_eq!(
+        first_page(store, &busy.admin, "crowded").await,
+        vec![theirs.id]
+    );
 }
 
 async fn search_finds_every_language(shared: &Arc<dyn Store>) {
@@ -323,20 +305,20 @@ async fn search_ranks_a_common_word_among_its_newest_matches(shared: &Arc<dyn St
         .await
         .unwrap();
     for asked in ["first", "again"] {
-        let found = search::search(
-            store,
-            &t.admin,
-            "plentiful",
-            None,
-            Default::default(),
-            Some(20),
-            None,
-        )
-        .await
-        .unwrap();
-        let ids: HashSet<ConversationId> = found.data.iter().map(|h| h.conversation.id).collect();
+        let ids: HashSet<ConversationId> = first_page(store, &t.admin, "plentiful")
+            .await
+            .into_iter()
+            .collect();
         assert_eq!(ids, HashSet::from([older.id, newest.id]), "{asked}");
     }
+}
+
+/// The conversations on the first page (20) of `caller`'s search for `q`, best first.
+async fn first_page(store: &dyn Store, caller: &Principal, q: &str) -> Vec<ConversationId> {
+    let found = search::search(store, caller, q, None, Default::default(), Some(20), None)
+        .await
+        .unwrap();
+    found.data.iter().map(|h| h.conversation.id).collect()
 }
 
 stories![
