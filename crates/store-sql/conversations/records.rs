@@ -106,21 +106,9 @@ pub(crate) async fn fetch_conversation_for(
         .fetch_optional(&mut *conn)
         .await?;
     }
-    let seen = if reader.is_some() {
-        format!(", {SEEN_BY}$3), 0) AS seen_incoming")
-    } else {
-        String::new()
-    };
-    let sql = format!(
-        "SELECT {CONVERSATION_COLUMNS}, {CONVERSATION_MEMBERS}, {CONVERSATION_LABELS}{seen} FROM \
-         conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL"
-    );
-    let query = sqlx::query_as(&sql).bind(org).bind(id);
-    let query = match reader {
-        Some(reader) => query.bind(reader),
-        None => query,
-    };
-    let row: Option<ConversationRow> = query.fetch_optional(&mut *conn).await?;
+    let rows: Vec<ConversationRow> =
+        fetch_live_rows(conn, Some(org), &[id], reader, |_| {}).await?;
+    let row = rows.into_iter().next();
     found("conversation")(row)?.into_record()
 }
 
