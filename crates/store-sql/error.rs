@@ -16,6 +16,12 @@ pub(crate) type StoreResult<T> = std::result::Result<T, StoreError>;
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         let mapped = match &error {
+            sqlx::Error::Database(d) if d.is_unique_violation() && is_sign_in_email(d.as_ref()) => {
+                Some(Error::Conflict {
+                    code: ErrorCode::EmailTaken,
+                    message: "another person already signs in with this email".into(),
+                })
+            }
             sqlx::Error::Database(d) if d.is_unique_violation() => Some(Error::conflict(
                 duplicate_message(violated_table(d.as_ref())),
             )),
@@ -61,6 +67,11 @@ fn violated_table(error: &dyn DatabaseError) -> Option<&str> {
         let columns = error.message().split_once("constraint failed: ")?.1;
         columns.split_once('.').map(|(table, _)| table)
     })
+}
+
+/// The unique sign-in email (`users_sign_in`): PostgreSQL names the index, SQLite the column.
+fn is_sign_in_email(error: &dyn DatabaseError) -> bool {
+    error.constraint() == Some("users_sign_in") || error.message().contains("users.email_key")
 }
 
 /// What a unique violation on `table` means to the client.

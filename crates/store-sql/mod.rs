@@ -19,6 +19,7 @@ mod idempotency;
 mod labels;
 mod messages;
 mod organizations;
+mod people;
 mod prelude;
 mod query;
 mod reads;

@@ -3,7 +3,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnitId, ErrorCode, OrganizationId, Participant, Scope, UserId,
+    ApiKey, ApiKeyId, AuthMethod, BusinessUnitId, ErrorCode, OrganizationId, Participant, Scope,
+    SessionId, User, UserId, UserRole,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -58,22 +59,80 @@ pub fn hash_secret(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The caller of a request: an API key of one organization, acting as one user.
+/// The caller of a request: an API key of one organization acting as one user, or a person
+/// signed in with a session, acting as themselves with their role's scopes.
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub organization_id: OrganizationId,
-    pub api_key_id: ApiKeyId,
+    pub credential: Credential,
     pub user_id: UserId,
     pub scopes: Vec<Scope>,
     /// Empty: every business unit of the organization.
     pub business_unit_ids: Vec<BusinessUnitId>,
 }
 
+/// What authenticated the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    ApiKey(ApiKeyId),
+    Session(SessionId),
+}
+
+/// What an agent signed in as a person may do: conversations, messages and contacts (of their
+/// business units); the directory they may only read, which needs no scope.
+const AGENT_SCOPES: [Scope; 6] = [
+    Scope::ConversationsRead,
+    Scope::ConversationsWrite,
+    Scope::MessagesRead,
+    Scope::MessagesWrite,
+    Scope::ContactsRead,
+    Scope::ContactsWrite,
+];
+
+impl Principal {
+    /// A person signed in: their role gives the scopes, their business units the visibility
+    /// (an admin sees every unit of the organization).
+    pub fn for_session(user: &User, session: SessionId) -> Self {
+        let (scopes, business_unit_ids) = match user.role {
+            UserRole::Admin => (vec![Scope::Admin], Vec::new()),
+            UserRole::Agent => (AGENT_SCOPES.to_vec(), user.business_unit_ids.clone()),
+        };
+        Principal {
+            organization_id: user.organization_id,
+            credential: Credential::Session(session),
+            user_id: user.id,
+            scopes,
+            business_unit_ids,
+        }
+    }
+
+    pub fn api_key_id(&self) -> Option<ApiKeyId> {
+        match self.credential {
+            Credential::ApiKey(id) => Some(id),
+            Credential::Session(_) => None,
+        }
+    }
+
+    pub fn session_id(&self) -> Option<SessionId> {
+        match self.credential {
+            Credential::Session(id) => Some(id),
+            Credential::ApiKey(_) => None,
+        }
+    }
+
+    pub fn method(&self) -> AuthMethod {
+        match self.credential {
+            Credential::ApiKey(_) => AuthMethod::ApiKey,
+            Credential::Session(_) => AuthMethod::Session,
+        }
+    }
+}
+
 impl From<&ApiKey> for Principal {
     fn from(key: &ApiKey) -> Self {
         Principal {
             organization_id: key.organization_id,
-            api_key_id: key.id,
+            credential: Credential::ApiKey(key.id),
             user_id: key.user_id,
             scopes: key.scopes.clone(),
             business_unit_ids: key.business_unit_ids.clone(),
@@ -87,7 +146,7 @@ impl Principal {
     pub fn platform_operator() -> Self {
         Principal {
             organization_id: OrganizationId::new(),
-            api_key_id: ApiKeyId::new(),
+            credential: Credential::ApiKey(ApiKeyId::new()),
             user_id: UserId::new(),
             scopes: vec![Scope::Platform],
             business_unit_ids: vec![],
@@ -106,7 +165,12 @@ impl Principal {
         } else {
             Err(Error::Forbidden {
                 code: ErrorCode::MissingScope,
-                message: format!("this API key lacks the `{scope}` scope"),
+                message: match self.credential {
+                    Credential::ApiKey(_) => format!("this API key lacks the `{scope}` scope"),
+                    Credential::Session(_) => {
+                        format!("your role does not allow this (it needs `{scope}`)")
+                    }
+                },
             })
         }
     }
@@ -148,7 +212,7 @@ mod tests {
     fn principal(scopes: Vec<Scope>) -> Principal {
         Principal {
             organization_id: OrganizationId::new(),
-            api_key_id: ApiKeyId::new(),
+            credential: Credential::ApiKey(ApiKeyId::new()),
             user_id: UserId::new(),
             scopes,
             business_unit_ids: vec![],

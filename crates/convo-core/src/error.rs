@@ -12,6 +12,16 @@ pub enum Error {
     Conflict { code: ErrorCode, message: String },
     #[error("{message}")]
     Forbidden { code: ErrorCode, message: String },
+    /// A valid request the rules refuse with a code of its own (`422`), e.g. a weak password.
+    #[error("{message}")]
+    Rejected {
+        code: ErrorCode,
+        message: String,
+        field: Option<String>,
+    },
+    /// The credentials do not identify anyone, or not fully (`401`).
+    #[error("{message}")]
+    Unauthorized { code: ErrorCode, message: String },
     #[error("the object changed since it was read (If-Match)")]
     PreconditionFailed,
     #[error("internal error: {0}")]

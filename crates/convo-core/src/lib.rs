@@ -6,6 +6,7 @@ pub mod clock;
 pub mod effects;
 mod error;
 pub mod paging;
+pub mod people;
 pub mod rules;
 pub mod sealed;
 mod store;

@@ -155,6 +155,13 @@ pub struct Rows<T> {
 }
 
 impl<T> Rows<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Rows<U> {
+        Rows {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+        }
+    }
+
     /// Trims the look-ahead row and makes the cursor of the next page.
     pub fn into_list<K: CursorKey>(mut self, limit: u32, key: impl Fn(&T) -> K) -> List<T> {
         let has_more = self.items.len() > limit as usize;

@@ -96,8 +96,15 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
         Err(too_many) => too_many,
         Ok(()) => ApiError::unauthorized(detail),
     };
-    let secret =
-        bearer(parts).ok_or_else(|| refused("send an API key as `Authorization: Bearer <key>`"))?;
+    let Some(secret) = bearer(parts) else {
+        // A request with `Authorization` never reads cookies.
+        if let Some(token) = crate::session::token(&parts.headers) {
+            return authenticate_session(parts, state, &token, refused).await;
+        }
+        return Err(refused(
+            "send an API key as `Authorization: Bearer <key>`, or sign in (`POST /v1/sessions`)",
+        ));
+    };
     let hash = hash_secret(secret);
     let key = match state.keys.get(&hash) {
         Some(key) => key,
@@ -107,7 +114,7 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
             .await?
             .ok_or_else(|| refused("this API key is not valid (unknown or revoked)"))?,
     };
-    state.limits.check_key(key.id)?;
+    state.limits.check_key(key.id.as_uuid())?;
     let now = Timestamp::now();
     let stale = key
         .last_used_at
@@ -133,4 +140,32 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
         tracing::field::display(key.organization_id),
     );
     Ok(Principal::from(&key))
+}
+
+/// A person's session cookie: the session must be live and its user active; a write must
+/// pass the CSRF check. Each request spends the session's budget, as a key's.
+async fn authenticate_session(
+    parts: &Parts,
+    state: &AppState,
+    token: &str,
+    refused: impl Fn(&str) -> ApiError,
+) -> Result<Principal, ApiError> {
+    let found = convo_core::usecases::sessions::authenticate(
+        state.store.as_ref(),
+        state.settings.session_policy(),
+        token,
+    )
+    .await?;
+    let Some((session, _, principal)) = found else {
+        return Err(refused(
+            "this session has ended (signed out, expired or revoked): sign in again",
+        ));
+    };
+    state.limits.check_key(session.id.as_uuid())?;
+    crate::session::check_csrf(parts, token)?;
+    tracing::Span::current().record(
+        "organization_id",
+        tracing::field::display(principal.organization_id),
+    );
+    Ok(principal)
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 pub const DEFAULT_VIDEO_URL_TEMPLATE: &str = "https://meet.jit.si/convo-{room}";
 
@@ -109,6 +110,20 @@ pub struct Settings {
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// The address people use to reach this server (`https://convo.example.com`): links in
+    /// password-reset and first sign-in messages, and `Secure` cookies when it is https.
+    /// Default: `http://` and the listen address.
+    #[arg(long, env = "CONVO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// A signed-in session unused this long ends (`30m`, `12h`, `7d`).
+    #[arg(long, env = "CONVO_SESSION_IDLE", default_value = "7d", value_parser = humantime::parse_duration)]
+    pub session_idle: Duration,
+
+    /// A session ends this long after sign-in, however much it is used.
+    #[arg(long, env = "CONVO_SESSION_MAX", default_value = "30d", value_parser = humantime::parse_duration)]
+    pub session_max: Duration,
 }
 
 impl Settings {
@@ -136,6 +151,25 @@ impl Settings {
             anonymous_rate_limit: 20,
             auth_failure_limit: 30,
             log_format: LogFormat::Text,
+            public_url: None,
+            session_idle: Duration::from_secs(7 * 24 * 3600),
+            session_max: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+
+    /// Where people reach the server, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    pub fn session_policy(&self) -> convo_core::people::SessionPolicy {
+        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4);
+        convo_core::people::SessionPolicy {
+            idle_millis: millis(self.session_idle).max(1_000),
+            max_millis: millis(self.session_max).max(1_000),
         }
     }
 
@@ -191,6 +225,9 @@ impl fmt::Debug for Settings {
             .field("anonymous_rate_limit", &self.anonymous_rate_limit)
             .field("auth_failure_limit", &self.auth_failure_limit)
             .field("log_format", &self.log_format)
+            .field("public_url", &self.public_url)
+            .field("session_idle", &self.session_idle)
+            .field("session_max", &self.session_max)
             .finish()
     }
 }

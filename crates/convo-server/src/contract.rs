@@ -10,7 +10,14 @@ use serde_json::{json, Map, Value};
 use crate::extract::{IF_MATCH_PATTERN, MAY_BE_EMPTY};
 
 /// Operations that need no API key.
-const PUBLIC_OPERATIONS: &[&str] = &["getHealth", "getReadiness"];
+const PUBLIC_OPERATIONS: &[&str] = &[
+    "getHealth",
+    "getReadiness",
+    "createSession",
+    "requestPasswordReset",
+    "getPasswordReset",
+    "completePasswordReset",
+];
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -98,9 +105,9 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
     let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
     let standard: [(u16, bool, &str); 12] = [
-        (400, !public, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
-        (401, !public, "No API key, or one this server does not know (`unauthorized`)."),
-        (403, !public, "The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`)."),
+        (400, !public || has_body, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
+        (401, !public, "No API key or session, or one this server does not know or that has ended (`unauthorized`)."),
+        (403, !public, "The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`)."),
         (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),
         (405, batch_only, "A query called with POST or a mutation with GET (`METHOD_NOT_SUPPORTED`)."),
         (408, has_body, "The body arrived too slowly: a pause longer than the server waits (`request_timeout`)."),

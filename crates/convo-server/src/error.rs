@@ -138,6 +138,20 @@ impl From<Error> for ApiError {
             Error::Forbidden { code, message } => {
                 ApiError::new(StatusCode::FORBIDDEN, code, message)
             }
+            Error::Rejected {
+                code,
+                message,
+                field,
+            } => {
+                let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message.clone());
+                match field {
+                    Some(field) => error.with_field(field, message),
+                    None => error,
+                }
+            }
+            Error::Unauthorized { code, message } => {
+                ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+            }
             Error::PreconditionFailed => ApiError::new(
                 StatusCode::PRECONDITION_FAILED,
                 ErrorCode::PreconditionFailed,

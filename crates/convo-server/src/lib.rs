@@ -16,7 +16,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi;
 use utoipa::{Modify, OpenApi as _};
 use utoipa_axum::router::OpenApiRouter;
@@ -33,6 +33,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
 mod serve;
+pub mod session;
 pub mod telemetry;
 mod timers;
 
@@ -62,7 +63,7 @@ pub struct AppState {
     info(title = "convo", description = "A self-hostable backend for customer conversations: \
         who the customer is, which channel and business unit a conversation came through, its \
         status, who answers it, its messages and sub-threads. Send the API key as \
-        `Authorization: Bearer <key>`; errors are `application/problem+json` with a stable `code`."),
+        `Authorization: Bearer <key>`, or sign in as a person (`POST /v1/sessions`, a cookie); errors are `application/problem+json` with a stable `code`."),
     tags(
         (name = "conversations", description = "Conversations: create, find, change, search, sub-conversations."),
         (name = "team", description = "Who answers a conversation: team members, views and their counts."),
@@ -74,6 +75,7 @@ pub struct AppState {
         (name = "business units", description = "The parts of an organization that conversations belong to."),
         (name = "users", description = "Team members and AI agents."),
         (name = "api keys", description = "Keys, their scopes and the user they act as."),
+        (name = "sessions", description = "People sign in: sessions (a cookie), their own profile and password, two factors, password resets and the audit log."),
         (name = "organizations", description = "Tenants; managed with a `platform` key."),
         (name = "events", description = "What happened, in order: a list to poll and a live stream."),
         (name = "webhooks", description = "Events POSTed to your URL, signed the Standard Webhooks way."),
@@ -94,7 +96,7 @@ pub struct AppState {
         convo_types::compat::connect360::Connect360IdInput,
     )),
     modifiers(&BearerAuth),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("session" = [])),
 )]
 struct ApiDoc;
 
@@ -112,6 +114,14 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::COOKIE,
+                "A person's session, set by `POST /v1/sessions`. Writes made with it need the \
+                 `X-CSRF-Token` header (the session's `csrf_token`).",
+            ))),
+        );
     }
 }
 
@@ -119,6 +129,9 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
         .merge(routes::organizations::router())
+        .merge(routes::sessions::router())
+        .merge(routes::password_resets::router())
+        .merge(routes::audit_log::router())
         .merge(routes::business_units::router())
         .merge(routes::users::router())
         .merge(routes::api_keys::router())
@@ -197,6 +210,7 @@ fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
                 header::IF_MATCH,
                 named("idempotency-key"),
                 named("last-event-id"),
+                named("x-csrf-token"),
                 named("x-request-id"),
             ])
             .expose_headers([
@@ -293,6 +307,24 @@ pub async fn launch(
                 first.admin_secret
             );
         }
+        let link = convo_core::usecases::passwords::make_link(
+            store.as_ref(),
+            first.organization.id,
+            first.admin_user.id,
+            None,
+            &settings.public_url(),
+            convo_core::people::FIRST_PASSWORD_TOKEN_MILLIS,
+        )
+        .await?;
+        eprintln!(
+            "{}",
+            first_sign_in_message(&settings.public_url(), &link.token)
+        );
+    } else if settings.admin_key.is_some() {
+        tracing::info!(
+            "CONVO_ADMIN_KEY is set but the database has an organization already: the key made \
+             on first start stays the admin key"
+        );
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let metrics = Arc::new(metrics::Metrics::new(store.clone()));
@@ -336,6 +368,18 @@ pub async fn launch(
     serve::serve(listener, app(state), limits, shutdown).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How the admin person signs in the first time: a one-time token (valid 24 h) that sets
+/// their email and password.
+fn first_sign_in_message(public_url: &str, token: &str) -> String {
+    format!(
+        "convo: the admin signs in as a person after choosing an email and a password, once, \
+         within 24 hours:\n\n    curl -X POST {public_url}/v1/password-resets/{token} \\\n      \
+         -H 'Content-Type: application/json' \\\n      -d '{{\"email\": \"you@example.com\", \
+         \"password\": \"<a long passphrase>\"}}'\n\n  (later: `convo admin set-password --email \
+         you@example.com` makes a new link)\n"
+    )
 }
 
 /// Every minute, the rate limiters forget keys and addresses not seen lately.

@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Extensions, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use convo_types::{ApiKeyId, ErrorCode};
+use convo_types::ErrorCode;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use prometheus_client::metrics::counter::Counter;
@@ -22,7 +22,11 @@ use crate::AppState;
 
 /// The limiters of one node; `None` where the operator turned a limit off (`0`).
 pub struct RateLimits {
-    per_key: Option<Limiter<ApiKeyId>>,
+    /// Per API key or session, by its id.
+    per_key: Option<Limiter<uuid::Uuid>>,
+    /// Sign-in attempts per account (its folded email) and per client address.
+    sign_in_account: Option<Limiter<String>>,
+    sign_in_address: Option<Limiter<IpAddr>>,
     anonymous: Option<Limiter<IpAddr>>,
     auth_failures: Option<Limiter<IpAddr>>,
     /// Requests refused with `429` (a `/metrics` counter).
@@ -62,6 +66,17 @@ fn per_second(rate: u32, burst: u32) -> Option<Quota> {
     Some(Quota::per_second(rate).allow_burst(NonZeroU32::new(burst).unwrap_or(rate)))
 }
 
+/// Sign-in attempts: ten at once per account, then one every 30 s (120 an hour); thirty at
+/// once per address, then one every 2 s.
+const SIGN_IN_ACCOUNT_BURST: u32 = 10;
+const SIGN_IN_ACCOUNT_EVERY: Duration = Duration::from_secs(30);
+const SIGN_IN_ADDRESS_BURST: u32 = 30;
+const SIGN_IN_ADDRESS_EVERY: Duration = Duration::from_secs(2);
+
+fn sign_in_quota(every: Duration, burst: u32) -> Option<Quota> {
+    Some(Quota::with_period(every)?.allow_burst(NonZeroU32::new(burst)?))
+}
+
 impl RateLimits {
     pub fn new(settings: &Settings, refused: Counter) -> Self {
         let failures = NonZeroU32::new(settings.auth_failure_limit).map(Quota::per_minute);
@@ -78,13 +93,31 @@ impl RateLimits {
                 "client address (requests without an API key)",
             ),
             auth_failures: Limiter::new(failures, "client address (failed authentications)"),
+            sign_in_account: Limiter::new(
+                sign_in_quota(SIGN_IN_ACCOUNT_EVERY, SIGN_IN_ACCOUNT_BURST),
+                "account (sign-in attempts)",
+            ),
+            sign_in_address: Limiter::new(
+                sign_in_quota(SIGN_IN_ADDRESS_EVERY, SIGN_IN_ADDRESS_BURST),
+                "client address (sign-in attempts)",
+            ),
             refused,
         }
     }
 
-    /// A request authenticated with `key`.
-    pub fn check_key(&self, key: ApiKeyId) -> Result<(), ApiError> {
+    /// A request authenticated with an API key or a session, by its id.
+    pub fn check_key(&self, key: uuid::Uuid) -> Result<(), ApiError> {
         self.check(self.per_key.as_ref(), &key)
+    }
+
+    /// A sign-in attempt, counted before the password is checked (so a guesser past the
+    /// budget learns nothing): per account and per address. The budget refills; no one can
+    /// lock a person out for longer than they keep trying.
+    pub fn check_sign_in(&self, account: &str, peer: Option<IpAddr>) -> Result<(), ApiError> {
+        if let Some(ip) = peer {
+            self.check(self.sign_in_address.as_ref(), &ip)?;
+        }
+        self.check(self.sign_in_account.as_ref(), &account.to_owned())
     }
 
     /// A request whose key was missing or not valid: `Err` (`429`) once the address has
@@ -116,7 +149,13 @@ impl RateLimits {
         if let Some(l) = &self.per_key {
             l.forget_idle();
         }
-        for l in [&self.anonymous, &self.auth_failures].into_iter().flatten() {
+        for l in [&self.anonymous, &self.auth_failures, &self.sign_in_address]
+            .into_iter()
+            .flatten()
+        {
+            l.forget_idle();
+        }
+        if let Some(l) = &self.sign_in_account {
             l.forget_idle();
         }
     }
@@ -167,9 +206,13 @@ pub async fn limit_anonymous(
     next: Next,
 ) -> Response {
     let limits = &state.limits;
-    if let (Some(limiter), None) = (
+    // A session cookie is counted per session once it is read (a bad one spends the
+    // address's failed-authentication budget instead).
+    let has_session = crate::session::token(request.headers()).is_some();
+    if let (Some(limiter), None, false) = (
         limits.anonymous.as_ref(),
         request.headers().get(header::AUTHORIZATION),
+        has_session,
     ) {
         if let Some(ip) = peer_of(request.extensions()) {
             if let Err(error) = limits.check(Some(limiter), &ip) {

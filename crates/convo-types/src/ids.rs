@@ -90,4 +90,8 @@ define_id!(
     DeliveryId,
     /// A label.
     LabelId,
+    /// A person's signed-in session.
+    SessionId,
+    /// One entry of the audit log.
+    AuditEntryId,
 );

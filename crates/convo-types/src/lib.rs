@@ -16,6 +16,7 @@ mod inbox;
 pub mod limits;
 mod list;
 mod message;
+mod people;
 #[cfg(feature = "openapi")]
 pub mod schema;
 mod time_fmt;
@@ -32,6 +33,7 @@ pub use ids::*;
 pub use inbox::*;
 pub use list::*;
 pub use message::*;
+pub use people::*;
 pub use time_fmt::Timestamp;
 pub use webhook::*;
 

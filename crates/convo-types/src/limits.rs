@@ -20,6 +20,14 @@ pub const MAX_ATTACHMENTS: usize = 20;
 pub const AUTO_RESOLVE_SECS: std::ops::RangeInclusive<i64> = 60..=31_536_000;
 /// A label's name.
 pub const MAX_LABEL_CHARS: usize = 64;
+/// A password, in bytes of UTF-8: argon2's input is bounded so a huge one costs nothing.
+pub const MAX_PASSWORD_BYTES: usize = 1_024;
+/// The shortest password, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// A one-time token (password reset, first sign-in), as sent back.
+pub const MAX_TOKEN_CHARS: usize = 128;
+/// A locale tag such as `vi-VN`.
+pub const MAX_LOCALE_CHARS: usize = 35;
 
 /// Characters that do not make a text non-blank: Unicode white space, and the four ASCII
 /// separators (U+001C..U+001F) that some runtimes count as white space too, so every client

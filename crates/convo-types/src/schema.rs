@@ -73,6 +73,30 @@ pub fn optional_email() -> Object {
         .build()
 }
 
+/// A password: at most 1,024 bytes (the rules count bytes; 1,024 characters is the most that
+/// can fit).
+pub fn password() -> Object {
+    text(limits::MAX_PASSWORD_BYTES, false)
+        .min_length(Some(1))
+        .build()
+}
+
+/// A sign-in email: required.
+pub fn email() -> Object {
+    text(limits::MAX_EMAIL_CHARS, false)
+        .pattern(Some(patterns::EMAIL))
+        .build()
+}
+
+/// A one-time code: six digits (TOTP) or a recovery code.
+pub fn optional_code() -> Object {
+    text(limits::MAX_SHORT_CHARS, true).build()
+}
+
+pub fn optional_locale() -> Object {
+    text(limits::MAX_LOCALE_CHARS, true).build()
+}
+
 /// An http(s) URL with a host: avatars, images, attachments, webhook targets.
 pub fn http_url() -> Object {
     text(limits::MAX_URL_CHARS, false)

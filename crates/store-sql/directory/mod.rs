@@ -18,8 +18,8 @@ pub(crate) fn user_search_text(user: &User) -> String {
 impl SqlStore {
     pub(crate) async fn insert_user_on(conn: &mut Conn, user: &User) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO users ({USER_COLUMNS}, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12)"
+            "INSERT INTO users ({USER_COLUMNS}, search_text, email_key) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         ))
         .bind(user.organization_id.as_uuid())
         .bind(user.id.as_uuid())
@@ -33,6 +33,7 @@ impl SqlStore {
         .bind(user.created_at.as_millis())
         .bind(user.updated_at.as_millis())
         .bind(user_search_text(user))
+        .bind(user.email.as_deref().map(convo_core::people::email_key))
         .execute(&mut *conn)
         .await?;
         Ok(())
@@ -198,8 +199,8 @@ impl DirectoryStore for SqlStore {
         run(async {
             let result = sqlx::query(
                 "UPDATE users SET name = $1, email = $2, kind = $3, role = $4, avatar_url = $5, \
-                 business_unit_ids = $6, active = $7, updated_at = $8, search_text = $9 WHERE \
-                 organization_id = $10 AND id = $11",
+                 business_unit_ids = $6, active = $7, updated_at = $8, search_text = $9, \
+                 email_key = $10 WHERE organization_id = $11 AND id = $12",
             )
             .bind(&user.name)
             .bind(&user.email)
@@ -210,6 +211,7 @@ impl DirectoryStore for SqlStore {
             .bind(user.active)
             .bind(user.updated_at.as_millis())
             .bind(user_search_text(user))
+            .bind(user.email.as_deref().map(convo_core::people::email_key))
             .bind(user.organization_id.as_uuid())
             .bind(user.id.as_uuid())
             .execute(&self.writer)

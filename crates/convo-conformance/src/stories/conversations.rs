@@ -47,7 +47,7 @@ async fn conversation_fields_round_trip(shared: &Arc<dyn Store>) {
         }
     );
     assert_eq!(read.version, 1);
-    assert_eq!(read.created_by_key_id, Some(t.admin.api_key_id));
+    assert_eq!(read.created_by_key_id, t.admin.api_key_id());
     let by_public = conversations::get_by_public_id(store, &t.admin, &created.public_id)
         .await
         .unwrap();

@@ -298,3 +298,62 @@ pub enum IdempotencyState {
 }
 
 pub type DirectoryPage = PageRequest<Uuid>;
+
+/// A person's sign-in data beside their user: never on the wire as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    pub user: convo_types::User,
+    /// argon2id PHC string; `None` until the person sets a password.
+    pub password_hash: Option<String>,
+    pub locale: Option<String>,
+    /// The TOTP secret as stored (sealed with the server key when one is set).
+    pub totp_secret: Option<String>,
+    /// Two factors are on: the secret was confirmed with a code.
+    pub totp_enabled: bool,
+    /// The last time step whose code was accepted: no code is accepted twice.
+    pub totp_last_step: Option<i64>,
+}
+
+/// A signed-in session as stored: its token only as a hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub organization_id: OrganizationId,
+    pub id: convo_types::SessionId,
+    pub user_id: UserId,
+    pub token_hash: String,
+    pub created_at: convo_types::Timestamp,
+    pub last_seen_at: convo_types::Timestamp,
+    pub expires_at: convo_types::Timestamp,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// A one-time password-reset token, stored as a hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordToken {
+    pub organization_id: OrganizationId,
+    pub user_id: UserId,
+    pub token_hash: String,
+    pub created_at: convo_types::Timestamp,
+    pub expires_at: convo_types::Timestamp,
+}
+
+/// A new password for a user, with what else changes with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordChange {
+    pub organization_id: OrganizationId,
+    pub user_id: UserId,
+    pub password_hash: String,
+    /// Set the user's email too (a person who had none); its sign-in key with it.
+    pub email: Option<String>,
+    /// Every session of the user ends but this one.
+    pub keep_session: Option<convo_types::SessionId>,
+    pub at: convo_types::Timestamp,
+}
+
+/// Which audit entries a list shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub action: Option<convo_types::AuditAction>,
+}

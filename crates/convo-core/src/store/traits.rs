@@ -408,6 +408,107 @@ pub trait ReadStore: Send + Sync {
     ) -> Result<HashMap<ConversationId, i64>>;
 }
 
+/// People: passwords, sessions, reset tokens, two factors and the audit log.
+#[async_trait]
+pub trait PeopleStore: Send + Sync {
+    /// The human users whose email folds to `email_key`: the one with a password first (at
+    /// most one has one), then the others, at most ten in all.
+    async fn find_people(&self, email_key: &str) -> Result<Vec<Credentials>>;
+    async fn get_credentials(&self, org: OrganizationId, user: UserId) -> Result<Credentials>;
+    /// Sets the password (and the email, when given) and ends the user's other sessions, in
+    /// one transaction. `409 email_taken` when another person signs in with that email.
+    async fn set_password(&self, change: &PasswordChange) -> Result<()>;
+    async fn set_locale(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        locale: Option<&str>,
+    ) -> Result<()>;
+
+    async fn insert_session(&self, session: &SessionRecord) -> Result<()>;
+    /// The session with this token hash that has not ended at `now`, and its user, if the
+    /// user is active.
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        now: convo_types::Timestamp,
+    ) -> Result<Option<(SessionRecord, User)>>;
+    /// Records a use: `last_seen_at` and the new `expires_at`.
+    async fn touch_session(&self, session: &SessionRecord) -> Result<()>;
+    /// The user's sessions that have not ended at `now`, oldest first.
+    async fn list_sessions(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        now: convo_types::Timestamp,
+        page: &DirectoryPage,
+    ) -> Result<Rows<SessionRecord>>;
+    /// Ends one of the user's sessions (`NotFound` for anyone else's).
+    async fn delete_session(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        id: convo_types::SessionId,
+    ) -> Result<()>;
+    /// Ends every session of the user.
+    async fn delete_sessions(&self, org: OrganizationId, user: UserId) -> Result<()>;
+
+    async fn insert_password_token(&self, token: &PasswordToken) -> Result<()>;
+    /// The token with this hash that has not expired at `now`, and its user.
+    async fn find_password_token(
+        &self,
+        token_hash: &str,
+        now: convo_types::Timestamp,
+    ) -> Result<Option<(PasswordToken, User)>>;
+    /// Uses the token once: deletes it (and the user's other tokens) and applies `change`,
+    /// in one transaction; `false` when it was used or expired meanwhile.
+    async fn redeem_password_token(
+        &self,
+        token_hash: &str,
+        now: convo_types::Timestamp,
+        change: &PasswordChange,
+    ) -> Result<bool>;
+
+    /// Stores a TOTP secret not yet confirmed (`None`: two factors off, recovery codes gone).
+    async fn set_totp_secret(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        secret: Option<&str>,
+    ) -> Result<()>;
+    /// Turns two factors on with the step of the confirming code and the recovery codes'
+    /// hashes (replacing any before).
+    async fn enable_totp(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        step: i64,
+        recovery_code_hashes: &[String],
+    ) -> Result<()>;
+    /// Records `step` as used, only if it is later than the last one: `false` for a replay.
+    async fn use_totp_step(&self, org: OrganizationId, user: UserId, step: i64) -> Result<bool>;
+    /// Uses a recovery code once: `false` when there is no such unused code.
+    async fn use_recovery_code(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        code_hash: &str,
+    ) -> Result<bool>;
+
+    async fn record_audit(
+        &self,
+        org: OrganizationId,
+        entry: &convo_types::AuditEntry,
+    ) -> Result<()>;
+    /// Newest first.
+    async fn list_audit(
+        &self,
+        org: OrganizationId,
+        filter: &AuditFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::AuditEntry>>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -427,6 +528,7 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + IdempotencyStore
+    + PeopleStore
     + StatsStore
     + 'static
 {
@@ -444,6 +546,7 @@ impl<T> Store for T where
         + EventStore
         + WebhookStore
         + IdempotencyStore
+        + PeopleStore
         + StatsStore
         + 'static
 {

@@ -458,7 +458,7 @@ pub(crate) async fn prepare(
     Ok(NewConversation {
         conversation,
         member_ids,
-        created_by_key_id: Some(caller.api_key_id),
+        created_by_key_id: caller.api_key_id(),
         reuse_key: None,
         reuse_units: None,
     })
@@ -706,7 +706,8 @@ pub async fn delete(
 ) -> Result<Conversation> {
     caller.require(Scope::ConversationsDelete)?;
     let record = get(store, caller, id).await?;
-    if !caller.is_admin() && record.created_by_key_id != Some(caller.api_key_id) {
+    let owns = caller.api_key_id().is_some() && record.created_by_key_id == caller.api_key_id();
+    if !caller.is_admin() && !owns {
         return Err(Error::Forbidden {
             code: ErrorCode::LifecycleNotOwned,
             message:

@@ -1,6 +1,7 @@
 //! One function per operation: authorise, validate, apply the rules, call the store.
 //! Handlers only parse and answer.
 
+pub mod audit;
 pub mod contacts;
 pub mod control;
 pub mod conversations;
@@ -10,10 +11,13 @@ pub mod idempotency;
 pub mod labels;
 pub mod messages;
 pub mod organizations;
+pub mod passwords;
 pub mod reads;
 pub mod search;
+pub mod sessions;
 pub mod team;
 pub mod threads;
 pub mod timers;
+pub mod totp;
 pub mod webhooks;
 pub mod workforce;

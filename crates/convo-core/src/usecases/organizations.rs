@@ -86,6 +86,8 @@ pub struct Bootstrapped {
     /// The admin key's secret, to print once.
     pub admin_secret: String,
     pub generated: bool,
+    /// The admin user, who sets a password through a first sign-in link.
+    pub admin_user: User,
 }
 
 /// On an empty database, creates the first organization and its `platform` admin key
@@ -109,6 +111,7 @@ pub async fn bootstrap(
         organization: new.organization,
         admin_secret,
         generated,
+        admin_user: new.admin_user,
     }))
 }
 

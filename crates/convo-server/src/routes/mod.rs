@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 mod directory;
 
 pub mod api_keys;
+pub mod audit_log;
 pub mod business_units;
 pub mod channels;
 pub mod compat;
@@ -20,8 +21,10 @@ pub mod health;
 pub mod labels;
 pub mod messages;
 pub mod organizations;
+pub mod password_resets;
 pub mod reads;
 pub mod search;
+pub mod sessions;
 pub mod stream;
 pub mod team;
 pub mod threads;

@@ -1,0 +1,155 @@
+//! The session cookie: set at sign-in, read on every request without `Authorization`, and the
+//! CSRF rule for writes made with it.
+
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use convo_core::people;
+use convo_core::usecases::audit::ClientInfo;
+use convo_types::ErrorCode;
+use cookie::{Cookie, SameSite};
+
+use crate::error::ApiError;
+use crate::{ratelimit, AppState};
+
+pub const COOKIE: &str = "convo_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The session token the request's cookie carries.
+pub fn token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE && !c.value().is_empty())
+        .map(|c| c.value().to_owned())
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, for the whole site; `Secure` when
+/// people reach the server over https.
+pub fn set_cookie(state: &AppState, parts_secure: bool, token: &str) -> HeaderValue {
+    let cookie = Cookie::build((COOKIE, token.to_owned()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(parts_secure || is_https(state))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that clears the session cookie.
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    let mut cookie = Cookie::build((COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(is_https(state))
+        .build();
+    cookie.make_removal();
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn is_https(state: &AppState) -> bool {
+    state.settings.public_url().starts_with("https://")
+}
+
+/// Whether the request came over https as a proxy in front says (`X-Forwarded-Proto`).
+pub fn came_over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// A write with the cookie must be this site's own: `X-CSRF-Token` equal to the session's,
+/// and no browser signal of another origin (`Sec-Fetch-Site: cross-site`, an `Origin` whose
+/// host is not this one).
+pub fn check_csrf(parts: &Parts, token: &str) -> Result<(), ApiError> {
+    if matches!(
+        parts.method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return Ok(());
+    }
+    let failed = |detail: &str| {
+        Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+            detail.to_owned(),
+        ))
+    };
+    let headers = &parts.headers;
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+    if cross_site || !same_origin(headers) {
+        return failed("a write from another site's page is refused");
+    }
+    let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+    match sent {
+        Some(sent) if people::same_secret(sent, &people::csrf_token(token)) => Ok(()),
+        _ => failed(
+            "writes made with the session cookie need `X-CSRF-Token`: the `csrf_token` of the \
+             session (answered at sign-in and by `GET /v1/sessions/current`)",
+        ),
+    }
+}
+
+/// No `Origin` (not a browser, or a same-origin navigation), or one whose host is the
+/// request's `Host`.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (url::Url::parse(origin), host) {
+        (Ok(origin), Some(host)) => {
+            let origin_host = match (origin.host_str(), origin.port()) {
+                (Some(h), Some(p)) => format!("{h}:{p}"),
+                (Some(h), None) => h.to_owned(),
+                _ => return false,
+            };
+            origin_host.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+/// The client as the audit log records it.
+pub fn client(parts: &Parts) -> ClientInfo {
+    ClientInfo::new(
+        ratelimit::peer(parts).map(|ip| ip.to_string()),
+        parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Where the request came from, for the audit log.
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(client(parts)))
+    }
+}
+
+/// The session token of the request's cookie, when it has one (a handler that answers the
+/// session's CSRF token needs it).
+pub struct SessionToken(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SessionToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let token = match crate::auth::bearer(parts) {
+            Some(_) => None,
+            None => token(&parts.headers),
+        };
+        Ok(SessionToken(token))
+    }
+}
