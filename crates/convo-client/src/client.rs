@@ -6,6 +6,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::people::{AuditLog, MeApi, PasswordResets, Sessions};
 use crate::{
     problem, AdminV2, ApiKeys, BusinessUnits, Channels, Connect, Contacts, Conversations, Error,
     Events, Labels, Messages, Organizations, Result, Users, Voipbin, Webhooks, NO_QUERY,
@@ -13,13 +14,27 @@ use crate::{
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
-/// A client of one convo server, authenticated by one API key. Cheap to clone.
+/// A client of one convo server, authenticated by one API key or one person's session.
+/// Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
-    api_key: String,
+    credential: Credential,
     retries: u32,
+}
+
+/// What a client sends to authenticate.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    ApiKey(String),
+    /// The session cookie's token, and the CSRF token writes carry.
+    Session {
+        token: String,
+        csrf: String,
+    },
+    /// Nothing: for the operations that need no key (signing in, password resets).
+    Anonymous,
 }
 
 impl Client {
@@ -36,17 +51,36 @@ impl Client {
         Ok(Client {
             http,
             base_url,
-            api_key: api_key.into(),
+            credential: Credential::ApiKey(api_key.into()),
             retries: 3,
         })
     }
 
+    /// A client that sends no credential: it can sign in (`sessions().create`) and use
+    /// password-reset links, nothing else.
+    pub fn anonymous(base_url: impl Into<String>) -> Result<Self> {
+        Ok(Self::new(base_url, "")?.with_credential(Credential::Anonymous))
+    }
+
     /// The same server with another API key.
     pub fn with_api_key(&self, api_key: impl Into<String>) -> Self {
+        self.with_credential(Credential::ApiKey(api_key.into()))
+    }
+
+    /// The same server as a signed-in person: the session cookie's token and the session's
+    /// CSRF token (both answered by `sessions().create`).
+    pub fn with_session(&self, token: impl Into<String>, csrf_token: impl Into<String>) -> Self {
+        self.with_credential(Credential::Session {
+            token: token.into(),
+            csrf: csrf_token.into(),
+        })
+    }
+
+    pub(crate) fn with_credential(&self, credential: Credential) -> Self {
         Client {
             http: self.http.clone(),
             base_url: self.base_url.clone(),
-            api_key: api_key.into(),
+            credential,
             retries: self.retries,
         }
     }
@@ -66,9 +100,23 @@ impl Client {
     }
 
     pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base_url))
-            .bearer_auth(&self.api_key)
+        let writes = method != Method::GET && method != Method::HEAD;
+        let request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url));
+        match &self.credential {
+            Credential::ApiKey(key) => request.bearer_auth(key),
+            Credential::Session { token, csrf } => {
+                let request =
+                    request.header(reqwest::header::COOKIE, format!("convo_session={token}"));
+                if writes {
+                    request.header("x-csrf-token", csrf)
+                } else {
+                    request
+                }
+            }
+            Credential::Anonymous => request,
+        }
     }
 
     /// Sends a request; a call that is safe to repeat is retried on `429`, `503` and
@@ -231,6 +279,22 @@ impl Client {
     }
     pub fn events(&self) -> Events<'_> {
         Events(self)
+    }
+    /// Signing in and out, a person's sessions.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions(self)
+    }
+    /// The acting user's own profile, password and two factors.
+    pub fn me(&self) -> MeApi<'_> {
+        MeApi(self)
+    }
+    /// Password-reset links (no key needed).
+    pub fn password_resets(&self) -> PasswordResets<'_> {
+        PasswordResets(self)
+    }
+    /// The organization's audit log (admins).
+    pub fn audit_log(&self) -> AuditLog<'_> {
+        AuditLog(self)
     }
 }
 

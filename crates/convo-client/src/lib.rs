@@ -21,6 +21,7 @@ mod events;
 mod inbox;
 mod messages;
 mod pages;
+mod people;
 mod query;
 mod replies;
 mod webhooks;
@@ -37,6 +38,7 @@ pub use error::{Error, Result};
 pub use events::{EventStream, Events, StreamFilters, StreamItem};
 pub use messages::Messages;
 pub use pages::Pages;
+pub use people::{AuditLog, AuditQuery, MeApi, PasswordResets, Sessions, SignedIn};
 pub use query::Page;
 pub use webhooks::verify_webhook;
 

@@ -25,6 +25,7 @@ mod imports;
 mod inbox;
 mod lists;
 mod messages;
+mod people;
 mod search;
 mod support;
 mod team;
@@ -35,6 +36,7 @@ mod timers;
 pub(crate) fn all() -> Vec<crate::Story> {
     [
         directory::STORIES,
+        people::STORIES,
         tenancy::STORIES,
         conversations::STORIES,
         lists::STORIES,

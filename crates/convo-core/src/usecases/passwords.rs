@@ -53,7 +53,7 @@ pub async fn request(
     client: &ClientInfo,
 ) -> Result<Option<PasswordResetLink>> {
     let mut checks = Checks::new();
-    checks.email("email", Some(email));
+    checks.email("email", Some(email.trim()));
     checks.finish()?;
     let people = store.find_people(&people::email_key(email)).await?;
     // Only an unambiguous person: several people without a password share this email only

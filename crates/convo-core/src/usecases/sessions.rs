@@ -66,7 +66,7 @@ pub async fn sign_in(
     client: &ClientInfo,
 ) -> Result<SignedIn> {
     let mut checks = Checks::new();
-    checks.email("email", Some(&req.email));
+    checks.email("email", Some(req.email.trim()));
     checks.finish()?;
     if req.password.len() > convo_types::limits::MAX_PASSWORD_BYTES || req.password.contains('\0') {
         return Err(invalid_credentials());
