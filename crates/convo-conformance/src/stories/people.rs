@@ -54,7 +54,9 @@ async fn person(t: &Fixture<'_>, name: &str, role: UserRole, units: Vec<Business
         .expect("a first password needs no current one");
     // The key was only the way in: gone, the user can be deleted.
     let key = own_key.api_key_id().unwrap();
-    directory::delete_api_key(t.store, &t.admin, key).await.unwrap();
+    directory::delete_api_key(t.store, &t.admin, key)
+        .await
+        .unwrap();
     user
 }
 

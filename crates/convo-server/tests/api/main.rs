@@ -14,6 +14,7 @@ mod inbox;
 mod limits;
 mod messages;
 mod metrics;
+mod people;
 mod replies;
 mod sdk;
 mod service;
