@@ -16,6 +16,7 @@ mod directory;
 mod error;
 mod events;
 mod idempotency;
+mod invitations;
 mod labels;
 mod messages;
 mod organizations;

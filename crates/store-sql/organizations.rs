@@ -71,6 +71,19 @@ impl OrganizationStore for SqlStore {
         .await
     }
 
+    async fn get_organization(&self, id: OrganizationId) -> Result<Organization> {
+        run(async {
+            let row: Option<OrganizationRow> = sqlx::query_as(
+                "SELECT id, name, created_at, updated_at FROM organizations WHERE id = $1",
+            )
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await?;
+            found("organization")(row).map(Into::into)
+        })
+        .await
+    }
+
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>> {
         run(async {
             let mut qb = QueryBuilder::<Db>::new(

@@ -6,7 +6,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::people::{AuditLog, MeApi, PasswordResets, Sessions};
+use crate::people::{AuditLog, Invitations, MeApi, PasswordResets, Sessions};
 use crate::{
     problem, AdminV2, ApiKeys, BusinessUnits, Channels, Connect, Contacts, Conversations, Error,
     Events, Labels, Messages, Organizations, Result, Users, Voipbin, Webhooks, NO_QUERY,
@@ -291,6 +291,10 @@ impl Client {
     /// Password-reset links (no key needed).
     pub fn password_resets(&self) -> PasswordResets<'_> {
         PasswordResets(self)
+    }
+    /// Invitations to join the organization.
+    pub fn invitations(&self) -> Invitations<'_> {
+        Invitations(self)
     }
     /// The organization's audit log (admins).
     pub fn audit_log(&self) -> AuditLog<'_> {

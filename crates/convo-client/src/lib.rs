@@ -38,7 +38,7 @@ pub use error::{Error, Result};
 pub use events::{EventStream, Events, StreamFilters, StreamItem};
 pub use messages::Messages;
 pub use pages::Pages;
-pub use people::{AuditLog, AuditQuery, MeApi, PasswordResets, Sessions, SignedIn};
+pub use people::{AuditLog, AuditQuery, Invitations, MeApi, PasswordResets, Sessions, SignedIn};
 pub use query::Page;
 pub use webhooks::verify_webhook;
 

@@ -2,7 +2,8 @@
 //! resets and the audit log.
 
 use convo_types::{
-    AuditAction, AuditEntry, CompletePasswordReset, CreateSession, DisableTotp, List, Me,
+    AcceptInvitation, AuditAction, AuditEntry, CompletePasswordReset, CreateInvitation,
+    CreateSession, DisableTotp, Invitation, InvitationId, InvitationInfo, List, Me,
     PasswordResetInfo, RecoveryCodes, RequestPasswordReset, Session, SessionId, TotpCode,
     TotpSetup, UpdateMe,
 };
@@ -25,34 +26,7 @@ impl Sessions<'_> {
     /// Signs a person in; the answer's `client` carries the session cookie and CSRF token.
     #[doc(alias = "createSession")]
     pub async fn create(&self, req: &CreateSession) -> Result<SignedIn> {
-        let anonymous = self.0.with_credential(Credential::Anonymous);
-        let response = anonymous
-            .execute(anonymous.request(Method::POST, "/v1/sessions").json(req))
-            .await?;
-        let status = response.status();
-        let token = response
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("convo_session="))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
-        let bytes = response.bytes().await?;
-        if !status.is_success() {
-            return Err(problem(status, &bytes));
-        }
-        let unexpected = || Error::Unexpected {
-            status: status.as_u16(),
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        };
-        let session: Session = serde_json::from_slice(&bytes).map_err(|_| unexpected())?;
-        let token = token.ok_or_else(unexpected)?;
-        let csrf = session.csrf_token.clone().unwrap_or_default();
-        Ok(SignedIn {
-            client: self.0.with_session(token, csrf),
-            session,
-        })
+        signed_in(self.0, "/v1/sessions", req).await
     }
     #[doc(alias = "getCurrentSession")]
     pub async fn current(&self) -> Result<Session> {
@@ -72,6 +46,39 @@ impl Sessions<'_> {
     pub async fn delete(&self, id: SessionId) -> Result<()> {
         self.0.delete(&format!("/v1/sessions/{id}")).await
     }
+}
+
+/// Posts what makes a session (signing in, accepting an invitation) without a credential,
+/// and answers a client that acts through the session it set.
+async fn signed_in(client: &Client, path: &str, body: &impl Serialize) -> Result<SignedIn> {
+    let anonymous = client.with_credential(Credential::Anonymous);
+    let response = anonymous
+        .execute(anonymous.request(Method::POST, path).json(body))
+        .await?;
+    let status = response.status();
+    let token = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("convo_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    let bytes = response.bytes().await?;
+    if !status.is_success() {
+        return Err(problem(status, &bytes));
+    }
+    let unexpected = || Error::Unexpected {
+        status: status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    let session: Session = serde_json::from_slice(&bytes).map_err(|_| unexpected())?;
+    let token = token.ok_or_else(unexpected)?;
+    let csrf = session.csrf_token.clone().unwrap_or_default();
+    Ok(SignedIn {
+        client: client.with_session(token, csrf),
+        session,
+    })
 }
 
 /// `/v1/me`.
@@ -176,5 +183,37 @@ impl AuditLog<'_> {
                     .query(page),
             )
             .await
+    }
+}
+
+/// `/v1/invitations`.
+pub struct Invitations<'a>(pub(crate) &'a Client);
+
+impl Invitations<'_> {
+    /// Invites a person (admins); the answer holds the link's `url` and `token`, once.
+    #[doc(alias = "createInvitation")]
+    pub async fn create(&self, req: &CreateInvitation) -> Result<Invitation> {
+        self.0.post("/v1/invitations", req).await
+    }
+    #[doc(alias = "listInvitations")]
+    pub async fn list(&self, page: &Page) -> Result<List<Invitation>> {
+        self.0.get("/v1/invitations", page).await
+    }
+    /// Revokes an invitation.
+    #[doc(alias = "deleteInvitation")]
+    pub async fn delete(&self, id: InvitationId) -> Result<()> {
+        self.0.delete(&format!("/v1/invitations/{id}")).await
+    }
+    /// What a link's token invites to (no key needed).
+    #[doc(alias = "getInvitation")]
+    pub async fn get(&self, token: &str) -> Result<InvitationInfo> {
+        self.0
+            .get(&format!("/v1/invitations/{token}"), &NO_QUERY)
+            .await
+    }
+    /// Accepts with a name and a password; the answer's `client` is the person, signed in.
+    #[doc(alias = "acceptInvitation")]
+    pub async fn accept(&self, token: &str, req: &AcceptInvitation) -> Result<SignedIn> {
+        signed_in(self.0, &format!("/v1/invitations/{token}/accept"), req).await
     }
 }

@@ -121,6 +121,19 @@ pub struct Settings {
     #[arg(long, env = "CONVO_SESSION_IDLE", default_value = "7d", value_parser = humantime::parse_duration)]
     pub session_idle: Duration,
 
+    /// Mail people invitations and password-reset links through this SMTP server
+    /// (`smtp://user:password@host:587` with STARTTLS when offered, `smtps://...:465`).
+    #[arg(long, env = "CONVO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of that mail.
+    #[arg(
+        long,
+        env = "CONVO_MAIL_FROM",
+        default_value = "convo <convo@localhost>"
+    )]
+    pub mail_from: String,
+
     /// A session ends this long after sign-in, however much it is used.
     #[arg(long, env = "CONVO_SESSION_MAX", default_value = "30d", value_parser = humantime::parse_duration)]
     pub session_max: Duration,
@@ -152,6 +165,8 @@ impl Settings {
             auth_failure_limit: 30,
             log_format: LogFormat::Text,
             public_url: None,
+            smtp_url: None,
+            mail_from: "convo <convo@localhost>".to_owned(),
             session_idle: Duration::from_secs(7 * 24 * 3600),
             session_max: Duration::from_secs(30 * 24 * 3600),
         }
@@ -226,6 +241,8 @@ impl fmt::Debug for Settings {
             .field("auth_failure_limit", &self.auth_failure_limit)
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .finish()

@@ -17,6 +17,8 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "requestPasswordReset",
     "getPasswordReset",
     "completePasswordReset",
+    "getInvitation",
+    "acceptInvitation",
 ];
 
 pub const PROBLEM_JSON: &str = "application/problem+json";

@@ -29,6 +29,7 @@ pub mod error;
 pub mod extract;
 mod head;
 mod idempotency;
+mod mail;
 pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Seals webhook secrets at rest (see `convo_core::sealed`).
     pub secrets: Arc<convo_core::sealed::SecretBox>,
+    /// Sends invitations and password-reset links, when `--smtp-url` is set.
+    pub mailer: Option<Arc<dyn convo_core::mail::Mailer>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -131,6 +134,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::organizations::router())
         .merge(routes::sessions::router())
         .merge(routes::password_resets::router())
+        .merge(routes::invitations::router())
         .merge(routes::audit_log::router())
         .merge(routes::business_units::router())
         .merge(routes::users::router())
@@ -294,6 +298,8 @@ pub async fn launch(
 ) -> anyhow::Result<()> {
     cors(&settings.cors_origins)?;
     let secrets = Arc::new(settings.secret_box()?);
+    let mailer = mail::SmtpMailer::from_settings(&settings)?
+        .map(|m| Arc::new(m) as Arc<dyn convo_core::mail::Mailer>);
     let store = open_store(&settings).await?;
     if let Some(first) =
         convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())
@@ -336,6 +342,7 @@ pub async fn launch(
         )),
         metrics,
         secrets,
+        mailer,
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),

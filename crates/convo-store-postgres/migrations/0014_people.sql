@@ -59,3 +59,18 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_org ON audit_log(organization_id, id);
 CREATE INDEX audit_log_actor ON audit_log(organization_id, actor_id, id);
+
+CREATE TABLE invitations (
+    organization_id UUID NOT NULL REFERENCES organizations(id),
+    id UUID PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    role TEXT NOT NULL,
+    business_unit_ids JSONB NOT NULL,
+    invited_by UUID,
+    token_hash TEXT NOT NULL UNIQUE,
+    mailed BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX invitations_org ON invitations(organization_id, id);

@@ -59,3 +59,18 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_org ON audit_log(organization_id, id);
 CREATE INDEX audit_log_actor ON audit_log(organization_id, actor_id, id);
+
+CREATE TABLE invitations (
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    id BLOB PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    role TEXT NOT NULL,
+    business_unit_ids TEXT NOT NULL,
+    invited_by BLOB,
+    token_hash TEXT NOT NULL UNIQUE,
+    mailed INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX invitations_org ON invitations(organization_id, id);

@@ -94,4 +94,6 @@ define_id!(
     SessionId,
     /// One entry of the audit log.
     AuditEntryId,
+    /// An invitation to join an organization.
+    InvitationId,
 );

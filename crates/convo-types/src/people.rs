@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::wire_enum::wire_enum;
-use crate::{AuditEntryId, JsonObject, SessionId, Timestamp, User};
+use crate::{
+    AuditEntryId, BusinessUnitId, InvitationId, JsonObject, SessionId, Timestamp, User, UserId,
+    UserRole,
+};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -234,6 +237,10 @@ wire_enum!(
         UserCreated = "user.created",
         UserChanged = "user.changed",
         UserDeleted = "user.deleted",
+        InvitationCreated = "invitation.created",
+        InvitationRevoked = "invitation.revoked",
+        InvitationAccepted = "invitation.accepted",
+        OrganizationChanged = "organization.changed",
     }
 );
 
@@ -262,4 +269,82 @@ pub struct AuditEntry {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: JsonObject,
     pub created_at: Timestamp,
+}
+
+/// An invitation to join the organization as a person. `url` and `token` are answered once,
+/// on create (the link is mailed too when the server has mail configured).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Invitation {
+    pub object_name: String,
+    pub id: InvitationId,
+    pub organization_id: crate::OrganizationId,
+    pub email: String,
+    pub name: Option<String>,
+    pub role: UserRole,
+    /// The business units the person will work in; empty means all of them.
+    pub business_unit_ids: Vec<BusinessUnitId>,
+    /// Who invited them.
+    pub invited_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    /// Whether the invitation was sent by mail.
+    pub mailed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// `POST /v1/invitations` (admins).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateInvitation {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
+    pub name: Option<String>,
+    /// Default `agent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<UserRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+}
+
+/// What an invitation link is for, shown before the person accepts (no key needed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationInfo {
+    pub object_name: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub organization: InvitingOrganization,
+    pub expires_at: Timestamp,
+}
+
+/// The organization an invitation is to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitingOrganization {
+    pub name: String,
+}
+
+/// `POST /v1/invitations/{token}/accept`: the person's name and password; they are signed in.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AcceptInvitation {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::password))]
+    pub password: String,
+}
+
+impl std::fmt::Debug for AcceptInvitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcceptInvitation")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }

@@ -22,6 +22,7 @@ pub trait OrganizationStore: Send + Sync {
 
     async fn has_organizations(&self) -> Result<bool>;
     async fn create_organization(&self, new: &NewOrganization) -> Result<()>;
+    async fn get_organization(&self, id: OrganizationId) -> Result<Organization>;
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>>;
     async fn find_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
     async fn touch_api_key(
@@ -509,6 +510,44 @@ pub trait PeopleStore: Send + Sync {
     ) -> Result<Rows<convo_types::AuditEntry>>;
 }
 
+/// Invitations to join an organization as a person.
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    async fn insert_invitation(
+        &self,
+        invitation: &convo_types::Invitation,
+        token_hash: &str,
+    ) -> Result<()>;
+    /// The organization's invitations not accepted and not expired at `now`, oldest first.
+    async fn list_invitations(
+        &self,
+        org: OrganizationId,
+        now: convo_types::Timestamp,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::Invitation>>;
+    async fn delete_invitation(
+        &self,
+        org: OrganizationId,
+        id: convo_types::InvitationId,
+    ) -> Result<()>;
+    /// The invitation with this token hash, not expired at `now`, and its organization's name.
+    async fn find_invitation(
+        &self,
+        token_hash: &str,
+        now: convo_types::Timestamp,
+    ) -> Result<Option<(convo_types::Invitation, String)>>;
+    /// Uses the invitation once: deletes it and inserts `user` with `password_hash`, in one
+    /// transaction; `false` when it was used or expired meanwhile. `409 email_taken` when
+    /// another person signs in with the email.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        now: convo_types::Timestamp,
+        user: &User,
+        password_hash: &str,
+    ) -> Result<bool>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -529,6 +568,7 @@ pub trait Store:
     + WebhookStore
     + IdempotencyStore
     + PeopleStore
+    + InvitationStore
     + StatsStore
     + 'static
 {
@@ -547,6 +587,7 @@ impl<T> Store for T where
         + WebhookStore
         + IdempotencyStore
         + PeopleStore
+        + InvitationStore
         + StatsStore
         + 'static
 {

@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod idempotency;
+pub mod invitations;
 pub mod labels;
 pub mod messages;
 pub mod organizations;

@@ -6,6 +6,7 @@ use convo_types::{
 };
 
 use super::audit::{Audit, ClientInfo};
+use crate::mail::{self, Mailer};
 use crate::people;
 use crate::rules::Checks;
 use crate::{DirectoryStore, Error, PasswordChange, PasswordToken, PeopleStore, Result};
@@ -48,6 +49,7 @@ pub async fn make_link(
 /// caller mails it). The answer is the same either way, so it tells nobody who has an account.
 pub async fn request(
     store: &(impl PeopleStore + ?Sized),
+    mailer: Option<&dyn Mailer>,
     email: &str,
     public_url: &str,
     client: &ClientInfo,
@@ -78,7 +80,24 @@ pub async fn request(
     .await?;
     let mut audit = Audit::new(AuditAction::PasswordResetRequested, client).on("user", user.id);
     audit.anonymous_user = Some(user.id);
-    audit.record(store, user.organization_id).await;
+    let mailed = match (mailer, &user.email) {
+        (Some(mailer), Some(to)) => {
+            let minutes = people::RESET_TOKEN_MILLIS / 60_000;
+            let (subject, text) = mail::password_reset(&link.url, minutes);
+            match mailer.send(to, &subject, &text).await {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(%error, "could not mail a password-reset link");
+                    false
+                }
+            }
+        }
+        _ => false,
+    };
+    audit
+        .with("mailed", mailed)
+        .record(store, user.organization_id)
+        .await;
     Ok(Some(link))
 }
 

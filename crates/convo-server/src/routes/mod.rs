@@ -18,6 +18,7 @@ pub mod docs;
 pub mod events;
 pub mod handoff;
 pub mod health;
+pub mod invitations;
 pub mod labels;
 pub mod messages;
 pub mod organizations;

@@ -19,5 +19,6 @@ mod replies;
 mod sdk;
 mod service;
 mod surface;
+mod tools;
 mod trpc;
 mod voipbin;

@@ -3,9 +3,9 @@
 
 use convo_client::{AuditQuery, Client, ConversationFilters, Page};
 use convo_types::{
-    AuditAction, AuthMethod, CompletePasswordReset, CreateApiKey, CreateBusinessUnit,
-    CreateConversation, CreateSession, CreateUser, ErrorCode, Scope, UpdateMe, UpdateUser, User,
-    UserRole,
+    AcceptInvitation, AuditAction, AuthMethod, CompletePasswordReset, CreateApiKey,
+    CreateBusinessUnit, CreateConversation, CreateInvitation, CreateSession, CreateUser, ErrorCode,
+    Scope, UpdateMe, UpdateUser, User, UserRole,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -580,5 +580,213 @@ async fn a_deactivated_person_is_signed_out_at_once() {
         .await
         .unwrap();
     assert_eq!(bao.me().get().await.unwrap_err().status(), Some(401));
+    server.stop().await;
+}
+
+/// The first `prefix...` token in a mailed message (quoted-printable soft breaks undone).
+fn token_in(message: &str, prefix: &str) -> String {
+    let text = message.replace("=\r\n", "").replace("=\n", "");
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"));
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+#[tokio::test]
+async fn invitations_and_resets_are_mailed() {
+    let smtp = crate::tools::SmtpServer::start().await;
+    let server = TestServer::start_with(|settings| {
+        settings.smtp_url = Some(smtp.url.clone());
+        settings.mail_from = "Support <support@example.com>".into();
+        settings.public_url = Some("https://convo.example.com".into());
+    })
+    .await;
+    let unit = server
+        .admin
+        .business_units()
+        .create(&CreateBusinessUnit {
+            name: "Billing".into(),
+            metadata: None,
+            auto_resolve_after: None,
+        })
+        .await
+        .unwrap();
+    let invitation = server
+        .admin
+        .invitations()
+        .create(&CreateInvitation {
+            email: "hoa@example.com".into(),
+            name: Some("Hoa".into()),
+            role: Some(UserRole::Agent),
+            business_unit_ids: Some(vec![unit.id]),
+        })
+        .await
+        .unwrap();
+    assert!(invitation.mailed);
+    let url = invitation.url.clone().unwrap();
+    assert!(url.starts_with("https://convo.example.com/"), "{url}");
+    let mail = smtp.wait_for(1).await;
+    assert!(mail[0].contains("To: hoa@example.com"), "{}", mail[0]);
+    assert!(mail[0].contains("support@example.com"), "{}", mail[0]);
+    let token = token_in(&mail[0], "convo_inv_");
+    assert_eq!(
+        Some(&token),
+        invitation.token.as_ref(),
+        "the mailed link is the answered one"
+    );
+    assert_eq!(
+        server
+            .admin
+            .invitations()
+            .list(&Page::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+
+    let anonymous = Client::anonymous(&server.url).unwrap();
+    let info = anonymous.invitations().get(&token).await.unwrap();
+    assert_eq!(
+        (info.email.as_str(), info.organization.name.as_str()),
+        ("hoa@example.com", "Default organization")
+    );
+    let weak = anonymous
+        .invitations()
+        .accept(
+            &token,
+            &AcceptInvitation {
+                name: "Hoa".into(),
+                password: "hoa12345".into(),
+            },
+        )
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(weak.code(), Some(ErrorCode::WeakPassword));
+    let joined = anonymous
+        .invitations()
+        .accept(
+            &token,
+            &AcceptInvitation {
+                name: "Hoa Tran".into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(joined.session.user.business_unit_ids, vec![unit.id]);
+    assert_eq!(joined.session.user.role, UserRole::Agent);
+    assert_eq!(
+        joined.client.me().get().await.unwrap().user.name,
+        "Hoa Tran"
+    );
+    let again = anonymous
+        .invitations()
+        .accept(
+            &token,
+            &AcceptInvitation {
+                name: "Hoa".into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(again.status(), Some(404), "an invitation works once");
+    assert!(server
+        .admin
+        .invitations()
+        .list(&Page::default())
+        .await
+        .unwrap()
+        .data
+        .is_empty());
+    // The same email cannot be invited again: the person signs in with it.
+    let taken = server
+        .admin
+        .invitations()
+        .create(&CreateInvitation {
+            email: "HOA@example.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(taken.code(), Some(ErrorCode::EmailTaken));
+
+    // A reset link arrives by mail; using it ends every session and works once.
+    anonymous
+        .password_resets()
+        .request("hoa@example.com")
+        .await
+        .unwrap();
+    let mail = smtp.wait_for(2).await;
+    let reset_mail = mail.iter().find(|m| m.contains("convo_pwr_")).unwrap();
+    let reset = token_in(reset_mail, "convo_pwr_");
+    assert_eq!(
+        anonymous
+            .password_resets()
+            .get(&reset)
+            .await
+            .unwrap()
+            .email
+            .as_deref(),
+        Some("hoa@example.com")
+    );
+    let new_password = CompletePasswordReset {
+        password: "a-fresh-passphrase-for-hoa".into(),
+        email: None,
+    };
+    anonymous
+        .password_resets()
+        .complete(&reset, &new_password)
+        .await
+        .unwrap();
+    assert_eq!(
+        joined.client.me().get().await.unwrap_err().status(),
+        Some(401)
+    );
+    assert_eq!(
+        anonymous
+            .password_resets()
+            .complete(&reset, &new_password)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+    let back = anonymous
+        .sessions()
+        .create(&sign_in_request(
+            "hoa@example.com",
+            "a-fresh-passphrase-for-hoa",
+        ))
+        .await
+        .unwrap();
+    assert!(back.session.user.active);
+    // Revoked, an invitation's link stops working.
+    let second = server
+        .admin
+        .invitations()
+        .create(&CreateInvitation {
+            email: "quang@example.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    server.admin.invitations().delete(second.id).await.unwrap();
+    assert_eq!(
+        anonymous
+            .invitations()
+            .get(second.token.as_deref().unwrap())
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
     server.stop().await;
 }
