@@ -39,8 +39,41 @@ enum Command {
         )]
         database_url: String,
     },
+    /// Operator commands run on the database directly (no server or key needed).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     #[command(flatten)]
     Client(cli::ClientCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// A one-time link (valid 24 h) to set the password of the person with this email; when
+    /// no one has it, the admin made on first start gets this email and the link.
+    SetPassword(AdminLink),
+    /// A one-time link (valid 24 h) to reset the password of the person with this email.
+    ResetPassword(AdminLink),
+}
+
+#[derive(clap::Args)]
+struct AdminLink {
+    /// The person's email.
+    #[arg(long)]
+    email: String,
+    /// Database URL: a SQLite file path or `sqlite://...`, or `postgres://...`.
+    #[arg(
+        long = "database",
+        env = "CONVO_DATABASE_URL",
+        default_value = "convo.db"
+    )]
+    database_url: String,
+    /// The address people use to reach the server, for the link.
+    #[arg(
+        long,
+        env = "CONVO_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
 }
 
 /// Exit codes a script can tell apart.
@@ -80,6 +113,38 @@ fn explain(error: &convo_client::Error) -> String {
     }
 }
 
+/// Makes a password link on the database and prints it with the call that uses it.
+async fn admin(command: AdminCommand) -> anyhow::Result<()> {
+    use convo_core::usecases::passwords;
+    let (first, options) = match command {
+        AdminCommand::SetPassword(options) => (true, options),
+        AdminCommand::ResetPassword(options) => (false, options),
+    };
+    let store = convo_server::open_store(&Settings::new(options.database_url)).await?;
+    let url = options.public_url.trim_end_matches('/');
+    let link = if first {
+        passwords::first_password_link(store.as_ref(), &options.email, url).await?
+    } else {
+        passwords::operator_link(
+            store.as_ref(),
+            &options.email,
+            url,
+            convo_core::people::FIRST_PASSWORD_TOKEN_MILLIS,
+        )
+        .await?
+    };
+    println!(
+        "A one-time link for {} (valid until {}):\n\n    {}\n\nOr set the password \
+         with the API:\n\n    curl -X POST {url}/v1/password-resets/{} \\\n      -H \
+         'Content-Type: application/json' -d '{{\"password\": \"<a long passphrase>\"}}'",
+        link.email.as_deref().unwrap_or(&options.email),
+        link.expires_at,
+        link.url,
+        link.token,
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -111,6 +176,13 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Admin(command) => match admin(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::from(exit::FAILURE)
+            }
+        },
         Command::Client(command) => match cli::run(&cli.connection, command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

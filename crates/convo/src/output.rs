@@ -350,3 +350,54 @@ impl Output {
         }
     }
 }
+
+impl Row for convo_types::Invitation {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "EMAIL", "ROLE", "EXPIRES", "MAILED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.email.clone(),
+            self.role.to_string(),
+            self.expires_at.to_string(),
+            self.mailed.to_string(),
+        ]
+    }
+}
+
+impl Row for convo_types::Session {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "CURRENT", "LAST SEEN", "IP", "USER AGENT"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.current.to_string(),
+            self.last_seen_at.to_string(),
+            self.ip.clone().unwrap_or_else(|| "-".into()),
+            self.user_agent.clone().unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
+
+impl Row for convo_types::AuditEntry {
+    fn headers() -> &'static [&'static str] {
+        &["WHEN", "ACTION", "ACTOR", "TARGET", "IP"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let target = match (&self.target_type, &self.target_id) {
+            (Some(kind), Some(id)) => format!("{kind} {id}"),
+            _ => "-".into(),
+        };
+        vec![
+            self.created_at.to_string(),
+            self.action.to_string(),
+            self.actor_id
+                .clone()
+                .unwrap_or_else(|| self.actor_type.to_string()),
+            target,
+            self.ip.clone().unwrap_or_else(|| "-".into()),
+        ]
+    }
+}

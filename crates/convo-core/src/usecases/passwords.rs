@@ -195,3 +195,69 @@ pub async fn operator_link(
     )
     .await
 }
+
+/// `convo admin set-password --email`: a first sign-in link for the person with this email,
+/// or, when no one has it, for the admin made on first start (who had no email): the email
+/// becomes theirs. Valid a day.
+pub async fn first_password_link(
+    store: &(impl PeopleStore + DirectoryStore + crate::OrganizationStore + ?Sized),
+    email: &str,
+    public_url: &str,
+) -> Result<PasswordResetLink> {
+    let email = email.trim();
+    let mut checks = Checks::new();
+    checks.email("email", Some(email));
+    checks.finish()?;
+    let ttl = people::FIRST_PASSWORD_TOKEN_MILLIS;
+    if !store
+        .find_people(&people::email_key(email))
+        .await?
+        .is_empty()
+    {
+        return operator_link(store, email, public_url, ttl).await;
+    }
+    let first = store
+        .list_organizations(&crate::DirectoryPage {
+            limit: 1,
+            start: crate::paging::PageStart::After(None),
+            include_total: false,
+        })
+        .await?
+        .items
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound(
+            "organization (start the server once: it makes the first one)",
+        ))?;
+    let users = store
+        .list_users(
+            first.id,
+            &crate::DirectoryPage {
+                limit: 100,
+                start: crate::paging::PageStart::After(None),
+                include_total: false,
+            },
+        )
+        .await?;
+    let mut admin = users
+        .items
+        .into_iter()
+        .find(|u| {
+            u.kind == UserKind::Human && u.role == convo_types::UserRole::Admin && u.email.is_none()
+        })
+        .ok_or(Error::NotFound(
+            "person with this email (and the first admin has an email already)",
+        ))?;
+    admin.email = Some(email.to_owned());
+    admin.updated_at = Timestamp::now();
+    store.update_user(&admin).await?;
+    make_link(
+        store,
+        first.id,
+        admin.id,
+        admin.email.clone(),
+        public_url,
+        ttl,
+    )
+    .await
+}

@@ -42,6 +42,7 @@ mod events;
 mod labels;
 mod messages;
 mod organizations;
+mod people;
 mod users;
 mod webhooks;
 
@@ -54,6 +55,7 @@ pub use events::EventCommand;
 pub use labels::LabelCommand;
 pub use messages::MessageCommand;
 pub use organizations::OrganizationCommand;
+pub use people::{AuditCommand, InvitationCommand, SessionCommand};
 pub use users::UserCommand;
 pub use webhooks::WebhookCommand;
 
@@ -138,6 +140,17 @@ pub enum ClientCommand {
     /// Webhooks: endpoints, secrets, deliveries.
     #[command(subcommand)]
     Webhooks(WebhookCommand),
+    /// Invitations of people to the organization (admins).
+    #[command(subcommand)]
+    Invitations(InvitationCommand),
+    /// The acting user's sessions.
+    #[command(subcommand)]
+    Sessions(SessionCommand),
+    /// Who the API key acts as.
+    Me,
+    /// Sign-ins, password and two-factor changes, keys and users changed (admins).
+    #[command(subcommand, name = "audit-log")]
+    AuditLog(AuditCommand),
 }
 
 /// One page, or every page with `--all`.
@@ -179,5 +192,9 @@ pub async fn run(connection: &Connection, command: ClientCommand) -> convo_clien
         ClientCommand::Organizations(command) => organizations::run(c, out, command).await,
         ClientCommand::Events(command) => events::run(c, out, command).await,
         ClientCommand::Webhooks(command) => webhooks::run(c, out, command).await,
+        ClientCommand::Invitations(command) => people::run_invitations(c, out, command).await,
+        ClientCommand::Sessions(command) => people::run_sessions(c, out, command).await,
+        ClientCommand::Me => out.one(&c.me().get().await?.user),
+        ClientCommand::AuditLog(command) => people::run_audit(c, out, command).await,
     }
 }
