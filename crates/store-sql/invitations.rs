@@ -56,8 +56,8 @@ impl InvitationStore for SqlStore {
     async fn insert_invitation(&self, invitation: &Invitation, token_hash: &str) -> Result<()> {
         run(async {
             sqlx::query(&format!(
-                "INSERT INTO invitations ({INVITATION_COLUMNS}, token_hash) VALUES ($1, $2, $3, \
-                 $4, $5, $6, $7, $8, $9, $10, $11)"
+                "INSERT INTO invitations ({INVITATION_COLUMNS}, token_hash, email_key) VALUES ($1, \
+                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
             ))
             .bind(invitation.organization_id.as_uuid())
             .bind(invitation.id.as_uuid())
@@ -70,6 +70,7 @@ impl InvitationStore for SqlStore {
             .bind(invitation.created_at.as_millis())
             .bind(invitation.expires_at.as_millis())
             .bind(token_hash)
+            .bind(convo_core::people::email_key(&invitation.email))
             .execute(&self.writer)
             .await?;
             Ok(())
@@ -131,20 +132,39 @@ impl InvitationStore for SqlStore {
         .await
     }
 
+    async fn find_invitation_by_email(
+        &self,
+        email_key: &str,
+        now: Timestamp,
+    ) -> Result<Option<Invitation>> {
+        run(async {
+            let row: Option<InvitationRow> = sqlx::query_as(&format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE email_key = $1 AND \
+                 expires_at > $2 ORDER BY id DESC LIMIT 1"
+            ))
+            .bind(email_key)
+            .bind(now.as_millis())
+            .fetch_optional(&self.writer)
+            .await?;
+            row.map(TryInto::try_into).transpose()
+        })
+        .await
+    }
+
     async fn accept_invitation(
         &self,
-        token_hash: &str,
+        id: &InvitationId,
         now: Timestamp,
         user: &User,
-        password_hash: &str,
+        password_hash: Option<&str>,
     ) -> Result<bool> {
         run(async {
             let mut tx = self.writer.begin().await?;
             let used = sqlx::query(
-                "DELETE FROM invitations WHERE token_hash = $1 AND expires_at > $2 AND \
-                 organization_id = $3",
+                "DELETE FROM invitations WHERE id = $1 AND expires_at > $2 AND organization_id \
+                 = $3",
             )
-            .bind(token_hash)
+            .bind(id.as_uuid())
             .bind(now.as_millis())
             .bind(user.organization_id.as_uuid())
             .execute(&mut *tx)
@@ -153,6 +173,10 @@ impl InvitationStore for SqlStore {
                 return Ok(false);
             }
             Self::insert_user_on(&mut tx, user).await?;
+            let Some(password_hash) = password_hash else {
+                tx.commit().await?;
+                return Ok(true);
+            };
             sqlx::query(
                 "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE \
                  organization_id = $3 AND id = $4",

@@ -162,7 +162,7 @@ async fn authenticate_session(
         ));
     };
     state.limits.check_key(session.id.as_uuid())?;
-    crate::session::check_csrf(parts, token)?;
+    crate::session::check_csrf(parts, token, &state.settings.public_url())?;
     tracing::Span::current().record(
         "organization_id",
         tracing::field::display(principal.organization_id),

@@ -117,10 +117,6 @@ pub struct Settings {
     #[arg(long, env = "CONVO_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// A signed-in session unused this long ends (`30m`, `12h`, `7d`).
-    #[arg(long, env = "CONVO_SESSION_IDLE", default_value = "7d", value_parser = humantime::parse_duration)]
-    pub session_idle: Duration,
-
     /// Mail people invitations and password-reset links through this SMTP server
     /// (`smtp://user:password@host:587` with STARTTLS when offered, `smtps://...:465`).
     #[arg(long, env = "CONVO_SMTP_URL", hide_env_values = true)]
@@ -133,6 +129,29 @@ pub struct Settings {
         default_value = "convo <convo@localhost>"
     )]
     pub mail_from: String,
+
+    /// Single sign-on: the OpenID provider's issuer URL (`https://accounts.google.com`, a
+    /// Keycloak realm, ...). With the client id and secret, `/auth/oidc/login` signs people in.
+    #[arg(long, env = "CONVO_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// The client id convo is registered with at the provider.
+    #[arg(long, env = "CONVO_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// The client secret convo is registered with at the provider.
+    #[arg(long, env = "CONVO_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+
+    /// Email domains whose people may join (as agents) by signing in with the provider, when
+    /// no one here has their email and no invitation waits for it (`example.com`,
+    /// `*.example.com`; comma-separated). Default: none.
+    #[arg(long, env = "CONVO_OIDC_ALLOWED_DOMAINS", value_delimiter = ',')]
+    pub oidc_allowed_domains: Vec<String>,
+
+    /// A signed-in session unused this long ends (`30m`, `12h`, `7d`).
+    #[arg(long, env = "CONVO_SESSION_IDLE", default_value = "7d", value_parser = humantime::parse_duration)]
+    pub session_idle: Duration,
 
     /// A session ends this long after sign-in, however much it is used.
     #[arg(long, env = "CONVO_SESSION_MAX", default_value = "30d", value_parser = humantime::parse_duration)]
@@ -166,6 +185,10 @@ impl Settings {
             log_format: LogFormat::Text,
             public_url: None,
             smtp_url: None,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_allowed_domains: Vec::new(),
             mail_from: "convo <convo@localhost>".to_owned(),
             session_idle: Duration::from_secs(7 * 24 * 3600),
             session_max: Duration::from_secs(30 * 24 * 3600),
@@ -243,6 +266,13 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc_client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("oidc_allowed_domains", &self.oidc_allowed_domains)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .finish()

@@ -19,6 +19,8 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "completePasswordReset",
     "getInvitation",
     "acceptInvitation",
+    "startOidcSignIn",
+    "finishOidcSignIn",
 ];
 
 pub const PROBLEM_JSON: &str = "application/problem+json";

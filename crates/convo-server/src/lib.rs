@@ -31,6 +31,7 @@ mod head;
 mod idempotency;
 mod mail;
 pub mod metrics;
+mod oidc;
 pub mod ratelimit;
 pub mod routes;
 mod serve;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub secrets: Arc<convo_core::sealed::SecretBox>,
     /// Sends invitations and password-reset links, when `--smtp-url` is set.
     pub mailer: Option<Arc<dyn convo_core::mail::Mailer>>,
+    /// The OpenID provider people sign in with, when `--oidc-issuer` is set.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -135,6 +138,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::sessions::router())
         .merge(routes::password_resets::router())
         .merge(routes::invitations::router())
+        .merge(routes::oidc::router())
         .merge(routes::audit_log::router())
         .merge(routes::business_units::router())
         .merge(routes::users::router())
@@ -300,6 +304,7 @@ pub async fn launch(
     let secrets = Arc::new(settings.secret_box()?);
     let mailer = mail::SmtpMailer::from_settings(&settings)?
         .map(|m| Arc::new(m) as Arc<dyn convo_core::mail::Mailer>);
+    let oidc = oidc::Oidc::from_settings(&settings)?.map(Arc::new);
     let store = open_store(&settings).await?;
     if let Some(first) =
         convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())
@@ -343,6 +348,7 @@ pub async fn launch(
         metrics,
         secrets,
         mailer,
+        oidc,
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),

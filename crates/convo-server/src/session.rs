@@ -65,7 +65,7 @@ pub fn came_over_https(headers: &HeaderMap) -> bool {
 /// A write with the cookie must be this site's own: `X-CSRF-Token` equal to the session's,
 /// and no browser signal of another origin (`Sec-Fetch-Site: cross-site`, an `Origin` whose
 /// host is not this one).
-pub fn check_csrf(parts: &Parts, token: &str) -> Result<(), ApiError> {
+pub fn check_csrf(parts: &Parts, token: &str, public_url: &str) -> Result<(), ApiError> {
     if matches!(
         parts.method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
@@ -83,7 +83,7 @@ pub fn check_csrf(parts: &Parts, token: &str) -> Result<(), ApiError> {
     let cross_site = headers
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
-    if cross_site || !same_origin(headers) {
+    if cross_site || !same_origin(headers, public_url) {
         return failed("a write from another site's page is refused");
     }
     let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -96,24 +96,28 @@ pub fn check_csrf(parts: &Parts, token: &str) -> Result<(), ApiError> {
     }
 }
 
-/// No `Origin` (not a browser, or a same-origin navigation), or one whose host is the
-/// request's `Host`.
-fn same_origin(headers: &HeaderMap) -> bool {
+/// No `Origin` (not a browser, or a same-origin navigation), or one that is this server's:
+/// its `--public-url`, or the host the request was sent to (`Host`, or `X-Forwarded-Host`
+/// from a proxy in front).
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (url::Url::parse(origin), host) {
-        (Ok(origin), Some(host)) => {
-            let origin_host = match (origin.host_str(), origin.port()) {
-                (Some(h), Some(p)) => format!("{h}:{p}"),
-                (Some(h), None) => h.to_owned(),
-                _ => return false,
-            };
-            origin_host.eq_ignore_ascii_case(host)
-        }
-        _ => false,
+    let Ok(origin) = url::Url::parse(origin) else {
+        return false;
+    };
+    if url::Url::parse(public_url).is_ok_and(|public| public.origin() == origin.origin()) {
+        return true;
     }
+    let origin_host = match (origin.host_str(), origin.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => return false,
+    };
+    [header::HOST.as_str(), "x-forwarded-host"]
+        .iter()
+        .filter_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+        .any(|host| origin_host.eq_ignore_ascii_case(host.trim()))
 }
 
 /// The client as the audit log records it.

@@ -64,6 +64,7 @@ CREATE TABLE invitations (
     organization_id UUID NOT NULL REFERENCES organizations(id),
     id UUID PRIMARY KEY,
     email TEXT NOT NULL,
+    email_key TEXT NOT NULL,
     name TEXT,
     role TEXT NOT NULL,
     business_unit_ids JSONB NOT NULL,
@@ -74,3 +75,4 @@ CREATE TABLE invitations (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX invitations_org ON invitations(organization_id, id);
+CREATE INDEX invitations_email ON invitations(email_key);

@@ -64,6 +64,7 @@ CREATE TABLE invitations (
     organization_id BLOB NOT NULL REFERENCES organizations(id),
     id BLOB PRIMARY KEY,
     email TEXT NOT NULL,
+    email_key TEXT NOT NULL,
     name TEXT,
     role TEXT NOT NULL,
     business_unit_ids TEXT NOT NULL,
@@ -74,3 +75,4 @@ CREATE TABLE invitations (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX invitations_org ON invitations(organization_id, id);
+CREATE INDEX invitations_email ON invitations(email_key);

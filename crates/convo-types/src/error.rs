@@ -18,6 +18,7 @@ crate::wire_enum::wire_enum!(
         WeakPassword = "weak_password",
         CsrfFailed = "csrf_failed",
         EmailTaken = "email_taken",
+        SsoFailed = "sso_failed",
         Forbidden = "forbidden",
         MissingScope = "missing_scope",
         LifecycleNotOwned = "lifecycle_not_owned",

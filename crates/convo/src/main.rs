@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (SQLite file `convo.db` by default; `--database postgres://...`).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Bring the database schema up to date, then exit.
     Migrate {
         /// Database URL: a SQLite file path or `sqlite://...`, or `postgres://...`.
@@ -153,7 +153,7 @@ async fn main() -> ExitCode {
             telemetry::init(settings.log_format);
             let served = async {
                 let listener = TcpListener::bind(settings.listen).await?;
-                convo_server::launch(settings, listener, convo_server::shutdown_signal()).await
+                convo_server::launch(*settings, listener, convo_server::shutdown_signal()).await
             };
             match served.await {
                 Ok(()) => ExitCode::SUCCESS,

@@ -536,15 +536,21 @@ pub trait InvitationStore: Send + Sync {
         token_hash: &str,
         now: convo_types::Timestamp,
     ) -> Result<Option<(convo_types::Invitation, String)>>;
-    /// Uses the invitation once: deletes it and inserts `user` with `password_hash`, in one
-    /// transaction; `false` when it was used or expired meanwhile. `409 email_taken` when
-    /// another person signs in with the email.
+    /// The pending invitation to this folded email, newest first, not expired at `now`.
+    async fn find_invitation_by_email(
+        &self,
+        email_key: &str,
+        now: convo_types::Timestamp,
+    ) -> Result<Option<convo_types::Invitation>>;
+    /// Uses the invitation once: deletes it and inserts `user` (with `password_hash` when
+    /// given), in one transaction; `false` when it was used or expired meanwhile.
+    /// `409 email_taken` when another person signs in with the email.
     async fn accept_invitation(
         &self,
-        token_hash: &str,
+        id: &convo_types::InvitationId,
         now: convo_types::Timestamp,
         user: &User,
-        password_hash: &str,
+        password_hash: Option<&str>,
     ) -> Result<bool>;
 }
 

@@ -3,8 +3,7 @@
 
 use convo_types::{
     AcceptInvitation, AuditAction, CreateInvitation, ErrorCode, Invitation, InvitationId,
-    InvitationInfo, InvitingOrganization, List, Scope, SessionId, Timestamp, User, UserId,
-    UserKind, UserRole,
+    InvitationInfo, InvitingOrganization, List, Scope, Timestamp, User, UserId, UserKind, UserRole,
 };
 
 use super::audit::{Audit, ClientInfo};
@@ -14,9 +13,7 @@ use crate::mail::{self, Mailer};
 use crate::paging::PagingParams;
 use crate::people::{self, SessionPolicy};
 use crate::rules::{Checks, MAX_NAME_CHARS};
-use crate::{
-    DirectoryStore, Error, InvitationStore, OrganizationStore, PeopleStore, Result, SessionRecord,
-};
+use crate::{DirectoryStore, Error, InvitationStore, OrganizationStore, PeopleStore, Result};
 
 /// An invitation works for a week.
 pub const INVITATION_DAYS: i64 = 7;
@@ -172,11 +169,54 @@ pub async fn accept(
     checks.text("name", Some(&req.name), MAX_NAME_CHARS, true);
     checks.finish()?;
     people::check_password("password", &req.password, &[&req.name, &invitation.email])?;
-    let user = User {
+    let user = invited_user(&invitation, &req.name, now);
+    let password_hash = people::hash_password_blocking(req.password).await?;
+    join(
+        store,
+        policy,
+        &invitation,
+        user,
+        Some(&password_hash),
+        "invitation",
+        client,
+    )
+    .await
+}
+
+/// The invited person joins (with a password, or signed in by their provider) and is signed
+/// in; the invitation is used up in the same transaction.
+pub async fn join(
+    store: &(impl PeopleStore + InvitationStore + ?Sized),
+    policy: SessionPolicy,
+    invitation: &Invitation,
+    user: User,
+    password_hash: Option<&str>,
+    how: &str,
+    client: &ClientInfo,
+) -> Result<SignedIn> {
+    let now = user.created_at;
+    if !store
+        .accept_invitation(&invitation.id, now, &user, password_hash)
+        .await?
+    {
+        return Err(gone());
+    }
+    let signed_in = sessions::start(store, policy, &user, how, client).await?;
+    Audit::new(AuditAction::InvitationAccepted, client)
+        .by(&Principal::for_session(&user, signed_in.session.id))
+        .on("invitation", invitation.id)
+        .record(store, user.organization_id)
+        .await;
+    Ok(signed_in)
+}
+
+/// The user an invitation makes.
+pub fn invited_user(invitation: &Invitation, name: &str, now: Timestamp) -> User {
+    User {
         object_name: "user".into(),
         id: UserId::new(),
         organization_id: invitation.organization_id,
-        name: req.name.trim().to_owned(),
+        name: name.trim().to_owned(),
         email: Some(invitation.email.clone()),
         kind: UserKind::Human,
         role: invitation.role,
@@ -185,35 +225,5 @@ pub async fn accept(
         active: true,
         created_at: now,
         updated_at: now,
-    };
-    let password_hash = people::hash_password_blocking(req.password).await?;
-    if !store
-        .accept_invitation(&hash, now, &user, &password_hash)
-        .await?
-    {
-        return Err(gone());
     }
-    let token = people::new_token(people::SESSION_TOKEN_PREFIX);
-    let record = SessionRecord {
-        organization_id: user.organization_id,
-        id: SessionId::new(),
-        user_id: user.id,
-        token_hash: people::token_hash(&token),
-        created_at: now,
-        last_seen_at: now,
-        expires_at: policy.expires_at(now, now),
-        user_agent: client.user_agent.clone(),
-        ip: client.ip.clone(),
-    };
-    store.insert_session(&record).await?;
-    let principal = Principal::for_session(&user, record.id);
-    Audit::new(AuditAction::InvitationAccepted, client)
-        .by(&principal)
-        .on("invitation", invitation.id)
-        .record(store, user.organization_id)
-        .await;
-    Ok(SignedIn {
-        session: sessions::session_object(&record, user, true, Some(people::csrf_token(&token))),
-        token,
-    })
 }

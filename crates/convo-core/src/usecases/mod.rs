@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod reads;
 pub mod search;
 pub mod sessions;
+pub mod sso;
 pub mod team;
 pub mod threads;
 pub mod timers;

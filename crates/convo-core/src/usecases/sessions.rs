@@ -100,6 +100,23 @@ pub async fn sign_in(
         )
         .await?;
     }
+    let how = if person.totp_enabled {
+        "password_and_code"
+    } else {
+        "password"
+    };
+    start(store, policy, user, how, client).await
+}
+
+/// A new session for `user`, signed in `how` (`password`, `password_and_code`, `invitation`,
+/// `oidc`): stored, audited, and answered with its token and CSRF token.
+pub async fn start(
+    store: &(impl PeopleStore + ?Sized),
+    policy: SessionPolicy,
+    user: &User,
+    how: &str,
+    client: &ClientInfo,
+) -> Result<SignedIn> {
     let now = Timestamp::now();
     let token = people::new_token(people::SESSION_TOKEN_PREFIX);
     let record = SessionRecord {
@@ -118,7 +135,7 @@ pub async fn sign_in(
     Audit::new(AuditAction::SessionCreated, client)
         .by(&principal)
         .on("session", record.id)
-        .with("second_factor", person.totp_enabled)
+        .with("via", how)
         .record(store, user.organization_id)
         .await;
     Ok(SignedIn {

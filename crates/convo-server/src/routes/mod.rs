@@ -21,6 +21,7 @@ pub mod health;
 pub mod invitations;
 pub mod labels;
 pub mod messages;
+pub mod oidc;
 pub mod organizations;
 pub mod password_resets;
 pub mod reads;

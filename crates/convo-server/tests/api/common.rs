@@ -31,6 +31,11 @@ impl TestServer {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start_on(None, |settings, _| configure(settings)).await
+    }
+
+    /// A server configured knowing the address clients reach it at.
+    pub async fn start_at(configure: impl FnOnce(&mut Settings, &str)) -> Self {
         Self::start_on(None, configure).await
     }
 
@@ -44,24 +49,24 @@ impl TestServer {
             .rsplit_once('/')
             .map_or(server_url.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
-        Some(Self::start_on(Some((server_url, name, url)), |_| {}).await)
+        Some(Self::start_on(Some((server_url, name, url)), |_, _| {}).await)
     }
 
     async fn start_on(
         postgres: Option<(String, String, String)>,
-        configure: impl FnOnce(&mut Settings),
+        configure: impl FnOnce(&mut Settings, &str),
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let sqlite = dir.path().join("convo.db").to_str().unwrap().to_owned();
         let database = postgres.as_ref().map_or(sqlite, |(_, _, url)| url.clone());
-        let mut settings = Settings::new(database);
-        settings.admin_key = Some(ADMIN_KEY.into());
-        configure(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let direct_url = format!("http://{address}");
         let violations = crate::contract::Violations::default();
         let url = crate::contract::proxy(direct_url, violations.clone()).await;
+        let mut settings = Settings::new(database);
+        settings.admin_key = Some(ADMIN_KEY.into());
+        configure(&mut settings, &url);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(launch(settings, listener, async {
             let _ = stopped.await;

@@ -18,6 +18,7 @@ mod people;
 mod replies;
 mod sdk;
 mod service;
+mod sso;
 mod surface;
 mod tools;
 mod trpc;

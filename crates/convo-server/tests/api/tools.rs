@@ -148,3 +148,65 @@ impl SmtpServer {
         panic!("{count} messages did not arrive: {:?}", self.messages());
     }
 }
+
+/// An OpenID provider (npm's `oidc-provider`, `tests/oidc/provider.mjs`) on `port`, with one
+/// client whose redirect URI is `redirect_uri`.
+pub struct OidcProvider {
+    pub issuer: String,
+    _process: Running,
+}
+
+impl OidcProvider {
+    pub async fn start(port: u16, redirect_uri: &str) -> Self {
+        let dir = oidc_provider_dir();
+        let process = Command::new("node")
+            .arg(dir.join("provider.mjs"))
+            .env("PORT", port.to_string())
+            .env("REDIRECT_URI", redirect_uri)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start node (Node.js is needed for the single sign-on test)");
+        let process = Running(process);
+        wait_for_port(port).await;
+        OidcProvider {
+            issuer: format!("http://127.0.0.1:{port}"),
+            _process: process,
+        }
+    }
+
+    /// Who signs in at the provider next.
+    pub async fn next(&self, who: &str) {
+        reqwest::get(format!("{}/test/next/{who}", self.issuer))
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+    }
+}
+
+/// `tests/oidc` copied into `target/test-tools/oidc`, its packages installed with `npm ci`
+/// (from its lock file) once.
+fn oidc_provider_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
+        let dir = tools_dir().join("oidc");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut changed = false;
+        for file in ["package.json", "package-lock.json", "provider.mjs"] {
+            let text = std::fs::read(source.join(file)).unwrap();
+            if std::fs::read(dir.join(file)).ok().as_ref() != Some(&text) {
+                std::fs::write(dir.join(file), text).unwrap();
+                changed = true;
+            }
+        }
+        if changed || !dir.join("node_modules/oidc-provider").exists() {
+            run(Command::new("npm")
+                .args(["ci", "--silent", "--no-audit", "--no-fund"])
+                .current_dir(&dir));
+        }
+        dir
+    })
+    .clone()
+}
