@@ -7,8 +7,12 @@ import type { operations } from "./generated/schema.js";
 import { VERSION } from "./version.js";
 
 export interface ConvoOptions {
-  /** The API key (`convo_sk_...`), sent as a bearer token. */
-  apiKey: string;
+  /**
+   * The API key (`convo_sk_...`), sent as a bearer token. Leave it out to act as a person:
+   * `sessions.create()` signs in (in a browser the session cookie is the browser's; elsewhere
+   * the client keeps it), and writes then carry the session's CSRF token.
+   */
+  apiKey?: string;
   /** The server's address; default `http://127.0.0.1:8080`. */
   baseUrl?: string;
   /** Per-attempt time limit in milliseconds; default 30 000. */
@@ -53,11 +57,15 @@ export class Http {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  readonly #apiKey: string;
+  readonly #apiKey: string | undefined;
   readonly #fetch: typeof fetch;
+  /** The signed-in session: its CSRF token, and outside a browser its cookie. */
+  #session: { csrfToken: string; cookie?: string } | undefined;
 
   constructor(options: ConvoOptions) {
-    if (!options.apiKey) throw new TypeError("Convo: `apiKey` is required");
+    if (options.apiKey !== undefined && !options.apiKey) {
+      throw new TypeError("Convo: `apiKey` is empty (leave it out to sign in as a person)");
+    }
     this.baseUrl = (options.baseUrl ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
     if (!/^https?:\/\//.test(this.baseUrl)) {
       throw new TypeError(`Convo: \`${this.baseUrl}\` is not an http(s) URL`);
@@ -80,7 +88,7 @@ export class Http {
     const { method, path, idempotent } = OPERATIONS[op];
     const url = this.url(fillPath(path, options.path ?? {}), options.query);
     const headers: Record<string, string> = {
-      authorization: `Bearer ${this.#apiKey}`,
+      ...this.credentials(method),
       accept: "application/json",
       ...options.headers,
     };
@@ -125,8 +133,28 @@ export class Http {
 
   /** The authorization header, for requests this class does not make itself (the live stream). */
   authorization(): Record<string, string> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey}` };
+    const headers: Record<string, string> = this.credentials("GET");
     if (!IS_BROWSER) headers["user-agent"] = `convo-typescript/${VERSION}`;
+    return headers;
+  }
+
+  /** Acts as the person of a session from now on (`sessions.create` calls it). */
+  useSession(csrfToken: string, cookie?: string): void {
+    this.#session = { csrfToken, cookie: IS_BROWSER ? undefined : cookie };
+  }
+
+  /** Forgets the session (after signing out). */
+  endSession(): void {
+    this.#session = undefined;
+  }
+
+  /** The API key, or the session's cookie (outside a browser) and CSRF token for writes. */
+  private credentials(method: string): Record<string, string> {
+    if (this.#apiKey) return { authorization: `Bearer ${this.#apiKey}` };
+    const headers: Record<string, string> = {};
+    if (!this.#session) return headers;
+    if (this.#session.cookie) headers["cookie"] = this.#session.cookie;
+    if (method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = this.#session.csrfToken;
     return headers;
   }
 
@@ -140,7 +168,8 @@ export class Http {
     const forward = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", forward, { once: true });
     try {
-      return await this.#fetch(url, { ...init, signal: controller.signal });
+      // In a browser the session cookie goes along to the API's own origin.
+      return await this.#fetch(url, { ...init, credentials: "same-origin", signal: controller.signal });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", forward);

@@ -6,6 +6,7 @@ import { Conversations } from "./resources/conversations.js";
 import { ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, Users } from "./resources/directory.js";
 import { Events } from "./resources/events.js";
 import { Messages } from "./resources/messages.js";
+import { AuditLog, Invitations, Me, PasswordResets, Sessions } from "./resources/people.js";
 import { VoipbinConversations } from "./resources/voipbin.js";
 import { Webhooks } from "./resources/webhooks.js";
 
@@ -21,6 +22,13 @@ export class Convo {
   readonly organizations: Organizations;
   readonly events: Events;
   readonly webhooks: Webhooks;
+  /** Signing in and out as a person, and their sessions. */
+  readonly sessions: Sessions;
+  /** The acting user's own profile, password and two factors. */
+  readonly me: Me;
+  readonly invitations: Invitations;
+  readonly passwordResets: PasswordResets;
+  readonly auditLog: AuditLog;
   /** Connect360's procedures over tRPC, and batches of them. */
   readonly connect: Connect;
   /** The admin API v2 conversation routes. */
@@ -43,6 +51,11 @@ export class Convo {
     this.organizations = new Organizations(http);
     this.events = new Events(http);
     this.webhooks = new Webhooks(http);
+    this.sessions = new Sessions(http);
+    this.me = new Me(http);
+    this.invitations = new Invitations(http);
+    this.passwordResets = new PasswordResets(http);
+    this.auditLog = new AuditLog(http);
     this.connect = new Connect(http);
     this.admin = { conversations: new AdminConversations(http) };
     this.voipbin = { conversations: new VoipbinConversations(http) };

@@ -128,14 +128,34 @@ def decode(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
-def client_headers(api_key: str) -> dict[str, str]:
-    if not api_key:
-        raise TypeError("convo: `api_key` is required")
-    return {
-        "Authorization": f"Bearer {api_key}",
-        "Accept": "application/json",
-        "User-Agent": USER_AGENT,
-    }
+def client_headers(api_key: str | None) -> dict[str, str]:
+    """Without a key the client acts as nobody until `sessions.create` signs a person in."""
+    if api_key is not None and not api_key:
+        raise TypeError("convo: `api_key` is empty (leave it out to sign in as a person)")
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    return headers
+
+
+SESSION_COOKIE = "convo_session"
+
+
+def set_session(
+    client: httpx.Client | httpx.AsyncClient, response: httpx.Response, session: Any
+) -> None:
+    """Sends the session's cookie and, on writes, its CSRF token from now on."""
+    token = response.cookies.get(SESSION_COOKIE)
+    client.cookies.clear()
+    if token:
+        client.headers["Cookie"] = f"{SESSION_COOKIE}={token}"
+    client.headers["X-CSRF-Token"] = str(session.get("csrf_token") or "")
+
+
+def end_session(client: httpx.Client | httpx.AsyncClient) -> None:
+    client.headers.pop("Cookie", None)
+    client.headers.pop("X-CSRF-Token", None)
+    client.cookies.clear()
 
 
 def base_url_of(base_url: str | None) -> str:

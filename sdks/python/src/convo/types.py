@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class AcceptInvitation(TypedDict):
+    name: str
+    password: str
+
+
 class AddLabels(TypedDict):
     labels: list[str]
 
@@ -27,6 +32,37 @@ class Attachment(TypedDict):
     url: str
 
 
+AuditAction: TypeAlias = Literal[
+    "session.created",
+    "session.failed",
+    "session.ended",
+    "password.changed",
+    "password.reset_requested",
+    "password.reset",
+    "totp.enabled",
+    "totp.disabled",
+    "totp.recovery_code_used",
+    "api_key.created",
+    "api_key.revoked",
+    "user.created",
+    "user.changed",
+    "user.deleted",
+    "invitation.created",
+    "invitation.revoked",
+    "invitation.accepted",
+    "organization.changed",
+]
+
+
+AuditActorType: TypeAlias = Literal["user", "anonymous"]
+
+
+AuditEntryId: TypeAlias = str
+
+
+AuthMethod: TypeAlias = Literal["session", "api_key"]
+
+
 BusinessUnitId: TypeAlias = str
 
 
@@ -46,6 +82,11 @@ ChannelType: TypeAlias = Literal[
     "voice",
     "api",
 ]
+
+
+class CompletePasswordReset(TypedDict):
+    email: NotRequired[str | None]
+    password: str
 
 
 class Connect360Count(TypedDict):
@@ -114,6 +155,13 @@ class CreateOrganization(TypedDict):
     name: str
 
 
+class CreateSession(TypedDict):
+    email: str
+    password: str
+    recovery_code: NotRequired[str | None]
+    totp: NotRequired[str | None]
+
+
 class CustomerRef(TypedDict):
     email: NotRequired[str | None]
     external_id: NotRequired[str | None]
@@ -130,12 +178,24 @@ DeliveryId: TypeAlias = str
 DeliveryStatus: TypeAlias = Literal["pending", "delivered", "failed"]
 
 
+class DisableTotp(TypedDict):
+    password: str
+
+
 ErrorCode: TypeAlias = Literal[
     "bad_request",
     "invalid_json",
     "unsupported_media_type",
     "validation_failed",
     "unauthorized",
+    "invalid_credentials",
+    "totp_required",
+    "invalid_code",
+    "invalid_token",
+    "weak_password",
+    "csrf_failed",
+    "email_taken",
+    "sso_failed",
     "forbidden",
     "missing_scope",
     "lifecycle_not_owned",
@@ -186,6 +246,13 @@ class Health(TypedDict):
     status: str
 
 
+InvitationId: TypeAlias = str
+
+
+class InvitingOrganization(TypedDict):
+    name: str
+
+
 LabelId: TypeAlias = str
 
 
@@ -231,6 +298,15 @@ class Problem(TypedDict):
     type: str
 
 
+class RecoveryCodes(TypedDict):
+    object_name: str
+    recovery_codes: list[str]
+
+
+class RequestPasswordReset(TypedDict):
+    email: str
+
+
 Scope: TypeAlias = Literal[
     "conversations:read",
     "conversations:write",
@@ -245,6 +321,9 @@ Scope: TypeAlias = Literal[
 
 
 SenderType: TypeAlias = Literal["contact", "user", "ai_agent", "system"]
+
+
+SessionId: TypeAlias = str
 
 
 SortOrder: TypeAlias = Literal["recent", "oldest"]
@@ -283,6 +362,16 @@ StatusOrView: TypeAlias = Literal[
 
 
 Timestamp: TypeAlias = str
+
+
+class TotpCode(TypedDict):
+    code: str
+
+
+class TotpSetup(TypedDict):
+    object_name: str
+    otpauth_url: str
+    secret: str
 
 
 class TrpcAnyData(TypedDict):
@@ -366,6 +455,14 @@ class UpdateLabel(TypedDict):
     color: NotRequired[str | None]
     description: NotRequired[str | None]
     name: NotRequired[str | None]
+
+
+class UpdateMe(TypedDict):
+    avatar_url: NotRequired[str | None]
+    current_password: NotRequired[str]
+    locale: NotRequired[str | None]
+    name: NotRequired[str | None]
+    password: NotRequired[str]
 
 
 class UpdateMessage(TypedDict):
@@ -545,6 +642,20 @@ class AssignTeamMember(TypedDict):
     user_id: UserId
 
 
+class AuditEntry(TypedDict):
+    action: AuditAction
+    actor_id: NotRequired[str | None]
+    actor_type: AuditActorType
+    created_at: Timestamp
+    detail: dict[str, Any]
+    id: AuditEntryId
+    ip: NotRequired[str | None]
+    object_name: str
+    target_id: NotRequired[str | None]
+    target_type: NotRequired[str | None]
+    user_agent: NotRequired[str | None]
+
+
 class BusinessUnit(TypedDict):
     auto_resolve_after: NotRequired[int | None]
     created_at: Timestamp
@@ -677,6 +788,13 @@ class CreateConversation(TypedDict):
     type: NotRequired[ConversationType | None]
 
 
+class CreateInvitation(TypedDict):
+    business_unit_ids: NotRequired[list[BusinessUnitId] | None]
+    email: str
+    name: NotRequired[str | None]
+    role: NotRequired[UserRole | None]
+
+
 class CreateUser(TypedDict):
     active: NotRequired[bool | None]
     avatar_url: NotRequired[str | None]
@@ -737,6 +855,30 @@ class Highlight(TypedDict):
     snippet: str
 
 
+class Invitation(TypedDict):
+    business_unit_ids: list[BusinessUnitId]
+    created_at: Timestamp
+    email: str
+    expires_at: Timestamp
+    id: InvitationId
+    invited_by: NotRequired[UserId | None]
+    mailed: bool
+    name: NotRequired[str | None]
+    object_name: str
+    organization_id: OrganizationId
+    role: UserRole
+    token: NotRequired[str | None]
+    url: NotRequired[str | None]
+
+
+class InvitationInfo(TypedDict):
+    email: str
+    expires_at: Timestamp
+    name: NotRequired[str | None]
+    object_name: str
+    organization: InvitingOrganization
+
+
 class Label(TypedDict):
     color: str
     created_at: Timestamp
@@ -749,6 +891,14 @@ class Label(TypedDict):
 
 class ListApiKey(TypedDict):
     data: list[ApiKey]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
+class ListAuditEntry(TypedDict):
+    data: list[AuditEntry]
     has_more: bool
     next_cursor: NotRequired[str | None]
     object_name: str
@@ -779,6 +929,14 @@ class ListContact(TypedDict):
     total: NotRequired[int | None]
 
 
+class ListInvitation(TypedDict):
+    data: list[Invitation]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
 class ListLabel(TypedDict):
     data: list[Label]
     has_more: bool
@@ -798,6 +956,13 @@ class Organization(TypedDict):
     name: str
     object_name: str
     updated_at: Timestamp
+
+
+class PasswordResetInfo(TypedDict):
+    email: NotRequired[str | None]
+    expires_at: Timestamp
+    name: str
+    object_name: str
 
 
 class ReadMarker(TypedDict):
@@ -1024,6 +1189,15 @@ class ListWebhookDelivery(TypedDict):
     total: NotRequired[int | None]
 
 
+class Me(TypedDict):
+    authenticated_by: AuthMethod
+    has_password: bool
+    locale: NotRequired[str | None]
+    object_name: str
+    totp_enabled: bool
+    user: User
+
+
 class Message(TypedDict):
     attachments: list[Attachment]
     content: str
@@ -1090,6 +1264,19 @@ class OrganizationCreated(TypedDict):
     admin_user: User
     business_unit: BusinessUnit
     organization: Organization
+
+
+class Session(TypedDict):
+    created_at: Timestamp
+    csrf_token: NotRequired[str | None]
+    current: bool
+    expires_at: Timestamp
+    id: SessionId
+    ip: NotRequired[str | None]
+    last_seen_at: Timestamp
+    object_name: str
+    user: User
+    user_agent: NotRequired[str | None]
 
 
 TrpcAnswerConnect360Deleted: TypeAlias = (
@@ -1311,6 +1498,14 @@ class ListEvent(TypedDict):
 
 class ListMessage(TypedDict):
     data: list[Message]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
+class ListSession(TypedDict):
+    data: list[Session]
     has_more: bool
     next_cursor: NotRequired[str | None]
     object_name: str

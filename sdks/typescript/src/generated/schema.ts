@@ -96,6 +96,54 @@ export interface paths {
         patch: operations["adminUpdateConversationStatus"];
         trace?: never;
     };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the provider sends the browser back: the code is exchanged, the ID token verified,
+         *     and the person matched by verified email (to a person here, a pending invitation, or, for
+         *     an allowed domain, a new agent). Signed in, the browser goes to the inbox with the session
+         *     cookie.
+         * @description Where the provider sends the browser back: the code is exchanged, the ID token verified,
+         *     and the person matched by verified email (to a person here, a pending invitation, or, for
+         *     an allowed domain, a new agent). Signed in, the browser goes to the inbox with the session
+         *     cookie.
+         */
+        get: operations["finishOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signs in with the configured OpenID provider: redirects the browser there (`303`) with a
+         *     PKCE challenge, `state` and `nonce`, which a short-lived cookie keeps for the callback.
+         * @description Signs in with the configured OpenID provider: redirects the browser there (`303`) with a
+         *     PKCE challenge, `state` and `nonce`, which a short-lived cookie keeps for the callback.
+         */
+        get: operations["startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -410,6 +458,28 @@ export interface paths {
          * @description Changes an API key: absent fields stay as they are.
          */
         patch: operations["updateApiKey"];
+        trace?: never;
+    };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists sign-ins and their failures, sign-outs, password and two-factor changes, resets,
+         *     API keys made or revoked and changes of users, newest first (admins only).
+         * @description Lists sign-ins and their failures, sign-outs, password and two-factor changes, resets,
+         *     API keys made or revoked and changes of users, newest first (admins only).
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/business-units": {
@@ -1112,6 +1182,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the invitations not yet accepted and not expired, oldest first (admins).
+         * @description Lists the invitations not yet accepted and not expired, oldest first (admins).
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invites a person by email (admins): answers the link (`url`, and its `token`) once, and
+         *     mails it when the server has mail configured (`mailed`). It works once, for 7 days.
+         * @description Invites a person by email (admins): answers the link (`url`, and its `token`) once, and
+         *     mails it when the server has mail configured (`mailed`). It works once, for 7 days.
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an invitation link is for, before accepting it: the segment is the link's token
+         *     (`convo_inv_...`), not the invitation's id, and no key is needed (`404` once it was
+         *     accepted, revoked or has expired).
+         * @description What an invitation link is for, before accepting it: the segment is the link's token
+         *     (`convo_inv_...`), not the invitation's id, and no key is needed (`404` once it was
+         *     accepted, revoked or has expired).
+         */
+        get: operations["getInvitation"];
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an invitation: its link stops working (admins).
+         * @description Revokes an invitation: its link stops working (admins).
+         */
+        delete: operations["deleteInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts an invitation with a name and a password: the person joins the organization with
+         *     the invited role and units, and is signed in (the session cookie is set).
+         * @description Accepts an invitation with a name and a password: the person joins the organization with
+         *     the invited role and units, and is signed in (the session cookie is set).
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/labels": {
         parameters: {
             query?: never;
@@ -1164,6 +1310,78 @@ export interface paths {
         patch: operations["updateLabel"];
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acting user (of a session or an API key) and their own settings.
+         * @description The acting user (of a session or an API key) and their own settings.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes the acting user's own name, avatar or locale; a new `password` needs
+         *     `current_password` (when there is one) and ends every other session of theirs.
+         * @description Changes the acting user's own name, avatar or locale; a new `password` needs
+         *     `current_password` (when there is one) and ends every other session of theirs.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts turning two factors on: a new TOTP secret for an authenticator app. They are on
+         *     only after `POST /v1/me/totp/confirm`.
+         * @description Starts turning two factors on: a new TOTP secret for an authenticator app. They are on
+         *     only after `POST /v1/me/totp/confirm`.
+         */
+        post: operations["startTotp"];
+        /**
+         * Turns two factors off (the password is needed); the recovery codes go with them.
+         * @description Turns two factors off (the password is needed); the recovery codes go with them.
+         */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turns two factors on with a code the app shows; answers ten recovery codes, once.
+         * @description Turns two factors on with a code the app shows; answers ten recovery codes, once.
+         */
+        post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -1213,6 +1431,134 @@ export interface paths {
          */
         post: operations["createOrganization"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/password-resets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a password-reset link for an email. Always `202`, whether or not anyone has it,
+         *     so the answer tells nobody who has an account. The link is mailed when the server has
+         *     mail configured; otherwise an admin makes one with `convo admin reset-password`.
+         * @description Asks for a password-reset link for an email. Always `202`, whether or not anyone has it,
+         *     so the answer tells nobody who has an account. The link is mailed when the server has
+         *     mail configured; otherwise an admin makes one with `convo admin reset-password`.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/password-resets/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whose password a reset link sets, for the page that asks for it (`404` when the link was
+         *     used, has expired or never existed).
+         * @description Whose password a reset link sets, for the page that asks for it (`404` when the link was
+         *     used, has expired or never existed).
+         */
+        get: operations["getPasswordReset"];
+        put?: never;
+        /**
+         * Sets a new password with a reset link: every session of the person ends and the link is
+         *     used up. A person with no email yet (the admin made on first start) gives one here.
+         * @description Sets a new password with a reset link: every session of the person ends and the link is
+         *     used up. A person with no email yet (the admin made on first start) gives one here.
+         */
+        post: operations["completePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the acting user's sessions (their devices), oldest first; `current` marks this one.
+         * @description Lists the acting user's sessions (their devices), oldest first; `current` marks this one.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        /**
+         * Signs a person in: answers the session and sets the `convo_session` cookie (HttpOnly,
+         *     SameSite=Lax). A wrong email and a wrong password answer alike (`invalid_credentials`);
+         *     with two factors on, a right password without a code is `401 totp_required`. Attempts are
+         *     counted per account and per address (`429` past the budget, which refills).
+         * @description Signs a person in: answers the session and sets the `convo_session` cookie (HttpOnly,
+         *     SameSite=Lax). A wrong email and a wrong password answer alike (`invalid_credentials`);
+         *     with two factors on, a right password without a code is `401 totp_required`. Attempts are
+         *     counted per account and per address (`429` past the budget, which refills).
+         */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session of this request, with its `csrf_token` (a page that was reloaded reads it
+         *     here). `404` for a request made with an API key.
+         * @description The session of this request, with its `csrf_token` (a page that was reloaded reads it
+         *     here). `404` for a request made with an API key.
+         */
+        get: operations["getCurrentSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Signs out: the session ends on the server and the cookie is cleared.
+         * @description Signs out: the session ends on the server and the cookie is cleared.
+         */
+        delete: operations["deleteCurrentSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Ends one of the acting user's sessions (signs that device out); another person's is `404`.
+         * @description Ends one of the acting user's sessions (signs that device out); another person's is `404`.
+         */
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1731,6 +2077,11 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** @description `POST /v1/invitations/{token}/accept`: the person's name and password; they are signed in. */
+        AcceptInvitation: {
+            name: string;
+            password: string;
+        };
         /** @description `POST /v1/conversations/{id}/labels`: label names, each an existing label. */
         AddLabels: {
             labels: string[];
@@ -1778,6 +2129,44 @@ export interface components {
             size?: number | null;
             url: string;
         };
+        /**
+         * @description What the audit log records.
+         * @enum {string}
+         */
+        AuditAction: "session.created" | "session.failed" | "session.ended" | "password.changed" | "password.reset_requested" | "password.reset" | "totp.enabled" | "totp.disabled" | "totp.recovery_code_used" | "api_key.created" | "api_key.revoked" | "user.created" | "user.changed" | "user.deleted" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "organization.changed";
+        /**
+         * @description Who did it: a person or program (`user`, with the key or session in `detail`), or no one signed in (`anonymous`: a failed sign-in, a reset asked for).
+         * @enum {string}
+         */
+        AuditActorType: "user" | "anonymous";
+        /** @description One security-relevant action: who, what, to what, from where. */
+        AuditEntry: {
+            action: components["schemas"]["AuditAction"];
+            actor_id?: string | null;
+            actor_type: components["schemas"]["AuditActorType"];
+            created_at: components["schemas"]["Timestamp"];
+            /**
+             * @description What else tells the action apart: the fields changed, why a sign-in failed, the
+             *     credential used (`api_key_id` or `session_id`).
+             */
+            detail: {
+                [key: string]: unknown;
+            };
+            id: components["schemas"]["AuditEntryId"];
+            ip?: string | null;
+            object_name: string;
+            target_id?: string | null;
+            /** @description What the action was done to: `user`, `session`, `api_key`. */
+            target_type?: string | null;
+            user_agent?: string | null;
+        };
+        /** Format: uuid */
+        AuditEntryId: string;
+        /**
+         * @description What authenticated a request: a person's session cookie or an API key.
+         * @enum {string}
+         */
+        AuthMethod: "session" | "api_key";
         BusinessUnit: {
             /**
              * Format: int64
@@ -1820,6 +2209,14 @@ export interface components {
          * @enum {string}
          */
         ChannelType: "web" | "email" | "sms" | "message" | "line" | "zalo" | "facebook" | "whatsapp" | "telegram" | "voice" | "api";
+        /**
+         * @description `POST /v1/password-resets/{token}`: the new password. `email` only for a person who has
+         *     none yet (the admin made on first start): it becomes their sign-in email.
+         */
+        CompletePasswordReset: {
+            email?: string | null;
+            password: string;
+        };
         /** @description A conversation as Connect360 answers it. */
         Connect360Conversation: {
             _count: components["schemas"]["Connect360Count"];
@@ -2362,6 +2759,13 @@ export interface components {
             tenant_id?: null | components["schemas"]["OrganizationId"];
             type?: null | components["schemas"]["ConversationType"];
         };
+        /** @description `POST /v1/invitations` (admins). */
+        CreateInvitation: {
+            business_unit_ids?: components["schemas"]["BusinessUnitId"][] | null;
+            email: string;
+            name?: string | null;
+            role?: null | components["schemas"]["UserRole"];
+        };
         /** @description `POST /v1/labels`. */
         CreateLabel: {
             color?: string | null;
@@ -2391,6 +2795,16 @@ export interface components {
         };
         CreateOrganization: {
             name: string;
+        };
+        /**
+         * @description `POST /v1/sessions`: sign in with an email and a password, and the second factor when the
+         *     person has one (a current code, or one of their recovery codes).
+         */
+        CreateSession: {
+            email: string;
+            password: string;
+            recovery_code?: string | null;
+            totp?: string | null;
         };
         CreateUser: {
             active?: boolean | null;
@@ -2445,11 +2859,15 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "failed";
+        /** @description `DELETE /v1/me/totp`: turning two factors off needs the password. */
+        DisableTotp: {
+            password: string;
+        };
         /**
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -2537,6 +2955,41 @@ export interface components {
             message_id?: null | components["schemas"]["MessageId"];
             snippet: string;
         };
+        /**
+         * @description An invitation to join the organization as a person. `url` and `token` are answered once,
+         *     on create (the link is mailed too when the server has mail configured).
+         */
+        Invitation: {
+            /** @description The business units the person will work in; empty means all of them. */
+            business_unit_ids: components["schemas"]["BusinessUnitId"][];
+            created_at: components["schemas"]["Timestamp"];
+            email: string;
+            expires_at: components["schemas"]["Timestamp"];
+            id: components["schemas"]["InvitationId"];
+            invited_by?: null | components["schemas"]["UserId"];
+            /** @description Whether the invitation was sent by mail. */
+            mailed: boolean;
+            name?: string | null;
+            object_name: string;
+            organization_id: components["schemas"]["OrganizationId"];
+            role: components["schemas"]["UserRole"];
+            token?: string | null;
+            url?: string | null;
+        };
+        /** Format: uuid */
+        InvitationId: string;
+        /** @description What an invitation link is for, shown before the person accepts (no key needed). */
+        InvitationInfo: {
+            email: string;
+            expires_at: components["schemas"]["Timestamp"];
+            name?: string | null;
+            object_name: string;
+            organization: components["schemas"]["InvitingOrganization"];
+        };
+        /** @description The organization an invitation is to. */
+        InvitingOrganization: {
+            name: string;
+        };
         /** @description An organization-wide label that conversations carry by name. */
         Label: {
             /** @description `#rrggbb`. */
@@ -2566,6 +3019,18 @@ export interface components {
          */
         List_ApiKey: {
             data: components["schemas"]["ApiKey"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
+        List_AuditEntry: {
+            data: components["schemas"]["AuditEntry"][];
             has_more: boolean;
             next_cursor?: string | null;
             object_name: string;
@@ -2636,6 +3101,18 @@ export interface components {
          * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
          *     `include_total=true` was asked.
          */
+        List_Invitation: {
+            data: components["schemas"]["Invitation"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
         List_Label: {
             data: components["schemas"]["Label"][];
             has_more: boolean;
@@ -2684,6 +3161,18 @@ export interface components {
          * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
          *     `include_total=true` was asked.
          */
+        List_Session: {
+            data: components["schemas"]["Session"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
         List_User: {
             data: components["schemas"]["User"][];
             has_more: boolean;
@@ -2721,6 +3210,19 @@ export interface components {
             /** @description The contact read it (a channel's "seen" receipt), not the acting user. */
             contact?: boolean;
             message_id?: null | components["schemas"]["MessageId"];
+        };
+        /** @description `GET /v1/me`: the acting user (of a session or of an API key) and their own settings. */
+        Me: {
+            /** @description How this request is authenticated: `session` or `api_key`. */
+            authenticated_by: components["schemas"]["AuthMethod"];
+            /** @description Whether the person has a password (can sign in). */
+            has_password: boolean;
+            /** @description The language the person reads the inbox in (a BCP 47 tag), when they chose one. */
+            locale?: string | null;
+            object_name: string;
+            /** @description Whether a second factor is required at sign-in. */
+            totp_enabled: boolean;
+            user: components["schemas"]["User"];
         };
         /** @description `POST /v1/contacts/{id}/merge`: the other record of the same person, merged into this one. */
         MergeContacts: {
@@ -2864,6 +3366,14 @@ export interface components {
             id?: string | null;
             type: string;
         };
+        /** @description What a reset token, given out by the CLI or mailed, is for (`GET`, without a key). */
+        PasswordResetInfo: {
+            /** @description The sign-in email, or `null` when the person must choose one. */
+            email?: string | null;
+            expires_at: components["schemas"]["Timestamp"];
+            name: string;
+            object_name: string;
+        };
         /**
          * @description How urgent a conversation is, from `none` (the default) to `urgent`.
          * @enum {string}
@@ -2884,6 +3394,15 @@ export interface components {
             /** @description The last message read. */
             message_id: components["schemas"]["MessageId"];
             read_at: components["schemas"]["Timestamp"];
+        };
+        /** @description Ten one-time recovery codes, shown once: each signs in once instead of a code. */
+        RecoveryCodes: {
+            object_name: string;
+            recovery_codes: string[];
+        };
+        /** @description `POST /v1/password-resets`: mail a reset link to this address, if a person has it. */
+        RequestPasswordReset: {
+            email: string;
         };
         /**
          * @description What an API key may do. `admin` implies every scope but `platform` within its organization; `platform` manages organizations.
@@ -2912,6 +3431,35 @@ export interface components {
          * @enum {string}
          */
         SenderType: "contact" | "user" | "ai_agent" | "system";
+        /**
+         * @description A person's signed-in session on one device. The cookie that carries it is never answered;
+         *     `csrf_token` only to the session itself (sign-in and `GET /v1/sessions/current`).
+         */
+        Session: {
+            created_at: components["schemas"]["Timestamp"];
+            /**
+             * @description Send it as `X-CSRF-Token` with every `POST`, `PUT`, `PATCH` and `DELETE` made with the
+             *     session cookie.
+             */
+            csrf_token?: string | null;
+            /** @description Whether this is the session of the request that reads it. */
+            current: boolean;
+            /**
+             * @description When it ends at the latest: `--session-idle` after its last use, and never later than
+             *     `--session-max` after sign-in.
+             */
+            expires_at: components["schemas"]["Timestamp"];
+            id: components["schemas"]["SessionId"];
+            /** @description The address it signed in from. */
+            ip?: string | null;
+            last_seen_at: components["schemas"]["Timestamp"];
+            object_name: string;
+            user: components["schemas"]["User"];
+            /** @description The browser or program that signed in, as it named itself. */
+            user_agent?: string | null;
+        };
+        /** Format: uuid */
+        SessionId: string;
         /** @description A team member as shown inside a conversation. */
         SimpleUser: {
             avatar_url?: string | null;
@@ -2939,6 +3487,21 @@ export interface components {
          * @example 2026-11-21T09:14:03.512Z
          */
         Timestamp: string;
+        /** @description A code from the authenticator app. */
+        TotpCode: {
+            code: string;
+        };
+        /**
+         * @description `POST /v1/me/totp`: the secret to put in an authenticator app. Two factors are on only
+         *     after `POST /v1/me/totp/confirm` with a code it shows.
+         */
+        TotpSetup: {
+            object_name: string;
+            /** @description `otpauth://totp/...`, for a QR code. */
+            otpauth_url: string;
+            /** @description Base32, for typing in. */
+            secret: string;
+        };
         /**
          * @description What a call to one procedure answers with `200`: its result, or with `?batch=1` an array
          *     of results and errors.
@@ -3110,6 +3673,17 @@ export interface components {
             color?: string | null;
             description?: string | null;
             name?: string | null;
+        };
+        /**
+         * @description `PATCH /v1/me`: the person's own profile. A new `password` needs `current_password`, and
+         *     ends every other session of the person.
+         */
+        UpdateMe: {
+            avatar_url?: string | null;
+            current_password?: string;
+            locale?: string | null;
+            name?: string | null;
+            password?: string;
         };
         UpdateMessage: {
             content?: string | null;
@@ -3458,7 +4032,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3467,7 +4041,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3549,7 +4123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,7 +4132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3668,7 +4242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,7 +4251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3746,7 +4320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3755,7 +4329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3833,7 +4407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3842,7 +4416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3956,7 +4530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3965,7 +4539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4043,7 +4617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4052,7 +4626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4122,6 +4696,139 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
                     "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finishOidcSignIn: {
+        parameters: {
+            query?: {
+                /** @description The authorization code. */
+                code?: string;
+                /** @description The flow's `state`, as sent to the provider. */
+                state?: string;
+                /** @description The provider's error, when the person did not sign in. */
+                error?: string;
+                error_description?: string;
+                /** @description The issuer (RFC 9207); the ID token's is what is checked. */
+                iss?: string;
+                session_state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed in: to the inbox */
+            303: {
+                headers: {
+                    Location?: string;
+                    /** @description the session cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in (`sso_failed`): the flow did not start here, the code was refused, the email is not verified, or no one here has it and its domain may not join */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the provider could not be reached (`sso_failed`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startOidcSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the provider's sign-in page */
+            303: {
+                headers: {
+                    Location?: string;
+                    /** @description `convo_oidc`: the flow, for ten minutes */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the provider could not be reached (`sso_failed`) */
+            502: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4236,7 +4943,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4245,7 +4952,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4345,7 +5052,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4354,7 +5061,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4453,7 +5160,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4462,7 +5169,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4535,7 +5242,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4544,7 +5251,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4643,7 +5350,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4652,7 +5359,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +5432,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4734,7 +5441,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4850,7 +5557,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4859,7 +5566,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4965,7 +5672,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4974,7 +5681,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrpcFailure"] | components["schemas"]["TrpcFailure"][];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5082,7 +5789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5091,7 +5798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5169,7 +5876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5178,7 +5885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5285,7 +5992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5294,7 +6001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5360,7 +6067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5369,7 +6076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5467,7 +6174,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5476,7 +6183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5550,7 +6257,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5559,7 +6266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5639,7 +6346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5648,7 +6355,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5771,7 +6478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5780,7 +6487,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5858,7 +6565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5867,7 +6574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,7 +6681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5983,7 +6690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6043,7 +6750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6052,7 +6759,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6127,7 +6834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6136,7 +6843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6214,6 +6921,106 @@ export interface operations {
             };
         };
     };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+                /** @description Only what this user did. */
+                actor_id?: string;
+                /** @description Only this action. */
+                action?: components["schemas"]["AuditAction"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_AuditEntry"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBusinessUnits: {
         parameters: {
             query?: {
@@ -6259,7 +7066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6268,7 +7075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6346,7 +7153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6355,7 +7162,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6462,7 +7269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6471,7 +7278,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6531,7 +7338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6540,7 +7347,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6615,7 +7422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6624,7 +7431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6753,7 +7560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6762,7 +7569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6840,7 +7647,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6849,7 +7656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6956,7 +7763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6965,7 +7772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7025,7 +7832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7034,7 +7841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7109,7 +7916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7118,7 +7925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7251,7 +8058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7260,7 +8067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7338,7 +8145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7347,7 +8154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7454,7 +8261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7463,7 +8270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7523,7 +8330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7532,7 +8339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7607,7 +8414,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7616,7 +8423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7732,7 +8539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7741,7 +8548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7910,7 +8717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7919,7 +8726,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7998,7 +8805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8007,7 +8814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8115,7 +8922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8124,7 +8931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8204,7 +9011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8213,7 +9020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8341,7 +9148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8350,7 +9157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8466,7 +9273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8475,7 +9282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8547,7 +9354,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8556,7 +9363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8622,7 +9429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8728,7 +9535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8737,7 +9544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8860,7 +9667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8869,7 +9676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8952,7 +9759,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8961,7 +9768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9085,7 +9892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9212,7 +10019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9221,7 +10028,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9297,7 +10104,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9306,7 +10113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9405,7 +10212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9414,7 +10221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9523,7 +10330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9532,7 +10339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9608,7 +10415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9617,7 +10424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9715,7 +10522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9724,7 +10531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9832,7 +10639,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9841,7 +10648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9938,7 +10745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9947,7 +10754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10038,7 +10845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10047,7 +10854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10165,7 +10972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10174,7 +10981,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10289,7 +11096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10298,7 +11105,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10434,7 +11241,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10443,7 +11250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10523,7 +11330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10532,7 +11339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10644,7 +11451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10653,7 +11460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10747,7 +11554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10756,7 +11563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10843,7 +11650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10852,7 +11659,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10871,6 +11678,457 @@ export interface operations {
                 };
             };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Invitation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitation"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a person already signs in with this email (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the token of the invitation link */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationInfo"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description the session cookie, as `createSession` sets it */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a person already signs in with this email (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a weak password (`weak_password`) or invalid fields */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10939,7 +12197,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10948,7 +12206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11026,7 +12284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11035,7 +12293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11142,7 +12400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11151,7 +12409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11211,7 +12469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11220,7 +12478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11295,7 +12553,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11304,7 +12562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11382,6 +12640,533 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMe"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields, a weak password (`weak_password`) or a wrong current one (`invalid_credentials`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description two factors are on already, or the user has no password */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTotp"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the user has no password */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the password is not right (`invalid_credentials`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCode"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no secret started, or two factors are on already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the code is not right (`invalid_code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMessage: {
         parameters: {
             query?: never;
@@ -11411,7 +13196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11420,7 +13205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11480,7 +13265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11489,7 +13274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11564,7 +13349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11573,7 +13358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11696,7 +13481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11705,7 +13490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11783,7 +13568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11870,6 +13655,677 @@ export interface operations {
             };
         };
     };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            202: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetInfo"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletePasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description another person already signs in with that email (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a weak password (`weak_password`) or invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Session"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSession"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description `convo_session=<token>; HttpOnly; SameSite=Lax; Path=/` (`Secure` over https) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_credentials`, `totp_required` (the password was right: send `totp` or `recovery_code`) or `invalid_code` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    /** @description clears `convo_session` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -11915,7 +14371,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11924,7 +14380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12002,7 +14458,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12011,7 +14467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12118,7 +14574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12127,7 +14583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12187,7 +14643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12196,7 +14652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12271,7 +14727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12280,7 +14736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12403,7 +14859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12412,7 +14868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12490,7 +14946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12499,7 +14955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12606,7 +15062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12615,7 +15071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12675,7 +15131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12684,7 +15140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12759,7 +15215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12768,7 +15224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12893,7 +15349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12902,7 +15358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12977,7 +15433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12986,7 +15442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13080,7 +15536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or one this server does not know (`unauthorized`). */
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13089,7 +15545,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks a scope this operation needs (`missing_scope`) or may not act on this business unit (`forbidden`). */
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
             403: {
                 headers: {
                     [name: string]: unknown;

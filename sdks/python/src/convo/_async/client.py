@@ -22,18 +22,20 @@ from .directory import (
     AsyncWebhooks,
 )
 from .events import AsyncEvents
+from .people import AsyncAuditLog, AsyncInvitations, AsyncMe, AsyncPasswordResets, AsyncSessions
 from .transport import AsyncTransport
 
 
 class AsyncConvo:
-    """A client of one convo server, authenticated by one API key.
+    """A client of one convo server, authenticated by one API key, or, without one, as the
+    person `sessions.create` signs in.
 
     ``timeout`` is per attempt, in seconds; ``max_retries`` is how often a repeatable call is
     retried on network errors, 429 and 503 (honouring ``Retry-After``)."""
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None = None,
         base_url: str | None = None,
         *,
         timeout: float = 30.0,
@@ -55,6 +57,11 @@ class AsyncConvo:
         self.connect = AsyncConnect(self._transport)
         self.admin = AsyncAdmin(self._transport)
         self.voipbin = AsyncVoipbin(self._transport)
+        self.sessions = AsyncSessions(self._transport)
+        self.me = AsyncMe(self._transport)
+        self.invitations = AsyncInvitations(self._transport)
+        self.password_resets = AsyncPasswordResets(self._transport)
+        self.audit_log = AsyncAuditLog(self._transport)
 
     async def health(self) -> types.Health:
         """Whether the process is up."""

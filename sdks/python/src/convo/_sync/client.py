@@ -23,18 +23,20 @@ from .directory import (
     Webhooks,
 )
 from .events import Events
+from .people import AuditLog, Invitations, Me, PasswordResets, Sessions
 from .transport import Transport
 
 
 class Convo:
-    """A client of one convo server, authenticated by one API key.
+    """A client of one convo server, authenticated by one API key, or, without one, as the
+    person `sessions.create` signs in.
 
     ``timeout`` is per attempt, in seconds; ``max_retries`` is how often a repeatable call is
     retried on network errors, 429 and 503 (honouring ``Retry-After``)."""
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None = None,
         base_url: str | None = None,
         *,
         timeout: float = 30.0,
@@ -56,6 +58,11 @@ class Convo:
         self.connect = Connect(self._transport)
         self.admin = Admin(self._transport)
         self.voipbin = Voipbin(self._transport)
+        self.sessions = Sessions(self._transport)
+        self.me = Me(self._transport)
+        self.invitations = Invitations(self._transport)
+        self.password_resets = PasswordResets(self._transport)
+        self.audit_log = AuditLog(self._transport)
 
     def health(self) -> types.Health:
         """Whether the process is up."""

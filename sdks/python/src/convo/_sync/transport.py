@@ -10,7 +10,17 @@ from typing import Any
 import httpx
 from httpx_sse import ServerSentEvent, connect_sse
 
-from .._core import Request, backoff, base_url_of, client_headers, decode, retry_after, should_retry
+from .._core import (
+    Request,
+    backoff,
+    base_url_of,
+    client_headers,
+    decode,
+    end_session,
+    retry_after,
+    set_session,
+    should_retry,
+)
 from .._errors import ConvoError, ConvoTimeoutError
 from .._operations import OPERATIONS
 
@@ -18,7 +28,7 @@ from .._operations import OPERATIONS
 class Transport:
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None,
         base_url: str | None,
         timeout: float,
         max_retries: int,
@@ -40,6 +50,17 @@ class Transport:
         body: Any = None,
     ) -> Any:
         """Calls one operation; answers its JSON (None when the answer has no body)."""
+        return decode(self.send(op, path=path, query=query, body=body))
+
+    def send(
+        self,
+        op: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
+        """Sends one operation's request (retried when repeatable); answers the 2xx response."""
         request = Request(op, path=path, query=query, body=body)
         attempt = 0
         while True:
@@ -55,7 +76,7 @@ class Transport:
                 delay = backoff(attempt)
             else:
                 if response.is_success:
-                    return decode(response)
+                    return response
                 if not should_retry(request, attempt, self.max_retries, response.status_code):
                     raise ConvoError.from_response(response)
                 delay = retry_after(response) or backoff(attempt)
@@ -83,6 +104,16 @@ class Transport:
                 source.response.read()
                 raise ConvoError.from_response(source.response)
             yield from source.iter_sse()
+
+    def use_session(self, response: httpx.Response) -> Any:
+        """Acts as the person of the session a sign-in answered: its cookie, and its CSRF
+        token on writes. Answers the session."""
+        session = decode(response)
+        set_session(self.client, response, session)
+        return session
+
+    def end_session(self) -> None:
+        end_session(self.client)
 
     def close(self) -> None:
         self.client.close()
