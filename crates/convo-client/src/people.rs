@@ -46,6 +46,17 @@ impl Sessions<'_> {
     pub async fn delete(&self, id: SessionId) -> Result<()> {
         self.0.delete(&format!("/v1/sessions/{id}")).await
     }
+    /// Where a browser goes to sign in with the configured OpenID provider (a redirect, so a
+    /// URL to open rather than a call).
+    #[doc(alias = "startOidcSignIn")]
+    pub fn oidc_login_url(&self) -> String {
+        format!("{}/auth/oidc/login", self.0.base_url())
+    }
+    /// Where the provider sends the browser back: register it at the provider.
+    #[doc(alias = "finishOidcSignIn")]
+    pub fn oidc_callback_url(&self) -> String {
+        format!("{}/auth/oidc/callback", self.0.base_url())
+    }
 }
 
 /// Posts what makes a session (signing in, accepting an invitation) without a credential,

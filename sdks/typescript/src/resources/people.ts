@@ -39,12 +39,12 @@ export class Sessions {
 
   /** Where a browser goes to sign in with the configured OpenID provider. */
   oidcLoginUrl(): string {
-    return this.http.url(OPERATIONS.startOidcSignIn.path);
+    return this.http.url(OPERATIONS["startOidcSignIn"].path);
   }
 
   /** Where the provider sends the browser back (register it at the provider). */
   oidcCallbackUrl(): string {
-    return this.http.url(OPERATIONS.finishOidcSignIn.path);
+    return this.http.url(OPERATIONS["finishOidcSignIn"].path);
   }
 }
 
