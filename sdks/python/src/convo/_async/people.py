@@ -69,9 +69,7 @@ class AsyncMe:
 
     async def confirm_totp(self, code: str) -> types.RecoveryCodes:
         """Turns two factors on; answers ten recovery codes, once."""
-        result: types.RecoveryCodes = await self._transport.call(
-            "confirmTotp", body={"code": code}
-        )
+        result: types.RecoveryCodes = await self._transport.call("confirmTotp", body={"code": code})
         return result
 
     async def disable_totp(self, password: str) -> None:
@@ -104,9 +102,7 @@ class AsyncInvitations:
 
     async def accept(self, token: str, **body: Any) -> types.Session:
         """Accepts with `name` and `password`: this client then acts as the new person."""
-        response = await self._transport.send(
-            "acceptInvitation", path={"token": token}, body=body
-        )
+        response = await self._transport.send("acceptInvitation", path={"token": token}, body=body)
         session: types.Session = self._transport.use_session(response)
         return session
 
