@@ -109,7 +109,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
     let batch_only = matches!(protocol, Protocol::Trpc { batch_only: true });
     let standard: [(u16, bool, &str); 12] = [
-        (400, !public || has_body, "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
+        (400, !public || has_body || takes("query"), "The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`)."),
         (401, !public, "No API key or session, or one this server does not know or that has ended (`unauthorized`)."),
         (403, !public, "The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`)."),
         (404, !public, "An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`)."),

@@ -254,6 +254,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::docs::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn(session::with_client))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,

@@ -157,3 +157,16 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SessionToken {
         Ok(SessionToken(token))
     }
 }
+
+/// Middleware: the request's client, for the audit entries of use cases not told it.
+pub async fn with_client(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let info = client(&parts);
+    let request = axum::extract::Request::from_parts(parts, body);
+    convo_core::usecases::audit::REQUEST_CLIENT
+        .scope(info, next.run(request))
+        .await
+}

@@ -16,6 +16,17 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+tokio::task_local! {
+    /// Where the request being served came from, set by the server around each request, for
+    /// the entries of use cases that are not told (the directory's).
+    pub static REQUEST_CLIENT: ClientInfo;
+}
+
+/// The client of the request being served, when the server said.
+pub fn request_client() -> ClientInfo {
+    REQUEST_CLIENT.try_with(Clone::clone).unwrap_or_default()
+}
+
 /// Longest user agent kept: enough to tell browsers apart.
 const MAX_USER_AGENT_CHARS: usize = 256;
 

@@ -4,7 +4,7 @@
 //! changing it needs `admin`, except contacts, which have their own scopes.
 
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, CreateApiKey,
+    ApiKey, ApiKeyId, AuditAction, BusinessUnit, BusinessUnitId, Channel, ChannelId, CreateApiKey,
     CreateBusinessUnit, CreateChannel, CreateUser, List, Scope, Timestamp, UpdateApiKey,
     UpdateBusinessUnit, UpdateChannel, UpdateUser, User, UserId, UserKind, UserRole,
 };
@@ -14,7 +14,8 @@ use crate::paging::PagingParams;
 use crate::rules::{
     merge_metadata, Checks, AUTO_RESOLVE_SECS, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS,
 };
-use crate::{ChannelFilter, DirectoryStore, Error, OrganizationStore, Result};
+use crate::usecases::audit::{request_client, Audit};
+use crate::{ChannelFilter, DirectoryStore, Error, OrganizationStore, PeopleStore, Result};
 
 // ---- business units -------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ async fn check_units(
 // ---- users -------------------------------------------------------------------------------
 
 pub async fn create_user(
-    store: &(impl DirectoryStore + ?Sized),
+    store: &(impl DirectoryStore + PeopleStore + ?Sized),
     caller: &Principal,
     req: CreateUser,
 ) -> Result<User> {
@@ -180,6 +181,12 @@ pub async fn create_user(
         updated_at: now,
     };
     store.insert_user(&user).await?;
+    Audit::new(AuditAction::UserCreated, &request_client())
+        .by(caller)
+        .on("user", user.id)
+        .with("role", user.role.as_str())
+        .record(store, caller.organization_id)
+        .await;
     Ok(user)
 }
 
@@ -202,13 +209,14 @@ pub async fn list_users(
 }
 
 pub async fn update_user(
-    store: &(impl DirectoryStore + ?Sized),
+    store: &(impl DirectoryStore + PeopleStore + ?Sized),
     caller: &Principal,
     id: UserId,
     req: UpdateUser,
 ) -> Result<User> {
     caller.require(Scope::Admin)?;
     let mut user = store.get_user(caller.organization_id, id).await?;
+    let before = user.clone();
     let mut checks = Checks::new();
     checks.text(
         "name",
@@ -249,11 +257,36 @@ pub async fn update_user(
     }
     user.updated_at = Timestamp::now();
     store.update_user(&user).await?;
+    // What decides what the person may do and see, and how they sign in.
+    let mut changed = Vec::new();
+    if user.role != before.role {
+        changed.push("role");
+    }
+    if user.business_unit_ids != before.business_unit_ids {
+        changed.push("business_unit_ids");
+    }
+    if user.active != before.active {
+        changed.push("active");
+    }
+    if user.email != before.email {
+        changed.push("email");
+    }
+    if user.kind != before.kind {
+        changed.push("kind");
+    }
+    if !changed.is_empty() {
+        Audit::new(AuditAction::UserChanged, &request_client())
+            .by(caller)
+            .on("user", user.id)
+            .with("changed", changed)
+            .record(store, caller.organization_id)
+            .await;
+    }
     Ok(user)
 }
 
 pub async fn delete_user(
-    store: &(impl DirectoryStore + ?Sized),
+    store: &(impl DirectoryStore + PeopleStore + ?Sized),
     caller: &Principal,
     id: UserId,
 ) -> Result<()> {
@@ -261,20 +294,28 @@ pub async fn delete_user(
     if id == caller.user_id {
         return Err(Error::Conflict {
             code: convo_types::ErrorCode::Conflict,
-            message: "a key cannot delete its own acting user".into(),
+            message: "you cannot delete your own user (a key, its acting user)".into(),
         });
     }
     let event = crate::EventMeta {
         event_type: convo_types::EventType::ConversationMemberRemoved,
         actor: caller.actor(),
     };
-    store.delete_user(caller.organization_id, id, &event).await
+    store
+        .delete_user(caller.organization_id, id, &event)
+        .await?;
+    Audit::new(AuditAction::UserDeleted, &request_client())
+        .by(caller)
+        .on("user", id)
+        .record(store, caller.organization_id)
+        .await;
+    Ok(())
 }
 
 // ---- API keys ----------------------------------------------------------------------------
 
 pub async fn create_api_key(
-    store: &(impl DirectoryStore + OrganizationStore + ?Sized),
+    store: &(impl DirectoryStore + OrganizationStore + PeopleStore + ?Sized),
     caller: &Principal,
     req: CreateApiKey,
 ) -> Result<ApiKey> {
@@ -321,6 +362,14 @@ pub async fn create_api_key(
         secret: None,
     };
     store.insert_api_key(&key, &secret.hash).await?;
+    let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+    Audit::new(AuditAction::ApiKeyCreated, &request_client())
+        .by(caller)
+        .on("api_key", key.id)
+        .with("scopes", scopes)
+        .with("user_id", key.user_id.to_string())
+        .record(store, caller.organization_id)
+        .await;
     key.secret = Some(secret.secret);
     Ok(key)
 }
@@ -371,12 +420,18 @@ pub async fn update_api_key(
 
 /// Revokes a key: it stops working at once.
 pub async fn delete_api_key(
-    store: &(impl OrganizationStore + ?Sized),
+    store: &(impl OrganizationStore + PeopleStore + ?Sized),
     caller: &Principal,
     id: ApiKeyId,
 ) -> Result<()> {
     caller.require(Scope::Admin)?;
-    store.delete_api_key(caller.organization_id, id).await
+    store.delete_api_key(caller.organization_id, id).await?;
+    Audit::new(AuditAction::ApiKeyRevoked, &request_client())
+        .by(caller)
+        .on("api_key", id)
+        .record(store, caller.organization_id)
+        .await;
+    Ok(())
 }
 
 // ---- channels ----------------------------------------------------------------------------

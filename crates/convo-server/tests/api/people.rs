@@ -558,6 +558,22 @@ async fn reset_links_answer_alike_and_work_once() {
         .await
         .unwrap();
     assert_eq!(requested.data.len(), 1, "only the known person's request");
+    // The directory's own routes are audited too, with where the request came from.
+    let keys = server
+        .admin
+        .audit_log()
+        .list(
+            &AuditQuery {
+                action: Some(AuditAction::ApiKeyCreated),
+                ..Default::default()
+            },
+            &Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(keys.data.len(), 1);
+    assert_eq!(keys.data[0].ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(keys.data[0].actor_type, convo_types::AuditActorType::User);
     server.stop().await;
 }
 
