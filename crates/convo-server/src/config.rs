@@ -107,6 +107,12 @@ pub struct Settings {
     #[arg(long, env = "CONVO_AUTH_FAILURE_LIMIT", default_value_t = 30)]
     pub auth_failure_limit: u32,
 
+    /// Sign-in attempts per account at once, then one every 30 s; per client address three
+    /// times as many, then one every 2 s. Counted whether or not the password is right; `0`
+    /// turns both off.
+    #[arg(long, env = "CONVO_SIGN_IN_LIMIT", default_value_t = 10)]
+    pub sign_in_limit: u32,
+
     /// Log format.
     #[arg(long, env = "CONVO_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -182,6 +188,7 @@ impl Settings {
             rate_limit_burst: 200,
             anonymous_rate_limit: 20,
             auth_failure_limit: 30,
+            sign_in_limit: 10,
             log_format: LogFormat::Text,
             public_url: None,
             smtp_url: None,
@@ -262,6 +269,7 @@ impl fmt::Debug for Settings {
             .field("rate_limit_burst", &self.rate_limit_burst)
             .field("anonymous_rate_limit", &self.anonymous_rate_limit)
             .field("auth_failure_limit", &self.auth_failure_limit)
+            .field("sign_in_limit", &self.sign_in_limit)
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))

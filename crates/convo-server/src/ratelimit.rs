@@ -66,11 +66,9 @@ fn per_second(rate: u32, burst: u32) -> Option<Quota> {
     Some(Quota::per_second(rate).allow_burst(NonZeroU32::new(burst).unwrap_or(rate)))
 }
 
-/// Sign-in attempts: ten at once per account, then one every 30 s (120 an hour); thirty at
-/// once per address, then one every 2 s.
-const SIGN_IN_ACCOUNT_BURST: u32 = 10;
+/// Sign-in attempts: `--sign-in-limit` (10) at once per account, then one every 30 s (120 an
+/// hour); three times as many at once per address, then one every 2 s.
 const SIGN_IN_ACCOUNT_EVERY: Duration = Duration::from_secs(30);
-const SIGN_IN_ADDRESS_BURST: u32 = 30;
 const SIGN_IN_ADDRESS_EVERY: Duration = Duration::from_secs(2);
 
 fn sign_in_quota(every: Duration, burst: u32) -> Option<Quota> {
@@ -94,11 +92,14 @@ impl RateLimits {
             ),
             auth_failures: Limiter::new(failures, "client address (failed authentications)"),
             sign_in_account: Limiter::new(
-                sign_in_quota(SIGN_IN_ACCOUNT_EVERY, SIGN_IN_ACCOUNT_BURST),
+                sign_in_quota(SIGN_IN_ACCOUNT_EVERY, settings.sign_in_limit),
                 "account (sign-in attempts)",
             ),
             sign_in_address: Limiter::new(
-                sign_in_quota(SIGN_IN_ADDRESS_EVERY, SIGN_IN_ADDRESS_BURST),
+                sign_in_quota(
+                    SIGN_IN_ADDRESS_EVERY,
+                    settings.sign_in_limit.saturating_mul(3),
+                ),
                 "client address (sign-in attempts)",
             ),
             refused,

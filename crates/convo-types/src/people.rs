@@ -111,11 +111,11 @@ pub struct UpdateMe {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_locale))]
     pub locale: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_password))]
     pub password: Option<String>,
     /// Required with `password` when the person already has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_password))]
     pub current_password: Option<String>,
 }
 

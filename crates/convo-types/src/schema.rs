@@ -81,6 +81,11 @@ pub fn password() -> Object {
         .build()
 }
 
+/// A password that may be left out (`null`: not given).
+pub fn optional_password() -> Object {
+    text(limits::MAX_PASSWORD_BYTES, true).build()
+}
+
 /// A sign-in email: required.
 pub fn email() -> Object {
     text(limits::MAX_EMAIL_CHARS, false)

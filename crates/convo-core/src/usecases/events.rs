@@ -8,6 +8,9 @@ use crate::{ConversationStore, Error, EventFilter, EventStore, Result};
 /// Where an event page starts: the `next_cursor` of the previous page (the last event id, as
 /// text) when given, else `after`.
 pub fn start_after(after: Option<i64>, cursor: Option<&str>) -> Result<Option<i64>> {
+    if after.is_some_and(|after| after < 0) {
+        return Err(Error::invalid("after", "must be 0 or more (an event id)"));
+    }
     match cursor {
         None => Ok(after),
         Some(text) => text

@@ -2,7 +2,7 @@
 
 use convo_core::usecases::audit;
 use convo_core::AuditFilter;
-use convo_types::{AuditAction, AuditEntry};
+use convo_types::{AuditAction, AuditEntry, UserId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -16,8 +16,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only what this user did.
-    #[param(max_length = 64)]
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     /// Only this action.
     pub action: Option<AuditAction>,
 }
@@ -32,7 +31,7 @@ pub async fn list(
     Query(query): Query<AuditQuery>,
 ) -> ApiResult<axum::Json<List<AuditEntry>>> {
     let filter = AuditFilter {
-        actor_id: query.actor_id,
+        actor_id: query.actor_id.map(|id| id.to_string()),
         action: query.action,
     };
     Ok(axum::Json(

@@ -93,6 +93,7 @@ pub struct CallbackQuery {
     (status = 303, description = "signed in: to the inbox", headers(("Location" = String), ("Set-Cookie" = String, description = "the session cookie"))),
     (status = 403, description = "not signed in (`sso_failed`): the flow did not start here, the code was refused, the email is not verified, or no one here has it and its domain may not join", body = convo_types::Problem),
     (status = 404, description = "single sign-on is not configured", body = convo_types::Problem),
+    (status = 414, description = "the address is longer than the server reads (8 KiB)", body = convo_types::Problem),
     (status = 502, description = "the provider could not be reached (`sso_failed`)", body = convo_types::Problem),
 ))]
 pub async fn callback(
