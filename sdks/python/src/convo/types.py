@@ -459,10 +459,10 @@ class UpdateLabel(TypedDict):
 
 class UpdateMe(TypedDict):
     avatar_url: NotRequired[str | None]
-    current_password: NotRequired[str]
+    current_password: NotRequired[str | None]
     locale: NotRequired[str | None]
     name: NotRequired[str | None]
-    password: NotRequired[str]
+    password: NotRequired[str | None]
 
 
 class UpdateMessage(TypedDict):

@@ -3680,10 +3680,10 @@ export interface components {
          */
         UpdateMe: {
             avatar_url?: string | null;
-            current_password?: string;
+            current_password?: string | null;
             locale?: string | null;
             name?: string | null;
-            password?: string;
+            password?: string | null;
         };
         UpdateMessage: {
             content?: string | null;
@@ -4734,6 +4734,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description not signed in (`sso_failed`): the flow did not start here, the code was refused, the email is not verified, or no one here has it and its domain may not join */
             403: {
                 headers: {
@@ -4745,6 +4754,15 @@ export interface operations {
             };
             /** @description single sign-on is not configured */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the address is longer than the server reads (8 KiB) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6942,7 +6960,7 @@ export interface operations {
                 /** @description Add `total` (the count of every matching row) to the answer. */
                 include_total?: boolean;
                 /** @description Only what this user did. */
-                actor_id?: string;
+                actor_id?: components["schemas"]["UserId"];
                 /** @description Only this action. */
                 action?: components["schemas"]["AuditAction"];
             };
