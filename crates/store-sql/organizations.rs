@@ -74,7 +74,8 @@ impl OrganizationStore for SqlStore {
     async fn get_organization(&self, id: OrganizationId) -> Result<Organization> {
         run(async {
             let row: Option<OrganizationRow> = sqlx::query_as(
-                "SELECT id, name, created_at, updated_at FROM organizations WHERE id = $1",
+                "SELECT id, name, require_totp, created_at, updated_at FROM organizations WHERE id = \
+                 $1",
             )
             .bind(id.as_uuid())
             .fetch_optional(&self.reader)
@@ -84,10 +85,27 @@ impl OrganizationStore for SqlStore {
         .await
     }
 
+    async fn update_organization(&self, organization: &Organization) -> Result<()> {
+        run(async {
+            let result = sqlx::query(
+                "UPDATE organizations SET name = $1, require_totp = $2, updated_at = $3 WHERE id \
+                 = $4",
+            )
+            .bind(&organization.name)
+            .bind(organization.require_totp)
+            .bind(organization.updated_at.as_millis())
+            .bind(organization.id.as_uuid())
+            .execute(&self.writer)
+            .await?;
+            affected("organization", result.rows_affected())
+        })
+        .await
+    }
+
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>> {
         run(async {
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT id, name, created_at, updated_at FROM organizations WHERE 1 = 1",
+                "SELECT id, name, require_totp, created_at, updated_at FROM organizations WHERE 1 = 1",
             );
             push_directory_page(&mut qb, page);
             let rows: Vec<OrganizationRow> = qb.build_query_as().fetch_all(&self.reader).await?;

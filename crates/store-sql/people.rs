@@ -80,6 +80,8 @@ struct SessionWithUserRow {
     ip: Option<String>,
     #[sqlx(flatten)]
     user: UserRow,
+    /// The organization requires two factors and the person has none.
+    must_set_up_totp: bool,
 }
 
 const SESSION_JOIN_COLUMNS: &str = "s.id AS session_id, s.token_hash, s.created_at AS \
@@ -275,11 +277,13 @@ impl PeopleStore for SqlStore {
         &self,
         token_hash: &str,
         now: Timestamp,
-    ) -> Result<Option<(SessionRecord, User)>> {
+    ) -> Result<Option<(SessionRecord, User, bool)>> {
         run(async {
             let row: Option<SessionWithUserRow> = sqlx::query_as(&format!(
-                "SELECT {SESSION_JOIN_COLUMNS}, {} FROM sessions s JOIN users u ON u.id = \
-                 s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+                "SELECT {SESSION_JOIN_COLUMNS}, {}, (o.require_totp AND NOT u.totp_enabled) AS \
+                 must_set_up_totp FROM sessions s JOIN users u ON u.id = s.user_id JOIN \
+                 organizations o ON o.id = u.organization_id WHERE s.token_hash = $1 AND \
+                 s.expires_at > $2 AND u.active",
                 user_columns()
             ))
             .bind(token_hash)
@@ -299,7 +303,7 @@ impl PeopleStore for SqlStore {
                     user_agent: r.user_agent,
                     ip: r.ip,
                 };
-                Ok((session, user))
+                Ok((session, user, r.must_set_up_totp))
             })
             .transpose()
         })

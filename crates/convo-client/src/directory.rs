@@ -4,7 +4,7 @@ use convo_types::{
     ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
     CreateApiKey, CreateBusinessUnit, CreateChannel, CreateContact, CreateOrganization, CreateUser,
     List, Organization, OrganizationCreated, UpdateApiKey, UpdateBusinessUnit, UpdateChannel,
-    UpdateContact, UpdateUser, User, UserId,
+    UpdateContact, UpdateOrganization, UpdateUser, User, UserId,
 };
 use reqwest::Method;
 
@@ -21,6 +21,16 @@ impl Organizations<'_> {
     #[doc(alias = "listOrganizations")]
     pub async fn list(&self, page: &Page) -> Result<List<Organization>> {
         self.0.get("/v1/organizations", page).await
+    }
+    /// The key's or person's own organization.
+    #[doc(alias = "getCurrentOrganization")]
+    pub async fn current(&self) -> Result<Organization> {
+        self.0.get("/v1/organizations/current", &NO_QUERY).await
+    }
+    /// Its name, and whether every person must use two factors (admins).
+    #[doc(alias = "updateCurrentOrganization")]
+    pub async fn update_current(&self, req: &UpdateOrganization) -> Result<Organization> {
+        self.0.patch("/v1/organizations/current", req).await
     }
 }
 

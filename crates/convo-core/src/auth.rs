@@ -69,6 +69,9 @@ pub struct Principal {
     pub scopes: Vec<Scope>,
     /// Empty: every business unit of the organization.
     pub business_unit_ids: Vec<BusinessUnitId>,
+    /// A person whose organization requires two factors and who has none yet: they may only
+    /// set them up (no scope is granted until then).
+    pub setup_only: bool,
 }
 
 /// What authenticated the caller.
@@ -103,7 +106,15 @@ impl Principal {
             user_id: user.id,
             scopes,
             business_unit_ids,
+            setup_only: false,
         }
+    }
+
+    /// A session that may only set up two factors (see [`Principal::setup_only`]).
+    pub fn setup_only(mut self) -> Self {
+        self.scopes.clear();
+        self.setup_only = true;
+        self
     }
 
     pub fn api_key_id(&self) -> Option<ApiKeyId> {
@@ -136,6 +147,7 @@ impl From<&ApiKey> for Principal {
             user_id: key.user_id,
             scopes: key.scopes.clone(),
             business_unit_ids: key.business_unit_ids.clone(),
+            setup_only: false,
         }
     }
 }
@@ -150,6 +162,7 @@ impl Principal {
             user_id: UserId::new(),
             scopes: vec![Scope::Platform],
             business_unit_ids: vec![],
+            setup_only: false,
         }
     }
 
@@ -162,6 +175,13 @@ impl Principal {
     pub fn require(&self, scope: Scope) -> Result<()> {
         if self.has(scope) {
             Ok(())
+        } else if self.setup_only {
+            Err(Error::Forbidden {
+                code: ErrorCode::TotpSetupRequired,
+                message: "your organization requires two factors: set them up first \
+                          (`POST /v1/me/totp`, then `POST /v1/me/totp/confirm`)"
+                    .into(),
+            })
         } else {
             Err(Error::Forbidden {
                 code: ErrorCode::MissingScope,
@@ -216,6 +236,7 @@ mod tests {
             user_id: UserId::new(),
             scopes,
             business_unit_ids: vec![],
+            setup_only: false,
         }
     }
 

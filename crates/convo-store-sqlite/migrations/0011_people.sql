@@ -2,6 +2,9 @@
 -- tokens, recovery codes and the audit log. Secrets are stored only as hashes (TOTP secrets
 -- sealed with the server key when one is set).
 
+-- An organization may require every person to use two factors.
+ALTER TABLE organizations ADD COLUMN require_totp INTEGER NOT NULL DEFAULT 0;
+
 -- The sign-in email, folded (trimmed, NFKC, lower case): written with every user.
 ALTER TABLE users ADD COLUMN email_key TEXT;
 ALTER TABLE users ADD COLUMN password_hash TEXT;

@@ -61,8 +61,22 @@ pub struct Organization {
     pub object_name: String,
     pub id: OrganizationId,
     pub name: String,
+    /// Every person must use two factors: one without them may only set them up.
+    #[serde(default)]
+    pub require_totp: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// `PATCH /v1/organizations/current` (admins): the organization's settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateOrganization {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_when_given))]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_totp: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

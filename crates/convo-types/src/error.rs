@@ -19,6 +19,7 @@ crate::wire_enum::wire_enum!(
         CsrfFailed = "csrf_failed",
         EmailTaken = "email_taken",
         SsoFailed = "sso_failed",
+        TotpSetupRequired = "totp_setup_required",
         Forbidden = "forbidden",
         MissingScope = "missing_scope",
         LifecycleNotOwned = "lifecycle_not_owned",

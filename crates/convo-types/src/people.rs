@@ -77,6 +77,9 @@ pub struct Me {
     pub has_password: bool,
     /// Whether a second factor is required at sign-in.
     pub totp_enabled: bool,
+    /// The organization requires two factors and this person has none yet: until they set
+    /// them up, nothing else is allowed (`403 totp_setup_required`).
+    pub totp_setup_required: bool,
     /// How this request is authenticated: `session` or `api_key`.
     pub authenticated_by: AuthMethod,
 }

@@ -6,6 +6,7 @@ use crate::sql::prelude::*;
 pub(crate) struct OrganizationRow {
     pub(crate) id: Uuid,
     pub(crate) name: String,
+    pub(crate) require_totp: bool,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
 }
@@ -16,6 +17,7 @@ impl From<OrganizationRow> for Organization {
             object_name: "organization".into(),
             id: r.id.into(),
             name: r.name,
+            require_totp: r.require_totp,
             created_at: Timestamp::from_millis(r.created_at),
             updated_at: Timestamp::from_millis(r.updated_at),
         }

@@ -4,7 +4,7 @@
 use convo_core::people::{self, totp, SessionPolicy};
 use convo_core::sealed::SecretBox;
 use convo_core::usecases::audit::ClientInfo;
-use convo_core::usecases::{audit, passwords, sessions, totp as totp_use};
+use convo_core::usecases::{audit, organizations, passwords, sessions, totp as totp_use};
 use convo_core::AuditFilter;
 use convo_types::{
     AuditAction, BusinessUnitId, CompletePasswordReset, CreateSession, UpdateMe, UpdateUser, User,
@@ -408,6 +408,75 @@ async fn two_factors_refuse_replays_and_use_recovery_codes_once(shared: &Arc<dyn
     assert!(sign_in_with(None, None).await.is_ok(), "off again");
 }
 
+async fn an_organization_can_require_two_factors(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let secrets = SecretBox::new(None, None).unwrap();
+    let t = Fixture::new(store, "Two factors required").await;
+    let hoa = person(&t, "Hoa", UserRole::Agent, vec![]).await;
+    let email = hoa.email.clone().unwrap();
+    let require = convo_types::UpdateOrganization {
+        name: None,
+        require_totp: Some(true),
+    };
+    let organization = organizations::update_current(store, &t.admin, require.clone())
+        .await
+        .unwrap();
+    assert!(organization.require_totp);
+    assert!(
+        organizations::current(store, &t.admin)
+            .await
+            .unwrap()
+            .require_totp
+    );
+
+    // Signed in without two factors, a person may only set them up.
+    let signed_in = sign_in(store, &email, PASSWORD).await.unwrap();
+    let limited = session_principal(store, &signed_in.token).await.unwrap();
+    let refused = list_ids_result(store, &limited).await.unwrap_err();
+    assert_eq!(
+        code_of(&refused),
+        Some(ErrorCode::TotpSetupRequired),
+        "{refused:?}"
+    );
+    assert!(
+        sessions::me(store, &limited)
+            .await
+            .unwrap()
+            .totp_setup_required
+    );
+    let denied = organizations::update_current(store, &limited, require).await;
+    assert!(matches!(denied, Err(Error::Forbidden { .. })));
+    let setup = totp_use::start(store, &secrets, &limited).await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = convo_types::TotpCode {
+        code: totp::code_at(&setup.secret, now).unwrap(),
+    };
+    totp_use::confirm(store, &secrets, &limited, code, &client())
+        .await
+        .unwrap();
+    // The same session may now do what the role allows.
+    let full = session_principal(store, &signed_in.token).await.unwrap();
+    assert!(!full.setup_only);
+    assert!(list_ids_result(store, &full).await.is_ok());
+    // Another organization is not affected.
+    let other = Fixture::new(store, "Two factors optional").await;
+    assert!(
+        !organizations::current(store, &other.admin)
+            .await
+            .unwrap()
+            .require_totp
+    );
+}
+
+async fn list_ids_result(store: &dyn Store, who: &Principal) -> convo_core::Result<usize> {
+    conversations::list(store, who, ConversationFilters::default(), page(10))
+        .await
+        .map(|list| list.data.len())
+}
+
 async fn sessions_follow_their_user(shared: &Arc<dyn Store>) {
     let store: &dyn Store = shared.as_ref();
     let t = Fixture::new(store, "Session users").await;
@@ -593,6 +662,7 @@ stories![
     people_sign_in_with_their_password_only,
     a_new_password_ends_other_sessions_and_links_work_once,
     two_factors_refuse_replays_and_use_recovery_codes_once,
+    an_organization_can_require_two_factors,
     sessions_follow_their_user,
     audit_log_is_newest_first_for_admins
 ];

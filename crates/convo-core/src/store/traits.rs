@@ -23,6 +23,7 @@ pub trait OrganizationStore: Send + Sync {
     async fn has_organizations(&self) -> Result<bool>;
     async fn create_organization(&self, new: &NewOrganization) -> Result<()>;
     async fn get_organization(&self, id: OrganizationId) -> Result<Organization>;
+    async fn update_organization(&self, organization: &Organization) -> Result<()>;
     async fn list_organizations(&self, page: &DirectoryPage) -> Result<Rows<Organization>>;
     async fn find_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
     async fn touch_api_key(
@@ -427,13 +428,14 @@ pub trait PeopleStore: Send + Sync {
     ) -> Result<()>;
 
     async fn insert_session(&self, session: &SessionRecord) -> Result<()>;
-    /// The session with this token hash that has not ended at `now`, and its user, if the
-    /// user is active.
+    /// The session with this token hash that has not ended at `now`, its user (if active)
+    /// and whether the person must still set up two factors (their organization requires them
+    /// and they have none).
     async fn find_session(
         &self,
         token_hash: &str,
         now: convo_types::Timestamp,
-    ) -> Result<Option<(SessionRecord, User)>>;
+    ) -> Result<Option<(SessionRecord, User, bool)>>;
     /// Records a use: `last_seen_at` and the new `expires_at`.
     async fn touch_session(&self, session: &SessionRecord) -> Result<()>;
     /// The user's sessions that have not ended at `now`, oldest first.

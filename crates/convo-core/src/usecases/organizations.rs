@@ -26,6 +26,7 @@ fn new_organization(name: &str, secret: NewSecret, platform: bool) -> NewOrganiz
         object_name: "organization".into(),
         id: OrganizationId::new(),
         name: name.to_owned(),
+        require_totp: false,
         created_at: now,
         updated_at: now,
     };
@@ -143,4 +144,54 @@ pub async fn list(
     let page = paging.into_request()?;
     let rows = store.list_organizations(&page).await?;
     Ok(rows.into_list(page.limit, |o| o.id.as_uuid()))
+}
+
+/// `GET /v1/organizations/current`: the caller's own organization.
+pub async fn current(
+    store: &(impl OrganizationStore + ?Sized),
+    caller: &Principal,
+) -> Result<Organization> {
+    store.get_organization(caller.organization_id).await
+}
+
+/// `PATCH /v1/organizations/current` (admins): its name, and whether two factors are required.
+pub async fn update_current(
+    store: &(impl OrganizationStore + crate::PeopleStore + ?Sized),
+    caller: &Principal,
+    req: convo_types::UpdateOrganization,
+) -> Result<Organization> {
+    caller.require(Scope::Admin)?;
+    let mut checks = Checks::new();
+    checks.text(
+        "name",
+        req.name.as_deref(),
+        MAX_NAME_CHARS,
+        req.name.is_some(),
+    );
+    checks.finish()?;
+    let mut organization = store.get_organization(caller.organization_id).await?;
+    let mut changed = Vec::new();
+    if let Some(name) = req.name {
+        organization.name = name.trim().to_owned();
+        changed.push("name");
+    }
+    if let Some(require) = req.require_totp {
+        if require != organization.require_totp {
+            changed.push("require_totp");
+        }
+        organization.require_totp = require;
+    }
+    organization.updated_at = Timestamp::now();
+    store.update_organization(&organization).await?;
+    crate::usecases::audit::Audit::new(
+        convo_types::AuditAction::OrganizationChanged,
+        &crate::usecases::audit::request_client(),
+    )
+    .by(caller)
+    .on("organization", organization.id)
+    .with("changed", changed)
+    .with("require_totp", organization.require_totp)
+    .record(store, caller.organization_id)
+    .await;
+    Ok(organization)
 }

@@ -227,7 +227,8 @@ pub async fn authenticate(
     token: &str,
 ) -> Result<Option<(SessionRecord, User, Principal)>> {
     let now = Timestamp::now();
-    let Some((mut record, user)) = store.find_session(&people::token_hash(token), now).await?
+    let Some((mut record, user, must_set_up_totp)) =
+        store.find_session(&people::token_hash(token), now).await?
     else {
         return Ok(None);
     };
@@ -237,6 +238,11 @@ pub async fn authenticate(
         store.touch_session(&record).await?;
     }
     let principal = Principal::for_session(&user, record.id);
+    let principal = if must_set_up_totp {
+        principal.setup_only()
+    } else {
+        principal
+    };
     Ok(Some((record, user, principal)))
 }
 
@@ -320,6 +326,7 @@ fn me_object(credentials: Credentials, caller: &Principal) -> Me {
         locale: credentials.locale,
         has_password: credentials.password_hash.is_some(),
         totp_enabled: credentials.totp_enabled,
+        totp_setup_required: caller.setup_only,
         authenticated_by: caller.method(),
     }
 }

@@ -1,7 +1,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use convo_core::usecases::organizations;
-use convo_types::{CreateOrganization, List, Organization, OrganizationCreated};
+use convo_types::{
+    CreateOrganization, List, Organization, OrganizationCreated, UpdateOrganization,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -12,7 +14,9 @@ use crate::routes::PageQuery;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(current, update_current))
 }
 
 /// Creates an organization (a tenant) with its default business unit, admin user and admin
@@ -39,5 +43,32 @@ pub async fn list(
 ) -> ApiResult<axum::Json<List<Organization>>> {
     Ok(axum::Json(
         organizations::list(state.store.as_ref(), &caller, page.into()).await?,
+    ))
+}
+
+/// The caller's own organization.
+#[utoipa::path(get, path = "/v1/organizations/current", operation_id = "getCurrentOrganization", tag = "organizations", responses((status = 200, body = Organization)))]
+pub async fn current(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> ApiResult<axum::Json<Organization>> {
+    Ok(axum::Json(
+        organizations::current(state.store.as_ref(), &caller).await?,
+    ))
+}
+
+/// Changes the caller's own organization (admins): its name, and `require_totp` (every person
+/// must use two factors; one without them may then only set them up).
+#[utoipa::path(patch, path = "/v1/organizations/current", operation_id = "updateCurrentOrganization", tag = "organizations", request_body = UpdateOrganization, responses(
+    (status = 200, body = Organization),
+    (status = 422, description = "invalid fields", body = convo_types::Problem),
+))]
+pub async fn update_current(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Json(req): Json<UpdateOrganization>,
+) -> ApiResult<axum::Json<Organization>> {
+    Ok(axum::Json(
+        organizations::update_current(state.store.as_ref(), &caller, req).await?,
     ))
 }

@@ -806,3 +806,43 @@ async fn invitations_and_resets_are_mailed() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_organization_that_requires_two_factors_lets_people_only_set_them_up() {
+    let server = TestServer::start().await;
+    person(&server, "tuan@example.com", UserRole::Agent, vec![]).await;
+    let organization = server
+        .admin
+        .organizations()
+        .update_current(&convo_types::UpdateOrganization {
+            name: None,
+            require_totp: Some(true),
+        })
+        .await
+        .unwrap();
+    assert!(organization.require_totp);
+    let tuan = sign_in(&server, "tuan@example.com").await;
+    let refused = tuan
+        .conversations()
+        .list(&ConversationFilters::default(), &Page::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (refused.status(), refused.code()),
+        (Some(403), Some(ErrorCode::TotpSetupRequired))
+    );
+    assert!(tuan.me().get().await.unwrap().totp_setup_required);
+    let setup = tuan.me().start_totp().await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = convo_core::people::totp::code_at(&setup.secret, now).unwrap();
+    tuan.me().confirm_totp(&code).await.unwrap();
+    assert!(tuan
+        .conversations()
+        .list(&ConversationFilters::default(), &Page::default())
+        .await
+        .is_ok());
+    server.stop().await;
+}

@@ -71,4 +71,14 @@ export class Organizations {
   create(body: BodyOf<"createOrganization">): Promise<ResultOf<"createOrganization">> {
     return this.http.call("createOrganization", { body });
   }
+
+  /** The caller's own organization. */
+  current(): Promise<ResultOf<"getCurrentOrganization">> {
+    return this.http.call("getCurrentOrganization");
+  }
+
+  /** Its name, and whether every person must use two factors (admins). */
+  updateCurrent(body: BodyOf<"updateCurrentOrganization">): Promise<ResultOf<"updateCurrentOrganization">> {
+    return this.http.call("updateCurrentOrganization", { body });
+  }
 }

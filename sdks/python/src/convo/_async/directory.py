@@ -97,3 +97,17 @@ class AsyncOrganizations:
             "createOrganization", body=merge(body, fields)
         )
         return result
+
+    async def current(self) -> types.Organization:
+        """The caller's own organization."""
+        result: types.Organization = await self._transport.call("getCurrentOrganization")
+        return result
+
+    async def update_current(
+        self, body: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> types.Organization:
+        """Its name, and `require_totp` (every person must use two factors; admins)."""
+        result: types.Organization = await self._transport.call(
+            "updateCurrentOrganization", body=merge(body, fields)
+        )
+        return result
