@@ -196,6 +196,7 @@ ErrorCode: TypeAlias = Literal[
     "csrf_failed",
     "email_taken",
     "sso_failed",
+    "totp_setup_required",
     "forbidden",
     "missing_scope",
     "lifecycle_not_owned",
@@ -470,6 +471,11 @@ class UpdateMessage(TypedDict):
     error: NotRequired[MessageError | None]
     metadata: NotRequired[dict[str, Any] | None]
     status: NotRequired[MessageStatus | None]
+
+
+class UpdateOrganization(TypedDict):
+    name: NotRequired[str | None]
+    require_totp: NotRequired[bool | None]
 
 
 class UpdateStatus(TypedDict):
@@ -955,6 +961,7 @@ class Organization(TypedDict):
     id: OrganizationId
     name: str
     object_name: str
+    require_totp: NotRequired[bool]
     updated_at: Timestamp
 
 
@@ -1195,6 +1202,7 @@ class Me(TypedDict):
     locale: NotRequired[str | None]
     object_name: str
     totp_enabled: bool
+    totp_setup_required: bool
     user: User
 
 

@@ -1436,6 +1436,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own organization.
+         * @description The caller's own organization.
+         */
+        get: operations["getCurrentOrganization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes the caller's own organization (admins): its name, and `require_totp` (every person
+         *     must use two factors; one without them may then only set them up).
+         * @description Changes the caller's own organization (admins): its name, and `require_totp` (every person
+         *     must use two factors; one without them may then only set them up).
+         */
+        patch: operations["updateCurrentOrganization"];
+        trace?: never;
+    };
     "/v1/password-resets": {
         parameters: {
             query?: never;
@@ -2867,7 +2893,7 @@ export interface components {
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "totp_setup_required" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -3222,6 +3248,11 @@ export interface components {
             object_name: string;
             /** @description Whether a second factor is required at sign-in. */
             totp_enabled: boolean;
+            /**
+             * @description The organization requires two factors and this person has none yet: until they set
+             *     them up, nothing else is allowed (`403 totp_setup_required`).
+             */
+            totp_setup_required: boolean;
             user: components["schemas"]["User"];
         };
         /** @description `POST /v1/contacts/{id}/merge`: the other record of the same person, merged into this one. */
@@ -3347,6 +3378,8 @@ export interface components {
             id: components["schemas"]["OrganizationId"];
             name: string;
             object_name: string;
+            /** @description Every person must use two factors: one without them may only set them up. */
+            require_totp?: boolean;
             updated_at: components["schemas"]["Timestamp"];
         };
         /**
@@ -3693,6 +3726,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             status?: null | components["schemas"]["MessageStatus"];
+        };
+        /** @description `PATCH /v1/organizations/current` (admins): the organization's settings. */
+        UpdateOrganization: {
+            name?: string | null;
+            require_totp?: boolean | null;
         };
         /** @description `PATCH /v1/conversations/{id}/status`. */
         UpdateStatus: {
@@ -13650,6 +13688,193 @@ export interface operations {
                 };
             };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCurrentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganization"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields */
             422: {
                 headers: {
                     [name: string]: unknown;

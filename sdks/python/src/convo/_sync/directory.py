@@ -96,3 +96,17 @@ class Organizations:
             "createOrganization", body=merge(body, fields)
         )
         return result
+
+    def current(self) -> types.Organization:
+        """The caller's own organization."""
+        result: types.Organization = self._transport.call("getCurrentOrganization")
+        return result
+
+    def update_current(
+        self, body: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> types.Organization:
+        """Its name, and `require_totp` (every person must use two factors; admins)."""
+        result: types.Organization = self._transport.call(
+            "updateCurrentOrganization", body=merge(body, fields)
+        )
+        return result
