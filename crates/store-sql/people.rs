@@ -143,6 +143,19 @@ fn user_columns() -> String {
 }
 
 impl SqlStore {
+    async fn delete_recovery_codes_on(
+        conn: &mut Conn,
+        org: OrganizationId,
+        user: UserId,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM recovery_codes WHERE organization_id = $1 AND user_id = $2")
+            .bind(org.as_uuid())
+            .bind(user.as_uuid())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     async fn apply_password_on(conn: &mut Conn, change: &PasswordChange) -> StoreResult<()> {
         let org = change.organization_id.as_uuid();
         let user = change.user_id.as_uuid();
@@ -482,11 +495,7 @@ impl PeopleStore for SqlStore {
             .execute(&mut *tx)
             .await?;
             affected("user", result.rows_affected())?;
-            sqlx::query("DELETE FROM recovery_codes WHERE organization_id = $1 AND user_id = $2")
-                .bind(org.as_uuid())
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            Self::delete_recovery_codes_on(&mut tx, org, user).await?;
             Ok(tx.commit().await?)
         })
         .await
@@ -511,11 +520,7 @@ impl PeopleStore for SqlStore {
             .execute(&mut *tx)
             .await?;
             affected("user", result.rows_affected())?;
-            sqlx::query("DELETE FROM recovery_codes WHERE organization_id = $1 AND user_id = $2")
-                .bind(org.as_uuid())
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            Self::delete_recovery_codes_on(&mut tx, org, user).await?;
             if !recovery_code_hashes.is_empty() {
                 let mut insert = QueryBuilder::<Db>::new(
                     "INSERT INTO recovery_codes (organization_id, user_id, code_hash) ",

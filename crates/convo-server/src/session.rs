@@ -16,14 +16,36 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The session token the request's cookie carries.
 pub fn token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the request's cookie `name`, when it has a non-empty one.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE && !c.value().is_empty())
+        .find(|c| c.name() == name && !c.value().is_empty())
         .map(|c| c.value().to_owned())
+}
+
+/// `201` with the new session and the cookie that carries it (signing in, accepting an
+/// invitation).
+pub fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed_in: convo_core::usecases::sessions::SignedIn,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let cookie = set_cookie(state, came_over_https(headers), &signed_in.token);
+    (
+        axum::http::StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(signed_in.session),
+    )
+        .into_response()
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, for the whole site; `Secure` when

@@ -146,6 +146,25 @@ pub async fn list(
     Ok(rows.into_list(page.limit, |o| o.id.as_uuid()))
 }
 
+/// The organization made on first start: where operators' links and people who join through
+/// single sign-on land.
+pub async fn first(store: &(impl OrganizationStore + ?Sized)) -> Result<Organization> {
+    let page = crate::DirectoryPage {
+        limit: 1,
+        start: crate::paging::PageStart::After(None),
+        include_total: false,
+    };
+    store
+        .list_organizations(&page)
+        .await?
+        .items
+        .into_iter()
+        .next()
+        .ok_or(crate::Error::NotFound(
+            "organization (start the server once: it makes the first one)",
+        ))
+}
+
 /// `GET /v1/organizations/current`: the caller's own organization.
 pub async fn current(
     store: &(impl OrganizationStore + ?Sized),

@@ -60,11 +60,7 @@ pub async fn request(
     let people = store.find_people(&people::email_key(email)).await?;
     // Only an unambiguous person: several people without a password share this email only
     // across organizations, and an operator link (`convo admin reset-password`) picks one.
-    let person = match people.iter().find(|p| p.password_hash.is_some()) {
-        Some(p) => Some(p),
-        None if people.len() == 1 => people.first(),
-        None => None,
-    };
+    let person = super::sessions::the_person(&people);
     let Some(person) = person.filter(|p| p.user.active && p.user.kind == UserKind::Human) else {
         return Ok(None);
     };
@@ -170,20 +166,16 @@ pub async fn operator_link(
     ttl_millis: i64,
 ) -> Result<PasswordResetLink> {
     let people = store.find_people(&people::email_key(email)).await?;
-    let person = match people.iter().find(|p| p.password_hash.is_some()) {
-        Some(p) => p,
-        None => match people.as_slice() {
-            [only] => only,
-            [] => return Err(Error::NotFound("person with this email")),
-            _ => {
-                return Err(Error::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "several people in different organizations have this email and \
-                              none has a password yet"
-                        .into(),
-                })
-            }
-        },
+    let Some(person) = super::sessions::the_person(&people) else {
+        if people.is_empty() {
+            return Err(Error::NotFound("person with this email"));
+        }
+        return Err(Error::Conflict {
+            code: ErrorCode::Conflict,
+            message: "several people in different organizations have this email and none has \
+                      a password yet"
+                .into(),
+        });
     };
     make_link(
         store,
@@ -216,19 +208,7 @@ pub async fn first_password_link(
     {
         return operator_link(store, email, public_url, ttl).await;
     }
-    let first = store
-        .list_organizations(&crate::DirectoryPage {
-            limit: 1,
-            start: crate::paging::PageStart::After(None),
-            include_total: false,
-        })
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .ok_or(Error::NotFound(
-            "organization (start the server once: it makes the first one)",
-        ))?;
+    let first = super::organizations::first(store).await?;
     let users = store
         .list_users(
             first.id,

@@ -47,6 +47,19 @@ pub fn session_object(
     }
 }
 
+/// Of the people with one email, the one it names: whoever has a password (at most one
+/// has), else the only one; several without a password (in several organizations) name no
+/// one.
+pub fn the_person(people: &[Credentials]) -> Option<&Credentials> {
+    match people.iter().find(|p| p.password_hash.is_some()) {
+        Some(person) => Some(person),
+        None => match people {
+            [only] => Some(only),
+            _ => None,
+        },
+    }
+}
+
 /// The person a sign-in email names: the human user with a password, when there is one.
 pub async fn find_person(
     store: &(impl PeopleStore + ?Sized),
@@ -255,15 +268,7 @@ pub async fn sign_out(
     client: &ClientInfo,
 ) -> Result<()> {
     let id = caller.session_id().ok_or_else(not_a_session)?;
-    store
-        .delete_session(caller.organization_id, caller.user_id, id)
-        .await?;
-    Audit::new(AuditAction::SessionEnded, client)
-        .by(caller)
-        .on("session", id)
-        .record(store, caller.organization_id)
-        .await;
-    Ok(())
+    end(store, caller, id, client).await
 }
 
 fn not_a_session() -> Error {

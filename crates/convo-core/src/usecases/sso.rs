@@ -67,12 +67,7 @@ pub async fn sign_in(
     }
     let key = people::email_key(email);
     let known = store.find_people(&key).await?;
-    let person = match known.iter().find(|p| p.password_hash.is_some()) {
-        Some(p) => Some(p),
-        None if known.len() == 1 => known.first(),
-        None => None,
-    };
-    if let Some(person) = person {
+    if let Some(person) = sessions::the_person(&known) {
         let user = &person.user;
         if !user.active || user.kind != UserKind::Human {
             let mut audit = Audit::new(AuditAction::SessionFailed, client)
@@ -97,17 +92,7 @@ pub async fn sign_in(
              invitation",
         ));
     }
-    let first = store
-        .list_organizations(&crate::DirectoryPage {
-            limit: 1,
-            start: crate::paging::PageStart::After(None),
-            include_total: false,
-        })
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .ok_or(Error::NotFound("organization"))?;
+    let first = super::organizations::first(store).await?;
     let user = User {
         object_name: "user".into(),
         id: UserId::new(),

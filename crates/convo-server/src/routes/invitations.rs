@@ -1,8 +1,8 @@
 //! `/v1/invitations`: admins invite people by email; a person accepts with the link's token
 //! (no key needed) and is signed in.
 
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use convo_core::usecases::invitations;
 use convo_types::{
     AcceptInvitation, CreateInvitation, Invitation, InvitationId, InvitationInfo, Session,
@@ -109,11 +109,5 @@ pub async fn accept(
         &client,
     )
     .await?;
-    let cookie = session::set_cookie(&state, session::came_over_https(&headers), &signed_in.token);
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        axum::Json(signed_in.session),
-    )
-        .into_response())
+    Ok(session::signed_in(&state, &headers, signed_in))
 }

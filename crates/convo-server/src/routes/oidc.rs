@@ -110,7 +110,7 @@ pub async fn callback(
                 "the provider did not sign you in: {error}"
             ))));
         }
-        let flow = cookie_value(&headers, FLOW_COOKIE)
+        let flow = session::cookie(&headers, FLOW_COOKIE)
             .and_then(|value| Flow::decode(&value))
             .ok_or_else(|| {
                 ApiError::from(sso::refused(
@@ -150,15 +150,4 @@ pub async fn callback(
     };
     response.headers_mut().append(header::SET_COOKIE, clear);
     Ok(response)
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
 }

@@ -50,13 +50,7 @@ pub async fn sign_in(
         &client,
     )
     .await?;
-    let cookie = session::set_cookie(&state, session::came_over_https(&headers), &signed_in.token);
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        axum::Json(signed_in.session),
-    )
-        .into_response())
+    Ok(session::signed_in(&state, &headers, signed_in))
 }
 
 /// The session of this request, with its `csrf_token` (a page that was reloaded reads it
