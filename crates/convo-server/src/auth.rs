@@ -64,6 +64,36 @@ impl KeyCache {
     }
 }
 
+/// Session tokens (by hash) that authenticated lately: a request carrying one is counted per
+/// session, not against its address's anonymous budget. Only that decision reads it, never
+/// authorization, so a revoked session here costs nothing but a little budget.
+#[derive(Default)]
+pub struct RecentSessions {
+    seen: Mutex<HashMap<String, Instant>>,
+}
+
+/// How long a session counts as recently seen.
+const RECENT_SESSION: Duration = Duration::from_secs(60);
+
+impl RecentSessions {
+    pub fn saw(&self, token: &str) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= KEY_CACHE_MAX {
+            seen.retain(|_, at| at.elapsed() < RECENT_SESSION);
+            if seen.len() >= KEY_CACHE_MAX {
+                seen.clear();
+            }
+        }
+        seen.insert(hash_secret(token), Instant::now());
+    }
+
+    pub fn knows(&self, token: &str) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.get(&hash_secret(token))
+            .is_some_and(|at| at.elapsed() < RECENT_SESSION)
+    }
+}
+
 /// The authenticated caller of a request.
 pub struct Caller(pub Principal);
 
@@ -163,6 +193,7 @@ async fn authenticate_session(
     };
     state.limits.check_key(session.id.as_uuid())?;
     crate::session::check_csrf(parts, token, &state.settings.public_url())?;
+    state.sessions.saw(token);
     tracing::Span::current().record(
         "organization_id",
         tracing::field::display(principal.organization_id),

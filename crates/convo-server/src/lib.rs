@@ -52,6 +52,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Verified API keys (see [`auth::KeyCache`]).
     pub keys: Arc<auth::KeyCache>,
+    /// Session cookies that authenticated lately (see [`auth::RecentSessions`]).
+    pub sessions: Arc<auth::RecentSessions>,
     /// Requests per key and per client address (see [`ratelimit`]).
     pub limits: Arc<ratelimit::RateLimits>,
     /// What `/metrics` reports.
@@ -353,6 +355,7 @@ pub async fn launch(
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),
+        sessions: Arc::default(),
     };
     tokio::spawn(forget_idle_limits(
         state.limits.clone(),

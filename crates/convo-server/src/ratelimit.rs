@@ -207,9 +207,10 @@ pub async fn limit_anonymous(
     next: Next,
 ) -> Response {
     let limits = &state.limits;
-    // A session cookie is counted per session once it is read (a bad one spends the
-    // address's failed-authentication budget instead).
-    let has_session = crate::session::token(request.headers()).is_some();
+    // A live session's requests are counted per session; an unknown cookie (made up, or a
+    // session not seen in the last minute) spends the address's budget like no cookie.
+    let has_session =
+        crate::session::token(request.headers()).is_some_and(|token| state.sessions.knows(&token));
     if let (Some(limiter), None, false) = (
         limits.anonymous.as_ref(),
         request.headers().get(header::AUTHORIZATION),

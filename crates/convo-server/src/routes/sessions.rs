@@ -50,6 +50,7 @@ pub async fn sign_in(
         &client,
     )
     .await?;
+    state.sessions.saw(&signed_in.token);
     Ok(session::signed_in(&state, &headers, signed_in))
 }
 

@@ -846,3 +846,30 @@ async fn an_organization_that_requires_two_factors_lets_people_only_set_them_up(
         .is_ok());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_made_up_cookie_does_not_escape_the_anonymous_budget() {
+    let server = TestServer::start_with(|settings| settings.anonymous_rate_limit = 1).await;
+    person(&server, "khanh@example.com", UserRole::Agent, vec![]).await;
+    let khanh = sign_in(&server, "khanh@example.com").await.with_retries(0);
+    for _ in 0..10 {
+        khanh
+            .me()
+            .get()
+            .await
+            .expect("a live session is counted per session");
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let answer = server
+            .http
+            .get(format!("{}/healthz", server.url))
+            .header("cookie", "convo_session=convo_ses_made_up")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    server.stop().await;
+}
