@@ -163,6 +163,35 @@ async fn an_agent_signs_in_and_sees_only_their_units() {
         Some(404)
     );
     assert!(kim.conversations().get(theirs.id).await.is_ok());
+    let counts = kim
+        .conversations()
+        .get_views_count(&ConversationFilters::default())
+        .await
+        .unwrap();
+    assert_eq!(counts.all, 1, "counts see Sales only");
+    let events = kim.events().list(None, Some(100)).await.unwrap();
+    assert!(!events.data.is_empty());
+    assert!(events
+        .data
+        .iter()
+        .all(|e| e.conversation_id == Some(theirs.id)));
+    // The live stream, from the start, replays Sales only.
+    let mut stream = kim
+        .events()
+        .stream(&Default::default(), Some(0))
+        .await
+        .unwrap();
+    let mut streamed = Vec::new();
+    while let Ok(Ok(convo_client::StreamItem::Event(event))) =
+        tokio::time::timeout(std::time::Duration::from_millis(500), stream.next()).await
+    {
+        streamed.push(event.conversation_id);
+    }
+    assert!(!streamed.is_empty());
+    assert!(
+        streamed.iter().all(|id| *id == Some(theirs.id)),
+        "{streamed:?}"
+    );
     // An agent reads the directory but does not change it.
     assert!(kim.users().list(&Page::default()).await.is_ok());
     let denied = kim
