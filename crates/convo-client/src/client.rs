@@ -67,6 +67,15 @@ impl Client {
         self.with_credential(Credential::ApiKey(api_key.into()))
     }
 
+    /// The `Cookie` header a signed-in client sends (`convo_session=...`), for a browser or
+    /// tool that continues the session; `None` for a key or no credential.
+    pub fn session_cookie(&self) -> Option<String> {
+        match &self.credential {
+            Credential::Session { token, .. } => Some(format!("convo_session={token}")),
+            _ => None,
+        }
+    }
+
     /// The same server as a signed-in person: the session cookie's token and the session's
     /// CSRF token (both answered by `sessions().create`).
     pub fn with_session(&self, token: impl Into<String>, csrf_token: impl Into<String>) -> Self {

@@ -42,6 +42,11 @@ impl TestServer {
     /// A server on a fresh database of the PostgreSQL server at `CONVO_TEST_POSTGRES_URL`,
     /// when it is set.
     pub async fn start_on_postgres() -> Option<Self> {
+        Self::start_on_postgres_at(|_, _| {}).await
+    }
+
+    /// As [`TestServer::start_on_postgres`], configured knowing the address clients use.
+    pub async fn start_on_postgres_at(configure: impl FnOnce(&mut Settings, &str)) -> Option<Self> {
         let server_url = std::env::var("CONVO_TEST_POSTGRES_URL").ok()?;
         let name = format!("convo_api_{}", uuid::Uuid::now_v7().simple());
         postgres_admin(&server_url, &format!("CREATE DATABASE {name}")).await;
@@ -49,7 +54,7 @@ impl TestServer {
             .rsplit_once('/')
             .map_or(server_url.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
-        Some(Self::start_on(Some((server_url, name, url)), |_, _| {}).await)
+        Some(Self::start_on(Some((server_url, name, url)), configure).await)
     }
 
     async fn start_on(

@@ -11,6 +11,7 @@ mod conversations;
 mod directory;
 mod events;
 mod inbox;
+mod journey;
 mod limits;
 mod messages;
 mod metrics;

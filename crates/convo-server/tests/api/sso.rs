@@ -83,14 +83,18 @@ async fn callback_with(url: &reqwest::Url, cookies: &str) -> reqwest::Response {
 }
 
 /// The whole flow for `who`: the callback's answer.
-async fn sign_in_as(server: &TestServer, provider: &OidcProvider, who: &str) -> reqwest::Response {
+pub async fn sign_in_as(
+    server: &TestServer,
+    provider: &OidcProvider,
+    who: &str,
+) -> reqwest::Response {
     provider.next(who).await;
     let browser = Browser::new(server);
     let (callback, cookies) = browser.to_callback(server).await;
     callback_with(&callback, &cookies).await
 }
 
-fn session_cookie(answer: &reqwest::Response) -> String {
+pub fn session_cookie(answer: &reqwest::Response) -> String {
     answer
         .headers()
         .get_all("set-cookie")
