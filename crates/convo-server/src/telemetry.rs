@@ -36,10 +36,31 @@ pub fn request_span(request: &Request<Body>) -> Span {
     tracing::info_span!(
         "request",
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %redacted_path(request.uri().path()),
         request_id = %request_id,
         organization_id = tracing::field::Empty,
     )
+}
+
+/// Token prefixes that may stand in a path (reset and invitation links): the secret after
+/// them never reaches a log line.
+const SECRET_PREFIXES: [&str; 4] = ["convo_pwr_", "convo_inv_", "convo_ses_", "convo_sk_"];
+
+/// The path with every secret token cut to its prefix (`/v1/password-resets/convo_pwr_***`).
+pub fn redacted_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !SECRET_PREFIXES.iter().any(|prefix| path.contains(prefix)) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let segments: Vec<String> = path
+        .split('/')
+        .map(
+            |segment| match SECRET_PREFIXES.iter().find(|p| segment.starts_with(*p)) {
+                Some(prefix) => format!("{prefix}***"),
+                None => segment.to_owned(),
+            },
+        )
+        .collect();
+    std::borrow::Cow::Owned(segments.join("/"))
 }
 
 pub fn on_response(response: &Response<Body>, latency: Duration, _: &Span) {
@@ -48,4 +69,25 @@ pub fn on_response(response: &Response<Body>, latency: Duration, _: &Span) {
         latency_ms = latency.as_secs_f64() * 1000.0,
         "answered"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_path;
+
+    #[test]
+    fn tokens_in_paths_are_not_logged() {
+        assert_eq!(
+            redacted_path("/v1/password-resets/convo_pwr_abcDEF123"),
+            "/v1/password-resets/convo_pwr_***"
+        );
+        assert_eq!(
+            redacted_path("/v1/invitations/convo_inv_xyz/accept"),
+            "/v1/invitations/convo_inv_***/accept"
+        );
+        assert_eq!(
+            redacted_path("/v1/conversations/abc"),
+            "/v1/conversations/abc"
+        );
+    }
 }
