@@ -4,17 +4,13 @@
 //! stream; a cross-site write fails; the same person signs in through the OpenID provider.
 
 use convo_client::{Client, ConversationFilters, Page, StreamItem};
-use convo_types::{
-    AcceptInvitation, CreateBusinessUnit, CreateConversation, CreateInvitation, CreateSession,
-    UserRole,
-};
+use convo_types::{AcceptInvitation, CreateInvitation, CreateSession, UserRole};
 use reqwest::StatusCode;
 
 use crate::common::*;
+use crate::people::{in_unit, two_units, TwoUnits, PASSWORD};
 use crate::sso::sign_in_as;
 use crate::tools::{free_port, OidcProvider};
-
-const PASSWORD: &str = "tulip-orbit-cascade-91";
 
 fn configure(port: u16) -> impl FnOnce(&mut convo_server::Settings, &str) {
     move |settings, url| {
@@ -28,40 +24,12 @@ fn configure(port: u16) -> impl FnOnce(&mut convo_server::Settings, &str) {
 async fn journey(server: TestServer, provider_port: u16) {
     let provider =
         OidcProvider::start(provider_port, &format!("{}/auth/oidc/callback", server.url)).await;
-    let unit = |name: &str| CreateBusinessUnit {
-        name: name.into(),
-        metadata: None,
-        auto_resolve_after: None,
-    };
-    let support = server
-        .admin
-        .business_units()
-        .create(&unit("Support"))
-        .await
-        .unwrap();
-    let sales = server
-        .admin
-        .business_units()
-        .create(&unit("Sales"))
-        .await
-        .unwrap();
-    let in_unit = |name: &str, unit| CreateConversation {
-        name: Some(name.into()),
-        business_unit_id: Some(unit),
-        ..Default::default()
-    };
-    let theirs = server
-        .admin
-        .conversations()
-        .create(&in_unit("parcel broken", support.id))
-        .await
-        .unwrap();
-    let hidden = server
-        .admin
-        .conversations()
-        .create(&in_unit("parcel price", sales.id))
-        .await
-        .unwrap();
+    let TwoUnits {
+        mine: support,
+        theirs,
+        hidden,
+        ..
+    } = two_units(&server, "Support", "Sales", "parcel broken", "parcel price").await;
 
     // Invited (as alice, whom the provider knows too), accepted, signed in.
     let invitation = server
