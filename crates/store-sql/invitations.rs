@@ -173,20 +173,10 @@ impl InvitationStore for SqlStore {
                 return Ok(false);
             }
             Self::insert_user_on(&mut tx, user).await?;
-            let Some(password_hash) = password_hash else {
-                tx.commit().await?;
-                return Ok(true);
-            };
-            sqlx::query(
-                "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE \
-                 organization_id = $3 AND id = $4",
-            )
-            .bind(password_hash)
-            .bind(now.as_millis())
-            .bind(user.organization_id.as_uuid())
-            .bind(user.id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
+            if let Some(hash) = password_hash {
+                Self::set_password_hash_on(&mut tx, user.organization_id, user.id, hash, now)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(true)
         })

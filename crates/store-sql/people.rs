@@ -142,7 +142,39 @@ fn user_columns() -> String {
         .join(", ")
 }
 
+/// A session, its user and whether they must still set up two factors: every cookie request
+/// reads it, so its text is made once.
+static FIND_SESSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {SESSION_JOIN_COLUMNS}, {}, (o.require_totp AND NOT u.totp_enabled) AS \
+         must_set_up_totp FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o \
+         ON o.id = u.organization_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+        user_columns()
+    )
+});
+
 impl SqlStore {
+    /// The user's password hash, changed at `at`.
+    pub(crate) async fn set_password_hash_on(
+        conn: &mut Conn,
+        org: OrganizationId,
+        user: UserId,
+        hash: &str,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let result = sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE organization_id \
+             = $3 AND id = $4",
+        )
+        .bind(hash)
+        .bind(at.as_millis())
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .execute(&mut *conn)
+        .await?;
+        affected("user", result.rows_affected())
+    }
+
     async fn delete_recovery_codes_on(
         conn: &mut Conn,
         org: OrganizationId,
@@ -172,17 +204,14 @@ impl SqlStore {
             .execute(&mut *conn)
             .await?;
         }
-        let result = sqlx::query(
-            "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE organization_id \
-             = $3 AND id = $4",
+        Self::set_password_hash_on(
+            conn,
+            change.organization_id,
+            change.user_id,
+            &change.password_hash,
+            change.at,
         )
-        .bind(&change.password_hash)
-        .bind(change.at.as_millis())
-        .bind(org)
-        .bind(user)
-        .execute(&mut *conn)
         .await?;
-        affected("user", result.rows_affected())?;
         let mut ended = QueryBuilder::<Db>::new("DELETE FROM sessions WHERE organization_id = ");
         ended.push_bind(org).push(" AND user_id = ").push_bind(user);
         if let Some(keep) = change.keep_session {
@@ -292,17 +321,11 @@ impl PeopleStore for SqlStore {
         now: Timestamp,
     ) -> Result<Option<(SessionRecord, User, bool)>> {
         run(async {
-            let row: Option<SessionWithUserRow> = sqlx::query_as(&format!(
-                "SELECT {SESSION_JOIN_COLUMNS}, {}, (o.require_totp AND NOT u.totp_enabled) AS \
-                 must_set_up_totp FROM sessions s JOIN users u ON u.id = s.user_id JOIN \
-                 organizations o ON o.id = u.organization_id WHERE s.token_hash = $1 AND \
-                 s.expires_at > $2 AND u.active",
-                user_columns()
-            ))
-            .bind(token_hash)
-            .bind(now.as_millis())
-            .fetch_optional(&self.reader)
-            .await?;
+            let row: Option<SessionWithUserRow> = sqlx::query_as(&FIND_SESSION)
+                .bind(token_hash)
+                .bind(now.as_millis())
+                .fetch_optional(&self.reader)
+                .await?;
             row.map(|r| {
                 let user: User = r.user.try_into()?;
                 let session = SessionRecord {
@@ -377,18 +400,6 @@ impl PeopleStore for SqlStore {
             .execute(&self.writer)
             .await?;
             affected("session", result.rows_affected())
-        })
-        .await
-    }
-
-    async fn delete_sessions(&self, org: OrganizationId, user: UserId) -> Result<()> {
-        run(async {
-            sqlx::query("DELETE FROM sessions WHERE organization_id = $1 AND user_id = $2")
-                .bind(org.as_uuid())
-                .bind(user.as_uuid())
-                .execute(&self.writer)
-                .await?;
-            Ok(())
         })
         .await
     }

@@ -113,8 +113,21 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        authenticate(parts, state).await.map(Caller)
+        let (principal, session) = authenticate_request(parts, state).await?;
+        if let Some(session) = session {
+            parts.extensions.insert(session);
+        }
+        Ok(Caller(principal))
     }
+}
+
+/// The session a cookie authenticated, kept in the request for the handler that answers the
+/// session itself (`GET /v1/sessions/current`), so it is not read twice.
+#[derive(Clone)]
+pub struct SessionInRequest {
+    pub record: convo_core::SessionRecord,
+    pub user: convo_types::User,
+    pub token: String,
 }
 
 /// The principal of the request's `Authorization: Bearer <key>`: for surfaces that answer
@@ -122,6 +135,16 @@ impl FromRequestParts<AppState> for Caller {
 /// Each failure spends the client address's small budget of failed authentications; past
 /// it the answer is `429`, and each request, valid or not, spends its key's budget.
 pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+    authenticate_request(parts, state)
+        .await
+        .map(|(principal, _)| principal)
+}
+
+/// The principal, and the session when a cookie authenticated the request.
+async fn authenticate_request(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(Principal, Option<SessionInRequest>), ApiError> {
     let refused = |detail: &str| match state.limits.check_auth_failure(ratelimit::peer(parts)) {
         Err(too_many) => too_many,
         Ok(()) => ApiError::unauthorized(detail),
@@ -129,7 +152,8 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
     let Some(secret) = bearer(parts) else {
         // A request with `Authorization` never reads cookies.
         if let Some(token) = crate::session::token(&parts.headers) {
-            return authenticate_session(parts, state, &token, refused).await;
+            let (principal, session) = authenticate_session(parts, state, token, refused).await?;
+            return Ok((principal, Some(session)));
         }
         return Err(refused(
             "send an API key as `Authorization: Bearer <key>`, or sign in (`POST /v1/sessions`)",
@@ -169,7 +193,7 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
         "organization_id",
         tracing::field::display(key.organization_id),
     );
-    Ok(Principal::from(&key))
+    Ok((Principal::from(&key), None))
 }
 
 /// A person's session cookie: the session must be live and its user active; a write must
@@ -177,26 +201,33 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, 
 async fn authenticate_session(
     parts: &Parts,
     state: &AppState,
-    token: &str,
+    token: String,
     refused: impl Fn(&str) -> ApiError,
-) -> Result<Principal, ApiError> {
+) -> Result<(Principal, SessionInRequest), ApiError> {
     let found = convo_core::usecases::sessions::authenticate(
         state.store.as_ref(),
         state.settings.session_policy(),
-        token,
+        &token,
     )
     .await?;
-    let Some((session, _, principal)) = found else {
+    let Some((record, user, principal)) = found else {
         return Err(refused(
             "this session has ended (signed out, expired or revoked): sign in again",
         ));
     };
-    state.limits.check_key(session.id.as_uuid())?;
-    crate::session::check_csrf(parts, token, &state.settings.public_url())?;
-    state.sessions.saw(token);
+    state.limits.check_key(record.id.as_uuid())?;
+    crate::session::check_csrf(parts, &token, &state.settings.public_url())?;
+    state.sessions.saw(&token);
     tracing::Span::current().record(
         "organization_id",
         tracing::field::display(principal.organization_id),
     );
-    Ok(principal)
+    Ok((
+        principal,
+        SessionInRequest {
+            record,
+            user,
+            token,
+        },
+    ))
 }

@@ -164,22 +164,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
     }
 }
 
-/// The session token of the request's cookie, when it has one (a handler that answers the
-/// session's CSRF token needs it).
-pub struct SessionToken(pub Option<String>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SessionToken {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let token = match crate::auth::bearer(parts) {
-            Some(_) => None,
-            None => token(&parts.headers),
-        };
-        Ok(SessionToken(token))
-    }
-}
-
 /// Middleware: the request's client, for the audit entries of use cases not told it.
 pub async fn with_client(
     request: axum::extract::Request,

@@ -453,8 +453,6 @@ pub trait PeopleStore: Send + Sync {
         user: UserId,
         id: convo_types::SessionId,
     ) -> Result<()>;
-    /// Ends every session of the user.
-    async fn delete_sessions(&self, org: OrganizationId, user: UserId) -> Result<()>;
 
     async fn insert_password_token(&self, token: &PasswordToken) -> Result<()>;
     /// The token with this hash that has not expired at `now`, and its user.

@@ -49,8 +49,8 @@ pub struct Audit<'a> {
     pub action: AuditAction,
     /// `None`: no one signed in.
     pub actor: Option<&'a Principal>,
-    /// A person not (yet) signed in whom the action concerns (a failed sign-in).
-    pub anonymous_user: Option<UserId>,
+    /// A person not (yet) signed in whom the action concerns (see [`Audit::about`]).
+    anonymous_user: Option<UserId>,
     pub target: Option<(&'static str, String)>,
     pub client: &'a ClientInfo,
     pub detail: JsonObject,
@@ -71,6 +71,13 @@ impl<'a> Audit<'a> {
     pub fn by(mut self, actor: &'a Principal) -> Self {
         self.actor = Some(actor);
         self
+    }
+
+    /// An action about a person who is not signed in (a failed sign-in, a reset link): they
+    /// are its target, and its actor's id.
+    pub fn about(mut self, user: UserId) -> Self {
+        self.anonymous_user = Some(user);
+        self.on("user", user)
     }
 
     pub fn on(mut self, kind: &'static str, id: impl ToString) -> Self {

@@ -74,8 +74,7 @@ pub async fn request(
         people::RESET_TOKEN_MILLIS,
     )
     .await?;
-    let mut audit = Audit::new(AuditAction::PasswordResetRequested, client).on("user", user.id);
-    audit.anonymous_user = Some(user.id);
+    let audit = Audit::new(AuditAction::PasswordResetRequested, client).about(user.id);
     let mailed = match (mailer, &user.email) {
         (Some(mailer), Some(to)) => {
             let minutes = people::RESET_TOKEN_MILLIS / 60_000;
@@ -151,8 +150,7 @@ pub async fn complete(
     if !store.redeem_password_token(&hash, now, &change).await? {
         return Err(invalid_token());
     }
-    let mut audit = Audit::new(AuditAction::PasswordReset, client).on("user", user.id);
-    audit.anonymous_user = Some(user.id);
+    let audit = Audit::new(AuditAction::PasswordReset, client).about(user.id);
     audit.record(store, user.organization_id).await;
     Ok(())
 }

@@ -92,10 +92,9 @@ pub async fn sign_in(
         other => {
             if let Some(known) = other {
                 let reason = if matches { "inactive" } else { "password" };
-                let mut audit = Audit::new(AuditAction::SessionFailed, client)
-                    .on("user", known.user.id)
+                let audit = Audit::new(AuditAction::SessionFailed, client)
+                    .about(known.user.id)
                     .with("reason", reason);
-                audit.anonymous_user = Some(known.user.id);
                 audit.record(store, known.user.organization_id).await;
             }
             return Err(invalid_credentials());
@@ -202,9 +201,7 @@ async fn second_factor(
                 )
                 .await?;
             if used {
-                let mut audit =
-                    Audit::new(AuditAction::RecoveryCodeUsed, client).on("user", user.id);
-                audit.anonymous_user = Some(user.id);
+                let audit = Audit::new(AuditAction::RecoveryCodeUsed, client).about(user.id);
                 audit.record(store, user.organization_id).await;
             }
             used
@@ -221,10 +218,9 @@ async fn second_factor(
     if accepted {
         return Ok(());
     }
-    let mut audit = Audit::new(AuditAction::SessionFailed, client)
-        .on("user", user.id)
+    let audit = Audit::new(AuditAction::SessionFailed, client)
+        .about(user.id)
         .with("reason", "second_factor");
-    audit.anonymous_user = Some(user.id);
     audit.record(store, user.organization_id).await;
     Err(Error::Unauthorized {
         code: ErrorCode::InvalidCode,

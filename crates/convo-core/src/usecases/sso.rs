@@ -70,11 +70,10 @@ pub async fn sign_in(
     if let Some(person) = sessions::the_person(&known) {
         let user = &person.user;
         if !user.active || user.kind != UserKind::Human {
-            let mut audit = Audit::new(AuditAction::SessionFailed, client)
-                .on("user", user.id)
+            let audit = Audit::new(AuditAction::SessionFailed, client)
+                .about(user.id)
                 .with("reason", "inactive")
                 .with("via", "oidc");
-            audit.anonymous_user = Some(user.id);
             audit.record(store, user.organization_id).await;
             return Err(refused("this account is deactivated"));
         }

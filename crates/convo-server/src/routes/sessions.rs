@@ -11,7 +11,8 @@ use convo_types::{
 };
 
 use super::directory::prelude::*;
-use crate::session::{self, Client, SessionToken};
+use crate::auth::SessionInRequest;
+use crate::session::{self, Client};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,24 +62,15 @@ pub async fn sign_in(
     (status = 404, body = convo_types::Problem),
 ))]
 pub async fn current(
-    State(state): State<AppState>,
-    Caller(caller): Caller,
-    SessionToken(token): SessionToken,
+    Caller(_): Caller,
+    session: Option<axum::Extension<SessionInRequest>>,
 ) -> ApiResult<axum::Json<Session>> {
-    let token = token.ok_or_else(not_a_session)?;
-    let (record, user, _) = sessions::authenticate(
-        state.store.as_ref(),
-        state.settings.session_policy(),
-        &token,
-    )
-    .await?
-    .filter(|(record, _, _)| Some(record.id) == caller.session_id())
-    .ok_or_else(not_a_session)?;
+    let axum::Extension(session) = session.ok_or_else(not_a_session)?;
     Ok(axum::Json(sessions::session_object(
-        &record,
-        user,
+        &session.record,
+        session.user,
         true,
-        Some(people::csrf_token(&token)),
+        Some(people::csrf_token(&session.token)),
     )))
 }
 
