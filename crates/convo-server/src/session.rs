@@ -48,28 +48,52 @@ pub fn signed_in(
         .into_response()
 }
 
-/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, for the whole site; `Secure` when
-/// people reach the server over https.
-pub fn set_cookie(state: &AppState, parts_secure: bool, token: &str) -> HeaderValue {
-    let cookie = Cookie::build((COOKIE, token.to_owned()))
+/// How long a cookie lives: for the browser's session, a number of seconds, or removed now.
+pub enum Lifetime {
+    Browser,
+    Seconds(i64),
+    Removed,
+}
+
+/// `Set-Cookie` for one of ours: HttpOnly, SameSite=Lax, on `path`; `Secure` when people reach
+/// the server over https (its `--public-url`, or this request through a proxy).
+pub fn cookie_header(
+    state: &AppState,
+    request_over_https: bool,
+    name: &'static str,
+    value: &str,
+    path: &'static str,
+    lifetime: Lifetime,
+) -> HeaderValue {
+    let mut cookie = Cookie::build((name, value.to_owned()))
         .http_only(true)
         .same_site(SameSite::Lax)
-        .path("/")
-        .secure(parts_secure || is_https(state))
+        .path(path)
+        .secure(request_over_https || is_https(state))
         .build();
+    match lifetime {
+        Lifetime::Browser => {}
+        Lifetime::Seconds(seconds) => cookie.set_max_age(cookie::time::Duration::seconds(seconds)),
+        Lifetime::Removed => cookie.make_removal(),
+    }
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` for a new session, for the whole site.
+pub fn set_cookie(state: &AppState, request_over_https: bool, token: &str) -> HeaderValue {
+    cookie_header(
+        state,
+        request_over_https,
+        COOKIE,
+        token,
+        "/",
+        Lifetime::Browser,
+    )
 }
 
 /// `Set-Cookie` that clears the session cookie.
 pub fn clear_cookie(state: &AppState) -> HeaderValue {
-    let mut cookie = Cookie::build((COOKIE, ""))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .secure(is_https(state))
-        .build();
-    cookie.make_removal();
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_header(state, false, COOKIE, "", "/", Lifetime::Removed)
 }
 
 fn is_https(state: &AppState) -> bool {

@@ -131,7 +131,7 @@ pub async fn delete_business_unit(
 }
 
 /// Every id must name a business unit of the caller's organization.
-async fn check_units(
+pub(crate) async fn check_units(
     store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
     field: &str,

@@ -48,14 +48,7 @@ pub async fn create(
     );
     checks.finish()?;
     let units = req.business_unit_ids.unwrap_or_default();
-    for id in &units {
-        store
-            .get_business_unit(caller.organization_id, *id)
-            .await
-            .map_err(|_| {
-                Error::invalid("business_unit_ids", format!("{id} is no business unit"))
-            })?;
-    }
+    super::directory::check_units(store, caller, "business_unit_ids", &units).await?;
     let taken = store.find_people(&people::email_key(&email)).await?;
     if taken.iter().any(|p| p.password_hash.is_some()) {
         return Err(Error::Conflict {

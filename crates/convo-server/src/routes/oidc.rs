@@ -3,14 +3,13 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use convo_core::usecases::sso;
-use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::directory::prelude::*;
 use crate::error::ApiError;
 use crate::oidc::{Flow, Oidc, FLOW_COOKIE, FLOW_SECONDS};
-use crate::session::{self, Client};
+use crate::session::{self, Client, Lifetime};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,15 +23,8 @@ fn configured(state: &AppState) -> Result<&Oidc, ApiError> {
     })
 }
 
-fn flow_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let cookie = Cookie::build((FLOW_COOKIE, value.to_owned()))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/auth/oidc")
-        .secure(state.settings.public_url().starts_with("https://"))
-        .max_age(cookie::time::Duration::seconds(max_age))
-        .build();
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn flow_cookie(state: &AppState, value: &str, lifetime: Lifetime) -> HeaderValue {
+    session::cookie_header(state, false, FLOW_COOKIE, value, "/auth/oidc", lifetime)
 }
 
 /// Signs in with the configured OpenID provider: redirects the browser there (`303`) with a
@@ -57,7 +49,7 @@ pub async fn login(State(state): State<AppState>) -> ApiResult<Response> {
             (header::LOCATION, location),
             (
                 header::SET_COOKIE,
-                flow_cookie(&state, &flow.encode(), FLOW_SECONDS),
+                flow_cookie(&state, &flow.encode(), Lifetime::Seconds(FLOW_SECONDS)),
             ),
         ],
     )
@@ -103,7 +95,7 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
 ) -> ApiResult<Response> {
     let oidc = configured(&state)?;
-    let clear = flow_cookie(&state, "", 0);
+    let clear = flow_cookie(&state, "", Lifetime::Removed);
     let answer = async {
         if let Some(error) = &query.error {
             return Err(ApiError::from(sso::refused(format!(
