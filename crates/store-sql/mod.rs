@@ -9,6 +9,7 @@
 //! conformance suite checks that they don't. Why a shared module tree rather than a crate
 //! generic over the database: docs/ARCHITECTURE.md.
 
+mod attachments;
 mod contacts;
 mod conversations;
 mod counters;

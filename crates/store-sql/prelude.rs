@@ -31,6 +31,7 @@ pub(crate) use sqlx::types::Json;
 pub(crate) use sqlx::{FromRow, QueryBuilder};
 pub(crate) use uuid::Uuid;
 
+pub(crate) use super::attachments::{release_attachments, use_attachments, Released};
 pub(crate) use super::conversations::*;
 pub(crate) use super::counters::*;
 pub(crate) use super::directory::*;

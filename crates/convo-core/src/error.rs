@@ -24,6 +24,12 @@ pub enum Error {
     Unauthorized { code: ErrorCode, message: String },
     #[error("the object changed since it was read (If-Match)")]
     PreconditionFailed,
+    /// A body over its limit (`413`), said as the client should read it.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The file storage has no room left (`507`): nothing of the file was kept.
+    #[error("the file storage is full")]
+    StorageFull,
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

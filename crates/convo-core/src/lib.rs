@@ -5,6 +5,7 @@ pub mod auth;
 pub mod clock;
 pub mod effects;
 mod error;
+pub mod files;
 pub mod mail;
 pub mod paging;
 pub mod people;

@@ -33,9 +33,11 @@ crate::wire_enum::wire_enum!(
         IdempotencyKeyInProgress = "idempotency_key_in_progress",
         PreconditionFailed = "precondition_failed",
         PayloadTooLarge = "payload_too_large",
+        RangeNotSatisfiable = "range_not_satisfiable",
         RequestTimeout = "request_timeout",
         RateLimited = "rate_limited",
         Unavailable = "service_unavailable",
+        InsufficientStorage = "insufficient_storage",
         Internal = "internal_error",
     }
 );

@@ -96,4 +96,6 @@ define_id!(
     AuditEntryId,
     /// An invitation to join an organization.
     InvitationId,
+    /// A stored file (`POST /v1/attachments`).
+    AttachmentId,
 );

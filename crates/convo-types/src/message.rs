@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::wire_enum::wire_enum;
-use crate::{Conversation, ConversationId, JsonObject, MessageId, Timestamp, UserId, VideoCallId};
+use crate::{
+    AttachmentId, Conversation, ConversationId, JsonObject, MessageId, Timestamp, UserId,
+    VideoCallId,
+};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -59,10 +62,16 @@ pub struct Sender {
     pub id: Option<String>,
 }
 
-/// A file sent with a message: stored as metadata, the file itself lives at `url`.
+/// A file sent with a message: a stored attachment (`id`, uploaded with
+/// `POST /v1/attachments`) or a file hosted elsewhere (only `url`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Attachment {
+    /// The stored attachment; absent for a file hosted elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<AttachmentId>,
+    /// Where the file is. For a stored attachment, a signed link that expires (within an
+    /// hour by default) and needs no key, so a browser's `<img src>` can use it.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::http_url))]
     pub url: String,
     #[serde(default)]
@@ -75,6 +84,81 @@ pub struct Attachment {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub size: Option<i64>,
+    /// A stored image's thumbnail (at most 320 pixels a side), signed like `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
+    pub thumbnail_url: Option<String>,
+}
+
+/// A file to send with a new message: `id` (a stored attachment of the organization), or
+/// `url` with what is known of a file hosted elsewhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewAttachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<AttachmentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
+    pub url: Option<String>,
+    /// With `url` only: a stored attachment has its own name, type and size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_mime_type))]
+    pub mime_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub size: Option<i64>,
+}
+
+impl NewAttachment {
+    /// A stored attachment, by id.
+    pub fn stored(id: AttachmentId) -> Self {
+        NewAttachment {
+            id: Some(id),
+            ..Default::default()
+        }
+    }
+
+    /// A file hosted elsewhere.
+    pub fn hosted(url: impl Into<String>) -> Self {
+        NewAttachment {
+            url: Some(url.into()),
+            ..Default::default()
+        }
+    }
+}
+
+/// A stored file (`POST /v1/attachments`). Its type is read from its bytes; images have
+/// `width` and `height`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StoredAttachment {
+    pub object_name: String,
+    pub id: AttachmentId,
+    pub filename: String,
+    pub content_type: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub size: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub height: Option<i64>,
+    /// The bytes, signed like a message attachment's `url`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::http_url))]
+    pub url: String,
+    /// An image's thumbnail, signed likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
+    pub thumbnail_url: Option<String>,
+    /// Used by no message yet: removed 24 hours after upload unless a message takes it.
+    pub unused: bool,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,7 +203,7 @@ pub struct CreateMessage {
     pub content_type: Option<ContentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_items = 20))]
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<NewAttachment>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Option<JsonObject>,

@@ -564,6 +564,13 @@ impl ConversationStore for SqlStore {
                 .map(|live| (Some(&live.conversation), None))
                 .collect();
             move_counters_many(&mut tx, org, &moves).await?;
+            // Their messages' files are no longer used (removed unless another message
+            // uses them).
+            let gone: Vec<Uuid> = subtree
+                .iter()
+                .map(|live| live.conversation.id.as_uuid())
+                .collect();
+            release_attachments(&mut tx, org, Released::Conversations(&gone), now).await?;
             if hard {
                 let mut ids: Vec<Uuid> = below.into_iter().map(|(child,)| child).collect();
                 ids.push(id.as_uuid());

@@ -244,6 +244,18 @@ pub(crate) async fn add_messages(
         })
         .collect();
     let inserted = insert_message_rows(conn, &rows).await?;
+    // Stored attachments of the messages that went in are used from now on.
+    let mut with_files: Vec<(Uuid, &Message)> = rows
+        .iter()
+        .filter(|(_, m, _)| inserted.contains(&m.id.as_uuid()))
+        .filter(|(_, m, _)| m.attachments.iter().any(|a| a.id.is_some()))
+        .map(|(org, m, _)| (*org, *m))
+        .collect();
+    with_files.sort_by_key(|(org, _)| *org);
+    for group in with_files.chunk_by(|a, b| a.0 == b.0) {
+        let messages: Vec<&Message> = group.iter().map(|(_, m)| *m).collect();
+        use_attachments(conn, group[0].0, &messages).await?;
+    }
     // Members who had read every incoming message have unread ones now: their tallies move
     // (read before the conversations' counts are written back). Reopened conversations move
     // whole, below.

@@ -195,6 +195,13 @@ impl MessageStore for SqlStore {
             let message = fetch_message(&mut tx, org, id.as_uuid()).await?;
             let conversation = message.conversation_id.as_uuid();
             let record = fetch_conversation(&mut tx, org, conversation, true).await?;
+            release_attachments(
+                &mut tx,
+                org,
+                Released::Message(id.as_uuid()),
+                Timestamp::now(),
+            )
+            .await?;
             sqlx::query("DELETE FROM messages WHERE organization_id = $1 AND id = $2")
                 .bind(org)
                 .bind(id.as_uuid())

@@ -200,20 +200,14 @@ async fn messages_are_validated(shared: &Arc<dyn Store>) {
             ..text("hi")
         },
         CreateMessage {
-            attachments: Some(vec![Attachment {
-                url: "ftp://x".into(),
-                name: None,
-                mime_type: None,
-                size: None,
-            }]),
+            attachments: Some(vec![NewAttachment::hosted("ftp://x")]),
             ..text("hi")
         },
         CreateMessage {
-            attachments: Some(vec![Attachment {
-                url: "https://x/a.png".into(),
-                name: None,
+            attachments: Some(vec![NewAttachment {
                 mime_type: Some("png".into()),
                 size: Some(1),
+                ..NewAttachment::hosted("https://x/a.png")
             }]),
             ..text("hi")
         },
@@ -225,11 +219,11 @@ async fn messages_are_validated(shared: &Arc<dyn Store>) {
         assert!(matches!(err, Error::Validation(_)), "{req:?}: {err:?}");
     }
     let with_file = CreateMessage {
-        attachments: Some(vec![Attachment {
-            url: "https://cdn.example.com/a.png".into(),
+        attachments: Some(vec![NewAttachment {
             name: Some("a.png".into()),
             mime_type: Some("image/png".into()),
             size: Some(1024),
+            ..NewAttachment::hosted("https://cdn.example.com/a.png")
         }]),
         ..CreateMessage::default()
     };

@@ -16,6 +16,7 @@ macro_rules! stories {
 mod prelude;
 mod replies;
 
+mod attachments;
 mod conversations;
 mod counts;
 mod customers;
@@ -46,6 +47,7 @@ pub(crate) fn all() -> Vec<crate::Story> {
         replies::STORIES,
         customers::STORIES,
         messages::STORIES,
+        attachments::STORIES,
         imports::STORIES,
         search::STORIES,
         threads::STORIES,

@@ -12,11 +12,11 @@ pub(super) use convo_core::usecases::{
 };
 pub(super) use convo_core::{Error, IdempotencyState, MessageWrite, Store};
 pub(super) use convo_types::{
-    AddLabels, Address, Attachment, ChannelType, ControlParty, ControlType, Conversation,
-    ConversationFilters, ConversationId, ConversationOrder, ConversationType, CreateApiKey,
-    CreateBusinessUnit, CreateChannel, CreateContact, CreateConversation, CreateLabel,
-    CreateMessage, CreateUser, ErrorCode, EventType, HandoffRequest, MessageType, Priority, Scope,
-    Sender, SenderType, SortOrder, Status, StatusOrView, UpdateBusinessUnit, UpdateConversation,
+    AddLabels, Address, ChannelType, ControlParty, ControlType, Conversation, ConversationFilters,
+    ConversationId, ConversationOrder, ConversationType, CreateApiKey, CreateBusinessUnit,
+    CreateChannel, CreateContact, CreateConversation, CreateLabel, CreateMessage, CreateUser,
+    ErrorCode, EventType, HandoffRequest, MessageType, NewAttachment, Priority, Scope, Sender,
+    SenderType, SortOrder, Status, StatusOrView, UpdateBusinessUnit, UpdateConversation,
     UpdateLabel, UpdateMessage, UpdateStatus, UserKind, View,
 };
 pub(super) use serde_json::json;

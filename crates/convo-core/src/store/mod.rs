@@ -51,6 +51,37 @@ pub struct NewConversation {
     pub reuse_units: Option<Vec<BusinessUnitId>>,
 }
 
+/// A stored file as the store keeps it: the upload, where its bytes are, and where it is
+/// used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: convo_types::AttachmentId,
+    pub organization_id: OrganizationId,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub created_at: convo_types::Timestamp,
+    /// When it goes unless a message takes it first; `None` while a message uses it.
+    pub expires_at: Option<convo_types::Timestamp>,
+    /// The object holding the bytes (shared by the organization's uploads of the same bytes).
+    pub storage_key: String,
+    /// The thumbnail, once made.
+    pub thumbnail: Option<Thumbnail>,
+    /// The business units of the conversations whose messages use it (none: unused).
+    pub used_in: Vec<BusinessUnitId>,
+}
+
+/// An image's thumbnail as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnail {
+    pub storage_key: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
 /// What a backend is doing now, for `/metrics`: its connection pools and the group-commit
 /// writer of messages. Cheap to read (no I/O).
 #[derive(Debug, Clone, Default)]

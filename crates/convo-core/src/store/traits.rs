@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use convo_types::{
-    ApiKey, ApiKeyId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact, ContactId,
-    Conversation, ConversationId, Event, Label, LabelId, Message, MessageId, Organization,
-    OrganizationId, User, UserId, VideoCall,
+    ApiKey, ApiKeyId, AttachmentId, BusinessUnit, BusinessUnitId, Channel, ChannelId, Contact,
+    ContactId, Conversation, ConversationId, Event, Label, LabelId, Message, MessageId,
+    Organization, OrganizationId, Timestamp, User, UserId, VideoCall,
 };
 
 use super::*;
@@ -554,6 +554,49 @@ pub trait InvitationStore: Send + Sync {
     ) -> Result<bool>;
 }
 
+/// Stored files: the uploads, the bytes they share, and the objects waiting to be removed
+/// (a durable queue, leased so that several nodes never remove one twice at once).
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Records an upload whose bytes were just stored at `record.storage_key`. Identical
+    /// bytes of an organization are kept once: when they are stored already, the record
+    /// takes the existing object and the new one is queued for removal. Answers the record
+    /// as stored.
+    async fn create_attachment(&self, record: &AttachmentRecord) -> Result<AttachmentRecord>;
+
+    /// An attachment of any organization (a signed link names only the attachment).
+    async fn get_attachment(&self, id: AttachmentId) -> Result<AttachmentRecord>;
+
+    /// Keeps the thumbnail just made of a file; when one was kept meanwhile, that one stays
+    /// and the new object is queued for removal. Answers the thumbnail kept.
+    async fn set_thumbnail(
+        &self,
+        org: OrganizationId,
+        sha256: &str,
+        thumbnail: &Thumbnail,
+    ) -> Result<Thumbnail>;
+
+    /// Removes up to `limit` attachments unused past their time, then the files no
+    /// attachment uses any more, queueing their objects for removal. Answers how many
+    /// attachments went.
+    async fn retire_attachments(&self, now: Timestamp, limit: i64) -> Result<u64>;
+
+    /// Leases up to `limit` objects due for removal until `lease_until` (another node takes
+    /// them only after that).
+    async fn claim_file_removals(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<String>>;
+
+    /// The objects removed: off the queue.
+    async fn finish_file_removals(&self, keys: &[String]) -> Result<()>;
+
+    /// Bytes of stored files (each file once), for `/metrics`.
+    async fn stored_bytes(&self) -> Result<i64>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -575,6 +618,7 @@ pub trait Store:
     + IdempotencyStore
     + PeopleStore
     + InvitationStore
+    + AttachmentStore
     + StatsStore
     + 'static
 {
@@ -594,6 +638,7 @@ impl<T> Store for T where
         + IdempotencyStore
         + PeopleStore
         + InvitationStore
+        + AttachmentStore
         + StatsStore
         + 'static
 {

@@ -2,8 +2,9 @@
 
 use convo_types::{
     Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
-    MessageError, MessageFilters, MessageId, MessageStatus, MessageType, Scope, Sender, SenderType,
-    SortOrder, Timestamp, UpdateMessage, UserId, VideoCall, VideoCallId, VideoCallStarted,
+    MessageError, MessageFilters, MessageId, MessageStatus, MessageType, NewAttachment, Scope,
+    Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId, VideoCall, VideoCallId,
+    VideoCallStarted,
 };
 
 use crate::auth::Principal;
@@ -14,11 +15,11 @@ use crate::rules::{
 };
 use crate::usecases::conversations::{visible_ref, visible_refs};
 use crate::{
-    Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta, MessageFilter,
-    MessageRecord, MessageStore, MessageWrite, Result,
+    AttachmentStore, Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta,
+    MessageFilter, MessageRecord, MessageStore, MessageWrite, Result,
 };
 
-fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
+fn check_attachments(checks: &mut Checks, attachments: &[NewAttachment]) {
     if attachments.len() > MAX_ATTACHMENTS {
         checks.fail(
             "attachments",
@@ -26,11 +27,26 @@ fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
         );
     }
     for (i, a) in attachments.iter().enumerate() {
-        checks.url(&format!("attachments[{i}].url"), Some(&a.url));
+        let Some(url) = &a.url else {
+            if a.id.is_none() {
+                checks.fail(&format!("attachments[{i}]"), "needs `id` or `url`");
+            } else if a.name.is_some() || a.mime_type.is_some() || a.size.is_some() {
+                checks.fail(
+                    &format!("attachments[{i}]"),
+                    "a stored attachment has its own name, type and size; send only `id`",
+                );
+            }
+            continue;
+        };
+        if a.id.is_some() {
+            checks.fail(&format!("attachments[{i}]"), "give `id` or `url`, not both");
+            continue;
+        }
+        checks.url(&format!("attachments[{i}].url"), Some(url));
         if a.size.is_some_and(|size| size < 0) {
             checks.fail(&format!("attachments[{i}].size"), "must not be negative");
         }
-        if a.url.chars().count() > MAX_URL_CHARS {
+        if url.chars().count() > MAX_URL_CHARS {
             continue;
         }
         checks.text(
@@ -53,6 +69,48 @@ fn check_attachments(checks: &mut Checks, attachments: &[Attachment]) {
             }
         }
     }
+}
+
+/// The attachments as the message keeps them: a stored one by its id, with its name, type
+/// and size (its links are signed when answered); one hosted elsewhere as given. A stored
+/// attachment the caller cannot see (another organization's) is refused.
+async fn resolve_attachments(
+    store: &(impl AttachmentStore + ?Sized),
+    caller: &Principal,
+    attachments: Vec<NewAttachment>,
+) -> Result<Vec<Attachment>> {
+    let mut resolved = Vec::with_capacity(attachments.len());
+    for (i, a) in attachments.into_iter().enumerate() {
+        let Some(id) = a.id else {
+            resolved.push(Attachment {
+                id: None,
+                url: a.url.unwrap_or_default(),
+                name: a.name,
+                mime_type: a.mime_type,
+                size: a.size,
+                thumbnail_url: None,
+            });
+            continue;
+        };
+        let record = match super::attachments::for_message(store, caller, id).await {
+            Err(Error::NotFound(_)) => {
+                return Err(Error::invalid(
+                    format!("attachments[{i}].id"),
+                    format!("no attachment {id} in this organization"),
+                ))
+            }
+            other => other?,
+        };
+        resolved.push(Attachment {
+            id: Some(id),
+            url: String::new(),
+            name: Some(record.filename),
+            mime_type: Some(record.content_type),
+            size: Some(record.size),
+            thumbnail_url: None,
+        });
+    }
+    Ok(resolved)
 }
 
 fn check_content(checks: &mut Checks, content: &str) {
@@ -149,7 +207,7 @@ async fn resolve_sender(
 
 /// `POST /v1/conversations/{id}/messages`.
 pub async fn create(
-    store: &(impl ConversationStore + DirectoryStore + MessageStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + MessageStore + AttachmentStore + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
     req: CreateMessage,
@@ -163,7 +221,7 @@ pub async fn create(
 /// Many messages in one transaction (an import, or a data set): each checked as `create`
 /// checks it; all or none are added.
 pub async fn create_many(
-    store: &(impl ConversationStore + DirectoryStore + MessageStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + MessageStore + AttachmentStore + ?Sized),
     caller: &Principal,
     items: Vec<(ConversationId, CreateMessage)>,
 ) -> Result<Vec<MessageWrite>> {
@@ -194,7 +252,7 @@ fn created_event(caller: &Principal) -> EventMeta {
 
 /// Validates a new message to the (visible) `conversation` and fills in its defaults.
 async fn prepare(
-    store: &(impl DirectoryStore + ?Sized),
+    store: &(impl DirectoryStore + AttachmentStore + ?Sized),
     caller: &Principal,
     conversation: &ConversationRef,
     req: CreateMessage,
@@ -214,6 +272,7 @@ async fn prepare(
         req.external_id.is_some(),
     );
     checks.finish()?;
+    let attachments = resolve_attachments(store, caller, attachments).await?;
     let (message_type, sender) = resolve_sender(
         store,
         caller,

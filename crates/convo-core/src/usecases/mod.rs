@@ -1,6 +1,7 @@
 //! One function per operation: authorise, validate, apply the rules, call the store.
 //! Handlers only parse and answer.
 
+pub mod attachments;
 pub mod audit;
 pub mod contacts;
 pub mod control;

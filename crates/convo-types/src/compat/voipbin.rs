@@ -177,11 +177,33 @@ pub struct VoipbinMessage {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct VoipbinMedia {
+    /// The stored attachment (`POST /v1/attachments`); absent for a file hosted elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::AttachmentId>,
     /// `file`, or the MIME type's kind (`image`, `audio`, `video`).
     #[serde(rename = "type", default)]
     pub media_type: String,
+    /// A stored attachment's signed link, or where a file hosted elsewhere is.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::http_url))]
     pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
+    pub filename: Option<String>,
+}
+
+/// A file to send: a stored attachment's `id`, or the `url` of a file hosted elsewhere.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VoipbinMediaInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::AttachmentId>,
+    /// Ignored: the kind follows from the file.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_http_url))]
+    pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_identifier))]
     pub filename: Option<String>,
@@ -202,6 +224,7 @@ impl From<Message> for VoipbinMessage {
                 .attachments
                 .into_iter()
                 .map(|a| VoipbinMedia {
+                    id: a.id,
                     media_type: a
                         .mime_type
                         .as_deref()
@@ -228,5 +251,5 @@ pub struct VoipbinMessageInput {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::optional_content))]
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medias: Option<Vec<VoipbinMedia>>,
+    pub medias: Option<Vec<VoipbinMediaInput>>,
 }
