@@ -162,6 +162,47 @@ pub struct Settings {
     /// A session ends this long after sign-in, however much it is used.
     #[arg(long, env = "CONVO_SESSION_MAX", default_value = "30d", value_parser = humantime::parse_duration)]
     pub session_max: Duration,
+
+    /// Where stored files go: a folder, or `s3://bucket/prefix` (an S3 bucket or an
+    /// S3-compatible store). Default: `convo-files` beside the SQLite file (in the working
+    /// directory with PostgreSQL).
+    #[arg(long, env = "CONVO_STORAGE")]
+    pub storage: Option<String>,
+
+    #[command(flatten)]
+    pub s3: S3Settings,
+
+    /// Largest file accepted by `POST /v1/attachments`, in bytes (default 25 MiB).
+    #[arg(long, env = "CONVO_ATTACHMENT_LIMIT", default_value_t = 25 * 1024 * 1024)]
+    pub attachment_limit: u64,
+
+    /// How long a signed link to a stored file works: links are made for windows of half
+    /// this, so each lasts between half and all of it.
+    #[arg(long, env = "CONVO_SIGNED_URL_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub signed_url_ttl: Duration,
+}
+
+/// The S3 bucket of `--storage s3://...`: the usual AWS variables, or these flags. Unset
+/// values come from the environment as the AWS tools read it.
+#[derive(Clone, Default, clap::Args)]
+pub struct S3Settings {
+    /// An S3-compatible store's address (`http://127.0.0.1:8333`); AWS itself when unset.
+    #[arg(long = "s3-endpoint", env = "AWS_ENDPOINT_URL")]
+    pub endpoint: Option<String>,
+    #[arg(long = "s3-region", env = "AWS_REGION")]
+    pub region: Option<String>,
+    #[arg(
+        long = "s3-access-key-id",
+        env = "AWS_ACCESS_KEY_ID",
+        hide_env_values = true
+    )]
+    pub access_key_id: Option<String>,
+    #[arg(
+        long = "s3-secret-access-key",
+        env = "AWS_SECRET_ACCESS_KEY",
+        hide_env_values = true
+    )]
+    pub secret_access_key: Option<String>,
 }
 
 impl Settings {
@@ -199,6 +240,10 @@ impl Settings {
             mail_from: "convo <convo@localhost>".to_owned(),
             session_idle: Duration::from_secs(7 * 24 * 3600),
             session_max: Duration::from_secs(30 * 24 * 3600),
+            storage: None,
+            s3: S3Settings::default(),
+            attachment_limit: 25 * 1024 * 1024,
+            signed_url_ttl: Duration::from_secs(3600),
         }
     }
 
@@ -231,6 +276,16 @@ impl Settings {
             self.secret_key_previous.as_deref(),
         )
         .map_err(|e| anyhow::anyhow!("CONVO_SECRET_KEY: {e}"))
+    }
+
+    /// The bucket's settings for `convo_files::open`.
+    pub fn s3_options(&self) -> convo_files::S3Options {
+        convo_files::S3Options {
+            endpoint: self.s3.endpoint.clone(),
+            region: self.s3.region.clone(),
+            access_key_id: self.s3.access_key_id.clone(),
+            secret_access_key: self.s3.secret_access_key.clone(),
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -281,6 +336,19 @@ impl fmt::Debug for Settings {
                 &self.oidc_client_secret.as_ref().map(|_| "[redacted]"),
             )
             .field("oidc_allowed_domains", &self.oidc_allowed_domains)
+            .field("storage", &self.storage)
+            .field("s3_endpoint", &self.s3.endpoint)
+            .field("s3_region", &self.s3.region)
+            .field(
+                "s3_access_key_id",
+                &self.s3.access_key_id.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "s3_secret_access_key",
+                &self.s3.secret_access_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("attachment_limit", &self.attachment_limit)
+            .field("signed_url_ttl", &self.signed_url_ttl)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .finish()

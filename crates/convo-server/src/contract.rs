@@ -23,6 +23,12 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "finishOidcSignIn",
 ];
 
+/// Operations that also take a signed link instead of a key or session.
+const SIGNED_LINK_OPERATIONS: &[&str] = &["getAttachmentContent"];
+
+/// Operations whose body is a file of any type, not JSON.
+const FILE_BODY_OPERATIONS: &[&str] = &["uploadAttachment"];
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// The finished OpenAPI 3.1 document.
@@ -89,6 +95,15 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     if public {
         op["security"] = json!([]);
     }
+    if SIGNED_LINK_OPERATIONS.contains(&id.as_str()) {
+        op["security"] = json!([{ "bearer": [] }, { "session": [] }, {}]);
+    }
+    let file_body = FILE_BODY_OPERATIONS.contains(&id.as_str());
+    if file_body {
+        // Any bytes: the file itself.
+        op["requestBody"]["content"]["application/octet-stream"]["schema"] =
+            json!({ "type": "string", "format": "binary" });
+    }
     if op.get("description").is_none() {
         op["description"] = op["summary"].clone();
     }
@@ -103,7 +118,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
     let is_post = method == "post";
     let writes = matches!(method, "post" | "patch" | "delete");
     let trpc = matches!(protocol, Protocol::Trpc { .. });
-    if is_post && !trpc && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
+    if is_post && !trpc && !file_body && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
         push_param(op, idempotency_key());
     }
     let if_match = params.iter().any(|p| p["name"] == "If-Match");
@@ -118,7 +133,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
         (409, writes, "A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`)."),
         (412, if_match, "`If-Match` names a version that is no longer current (`precondition_failed`)."),
         (413, has_body || is_post, "The body is larger than the server accepts (`payload_too_large`)."),
-        (415, has_body && !trpc, "The body is not sent as `application/json` (`unsupported_media_type`)."),
+        (415, has_body && !trpc && !file_body, "The body is not sent as `application/json` (`unsupported_media_type`)."),
         (422, has_body || is_post || takes("query"), "A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`)."),
         (429, true, "Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds."),
     ];
@@ -142,7 +157,7 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
             if response["description"] == "" {
                 response["description"] = json!(standard_description(&standard, code));
             }
-        } else if is_post && !trpc && (200..300).contains(&code) {
+        } else if is_post && !trpc && !file_body && (200..300).contains(&code) {
             response["headers"]["Idempotent-Replayed"] = json!({
                 "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
                 "schema": { "type": "string", "enum": ["true"] },

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use convo_core::files::UrlSigner;
 use convo_core::sealed::SecretBox;
 use convo_core::usecases::webhooks::{check_target, is_private, next_attempt, signature, Egress};
 use convo_core::{DeliveryOutcome, DueDelivery, Store};
@@ -29,6 +30,7 @@ pub fn spawn(
     store: Arc<dyn Store>,
     settings: Arc<Settings>,
     secrets: Arc<SecretBox>,
+    signer: Arc<UrlSigner>,
     metrics: Arc<Metrics>,
     mut stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -63,6 +65,7 @@ pub fn spawn(
                     http.clone(),
                     settings.clone(),
                     secrets.clone(),
+                    signer.clone(),
                     metrics.clone(),
                     delivery,
                 ));
@@ -109,11 +112,14 @@ async fn deliver(
     http: reqwest::Client,
     settings: Arc<Settings>,
     secrets: Arc<SecretBox>,
+    signer: Arc<UrlSigner>,
     metrics: Arc<Metrics>,
-    delivery: DueDelivery,
+    mut delivery: DueDelivery,
 ) {
     let started = Instant::now();
     let at = Timestamp::now();
+    // A message's stored attachments get links fresh for this attempt.
+    signer.sign_event(&mut delivery.event, at);
     let (status_code, error, response) =
         match send(&http, settings.egress(), &secrets, &delivery).await {
             Ok((status, body)) => {

@@ -157,6 +157,16 @@ impl From<Error> for ApiError {
                 ErrorCode::PreconditionFailed,
                 "the object changed since the ETag in If-Match was read; fetch it again",
             ),
+            Error::TooLarge(message) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                message,
+            ),
+            Error::StorageFull => ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                ErrorCode::InsufficientStorage,
+                "the file storage is full; nothing of the file was kept",
+            ),
             Error::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 ApiError::new(

@@ -21,7 +21,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let has_key = request.headers().get(HEADER).is_some_and(|v| !v.is_empty());
     // tRPC's protocol has no such header, and its answers are its own envelope.
     let trpc = request.uri().path().starts_with("/trpc/");
-    if request.method() != Method::POST || !has_key || trpc {
+    // An upload streams its body (never held whole to be hashed): it takes no key, and a
+    // repeated one only stores the same bytes once more under a second, unused attachment.
+    let upload = request.uri().path() == crate::routes::attachments::UPLOAD_PATH;
+    if request.method() != Method::POST || !has_key || trpc || upload {
         return next.run(request).await;
     }
     match handle(state, request, next).await {

@@ -64,6 +64,43 @@ pub struct AppState {
     pub mailer: Option<Arc<dyn convo_core::mail::Mailer>>,
     /// The OpenID provider people sign in with, when `--oidc-issuer` is set.
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// Where stored files' bytes live (`--storage`).
+    pub files: Arc<dyn convo_core::files::FileStorage>,
+    /// Signs and checks the links to stored files.
+    pub signer: Arc<convo_core::files::UrlSigner>,
+}
+
+impl AppState {
+    /// A message as answered: the links of its stored attachments signed now.
+    pub fn signed(&self, mut message: convo_types::Message) -> convo_types::Message {
+        self.signer
+            .sign_message(&mut message, convo_types::Timestamp::now());
+        message
+    }
+
+    /// A page of messages as answered.
+    pub fn signed_list(
+        &self,
+        mut list: convo_types::List<convo_types::Message>,
+    ) -> convo_types::List<convo_types::Message> {
+        let now = convo_types::Timestamp::now();
+        for message in &mut list.data {
+            self.signer.sign_message(message, now);
+        }
+        list
+    }
+
+    /// A page of events as answered: a message's stored attachments with links signed now.
+    pub fn signed_events(
+        &self,
+        mut list: convo_types::List<convo_types::Event>,
+    ) -> convo_types::List<convo_types::Event> {
+        let now = convo_types::Timestamp::now();
+        for event in &mut list.data {
+            self.signer.sign_event(event, now);
+        }
+        list
+    }
 }
 
 #[derive(utoipa::OpenApi)]
@@ -90,6 +127,7 @@ pub struct AppState {
         (name = "admin v2", description = "The conversation routes of the AI-agent platform admin API, as its clients call them."),
         (name = "connect360 (tRPC)", description = "Connect360's conversation procedures over tRPC's HTTP protocol, for `@trpc/client`: a query is `GET /trpc/<procedure>?input=<JSON>`, a mutation `POST /trpc/<procedure>` with the input as its body; `?batch=1` joins procedures with commas and keys the inputs \"0\", \"1\", .... Answers are `{\"result\":{\"data\":...}}`; errors are tRPC's envelope (`error.data.code` such as `NOT_FOUND`, `error.data.httpStatus`, and `error.data.problem`, the problem the REST API would answer)."),
         (name = "voipbin", description = "VoIPbin's conversation resource, as its clients call it: `tm_*` times, `self` and `peer` addresses, `page_size` and `page_token` paging."),
+        (name = "attachments", description = "Stored files: upload once, send with messages by id, fetch through signed links that need no key."),
         (name = "health", description = "Liveness and readiness, without a key."),
     ),
     // Schemas that only query parameters name: utoipa collects those of bodies by itself.
@@ -155,6 +193,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::labels::router())
         .merge(routes::search::router())
         .merge(routes::messages::router())
+        .merge(routes::attachments::router())
         .merge(routes::threads::router())
         .merge(routes::compat::admin_v2::router())
         .merge(routes::compat::connect360::router())
@@ -308,7 +347,18 @@ pub async fn launch(
     let mailer = mail::SmtpMailer::from_settings(&settings)?
         .map(|m| Arc::new(m) as Arc<dyn convo_core::mail::Mailer>);
     let oidc = oidc::Oidc::from_settings(&settings)?.map(Arc::new);
+    let mut settings = settings;
+    // Links the server makes (signed file links, mailed links) name the address it really
+    // listens on when no public URL is set (a port of 0 was chosen by the system).
+    settings.listen = listener.local_addr()?;
     let store = open_store(&settings).await?;
+    let files = convo_files::open(
+        settings.storage.as_deref(),
+        &settings.database_url,
+        &settings.s3_options(),
+    )
+    .await?;
+    let signer = Arc::new(url_signer(&settings));
     if let Some(first) =
         convo_core::usecases::organizations::bootstrap(store.as_ref(), settings.admin_key.clone())
             .await?
@@ -352,6 +402,8 @@ pub async fn launch(
         secrets,
         mailer,
         oidc,
+        files,
+        signer,
         settings: Arc::new(settings),
         stopping,
         keys: Arc::default(),
@@ -362,10 +414,17 @@ pub async fn launch(
         state.stopping.clone(),
     ));
     timers::spawn(state.store.clone(), state.stopping.clone());
+    timers::spawn_file_sweep(
+        state.store.clone(),
+        state.files.clone(),
+        state.metrics.clone(),
+        state.stopping.clone(),
+    );
     delivery::spawn(
         state.store.clone(),
         state.settings.clone(),
         state.secrets.clone(),
+        state.signer.clone(),
         state.metrics.clone(),
         state.stopping.clone(),
     )?;
@@ -385,6 +444,25 @@ pub async fn launch(
     serve::serve(listener, app(state), limits, shutdown).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The signer of links to stored files: keyed by the server key, so every node and restart
+/// agrees; without one, a random key of this process (links then work on this node until it
+/// restarts, which the log says).
+fn url_signer(settings: &Settings) -> convo_core::files::UrlSigner {
+    let secret = match &settings.secret_key {
+        Some(key) => key.as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "CONVO_SECRET_KEY is not set: links to stored files are signed with a key of \
+                 this process, so they stop working when it restarts and on other nodes"
+            );
+            let mut key = vec![0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+            key
+        }
+    };
+    convo_core::files::UrlSigner::new(&secret, &settings.public_url(), settings.signed_url_ttl)
 }
 
 /// How the admin person signs in the first time: a one-time token (valid 24 h) that sets

@@ -53,6 +53,12 @@ pub struct Metrics {
     pub stream_followers: Gauge,
     /// Requests refused with `429`.
     pub rate_limited: Counter,
+    /// Files uploaded, and their bytes (before identical bytes are kept once).
+    pub uploads: Counter,
+    pub uploaded_bytes: Counter,
+    /// Objects the file sweep removed from storage.
+    pub files_removed: Counter,
+    stored_bytes: Gauge,
 }
 
 impl Metrics {
@@ -97,6 +103,26 @@ impl Metrics {
             "Requests refused with 429 by the rate limits",
             rate_limited.clone(),
         );
+        let uploads = Counter::default();
+        registry.register("uploads", "Files uploaded", uploads.clone());
+        let uploaded_bytes = Counter::default();
+        registry.register(
+            "uploaded_bytes",
+            "Bytes of the files uploaded",
+            uploaded_bytes.clone(),
+        );
+        let files_removed = Counter::default();
+        registry.register(
+            "files_removed",
+            "Stored objects removed because nothing used them",
+            files_removed.clone(),
+        );
+        let stored_bytes = Gauge::default();
+        registry.register(
+            "stored_bytes",
+            "Bytes of stored files, identical bytes of an organization counted once (every node sees the same)",
+            stored_bytes.clone(),
+        );
         registry.register_collector(Box::new(StoreCollector(store)));
         Metrics {
             registry,
@@ -106,6 +132,10 @@ impl Metrics {
             webhook_backlog,
             stream_followers,
             rate_limited,
+            uploads,
+            uploaded_bytes,
+            files_removed,
+            stored_bytes,
         }
     }
 
@@ -124,6 +154,12 @@ impl Metrics {
                     .set(i64::try_from(backlog).unwrap_or(i64::MAX));
             }
             Err(error) => tracing::warn!(%error, "could not count the webhook backlog"),
+        }
+        match store.stored_bytes().await {
+            Ok(bytes) => {
+                self.stored_bytes.set(bytes);
+            }
+            Err(error) => tracing::warn!(%error, "could not count the stored bytes"),
         }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;

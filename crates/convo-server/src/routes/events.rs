@@ -44,9 +44,8 @@ pub async fn list(
     Caller(caller): Caller,
     Query(q): Query<EventQuery>,
 ) -> ApiResult<axum::Json<List<Event>>> {
-    Ok(axum::Json(
-        events::list(state.store.as_ref(), &caller, None, q.start()?, q.limit).await?,
-    ))
+    let list = events::list(state.store.as_ref(), &caller, None, q.start()?, q.limit).await?;
+    Ok(axum::Json(state.signed_events(list)))
 }
 
 /// A conversation's activity log, oldest first.
@@ -60,7 +59,6 @@ pub async fn list_for_conversation(
     Path(id): Path<ConversationId>,
     Query(q): Query<EventQuery>,
 ) -> ApiResult<axum::Json<List<Event>>> {
-    Ok(axum::Json(
-        events::list(state.store.as_ref(), &caller, Some(id), q.start()?, q.limit).await?,
-    ))
+    let list = events::list(state.store.as_ref(), &caller, Some(id), q.start()?, q.limit).await?;
+    Ok(axum::Json(state.signed_events(list)))
 }

@@ -33,9 +33,8 @@ pub async fn list(
     Query(filters): Query<MessageFilters>,
     Query(page): Query<PageQuery>,
 ) -> ApiResult<axum::Json<List<Message>>> {
-    Ok(axum::Json(
-        messages::list(state.store.as_ref(), &caller, id, filters, page.into()).await?,
-    ))
+    let list = messages::list(state.store.as_ref(), &caller, id, filters, page.into()).await?;
+    Ok(axum::Json(state.signed_list(list)))
 }
 
 /// Adds a message. An `external_id` seen before in the conversation answers the first message
@@ -59,7 +58,7 @@ pub async fn create(
     } else {
         StatusCode::OK
     };
-    Ok((status, axum::Json(written.message)))
+    Ok((status, axum::Json(state.signed(written.message))))
 }
 
 /// Gets a message.
@@ -72,9 +71,8 @@ pub async fn get(
     Caller(caller): Caller,
     Path(id): Path<MessageId>,
 ) -> ApiResult<axum::Json<Message>> {
-    Ok(axum::Json(
-        messages::get(state.store.as_ref(), &caller, id).await?,
-    ))
+    let message = messages::get(state.store.as_ref(), &caller, id).await?;
+    Ok(axum::Json(state.signed(message)))
 }
 
 /// Changes a message's content or metadata (merged; `null` removes a key).
@@ -89,9 +87,8 @@ pub async fn update(
     Path(id): Path<MessageId>,
     Json(req): Json<UpdateMessage>,
 ) -> ApiResult<axum::Json<Message>> {
-    Ok(axum::Json(
-        messages::update(state.store.as_ref(), &caller, id, req).await?,
-    ))
+    let message = messages::update(state.store.as_ref(), &caller, id, req).await?;
+    Ok(axum::Json(state.signed(message)))
 }
 
 /// Deletes a message.

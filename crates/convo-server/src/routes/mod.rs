@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 mod directory;
 
 pub mod api_keys;
+pub mod attachments;
 pub mod audit_log;
 pub mod business_units;
 pub mod channels;

@@ -90,6 +90,7 @@ pub async fn stream(
     tokio::spawn(async move {
         follow(
             store,
+            state.signer.clone(),
             filter,
             start,
             wakeups,
@@ -123,6 +124,7 @@ impl Drop for Follower {
 
 async fn follow(
     store: Arc<dyn Store>,
+    signer: Arc<convo_core::files::UrlSigner>,
     mut filter: EventFilter,
     mut after: i64,
     mut wakeups: broadcast::Receiver<convo_types::OrganizationId>,
@@ -147,8 +149,9 @@ async fn follow(
             let _ = sender.send(resume).await;
             return;
         }
-        for event in page {
+        for mut event in page {
             after = event.id;
+            signer.sign_event(&mut event, convo_types::Timestamp::now());
             let data = serde_json::to_string(&event).unwrap_or_default();
             let sse = SseEvent::default()
                 .id(event.id.to_string())

@@ -1,6 +1,7 @@
 //! API tests: the real server on port 0, driven over HTTP through `convo-client` (and raw
 //! requests where the point is a malformed one). One test binary, one module per area.
 
+mod attachments;
 mod bad_input;
 mod common;
 

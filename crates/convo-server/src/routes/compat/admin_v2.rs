@@ -214,15 +214,14 @@ pub async fn list_messages(
     Query(p): Query<MessagePageQuery>,
     Query(tenant): Query<TenantQuery>,
 ) -> ApiResult<axum::Json<List<Message>>> {
-    Ok(axum::Json(
-        workforce::list_messages(
-            state.store.as_ref(),
-            &caller,
-            tenant.into(),
-            id,
-            p.page,
-            p.page_size,
-        )
-        .await?,
-    ))
+    let list = workforce::list_messages(
+        state.store.as_ref(),
+        &caller,
+        tenant.into(),
+        id,
+        p.page,
+        p.page_size,
+    )
+    .await?;
+    Ok(axum::Json(state.signed_list(list)))
 }

@@ -12,8 +12,8 @@ use convo_types::compat::voipbin::{
     VoipbinUpdateInput,
 };
 use convo_types::{
-    Attachment, ConversationFilters, ConversationId, CreateConversation, CreateMessage,
-    MessageType, UpdateConversation,
+    ConversationFilters, ConversationId, CreateConversation, CreateMessage, MessageType,
+    NewAttachment, UpdateConversation,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -164,7 +164,7 @@ pub async fn list_messages(
         page.into(),
     )
     .await?;
-    Ok(axum::Json(VoipbinPage::of(list)))
+    Ok(axum::Json(VoipbinPage::of(state.signed_list(list))))
 }
 
 /// Sends `text` (and `medias`) to the customer: an outgoing message from the key's acting user.
@@ -180,11 +180,11 @@ pub async fn create_message(
     let attachments = req.medias.map(|medias| {
         medias
             .into_iter()
-            .map(|m| Attachment {
+            .map(|m| NewAttachment {
+                id: m.id,
+                name: m.filename.filter(|_| m.url.is_some()),
                 url: m.url,
-                name: m.filename,
-                mime_type: None,
-                size: None,
+                ..Default::default()
             })
             .collect()
     });
@@ -195,5 +195,5 @@ pub async fn create_message(
         ..Default::default()
     };
     let written = messages::create(state.store.as_ref(), &caller, id, req).await?;
-    Ok(axum::Json(written.message.into()))
+    Ok(axum::Json(state.signed(written.message).into()))
 }
