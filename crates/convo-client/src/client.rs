@@ -148,9 +148,10 @@ impl Client {
         let repeatable = !is_post || request.headers().contains_key(IDEMPOTENCY_KEY);
         let mut attempt = 0u32;
         loop {
-            let this = request
-                .try_clone()
-                .ok_or_else(|| Error::Config("a streaming body cannot be sent".into()))?;
+            // A streamed body cannot be sent twice: it goes once, without retries.
+            let Some(this) = request.try_clone() else {
+                return Ok(self.http.execute(request).await?);
+            };
             let retry_after = match self.http.execute(this).await {
                 Ok(response)
                     if repeatable
@@ -285,6 +286,10 @@ impl Client {
     }
     pub fn messages(&self) -> Messages<'_> {
         Messages(self)
+    }
+    /// Stored files: upload, the object, the bytes.
+    pub fn attachments(&self) -> crate::Attachments<'_> {
+        crate::Attachments(self)
     }
     pub fn events(&self) -> Events<'_> {
         Events(self)

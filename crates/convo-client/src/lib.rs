@@ -12,6 +12,7 @@
 //! ```
 
 mod admin;
+mod attachments;
 mod client;
 mod compat;
 mod conversations;
@@ -27,6 +28,7 @@ mod replies;
 mod webhooks;
 
 pub use admin::AdminV2;
+pub use attachments::Attachments;
 pub use client::Client;
 pub use compat::{BatchCall, Connect, Voipbin, VoipbinPaging};
 pub use conversations::Conversations;

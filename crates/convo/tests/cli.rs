@@ -92,6 +92,7 @@ fn help_lists_every_command() {
         "migrate",
         "conversations",
         "messages",
+        "attachments",
         "contacts",
         "channels",
         "labels",
@@ -398,4 +399,34 @@ fn events_tail_follows_live() {
     assert!(first["conversation_id"] == made["id"] || first["data"]["name"] == "tailed again");
     let _ = tail.kill();
     let _ = tail.wait();
+}
+
+#[test]
+fn files_upload_and_go_with_messages_from_the_command_line() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let invoice = dir.path().join("invoice.pdf");
+    std::fs::write(&invoice, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let path = invoice.to_str().unwrap();
+    let uploaded = server.json(&["attachments", "upload", path]);
+    assert_eq!(uploaded["filename"], "invoice.pdf");
+    assert_eq!(uploaded["content_type"], "application/pdf");
+    let made = server.json(&["conversations", "create"]);
+    let id = made["id"].as_str().unwrap();
+    let sent = server.json(&["messages", "send", id, "your invoice", "--attach", path]);
+    assert_eq!(sent["attachments"][0]["name"], "invoice.pdf");
+    assert!(sent["attachments"][0]["url"]
+        .as_str()
+        .unwrap()
+        .contains("signature="));
+    let copy = dir.path().join("copy.pdf");
+    let attachment = sent["attachments"][0]["id"].as_str().unwrap();
+    server.json(&[
+        "attachments",
+        "download",
+        attachment,
+        "--output",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(copy).unwrap(), b"%PDF-1.4\n%%EOF\n");
 }

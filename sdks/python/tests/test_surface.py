@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -316,3 +317,27 @@ def test_webhooks_verify_replay_and_rotate(client: Convo, ids: dict[str, str]) -
         client.webhooks.delete(hook["id"])
     finally:
         receiver.shutdown()
+
+
+def test_attachments_from_bytes_a_path_and_a_stream(
+    client: Convo, ids: dict[str, str], tmp_path: Path
+) -> None:
+    text = ("Hóa đơn 42\n" * 50).encode()
+    from_bytes = client.attachments.upload(text, filename="invoice.txt")
+    assert (from_bytes["content_type"], from_bytes["size"]) == ("text/plain", len(text))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    from_path = client.attachments.upload(path)
+    assert (from_path["filename"], from_path["content_type"]) == ("report.pdf", "application/pdf")
+    from_stream = client.attachments.upload(iter([text[:100], text[100:]]), filename="s.txt")
+    assert from_stream["sha256"] == from_bytes["sha256"]
+    conversation = client.conversations.create(contact_id=ids["contact"])
+    message = client.messages.create(
+        conversation["id"],
+        content="files",
+        attachments=[{"id": from_bytes["id"]}, {"id": from_path["id"]}],
+    )
+    assert [a["name"] for a in message["attachments"]] == ["invoice.txt", "report.pdf"]
+    assert httpx.get(message["attachments"][0]["url"]).content == text
+    assert client.attachments.content(from_bytes["id"]) == text
+    assert client.attachments.get(from_bytes["id"])["unused"] is False

@@ -42,10 +42,17 @@ export type ResultOf<K extends OperationId> = Op<K> extends { responses: infer R
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
+/** A file sent as the request body (an upload), with its type. */
+export interface RawBody {
+  data: Blob | ArrayBuffer | Uint8Array | ReadableStream<Uint8Array>;
+  contentType: string;
+}
+
 export interface CallOptions {
   path?: Record<string, string | number>;
   query?: unknown;
   body?: unknown;
+  raw?: RawBody;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -93,18 +100,26 @@ export class Http {
       ...options.headers,
     };
     if (!IS_BROWSER) headers["user-agent"] = `convo-typescript/${VERSION}`;
-    let body: string | undefined;
+    let body: BodyInit | undefined;
     if (options.body !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.body);
     }
+    // A stream can be read once: sent without retries (fetch needs `duplex` for it).
+    const streamed = options.raw?.data instanceof ReadableStream;
+    if (options.raw) {
+      headers["content-type"] = options.raw.contentType;
+      body = options.raw.data as BodyInit;
+    }
     // A creating POST carries a key, so that retrying it can never create twice.
     if (idempotent && !hasHeader(headers, "idempotency-key")) headers["idempotency-key"] = uuid();
-    const repeatable = method !== "POST" || hasHeader(headers, "idempotency-key");
+    const repeatable = !streamed && (method !== "POST" || hasHeader(headers, "idempotency-key"));
+    const init: RequestInit & { duplex?: "half" } = { method, headers, body };
+    if (streamed) init.duplex = "half";
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await this.fetchOnce(url, { method, headers, body }, options.signal);
+        response = await this.fetchOnce(url, init, options.signal);
       } catch (error) {
         if (options.signal?.aborted || !repeatable || attempt >= this.maxRetries) throw error;
         await sleep(backoff(attempt), options.signal);

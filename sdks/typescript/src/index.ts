@@ -1,6 +1,7 @@
 // The TypeScript SDK of convo: `new Convo({ apiKey, baseUrl })`, one property per resource.
 import { Http, type ConvoOptions, type ResultOf } from "./http.js";
 import { AdminConversations } from "./resources/admin.js";
+import { Attachments } from "./resources/attachments.js";
 import { Connect } from "./resources/connect.js";
 import { Conversations } from "./resources/conversations.js";
 import { ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, Users } from "./resources/directory.js";
@@ -13,6 +14,8 @@ import { Webhooks } from "./resources/webhooks.js";
 export class Convo {
   readonly conversations: Conversations;
   readonly messages: Messages;
+  /** Stored files: upload, the object, the bytes. */
+  readonly attachments: Attachments;
   readonly contacts: Contacts;
   readonly channels: Channels;
   readonly labels: Labels;
@@ -42,6 +45,7 @@ export class Convo {
     this.#http = http;
     this.conversations = new Conversations(http);
     this.messages = new Messages(http);
+    this.attachments = new Attachments(http);
     this.contacts = new Contacts(http);
     this.channels = new Channels(http);
     this.labels = new Labels(http);
@@ -78,6 +82,7 @@ export { ConvoTimeoutError, type BodyOf, type ConvoOptions, type QueryOf, type R
 export type { OperationId } from "./generated/operations.js";
 export type { components, operations, paths } from "./generated/schema.js";
 export type { Page } from "./pages.js";
+export type { UploadOptions, UploadSource } from "./resources/attachments.js";
 export type { BatchCall, BatchOutcome, ConnectInput, ConnectOutput } from "./resources/connect.js";
 export type { ConversationRef, InvitableUser } from "./resources/conversations.js";
 export type { ConvoEvent, StreamOptions } from "./resources/events.js";

@@ -310,3 +310,37 @@ test("webhooks: deliveries verify with the endpoint's secret; replay and rotatio
     receiver.close();
   }
 });
+
+test("attachments: bytes, a Blob, a stream and a file from disk; sent with a message; read back", async () => {
+  const { mkdtemp, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const text = new TextEncoder().encode("Hóa đơn 42\n".repeat(50));
+  const fromBytes = await client.attachments.upload(text, { filename: "invoice.txt" });
+  assert.equal(fromBytes.content_type, "text/plain");
+  assert.equal(fromBytes.size, text.byteLength);
+  const fromBlob = await client.attachments.upload(new Blob([text], { type: "text/plain" }), { filename: "b.txt" });
+  assert.equal(fromBlob.sha256, fromBytes.sha256);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(text.subarray(0, 100));
+      controller.enqueue(text.subarray(100));
+      controller.close();
+    },
+  });
+  const fromStream = await client.attachments.upload(stream, { filename: "s.txt" });
+  assert.equal(fromStream.size, text.byteLength);
+  const dir = await mkdtemp(join(tmpdir(), "convo-ts-"));
+  const path = join(dir, "report.pdf");
+  await writeFile(path, "%PDF-1.4\n%%EOF\n");
+  const fromPath = await client.attachments.uploadPath(path);
+  assert.deepEqual([fromPath.filename, fromPath.content_type], ["report.pdf", "application/pdf"]);
+
+  const conversation = await client.conversations.create({ contact_id: contactId });
+  const message = await client.messages.create(conversation.id, { content: "files", attachments: [{ id: fromBytes.id }, { id: fromPath.id }] });
+  assert.deepEqual(message.attachments.map((a) => a.name), ["invoice.txt", "report.pdf"]);
+  const link = message.attachments[0]!.url;
+  assert.deepEqual(new Uint8Array(await (await fetch(link)).arrayBuffer()), text);
+  assert.deepEqual(await client.attachments.content(fromBytes.id), text);
+  assert.equal((await client.attachments.get(fromBytes.id)).unused, false);
+});

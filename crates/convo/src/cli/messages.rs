@@ -4,7 +4,7 @@ use clap::Subcommand;
 use convo_client::{Client, Page, Pages};
 use convo_types::{
     ConversationId, CreateMessage, MessageError, MessageFilters, MessageId, MessageStatus,
-    MessageType, UpdateMessage,
+    MessageType, NewAttachment, UpdateMessage,
 };
 
 use crate::output::{Output, Printed};
@@ -34,6 +34,9 @@ pub enum MessageCommand {
         message_type: Option<MessageType>,
         #[arg(long)]
         external_id: Option<String>,
+        /// Upload a file and send it with the message (repeat for several).
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<std::path::PathBuf>,
     },
     Get {
         id: MessageId,
@@ -84,11 +87,18 @@ pub async fn run(c: &Client, out: &Output, command: MessageCommand) -> Printed {
             content,
             message_type,
             external_id,
+            attach,
         } => {
+            let mut attachments = Vec::with_capacity(attach.len());
+            for file in &attach {
+                let stored = c.attachments().upload_path(file).await?;
+                attachments.push(NewAttachment::stored(stored.id));
+            }
             let req = CreateMessage {
                 content,
                 message_type,
                 external_id,
+                attachments: (!attachments.is_empty()).then_some(attachments),
                 ..Default::default()
             };
             out.one(&c.conversations().create_message(conversation, &req).await?)?;

@@ -34,6 +34,7 @@ macro_rules! list {
 }
 
 mod api_keys;
+mod attachments;
 mod business_units;
 mod channels;
 mod contacts;
@@ -47,6 +48,7 @@ mod users;
 mod webhooks;
 
 pub use api_keys::ApiKeyCommand;
+pub use attachments::AttachmentCommand;
 pub use business_units::BusinessUnitCommand;
 pub use channels::ChannelCommand;
 pub use contacts::ContactCommand;
@@ -113,6 +115,9 @@ pub enum ClientCommand {
     /// Messages of a conversation.
     #[command(subcommand)]
     Messages(MessageCommand),
+    /// Stored files: upload, get, download.
+    #[command(subcommand)]
+    Attachments(AttachmentCommand),
     /// Contacts (customers).
     #[command(subcommand)]
     Contacts(ContactCommand),
@@ -183,6 +188,7 @@ pub async fn run(connection: &Connection, command: ClientCommand) -> convo_clien
     match command {
         ClientCommand::Conversations(command) => conversations::run(c, out, command).await,
         ClientCommand::Messages(command) => messages::run(c, out, command).await,
+        ClientCommand::Attachments(command) => attachments::run(c, out, command).await,
         ClientCommand::Contacts(command) => contacts::run(c, out, command).await,
         ClientCommand::Channels(command) => channels::run(c, out, command).await,
         ClientCommand::Labels(command) => labels::run(c, out, command).await,

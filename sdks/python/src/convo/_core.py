@@ -32,18 +32,25 @@ class Request:
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        content: Any = None,
+        content_type: str | None = None,
     ) -> None:
         operation = OPERATIONS[op]
         self.method = operation.method
         self.path = fill_path(operation.path, path or {})
         self.query = clean_query(query or {})
         self.body = body
+        # A file as the body (an upload): bytes, or a stream that can be read only once.
+        self.content = content
         self.headers = dict(headers or {})
+        if content_type is not None:
+            self.headers["Content-Type"] = content_type
         # A creating POST carries a key, so that retrying it can never create twice.
         if operation.idempotent and "idempotency-key" not in {h.lower() for h in self.headers}:
             self.headers["Idempotency-Key"] = str(uuid.uuid4())
-        self.repeatable = self.method != "POST" or any(
-            h.lower() == "idempotency-key" for h in self.headers
+        streamed = content is not None and not isinstance(content, bytes | bytearray)
+        self.repeatable = not streamed and (
+            self.method != "POST" or any(h.lower() == "idempotency-key" for h in self.headers)
         )
 
     def build(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
@@ -52,6 +59,7 @@ class Request:
             self.path,
             params=self.query,
             json=self.body,
+            content=self.content,
             headers=self.headers,
         )
 

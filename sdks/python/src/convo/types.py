@@ -25,11 +25,7 @@ class Address(TypedDict):
 ApiKeyId: TypeAlias = str
 
 
-class Attachment(TypedDict):
-    mime_type: NotRequired[str | None]
-    name: NotRequired[str | None]
-    size: NotRequired[int | None]
-    url: str
+AttachmentId: TypeAlias = str
 
 
 AuditAction: TypeAlias = Literal[
@@ -210,9 +206,11 @@ ErrorCode: TypeAlias = Literal[
     "idempotency_key_in_progress",
     "precondition_failed",
     "payload_too_large",
+    "range_not_satisfiable",
     "request_timeout",
     "rate_limited",
     "service_unavailable",
+    "insufficient_storage",
     "internal_error",
 ]
 
@@ -277,6 +275,14 @@ MessageStatus: TypeAlias = Literal["pending", "sent", "delivered", "read", "fail
 
 
 MessageType: TypeAlias = Literal["incoming", "outgoing", "note", "activity"]
+
+
+class NewAttachment(TypedDict):
+    id: NotRequired[AttachmentId | None]
+    mime_type: NotRequired[str | None]
+    name: NotRequired[str | None]
+    size: NotRequired[int | None]
+    url: NotRequired[str | None]
 
 
 OrganizationId: TypeAlias = str
@@ -489,6 +495,10 @@ class UpdateWebhook(TypedDict):
     url: NotRequired[str | None]
 
 
+class UploadForm(TypedDict):
+    file: bytes
+
+
 UserId: TypeAlias = str
 
 
@@ -545,8 +555,16 @@ class VoipbinCreateInput(TypedDict):
 
 class VoipbinMedia(TypedDict):
     filename: NotRequired[str | None]
+    id: NotRequired[AttachmentId | None]
     type: NotRequired[str]
     url: str
+
+
+class VoipbinMediaInput(TypedDict):
+    filename: NotRequired[str | None]
+    id: NotRequired[AttachmentId | None]
+    type: NotRequired[str | None]
+    url: NotRequired[str | None]
 
 
 class VoipbinMessage(TypedDict):
@@ -561,7 +579,7 @@ class VoipbinMessage(TypedDict):
 
 
 class VoipbinMessageInput(TypedDict):
-    medias: NotRequired[list[VoipbinMedia] | None]
+    medias: NotRequired[list[VoipbinMediaInput] | None]
     text: NotRequired[str | None]
 
 
@@ -646,6 +664,15 @@ class ApiKey(TypedDict):
 
 class AssignTeamMember(TypedDict):
     user_id: UserId
+
+
+class Attachment(TypedDict):
+    id: NotRequired[AttachmentId | None]
+    mime_type: NotRequired[str | None]
+    name: NotRequired[str | None]
+    size: NotRequired[int | None]
+    thumbnail_url: NotRequired[str | None]
+    url: str
 
 
 class AuditEntry(TypedDict):
@@ -994,6 +1021,21 @@ class SimpleUser(TypedDict):
     name: str
 
 
+class StoredAttachment(TypedDict):
+    content_type: str
+    created_at: Timestamp
+    filename: str
+    height: NotRequired[int | None]
+    id: AttachmentId
+    object_name: str
+    sha256: str
+    size: int
+    thumbnail_url: NotRequired[str | None]
+    unused: bool
+    url: str
+    width: NotRequired[int | None]
+
+
 class TrpcFailure(TypedDict):
     error: TrpcFailureShape
 
@@ -1145,7 +1187,7 @@ Control = TypedDict(
 
 
 class CreateMessage(TypedDict):
-    attachments: NotRequired[list[Attachment] | None]
+    attachments: NotRequired[list[NewAttachment] | None]
     content: NotRequired[str]
     content_type: NotRequired[ContentType | None]
     external_id: NotRequired[str | None]

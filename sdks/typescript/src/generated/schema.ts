@@ -460,6 +460,78 @@ export interface paths {
         patch: operations["updateApiKey"];
         trace?: never;
     };
+    "/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a file: the raw body (its `Content-Type`, `?filename=`) or a
+         *     `multipart/form-data` form with a `file` part. The type is read from the bytes; an image
+         *     has its size read (one claiming more than 100 million pixels is refused). Unused by any
+         *     message, it is removed after 24 hours.
+         * @description Uploads a file: the raw body (its `Content-Type`, `?filename=`) or a
+         *     `multipart/form-data` form with a `file` part. The type is read from the bytes; an image
+         *     has its size read (one claiming more than 100 million pixels is refused). Unused by any
+         *     message, it is removed after 24 hours.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stored file's object, with fresh signed links.
+         * @description A stored file's object, with fresh signed links.
+         */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bytes of a stored file, or an image's thumbnail: with a key or session, or through a
+         *     signed link (the `url` and `thumbnail_url` answers carry) with no header at all. Served
+         *     with the stored type, `nosniff` and a sandboxing CSP; only images are shown inline.
+         *     `ETag`/`If-None-Match` and a single `Range` are honoured.
+         * @description The bytes of a stored file, or an image's thumbnail: with a key or session, or through a
+         *     signed link (the `url` and `thumbnail_url` answers carry) with no header at all. Served
+         *     with the stored type, `nosniff` and a sandboxing CSP; only images are shown inline.
+         *     `ETag`/`If-None-Match` and a single `Range` are honoured.
+         */
+        get: operations["getAttachmentContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-log": {
         parameters: {
             query?: never;
@@ -2144,8 +2216,12 @@ export interface components {
         AssignTeamMember: {
             user_id: components["schemas"]["UserId"];
         };
-        /** @description A file sent with a message: stored as metadata, the file itself lives at `url`. */
+        /**
+         * @description A file sent with a message: a stored attachment (`id`, uploaded with
+         *     `POST /v1/attachments`) or a file hosted elsewhere (only `url`).
+         */
         Attachment: {
+            id?: null | components["schemas"]["AttachmentId"];
             mime_type?: string | null;
             name?: string | null;
             /**
@@ -2153,8 +2229,11 @@ export interface components {
              * @description Bytes: 0 or more (a signed 64-bit number, as every client runtime can hold it).
              */
             size?: number | null;
+            thumbnail_url?: string | null;
             url: string;
         };
+        /** Format: uuid */
+        AttachmentId: string;
         /**
          * @description What the audit log records.
          * @enum {string}
@@ -2803,7 +2882,7 @@ export interface components {
          *     one attachment.
          */
         CreateMessage: {
-            attachments?: components["schemas"]["Attachment"][] | null;
+            attachments?: components["schemas"]["NewAttachment"][] | null;
             content?: string;
             content_type?: null | components["schemas"]["ContentType"];
             external_id?: string | null;
@@ -2893,7 +2972,7 @@ export interface components {
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "totp_setup_required" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "totp_setup_required" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "range_not_satisfiable" | "request_timeout" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -3372,6 +3451,18 @@ export interface components {
             /** @enum {string} */
             type: "message.updated";
         };
+        /**
+         * @description A file to send with a new message: `id` (a stored attachment of the organization), or
+         *     `url` with what is known of a file hosted elsewhere.
+         */
+        NewAttachment: {
+            id?: null | components["schemas"]["AttachmentId"];
+            mime_type?: string | null;
+            name?: string | null;
+            /** Format: int64 */
+            size?: number | null;
+            url?: string | null;
+        };
         /** @description An organization: a tenant. Nothing of one organization is visible from another. */
         Organization: {
             created_at: components["schemas"]["Timestamp"];
@@ -3515,6 +3606,29 @@ export interface components {
          * @enum {string}
          */
         StatusOrView: "open" | "pending" | "snoozed" | "resolved" | "closed" | "running" | "paused" | "completed" | "failed" | "cancelled" | "mine" | "unassigned" | "assigned" | "all";
+        /**
+         * @description A stored file (`POST /v1/attachments`). Its type is read from its bytes; images have
+         *     `width` and `height`.
+         */
+        StoredAttachment: {
+            content_type: string;
+            created_at: components["schemas"]["Timestamp"];
+            filename: string;
+            /** Format: int64 */
+            height?: number | null;
+            id: components["schemas"]["AttachmentId"];
+            object_name: string;
+            /** @description Hex SHA-256 of the bytes. */
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            thumbnail_url?: string | null;
+            /** @description Used by no message yet: removed 24 hours after upload unless a message takes it. */
+            unused: boolean;
+            url: string;
+            /** Format: int64 */
+            width?: number | null;
+        };
         /**
          * Format: date-time
          * @example 2026-11-21T09:14:03.512Z
@@ -3751,6 +3865,14 @@ export interface components {
             event_types?: components["schemas"]["EventType"][] | null;
             url?: string | null;
         };
+        /** @description The `multipart/form-data` form of an upload. */
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The file, with its name in the part's `filename`.
+             */
+            file: string;
+        };
         /** @description A team member (a person) or an AI agent. */
         User: {
             active: boolean;
@@ -3889,9 +4011,17 @@ export interface components {
         /** @description A file sent with a message. */
         VoipbinMedia: {
             filename?: string | null;
+            id?: null | components["schemas"]["AttachmentId"];
             /** @description `file`, or the MIME type's kind (`image`, `audio`, `video`). */
             type?: string;
             url: string;
+        };
+        /** @description A file to send: a stored attachment's `id`, or the `url` of a file hosted elsewhere. */
+        VoipbinMediaInput: {
+            filename?: string | null;
+            id?: null | components["schemas"]["AttachmentId"];
+            type?: string | null;
+            url?: string | null;
         };
         /** @description A message as VoIPbin's conversation messages read. */
         VoipbinMessage: {
@@ -3907,7 +4037,7 @@ export interface components {
         };
         /** @description `POST /v1.0/conversations/{id}/messages`: a message sent to the customer. */
         VoipbinMessageInput: {
-            medias?: components["schemas"]["VoipbinMedia"][] | null;
+            medias?: components["schemas"]["VoipbinMediaInput"][] | null;
             text?: string | null;
         };
         /** @description A page: `next_page_token` is empty on the last one. */
@@ -6946,6 +7076,314 @@ export interface operations {
             };
             /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: {
+                /** @description The file's name, for a raw body (a form's `file` part names itself). */
+                filename?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredAttachment"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the file is larger than `--attachment-limit` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the file storage is full; nothing was kept */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredAttachment"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAttachmentContent: {
+        parameters: {
+            query?: {
+                /** @description `thumbnail`: an image's thumbnail (at most 320 pixels a side), made once. */
+                size?: "original" | "thumbnail";
+                /**
+                 * @description With `signature`: the link's expiry (milliseconds since 1970), as the signed `url`
+                 *     of the attachment carries it.
+                 */
+                expires?: number;
+                /** @description The link's signature; without it the request needs a key or a session. */
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes, as the stored type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            /** @description the requested range of the bytes */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            /** @description not modified (`If-None-Match`) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the signed link is expired or altered */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the range is outside the file */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

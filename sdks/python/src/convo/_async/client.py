@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from .. import types
+from .attachments import AsyncAttachments
 from .compat import AsyncAdmin, AsyncVoipbin
 from .connect import AsyncConnect
 from .conversations import AsyncConversations, AsyncMessages
@@ -45,6 +46,7 @@ class AsyncConvo:
         self._transport = AsyncTransport(api_key, base_url, timeout, max_retries, http_client)
         self.conversations = AsyncConversations(self._transport)
         self.messages = AsyncMessages(self._transport)
+        self.attachments = AsyncAttachments(self._transport)
         self.contacts = AsyncContacts(self._transport)
         self.channels = AsyncChannels(self._transport)
         self.labels = AsyncLabels(self._transport)

@@ -47,9 +47,14 @@ class AsyncTransport:
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        content: Any = None,
+        content_type: str | None = None,
     ) -> Any:
         """Calls one operation; answers its JSON (None when the answer has no body)."""
-        return decode(await self.send(op, path=path, query=query, body=body))
+        response = await self.send(
+            op, path=path, query=query, body=body, content=content, content_type=content_type
+        )
+        return decode(response)
 
     async def send(
         self,
@@ -58,9 +63,13 @@ class AsyncTransport:
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        content: Any = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
         """Sends one operation's request (retried when repeatable); answers the 2xx response."""
-        request = Request(op, path=path, query=query, body=body)
+        request = Request(
+            op, path=path, query=query, body=body, content=content, content_type=content_type
+        )
         attempt = 0
         while True:
             try:

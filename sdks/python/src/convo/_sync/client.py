@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from .. import types
+from .attachments import Attachments
 from .compat import Admin, Voipbin
 from .connect import Connect
 from .conversations import Conversations, Messages
@@ -46,6 +47,7 @@ class Convo:
         self._transport = Transport(api_key, base_url, timeout, max_retries, http_client)
         self.conversations = Conversations(self._transport)
         self.messages = Messages(self._transport)
+        self.attachments = Attachments(self._transport)
         self.contacts = Contacts(self._transport)
         self.channels = Channels(self._transport)
         self.labels = Labels(self._transport)

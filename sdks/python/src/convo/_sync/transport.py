@@ -48,9 +48,14 @@ class Transport:
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        content: Any = None,
+        content_type: str | None = None,
     ) -> Any:
         """Calls one operation; answers its JSON (None when the answer has no body)."""
-        return decode(self.send(op, path=path, query=query, body=body))
+        response = self.send(
+            op, path=path, query=query, body=body, content=content, content_type=content_type
+        )
+        return decode(response)
 
     def send(
         self,
@@ -59,9 +64,13 @@ class Transport:
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        content: Any = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
         """Sends one operation's request (retried when repeatable); answers the 2xx response."""
-        request = Request(op, path=path, query=query, body=body)
+        request = Request(
+            op, path=path, query=query, body=body, content=content, content_type=content_type
+        )
         attempt = 0
         while True:
             try:
