@@ -13,6 +13,8 @@ pub enum Call {
     Get(String),
     Post(String, serde_json::Value),
     Patch(String, serde_json::Value),
+    /// A file as the raw body of a `POST`.
+    Upload(String, Vec<u8>),
 }
 
 /// Picks the next request (each client has its own seeded random source).
@@ -53,6 +55,11 @@ impl Load {
             Call::Get(path) => self.http.get(format!("{}{path}", self.base)),
             Call::Post(path, body) => self.http.post(format!("{}{path}", self.base)).json(body),
             Call::Patch(path, body) => self.http.patch(format!("{}{path}", self.base)).json(body),
+            Call::Upload(path, bytes) => self
+                .http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/octet-stream")
+                .body(bytes.clone()),
         };
         request.bearer_auth(&self.key).send().await
     }

@@ -7,6 +7,7 @@ mod load;
 mod report;
 mod scenarios;
 mod server;
+mod uploads;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -253,6 +254,7 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         warmup: cli.warmup(),
         measured: cli.measured(),
         only: cli.scenarios.clone(),
+        server_pid: server.pid(),
     };
     let rows = bench.run_all().await?;
     let peak_rss_mib = server.peak_rss_mib();

@@ -53,6 +53,8 @@ pub struct Bench {
     pub measured: Duration,
     /// Only scenarios whose names contain one of these (all when empty); `/healthz` always.
     pub only: Vec<String>,
+    /// The server's process, whose memory the upload scenarios watch.
+    pub server_pid: Option<u32>,
 }
 
 fn pick(f: impl Fn(&mut StdRng) -> Call + Send + Sync + 'static) -> Pick {
@@ -85,12 +87,12 @@ impl Bench {
         })
     }
 
-    fn wanted(&self, name: &str) -> bool {
+    pub(crate) fn wanted(&self, name: &str) -> bool {
         name == HEALTHZ || self.only.is_empty() || self.only.iter().any(|s| name.contains(s))
     }
 
     /// The scenario's figures (and its answers when kept), or `None` when it is not wanted.
-    async fn measure(
+    pub(crate) async fn measure(
         &self,
         load: &Arc<Load>,
         name: &str,
@@ -274,6 +276,8 @@ impl Bench {
             row.check = Some(format!("{} distinct messages acknowledged", ids.len()));
             rows.push(row);
         }
+
+        rows.extend(self.uploads().await);
 
         let name = "mixed inbox (80% reads)";
         rows.extend(

@@ -20,6 +20,9 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .arg("--database")
             .arg(database)
+            // Uploaded files beside the log, apart for each backend.
+            .arg("--storage")
+            .arg(log.with_extension("files"))
             // A load generator is one key making thousands of requests a second.
             .env("CONVO_RATE_LIMIT", "0")
             .stdout(file.try_clone()?)
@@ -54,11 +57,22 @@ impl Server {
 
     /// The most memory the server has held resident (`VmHWM`), in MiB.
     pub fn peak_rss_mib(&self) -> Option<f64> {
-        let pid = self.child.id()?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib / 1024.0)
+        memory_mib(self.child.id()?, "VmHWM:")
+    }
+}
+
+/// A memory figure of `/proc/<pid>/status` (`VmRSS:` now, `VmHWM:` the peak), in MiB.
+pub fn memory_mib(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+impl Server {
+    /// The process id, for reading its memory while a scenario runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.
