@@ -90,7 +90,15 @@ where
     }
     .await;
     let content_type = files::content_type(&head, upload.declared_type.as_deref());
-    let checked = written.and_then(|()| files::image_size(&head, &content_type));
+    let checked = written
+        .and_then(|()| match size {
+            0 => Err(Error::invalid(
+                "file",
+                "is empty: send the file's bytes as the body",
+            )),
+            _ => Ok(()),
+        })
+        .and_then(|()| files::image_size(&head, &content_type));
     let dimensions = match checked {
         Ok(dimensions) => dimensions,
         Err(error) => {

@@ -237,16 +237,18 @@ pub async fn content(
         Some(ContentSize::Thumbnail) => Variant::Thumbnail,
         _ => Variant::Original,
     };
-    let signature = match (query.expires, query.signature) {
-        (Some(expires), Some(signature)) => Some(Signature { expires, signature }),
-        (None, None) => None,
-        _ => {
-            return Err(ApiError::bad_request(
-                ErrorCode::BadRequest,
-                "a signed link has both `expires` and `signature`",
-            ))
-        }
-    };
+    let signature =
+        match (query.expires, query.signature) {
+            (Some(expires), Some(signature)) => Some(Signature { expires, signature }),
+            (None, None) => None,
+            // Half a signed link is a link that is not right.
+            _ => return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "a signed link has both `expires` and `signature`; ask for the attachment again \
+                 for a whole one",
+            )),
+        };
     let principal;
     let access = match &signature {
         Some(signature) => Access::Signed(signature),

@@ -353,6 +353,17 @@ async fn bad_uploads_keep_nothing(server: &TestServer, folder: Option<&Path>) {
     )
     .await;
     assert_eq!(too_big["code"], "payload_too_large");
+    // An empty file; half a signed link.
+    let empty = upload_raw(server, Vec::new(), "text/plain", "empty.txt").await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let half = html["url"]
+        .as_str()
+        .unwrap()
+        .split("&signature=")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(fetch(&half).await.status(), StatusCode::FORBIDDEN);
     // A form without its file, a name with a NUL.
     let form = reqwest::multipart::Form::new().text("other", "x");
     let missing = server

@@ -177,6 +177,23 @@ pub async fn create_message(
     Path(id): Path<ConversationId>,
     Json(req): Json<VoipbinMessageInput>,
 ) -> ApiResult<axum::Json<VoipbinMessage>> {
+    // A media's `type` is not kept (the file's own type says it), but it is checked as the
+    // document says.
+    let too_long = req.medias.iter().flatten().position(|m| {
+        m.media_type
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > convo_types::limits::MAX_IDENTIFIER_CHARS)
+    });
+    if let Some(i) = too_long {
+        return Err(crate::error::ApiError::field(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!("medias[{i}].type"),
+            format!(
+                "must be at most {} characters",
+                convo_types::limits::MAX_IDENTIFIER_CHARS
+            ),
+        ));
+    }
     let attachments = req.medias.map(|medias| {
         medias
             .into_iter()
