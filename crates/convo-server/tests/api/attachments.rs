@@ -442,6 +442,17 @@ async fn files_round_trip_on_sqlite_in_a_folder() {
     .await;
     photo_and_pdf_round_trip(&server).await;
     bad_uploads_keep_nothing(&server, Some(folder.path())).await;
+    // Uploads and stored bytes are in the metrics.
+    let metrics = server
+        .http
+        .get(format!("{}/metrics", server.url))
+        .send()
+        .await
+        .unwrap();
+    let metrics = metrics.text().await.unwrap();
+    for line in ["convo_uploads_total 5", "convo_stored_bytes "] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
     server.stop().await;
 }
 
