@@ -111,6 +111,40 @@ async fn the_example_conversation_round_trips() {
     assert_eq!(messages["result"][0]["id"], sent["id"]);
     assert_eq!(messages["next_page_token"], "");
 
+    // A stored attachment rides along by id and reads back with a signed link.
+    let stored = server
+        .admin
+        .attachments()
+        .upload("photo.png", None, b"\x89PNG\r\n\x1a\n".to_vec())
+        .await
+        .unwrap();
+    let (status, sent) = call(
+        Method::POST,
+        &format!("/v1.0/conversations/{id}/messages"),
+        Some(json!({"text": "look", "medias": [{"id": stored.id}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let media = &sent["medias"][0];
+    assert_eq!(
+        (&media["id"], &media["type"]),
+        (&json!(stored.id), &json!("image"))
+    );
+    assert!(
+        media["url"].as_str().unwrap().contains("signature="),
+        "{media}"
+    );
+    let (status, long) = call(
+        Method::POST,
+        &format!("/v1.0/conversations/{id}/messages"),
+        Some(json!({"text": "x", "medias": [{"id": stored.id, "type": "x".repeat(300)}]})),
+    )
+    .await;
+    assert_eq!(
+        (status, &long["errors"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("medias[0].type"))
+    );
+
     let (status, gone) = call(Method::DELETE, &format!("/v1.0/conversations/{id}"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(is_voipbin_time(&gone["tm_delete"]) && gone["tm_delete"] != NEVER);
