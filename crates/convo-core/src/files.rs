@@ -199,7 +199,8 @@ pub fn hex_digest(hasher: Sha256) -> String {
 /// browser's cache keeps working) and every link lasts between half and all of `ttl`.
 #[derive(Clone)]
 pub struct UrlSigner {
-    key: [u8; 32],
+    /// Keyed once; each link clones it.
+    mac: Hmac<Sha256>,
     base: String,
     ttl_millis: i64,
 }
@@ -224,13 +225,17 @@ impl UrlSigner {
     /// `secret`: the server's key material; `base`: where clients reach the server (no
     /// trailing slash).
     pub fn new(secret: &[u8], base: &str, ttl: std::time::Duration) -> Self {
-        let key: [u8; 32] = Sha256::new()
-            .chain_update(b"convo attachment links v1\0")
-            .chain_update(secret)
-            .finalize()
-            .into();
+        // HMAC pads a key to its 64-byte block with zeros: padded here, it is keyed without
+        // a fallible length check.
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(
+            &Sha256::new()
+                .chain_update(b"convo attachment links v1\0")
+                .chain_update(secret)
+                .finalize(),
+        );
         UrlSigner {
-            key,
+            mac: <Hmac<Sha256> as hmac::digest::KeyInit>::new(&block.into()),
             base: base.trim_end_matches('/').to_owned(),
             ttl_millis: i64::try_from(ttl.as_millis())
                 .unwrap_or(i64::MAX / 4)
@@ -239,7 +244,7 @@ impl UrlSigner {
     }
 
     fn mac(&self, id: AttachmentId, variant: Variant, expires: i64) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        let mut mac = self.mac.clone();
         mac.update(format!("{id}\n{}\n{expires}", variant.as_str()).as_bytes());
         URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }

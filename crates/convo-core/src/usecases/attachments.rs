@@ -143,9 +143,10 @@ where
     }
 }
 
-/// An attachment the caller may read: of their organization, and, for a caller limited to
-/// some business units, unused or used in a conversation of one of them.
-async fn visible(
+/// An attachment the caller may read (or send with a message): of their organization, and,
+/// for a caller limited to some business units, unused or used in a conversation of one of
+/// them.
+pub(crate) async fn visible(
     store: &(impl AttachmentStore + ?Sized),
     caller: &Principal,
     id: AttachmentId,
@@ -171,15 +172,6 @@ pub async fn get(
     id: AttachmentId,
 ) -> Result<AttachmentRecord> {
     caller.require(Scope::MessagesRead)?;
-    visible(store, caller, id).await
-}
-
-/// An attachment a new message of the caller's may carry (the message's checks call it).
-pub async fn for_message(
-    store: &(impl AttachmentStore + ?Sized),
-    caller: &Principal,
-    id: AttachmentId,
-) -> Result<AttachmentRecord> {
     visible(store, caller, id).await
 }
 

@@ -92,7 +92,7 @@ async fn resolve_attachments(
             });
             continue;
         };
-        let record = match super::attachments::for_message(store, caller, id).await {
+        let record = match super::attachments::visible(store, caller, id).await {
             Err(Error::NotFound(_)) => {
                 return Err(Error::invalid(
                     format!("attachments[{i}].id"),
