@@ -7,6 +7,7 @@ pub(crate) use std::sync::Arc;
 pub(crate) use async_trait::async_trait;
 pub(crate) use convo_core::effects::{last_message, ConversationActivity};
 pub(crate) use convo_core::paging::{PageRequest, PageStart, Rows, TimeKey};
+pub(crate) use convo_core::rules;
 pub(crate) use convo_core::text::search::index_text;
 pub(crate) use convo_core::usecases::reads::{has_unread, unread};
 pub(crate) use convo_core::{

@@ -22,6 +22,9 @@ pub enum Error {
     /// The credentials do not identify anyone, or not fully (`401`).
     #[error("{message}")]
     Unauthorized { code: ErrorCode, message: String },
+    /// The stale-reply guard: these messages came after the one the sender had seen (`409`).
+    #[error("the conversation moved on: {} newer messages", newer.len())]
+    MovedOn { newer: Vec<convo_types::MessageId> },
     #[error("the object changed since it was read (If-Match)")]
     PreconditionFailed,
     /// A body over its limit (`413`), said as the client should read it.

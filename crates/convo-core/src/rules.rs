@@ -1,6 +1,6 @@
 //! The product's rules, written once: status categories, metadata merging, input limits.
 
-use convo_types::{Address, FieldError, JsonObject, MessageStatus, MessageType, Status};
+use convo_types::{Address, FieldError, JsonObject, MessageStatus, MessageType, Sender, Status};
 use rand::Rng;
 
 use crate::{Error, Result};
@@ -306,5 +306,19 @@ mod tests {
             }
             prop_assert!(stored.values().all(|v| !v.is_null()));
         }
+    }
+}
+
+/// Most newer messages a `conversation_moved_on` answer names.
+pub const MAX_NEWER_MESSAGES: usize = 100;
+
+/// The stale-reply guard: whether a message that came after the newest one `sender` has seen
+/// is news to them: the contact's, or another team member's reply or note. Their own
+/// messages and activity lines are not.
+pub fn is_news_to(sender: &Sender, message_type: MessageType, from: &Sender) -> bool {
+    match message_type {
+        MessageType::Incoming => true,
+        MessageType::Activity => false,
+        MessageType::Outgoing | MessageType::Note => from != sender,
     }
 }

@@ -12,6 +12,8 @@ pub struct ApiError {
     code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
+    /// With `conversation_moved_on`: what the sender has not seen.
+    newer_message_ids: Vec<convo_types::MessageId>,
     /// Sent with the answer (`Retry-After`, ...).
     headers: Vec<(HeaderName, HeaderValue)>,
 }
@@ -23,6 +25,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            newer_message_ids: Vec::new(),
             headers: Vec::new(),
         }
     }
@@ -37,6 +40,7 @@ impl ApiError {
                 field: field.into(),
                 message,
             }],
+            newer_message_ids: Vec::new(),
             headers: Vec::new(),
         }
     }
@@ -112,6 +116,7 @@ impl ApiError {
             detail: self.detail.clone(),
             code: self.code,
             errors: self.errors.clone(),
+            newer_message_ids: self.newer_message_ids.clone(),
         }
     }
 }
@@ -131,6 +136,7 @@ impl From<Error> for ApiError {
                     code: ErrorCode::ValidationFailed,
                     detail,
                     errors,
+                    newer_message_ids: Vec::new(),
                     headers: Vec::new(),
                 }
             }
@@ -152,6 +158,14 @@ impl From<Error> for ApiError {
             Error::Unauthorized { code, message } => {
                 ApiError::new(StatusCode::UNAUTHORIZED, code, message)
             }
+            Error::MovedOn { newer } => ApiError {
+                newer_message_ids: newer,
+                ..ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::ConversationMovedOn,
+                    "messages came after the one you had seen: review them, or send with `force`",
+                )
+            },
             Error::PreconditionFailed => ApiError::new(
                 StatusCode::PRECONDITION_FAILED,
                 ErrorCode::PreconditionFailed,

@@ -28,6 +28,7 @@ crate::wire_enum::wire_enum!(
         Conflict = "conflict",
         AlreadyExists = "already_exists",
         NotInControl = "not_in_control",
+        ConversationMovedOn = "conversation_moved_on",
         NoHandoffPending = "no_handoff_pending",
         IdempotencyKeyReused = "idempotency_key_reused",
         IdempotencyKeyInProgress = "idempotency_key_in_progress",
@@ -62,4 +63,8 @@ pub struct Problem {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `conversation_moved_on`: the messages that came after the one the sender had
+    /// seen, oldest first (at most 100).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub newer_message_ids: Vec<crate::MessageId>,
 }

@@ -213,8 +213,13 @@ pub struct CreateMessage {
     /// Default `sent`; an integration that queues the message says `pending`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MessageStatus>,
-    /// Send an AI agent's outgoing message even while a human controls the conversation
-    /// (otherwise `409 not_in_control`).
+    /// The stale-reply guard: the newest message the sender has seen. When a message from
+    /// the contact or another team member came after it, the send is refused with
+    /// `409 conversation_moved_on` naming the newer messages (unless `force`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_message_id: Option<MessageId>,
+    /// Send anyway: an AI agent's outgoing message while a human controls the conversation
+    /// (otherwise `409 not_in_control`), or a message past `after_message_id`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub force: bool,
 }

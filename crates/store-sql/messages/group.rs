@@ -193,8 +193,96 @@ async fn members_now_unread(
 const SEEN_BY_MEMBER: &str = "coalesce((SELECT r.seen_incoming FROM conversation_reads r WHERE \
                               r.conversation_id = m.conversation_id AND r.user_id = m.user_id), 0)";
 
-/// A message to add, the event announcing it and its words for the search index.
-pub(crate) type NewMessage<'a> = (&'a Message, &'a EventMeta, &'a str);
+/// A message to add, the event announcing it, its words for the search index and its
+/// stale-reply guard (the newest message its sender has seen).
+#[derive(Clone, Copy)]
+pub(crate) struct NewMessage<'a> {
+    pub(crate) message: &'a Message,
+    pub(crate) event: &'a EventMeta,
+    pub(crate) words: &'a str,
+    pub(crate) after: Option<MessageId>,
+}
+
+/// Most messages after a guard's one that are read to find the news among them: past that
+/// many the sender has certainly missed something.
+const GUARD_SCAN: i64 = 1000;
+
+/// The stale-reply guards of the group, checked under the conversations' locks: a message
+/// whose sender missed news (committed, or earlier in this group) is refused with the newer
+/// messages' ids, and left out of the group.
+async fn refuse_stale(
+    conn: &mut Conn,
+    items: &[NewMessage<'_>],
+    targets: &HashMap<Uuid, MessageTarget>,
+) -> StoreResult<HashMap<usize, Error>> {
+    let mut refused = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(after) = item.after else { continue };
+        let conversation = item.message.conversation_id.as_uuid();
+        if !targets.contains_key(&conversation) {
+            continue;
+        }
+        let seen: Option<(Uuid,)> =
+            sqlx::query_as("SELECT conversation_id FROM messages WHERE id = $1")
+                .bind(after.as_uuid())
+                .fetch_optional(&mut *conn)
+                .await?;
+        if seen.map(|(c,)| c) != Some(conversation) {
+            refused.insert(
+                i,
+                Error::invalid(
+                    "after_message_id",
+                    format!("no message {after} in this conversation"),
+                ),
+            );
+            continue;
+        }
+        let later: Vec<(Uuid, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, message_type, sender_type, sender_id FROM messages WHERE \
+             conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(conversation)
+        .bind(after.as_uuid())
+        .bind(GUARD_SCAN)
+        .fetch_all(&mut *conn)
+        .await?;
+        let sender = &item.message.sender;
+        let mut newer: Vec<MessageId> = Vec::new();
+        for (id, message_type, sender_type, sender_id) in later {
+            let from = Sender {
+                sender_type: parse_text(&sender_type, SenderType::parse)?,
+                id: sender_id,
+            };
+            if rules::is_news_to(
+                sender,
+                parse_text(&message_type, MessageType::parse)?,
+                &from,
+            ) {
+                newer.push(id.into());
+            }
+        }
+        newer.extend(
+            items[..i]
+                .iter()
+                .enumerate()
+                .filter(|(j, earlier)| {
+                    !refused.contains_key(j)
+                        && earlier.message.conversation_id == item.message.conversation_id
+                        && rules::is_news_to(
+                            sender,
+                            earlier.message.message_type,
+                            &earlier.message.sender,
+                        )
+                })
+                .map(|(_, earlier)| earlier.message.id),
+        );
+        if !newer.is_empty() {
+            newer.truncate(rules::MAX_NEWER_MESSAGES);
+            refused.insert(i, Error::MovedOn { newer });
+        }
+    }
+    Ok(refused)
+}
 
 /// Adds each message to its conversation (locked for the transaction): the message, the
 /// conversation's timestamp, counts, last message and reopening, their counters and events.
@@ -208,16 +296,23 @@ pub(crate) async fn add_messages(
 ) -> StoreResult<AddedMessages> {
     let mut ids: Vec<Uuid> = items
         .iter()
-        .map(|(m, _, _)| m.conversation_id.as_uuid())
+        .map(|item| item.message.conversation_id.as_uuid())
         .collect();
     ids.sort_unstable();
     ids.dedup();
     let mut targets = lock_message_targets(conn, &ids).await?;
+    let mut refused = refuse_stale(conn, items, &targets).await?;
+    let accepted: Vec<NewMessage<'_>> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !refused.contains_key(i))
+        .map(|(_, item)| *item)
+        .collect();
     // Whole records (with members) of the conversations a message reopens: their status
     // change is an event carrying the conversation, and it moves counters. Only the first
     // message can reopen (the conversation is open after it), so the locked status decides.
     let mut reopening: Vec<Uuid> = Vec::new();
-    for (message, _, _) in items {
+    for NewMessage { message, .. } in &accepted {
         if let Some(target) = targets.get(&message.conversation_id.as_uuid()) {
             if target.activity.reopened_by(message) {
                 reopening.push(target.id);
@@ -235,12 +330,12 @@ pub(crate) async fn add_messages(
             );
         }
     }
-    let rows: Vec<(Uuid, &Message, &str)> = items
+    let rows: Vec<(Uuid, &Message, &str)> = accepted
         .iter()
-        .filter_map(|(m, _, words)| {
+        .filter_map(|item| {
             targets
-                .get(&m.conversation_id.as_uuid())
-                .map(|t| (t.organization_id, *m, *words))
+                .get(&item.message.conversation_id.as_uuid())
+                .map(|t| (t.organization_id, item.message, item.words))
         })
         .collect();
     let inserted = insert_message_rows(conn, &rows).await?;
@@ -259,12 +354,11 @@ pub(crate) async fn add_messages(
     // Members who had read every incoming message have unread ones now: their tallies move
     // (read before the conversations' counts are written back). Reopened conversations move
     // whole, below.
-    let mut wrote_in: Vec<Uuid> = items
+    let mut wrote_in: Vec<Uuid> = accepted
         .iter()
-        .filter(|(m, _, _)| {
-            m.message_type == MessageType::Incoming && inserted.contains(&m.id.as_uuid())
-        })
-        .map(|(m, _, _)| m.conversation_id.as_uuid())
+        .map(|item| item.message)
+        .filter(|m| m.message_type == MessageType::Incoming && inserted.contains(&m.id.as_uuid()))
+        .map(|m| m.conversation_id.as_uuid())
         .filter(|id| !reopened_records.contains_key(id))
         .collect();
     wrote_in.sort_unstable();
@@ -272,7 +366,11 @@ pub(crate) async fn add_messages(
     let now_unread = members_now_unread(conn, &wrote_in).await?;
     let mut events: Vec<(Uuid, NewEvent)> = Vec::new();
     let mut results = Vec::with_capacity(items.len());
-    for (message, event, _) in items {
+    for (i, NewMessage { message, event, .. }) in items.iter().enumerate() {
+        if let Some(error) = refused.remove(&i) {
+            results.push(Err(error));
+            continue;
+        }
         let id = message.conversation_id.as_uuid();
         let Some(target) = targets.get_mut(&id) else {
             results.push(Err(Error::NotFound("conversation")));

@@ -7,7 +7,19 @@ pub(crate) struct QueuedMessage {
     pub(crate) message: Message,
     pub(crate) event: EventMeta,
     pub(crate) words: String,
+    pub(crate) after: Option<MessageId>,
     pub(crate) reply: tokio::sync::oneshot::Sender<Result<MessageWrite>>,
+}
+
+impl QueuedMessage {
+    fn item(&self) -> NewMessage<'_> {
+        NewMessage {
+            message: &self.message,
+            event: &self.event,
+            words: &self.words,
+            after: self.after,
+        }
+    }
 }
 
 /// What the group-commit writer has committed: transactions and the messages in them.
@@ -36,10 +48,7 @@ pub(crate) async fn group_commit(
         totals
             .messages
             .fetch_add(group.len() as u64, Ordering::Relaxed);
-        let items: Vec<NewMessage<'_>> = group
-            .iter()
-            .map(|q| (&q.message, &q.event, q.words.as_str()))
-            .collect();
+        let items: Vec<NewMessage<'_>> = group.iter().map(|q| q.item()).collect();
         match commit_messages(&writer, &wakeups, &items).await {
             Ok(results) => {
                 for (queued, result) in group.drain(..).zip(results) {
@@ -55,18 +64,14 @@ pub(crate) async fn group_commit(
             }
             Err(_) => {
                 for queued in group.drain(..) {
-                    let result = commit_messages(
-                        &writer,
-                        &wakeups,
-                        &[(&queued.message, &queued.event, &queued.words)],
-                    )
-                    .await
-                    .map_err(Error::from)
-                    .and_then(|mut results| {
-                        results
-                            .pop()
-                            .unwrap_or(Err(Error::NotFound("conversation")))
-                    });
+                    let result = commit_messages(&writer, &wakeups, &[queued.item()])
+                        .await
+                        .map_err(Error::from)
+                        .and_then(|mut results| {
+                            results
+                                .pop()
+                                .unwrap_or(Err(Error::NotFound("conversation")))
+                        });
                     let _ = queued.reply.send(result);
                 }
             }

@@ -22,12 +22,18 @@ fn push_message_filters(qb: &mut QueryBuilder<'_, Db>, filter: &MessageFilter) {
 
 #[async_trait]
 impl MessageStore for SqlStore {
-    async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite> {
+    async fn create_message(
+        &self,
+        message: &Message,
+        after: Option<MessageId>,
+        event: &EventMeta,
+    ) -> Result<MessageWrite> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let queued = QueuedMessage {
             message: message.clone(),
             event: event.clone(),
             words: message_words(message),
+            after,
             reply,
         };
         self.group_commit
@@ -49,7 +55,12 @@ impl MessageStore for SqlStore {
             let items: Vec<NewMessage<'_>> = messages
                 .iter()
                 .zip(&words)
-                .map(|(m, w)| (m, event, w.as_str()))
+                .map(|(message, words)| NewMessage {
+                    message,
+                    event,
+                    words,
+                    after: None,
+                })
                 .collect();
             let mut tx = self.writer.begin().await?;
             let added = add_messages(&mut tx, &items).await?;
@@ -254,11 +265,19 @@ impl MessageStore for SqlStore {
         run(async {
             let words = message_words(activity);
             let mut tx = self.writer.begin().await?;
-            add_messages(&mut tx, &[(activity, activity_event, &words)])
-                .await?
-                .results
-                .pop()
-                .ok_or(Error::NotFound("conversation"))??;
+            add_messages(
+                &mut tx,
+                &[NewMessage {
+                    message: activity,
+                    event: activity_event,
+                    words: &words,
+                    after: None,
+                }],
+            )
+            .await?
+            .results
+            .pop()
+            .ok_or(Error::NotFound("conversation"))??;
             let record = fetch_locked_records(&mut tx, &[call.conversation_id.as_uuid()])
                 .await?
                 .pop()

@@ -33,6 +33,7 @@ mod team;
 mod tenancy;
 mod threads;
 mod timers;
+mod together;
 
 pub(crate) fn all() -> Vec<crate::Story> {
     [
@@ -53,6 +54,7 @@ pub(crate) fn all() -> Vec<crate::Story> {
         threads::STORIES,
         timers::STORIES,
         events::STORIES,
+        together::STORIES,
     ]
     .concat()
 }

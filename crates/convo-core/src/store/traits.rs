@@ -207,8 +207,16 @@ pub trait ConversationStore: Send + Sync {
 pub trait MessageStore: Send + Sync {
     /// Adds a message and moves its conversation (timestamp, counts, last message, and a
     /// reopen when `rules::status_after_message` says so) in one transaction. A repeated
-    /// `external_id` answers the first message with `created: false`.
-    async fn create_message(&self, message: &Message, event: &EventMeta) -> Result<MessageWrite>;
+    /// `external_id` answers the first message with `created: false`. With `after` (the
+    /// stale-reply guard), a message that is news to the sender (`rules::is_news_to`) after
+    /// that one, committed or earlier in the same group, refuses it with `Error::MovedOn`;
+    /// `after` in another conversation is `422 after_message_id`.
+    async fn create_message(
+        &self,
+        message: &Message,
+        after: Option<MessageId>,
+        event: &EventMeta,
+    ) -> Result<MessageWrite>;
     /// Adds many messages in one transaction (an import, or a burst): each as
     /// `create_message` would, with a single commit.
     async fn create_messages(

@@ -214,8 +214,11 @@ pub async fn create(
 ) -> Result<MessageWrite> {
     caller.require(Scope::MessagesWrite)?;
     let conversation = visible_ref(store, caller, conversation_id).await?;
+    let after = req.after_message_id.filter(|_| !req.force);
     let message = prepare(store, caller, &conversation, req).await?;
-    store.create_message(&message, &created_event(caller)).await
+    store
+        .create_message(&message, after, &created_event(caller))
+        .await
 }
 
 /// Many messages in one transaction (an import, or a data set): each checked as `create`

@@ -105,7 +105,7 @@ async fn resolve_quiet(
         event_type: EventType::MessageCreated,
         actor: system(),
     };
-    store.create_message(&message, &event).await?;
+    store.create_message(&message, None, &event).await?;
     Ok(true)
 }
 

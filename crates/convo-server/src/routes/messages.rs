@@ -38,12 +38,14 @@ pub async fn list(
 }
 
 /// Adds a message. An `external_id` seen before in the conversation answers the first message
-/// with `200` and adds nothing.
+/// with `200` and adds nothing. With `after_message_id`, a message from the contact or
+/// another team member that came after it refuses the send (`409 conversation_moved_on`,
+/// with `newer_message_ids`) unless `force`.
 #[utoipa::path(post, path = "/v1/conversations/{id}/messages", operation_id = "createMessage", tag = "messages", request_body = CreateMessage, params(("id" = ConversationId, Path)), responses(
     (status = 201, body = Message),
     (status = 200, description = "the message with this external_id, sent before", body = Message),
     (status = 404, body = convo_types::Problem),
-    (status = 409, description = "an AI agent's outgoing message while a human controls the conversation, without `force` (`not_in_control`)", body = convo_types::Problem),
+    (status = 409, description = "without `force`: an AI agent's outgoing message while a human controls the conversation (`not_in_control`), or messages the sender has not seen came after `after_message_id` (`conversation_moved_on`, naming them in `newer_message_ids`)", body = convo_types::Problem),
     (status = 422, body = convo_types::Problem),
 ))]
 pub async fn create(
