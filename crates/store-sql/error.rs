@@ -84,6 +84,9 @@ fn duplicate_message(table: Option<&str>) -> &'static str {
         Some("channels") => "a channel of this type with this identifier already exists",
         Some("contacts") => "a contact with this external_id already exists",
         Some("labels") => "a label with this name already exists (names ignore case)",
+        Some("canned_responses") => {
+            "a canned response with this short code already exists (short codes ignore case)"
+        }
         _ => "this object already exists",
     }
 }

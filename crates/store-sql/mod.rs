@@ -26,6 +26,7 @@ mod prelude;
 mod query;
 mod reads;
 pub(crate) mod search;
+mod teamwork;
 mod timers;
 mod webhooks;
 

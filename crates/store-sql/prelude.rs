@@ -43,6 +43,7 @@ pub(crate) use super::query::{
     like_pattern, push_directory_page, push_in, push_in_ids, ROWS_PER_INSERT,
 };
 pub(crate) use super::search::*;
+pub(crate) use super::teamwork::clear_drafts;
 pub(crate) use super::SqlStore;
 pub(crate) use crate::dialect::*;
 

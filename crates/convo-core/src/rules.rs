@@ -1,6 +1,9 @@
 //! The product's rules, written once: status categories, metadata merging, input limits.
 
-use convo_types::{Address, FieldError, JsonObject, MessageStatus, MessageType, Sender, Status};
+use convo_types::{
+    Address, FieldError, JsonObject, Message, MessageStatus, MessageType, Sender, SenderType,
+    Status, UserId,
+};
 use rand::Rng;
 
 use crate::{Error, Result};
@@ -320,5 +323,23 @@ pub fn is_news_to(sender: &Sender, message_type: MessageType, from: &Sender) -> 
         MessageType::Incoming => true,
         MessageType::Activity => false,
         MessageType::Outgoing | MessageType::Note => from != sender,
+    }
+}
+
+/// The draft a sent message replaces: its sender's (a person or an AI agent) of the same
+/// type: a reply clears the reply being written, a note the note.
+pub fn draft_cleared_by(message: &Message) -> Option<UserId> {
+    let by_person = matches!(
+        message.sender.sender_type,
+        SenderType::User | SenderType::AiAgent
+    );
+    let written = matches!(
+        message.message_type,
+        MessageType::Outgoing | MessageType::Note
+    );
+    if by_person && written {
+        message.sender.id.as_deref()?.parse().ok()
+    } else {
+        None
     }
 }

@@ -114,7 +114,9 @@ impl AppState {
         (name = "team", description = "Who answers a conversation: team members, views and their counts."),
         (name = "handoff", description = "Who is in control of a conversation, an AI agent or a human, and the handoffs between them."),
         (name = "labels", description = "Organization-wide labels, put on conversations and filtered by."),
-        (name = "messages", description = "The messages of a conversation."),
+        (name = "messages", description = "The messages of a conversation, and each person's draft of the next one."),
+        (name = "canned responses", description = "Replies kept for reuse: personal, per business unit or organization-wide, found by short code and filled in for a conversation."),
+        (name = "views", description = "Saved views: named filter sets of the conversation list, personal or shared, counted like the built-in views."),
         (name = "contacts", description = "Customers."),
         (name = "channels", description = "Where conversations come from: web sites, phone numbers, LINE accounts, ..."),
         (name = "business units", description = "The parts of an organization that conversations belong to."),
@@ -186,6 +188,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::channels::router())
         .merge(routes::contacts::router())
         .merge(routes::contacts::merge_router())
+        .merge(routes::bulk::router())
         .merge(routes::conversations::router())
         .merge(routes::team::router())
         .merge(routes::handoff::router())
@@ -193,6 +196,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::labels::router())
         .merge(routes::search::router())
         .merge(routes::messages::router())
+        .merge(routes::drafts::router())
+        .merge(routes::canned_responses::router())
+        .merge(routes::views::router())
         .merge(routes::attachments::router())
         .merge(routes::threads::router())
         .merge(routes::compat::admin_v2::router())

@@ -355,6 +355,10 @@ pub struct ViewsCount {
     /// The acting user's conversations (those they are in) with incoming messages they have
     /// not read.
     pub unread: i64,
+    /// With `view_ids`: each saved view's count (of its inbox view: `mine`, `unassigned`,
+    /// `assigned` or all), by id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub views: std::collections::BTreeMap<String, i64>,
 }
 
 /// `POST /v1/conversations/{id}/read`: moves a read horizon forward.

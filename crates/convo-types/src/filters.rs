@@ -169,6 +169,9 @@ pub struct ConversationFilters {
     /// `waiting_since` (only conversations waiting for a reply, longest wait first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ConversationOrder>,
+    /// A saved view (`/v1/views`): its filters apply, under any named here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_id: Option<crate::SavedViewId>,
 }
 
 impl ConversationFilters {

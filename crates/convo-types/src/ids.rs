@@ -98,4 +98,8 @@ define_id!(
     InvitationId,
     /// A stored file (`POST /v1/attachments`).
     AttachmentId,
+    /// A canned response.
+    CannedResponseId,
+    /// A saved view of the conversation list.
+    SavedViewId,
 );

@@ -20,6 +20,7 @@ mod people;
 #[cfg(feature = "openapi")]
 pub mod schema;
 mod time_fmt;
+mod together;
 mod webhook;
 mod wire_enum;
 
@@ -35,6 +36,7 @@ pub use list::*;
 pub use message::*;
 pub use people::*;
 pub use time_fmt::Timestamp;
+pub use together::*;
 pub use webhook::*;
 
 /// A JSON object of free-form keys: `metadata`, `inputs`.

@@ -16,6 +16,10 @@ pub const MAX_CONTENT_CHARS: usize = 20_000;
 pub const MAX_OBJECT_BYTES: usize = 16 * 1024;
 pub const MAX_LIST_ITEMS: usize = 100;
 pub const MAX_ATTACHMENTS: usize = 20;
+/// A canned response's short code: what follows `/` in a composer.
+pub const MAX_SHORT_CODE_CHARS: usize = 32;
+/// Conversations one bulk action changes.
+pub const MAX_BULK_IDS: usize = 100;
 /// A business unit's inactivity timer, in seconds: a minute to a year.
 pub const AUTO_RESOLVE_SECS: std::ops::RangeInclusive<i64> = 60..=31_536_000;
 /// A label's name.
@@ -57,6 +61,8 @@ pub mod patterns {
     pub const LABEL_NAME: &str = r"^[^,]*[^\s\x1c-\x1f,][^,]*$";
     /// `#rrggbb`.
     pub const COLOR: &str = r"^#[0-9a-fA-F]{6}$";
+    /// A canned response's short code: one word, no spaces (typed after `/`).
+    pub const SHORT_CODE: &str = r"^[^\s\x00-\x1f]+$";
 }
 
 #[cfg(test)]

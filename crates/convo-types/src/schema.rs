@@ -165,3 +165,18 @@ pub fn label_name_when_given() -> Object {
 pub fn optional_color() -> Object {
     text(7, true).pattern(Some(patterns::COLOR)).build()
 }
+
+/// A canned response's short code.
+pub fn short_code() -> Object {
+    text(limits::MAX_SHORT_CODE_CHARS, false)
+        .min_length(Some(1))
+        .pattern(Some(patterns::SHORT_CODE))
+        .build()
+}
+
+pub fn short_code_when_given() -> Object {
+    text(limits::MAX_SHORT_CODE_CHARS, true)
+        .min_length(Some(1))
+        .pattern(Some(patterns::SHORT_CODE))
+        .build()
+}

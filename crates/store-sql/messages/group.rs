@@ -351,6 +351,13 @@ pub(crate) async fn add_messages(
         let messages: Vec<&Message> = group.iter().map(|(_, m)| *m).collect();
         use_attachments(conn, group[0].0, &messages).await?;
     }
+    // Sent, a message replaces its sender's draft of its type.
+    let sent: Vec<&Message> = rows
+        .iter()
+        .filter(|(_, m, _)| inserted.contains(&m.id.as_uuid()))
+        .map(|(_, m, _)| *m)
+        .collect();
+    clear_drafts(conn, &sent).await?;
     // Members who had read every incoming message have unread ones now: their tallies move
     // (read before the conversations' counts are written back). Reopened conversations move
     // whole, below.

@@ -330,6 +330,19 @@ pub enum IdempotencyState {
 
 pub type DirectoryPage = PageRequest<Uuid>;
 
+/// Which canned responses a person is offered, and what they typed to find one.
+#[derive(Debug, Clone, Default)]
+pub struct CannedFilter {
+    pub user: UserId,
+    /// The person's business units: `None` for every unit.
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    /// Folded: the start of the short code.
+    pub short_code_prefix: Option<String>,
+    /// Search terms (`text::search::query_terms`), each the start of a word of the title
+    /// or content. A response matches by its short code or by all of its words.
+    pub terms: Vec<String>,
+}
+
 /// A person's sign-in data beside their user: never on the wire as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Credentials {

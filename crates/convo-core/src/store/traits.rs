@@ -605,6 +605,85 @@ pub trait AttachmentStore: Send + Sync {
     async fn stored_bytes(&self) -> Result<i64>;
 }
 
+/// What people keep to work together: drafts, canned responses and saved views.
+#[async_trait]
+pub trait TeamworkStore: Send + Sync {
+    /// Keeps the draft, replacing the person's earlier one in the conversation.
+    async fn save_draft(&self, org: OrganizationId, draft: &convo_types::Draft) -> Result<()>;
+    async fn get_draft(
+        &self,
+        org: OrganizationId,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<convo_types::Draft>;
+    /// `NotFound` when there is none.
+    async fn delete_draft(
+        &self,
+        org: OrganizationId,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<()>;
+
+    /// `Conflict` when the organization has a response with that short code (ignoring case).
+    async fn insert_canned_response(
+        &self,
+        org: OrganizationId,
+        canned: &convo_types::CannedResponse,
+    ) -> Result<()>;
+    async fn get_canned_response(
+        &self,
+        org: OrganizationId,
+        id: convo_types::CannedResponseId,
+    ) -> Result<convo_types::CannedResponse>;
+    /// Those offered to `filter.user` (theirs, their units', the organization's), oldest
+    /// first.
+    async fn list_canned_responses(
+        &self,
+        org: OrganizationId,
+        filter: &CannedFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::CannedResponse>>;
+    /// `Conflict` as for insert.
+    async fn update_canned_response(
+        &self,
+        org: OrganizationId,
+        canned: &convo_types::CannedResponse,
+    ) -> Result<()>;
+    async fn delete_canned_response(
+        &self,
+        org: OrganizationId,
+        id: convo_types::CannedResponseId,
+    ) -> Result<()>;
+
+    async fn insert_saved_view(
+        &self,
+        org: OrganizationId,
+        view: &convo_types::SavedView,
+    ) -> Result<()>;
+    async fn get_saved_view(
+        &self,
+        org: OrganizationId,
+        id: convo_types::SavedViewId,
+    ) -> Result<convo_types::SavedView>;
+    /// The shared views and `user`'s own, oldest first.
+    async fn list_saved_views(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::SavedView>>;
+    async fn update_saved_view(
+        &self,
+        org: OrganizationId,
+        view: &convo_types::SavedView,
+    ) -> Result<()>;
+    async fn delete_saved_view(
+        &self,
+        org: OrganizationId,
+        id: convo_types::SavedViewId,
+    ) -> Result<()>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -627,6 +706,7 @@ pub trait Store:
     + PeopleStore
     + InvitationStore
     + AttachmentStore
+    + TeamworkStore
     + StatsStore
     + 'static
 {
@@ -647,6 +727,7 @@ impl<T> Store for T where
         + PeopleStore
         + InvitationStore
         + AttachmentStore
+        + TeamworkStore
         + StatsStore
         + 'static
 {

@@ -135,12 +135,13 @@ pub fn cursor_key(order: ConversationOrder) -> impl Fn(&Conversation) -> TimeKey
 }
 
 pub async fn list(
-    store: &(impl ConversationStore + crate::ReadStore + ?Sized),
+    store: &(impl ConversationStore + crate::ReadStore + crate::TeamworkStore + ?Sized),
     caller: &Principal,
     query: ConversationFilters,
     paging: PagingParams,
 ) -> Result<List<Conversation>> {
     caller.require(Scope::ConversationsRead)?;
+    let query = crate::usecases::views::with_view(store, caller, query).await?;
     let filter = resolve(query, caller)?;
     let page: PageRequest<TimeKey> = paging.into_request()?;
     if let PageStart::After(Some(key)) = &page.start {

@@ -159,28 +159,56 @@ pub async fn add_to_conversation(
     req: AddLabels,
 ) -> Result<ConversationRecord> {
     caller.require(Scope::ConversationsWrite)?;
-    let mut checks = Checks::new();
-    checks.count("labels", req.labels.len());
     if req.labels.is_empty() {
-        checks.fail("labels", "must name at least one label");
+        return Err(Error::invalid("labels", "must name at least one label"));
     }
+    let ids = named(store, caller, "labels", &req.labels).await?;
+    change(store, caller, id, &ids, &[]).await
+}
+
+/// The labels of these names (each must exist; `field` names the list in errors).
+pub async fn named(
+    store: &(impl LabelStore + ?Sized),
+    caller: &Principal,
+    field: &str,
+    names: &[String],
+) -> Result<Vec<LabelId>> {
+    let mut checks = Checks::new();
+    checks.count(field, names.len());
     checks.finish()?;
-    conversations::visible_ref(store, caller, id).await?;
-    let mut keys: Vec<String> = req.labels.iter().map(|n| name_key(n)).collect();
+    let mut keys: Vec<String> = names.iter().map(|n| name_key(n)).collect();
     keys.sort();
     keys.dedup();
     let found = store.find_labels(caller.organization_id, &keys).await?;
     if found.len() < keys.len() {
         let known: Vec<String> = found.iter().map(|l| name_key(&l.name)).collect();
-        let missing = req.labels.iter().find(|n| !known.contains(&name_key(n)));
+        let missing = names.iter().find(|n| !known.contains(&name_key(n)));
         return Err(Error::invalid(
-            "labels",
+            field,
             format!("no label `{}`", missing.map_or("", |n| n.as_str())),
         ));
     }
-    let ids: Vec<LabelId> = found.iter().map(|l| l.id).collect();
+    Ok(found.iter().map(|l| l.id).collect())
+}
+
+/// Puts `add` on a conversation the caller sees and takes `remove` off, in one change.
+pub async fn change(
+    store: &(impl LabelStore + ConversationStore + ?Sized),
+    caller: &Principal,
+    id: ConversationId,
+    add: &[LabelId],
+    remove: &[LabelId],
+) -> Result<ConversationRecord> {
+    caller.require(Scope::ConversationsWrite)?;
+    conversations::visible_ref(store, caller, id).await?;
     store
-        .set_conversation_labels(caller.organization_id, id, &ids, &[], &labels_event(caller))
+        .set_conversation_labels(
+            caller.organization_id,
+            id,
+            add,
+            remove,
+            &labels_event(caller),
+        )
         .await
 }
 

@@ -3,10 +3,13 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
+pub mod canned;
 pub mod contacts;
 pub mod control;
 pub mod conversations;
 pub mod directory;
+pub mod drafts;
 pub mod events;
 pub mod idempotency;
 pub mod invitations;
@@ -22,5 +25,6 @@ pub mod team;
 pub mod threads;
 pub mod timers;
 pub mod totp;
+pub mod views;
 pub mod webhooks;
 pub mod workforce;

@@ -8,7 +8,7 @@ use convo_types::{ConversationId, EventType, List, Scope, Status, User, UserId, 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::MAX_NAME_CHARS;
-use crate::usecases::conversations;
+use crate::usecases::{conversations, views};
 use crate::{
     text, ConversationRecord, ConversationStore, DirectoryStore, Error, EventMeta, Result,
 };
@@ -114,13 +114,16 @@ pub async fn invitable_users(
 }
 
 /// Seed `getViewsCount`: `{mine, unassigned, assigned, all, by_status}` under exactly the
-/// list's filters, so each number equals what the list answers for the same filters.
-pub async fn views_count(
-    store: &(impl ConversationStore + ?Sized),
+/// list's filters, so each number equals what the list answers for the same filters; with
+/// `view_ids`, each saved view's count too.
+pub async fn views_count_with(
+    store: &(impl ConversationStore + crate::TeamworkStore + ?Sized),
     caller: &Principal,
     query: convo_types::ConversationFilters,
+    saved: convo_types::SavedViewCounts,
 ) -> Result<ViewsCount> {
     caller.require(Scope::ConversationsRead)?;
+    let query = views::with_view(store, caller, query).await?;
     let filter = conversations::resolve(query, caller)?;
     let tallies = store.count_views(&filter).await?;
     let shown: Vec<Status> = if filter.statuses.is_empty() {
@@ -130,15 +133,11 @@ pub async fn views_count(
     };
     let mut by_status: BTreeMap<String, i64> =
         shown.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
-    let (mut assigned, mut unassigned) = (0, 0);
-    for (status, is_assigned, n) in tallies.by_status {
+    for (status, _, n) in &tallies.by_status {
         *by_status.entry(status.as_str().to_owned()).or_default() += n;
-        if is_assigned {
-            assigned += n;
-        } else {
-            unassigned += n;
-        }
     }
+    let (assigned, unassigned) = assignment_totals(&tallies);
+    let ids = saved_view_ids(saved.view_ids.as_deref())?;
     Ok(ViewsCount {
         object_name: "views_count".into(),
         mine: tallies.mine,
@@ -147,5 +146,52 @@ pub async fn views_count(
         all: assigned + unassigned,
         by_status,
         unread: tallies.unread,
+        views: views::counts(store, caller, &ids).await?,
     })
+}
+
+/// The views count without saved views.
+pub async fn views_count(
+    store: &(impl ConversationStore + crate::TeamworkStore + ?Sized),
+    caller: &Principal,
+    query: convo_types::ConversationFilters,
+) -> Result<ViewsCount> {
+    views_count_with(store, caller, query, Default::default()).await
+}
+
+/// Assigned and unassigned conversations among the tallies.
+pub(crate) fn assignment_totals(tallies: &crate::ViewTallies) -> (i64, i64) {
+    tallies
+        .by_status
+        .iter()
+        .fold((0, 0), |(assigned, unassigned), (_, is_assigned, n)| {
+            if *is_assigned {
+                (assigned + n, unassigned)
+            } else {
+                (assigned, unassigned + n)
+            }
+        })
+}
+
+/// `view_ids`, comma-separated.
+fn saved_view_ids(text: Option<&str>) -> Result<Vec<convo_types::SavedViewId>> {
+    let mut ids = Vec::new();
+    for part in text.unwrap_or_default().split(',').map(str::trim) {
+        if part.is_empty() {
+            continue;
+        }
+        ids.push(
+            part.parse()
+                .map_err(|_| Error::invalid("view_ids", format!("`{part}` is not a view id")))?,
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > crate::rules::MAX_LIST_ITEMS {
+        return Err(Error::invalid(
+            "view_ids",
+            format!("must name at most {} views", crate::rules::MAX_LIST_ITEMS),
+        ));
+    }
+    Ok(ids)
 }

@@ -271,7 +271,7 @@ pub async fn create_sub_conversation(
 
 /// Seed `listSubConversations`: the children, oldest first, each with `counts` and `users`.
 pub async fn list_sub_conversations(
-    store: &(impl ConversationStore + crate::ReadStore + ?Sized),
+    store: &(impl ConversationStore + crate::ReadStore + crate::TeamworkStore + ?Sized),
     caller: &Principal,
     parent_id: ConversationId,
     order: Option<SortOrder>,

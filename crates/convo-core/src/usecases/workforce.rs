@@ -63,7 +63,7 @@ pub struct ListParams {
 
 /// List Conversations: page-numbered (with `total`), newest activity first by default.
 pub async fn list(
-    store: &(impl ConversationStore + crate::ReadStore + ?Sized),
+    store: &(impl ConversationStore + crate::ReadStore + crate::TeamworkStore + ?Sized),
     caller: &Principal,
     tenancy: Tenancy,
     params: ListParams,

@@ -10,12 +10,15 @@ mod directory;
 pub mod api_keys;
 pub mod attachments;
 pub mod audit_log;
+pub mod bulk;
 pub mod business_units;
+pub mod canned_responses;
 pub mod channels;
 pub mod compat;
 pub mod contacts;
 pub mod conversations;
 pub mod docs;
+pub mod drafts;
 pub mod events;
 pub mod handoff;
 pub mod health;
@@ -32,6 +35,7 @@ pub mod stream;
 pub mod team;
 pub mod threads;
 pub mod users;
+pub mod views;
 pub mod webhooks;
 
 /// Paging of every list: `limit` with `cursor` (keyset, stable under inserts), or `skip`,

@@ -139,10 +139,10 @@ pub async fn invitable_users(
     ))
 }
 
-/// Seed `getViewsCount`: how many conversations each view holds, under the list's filters.
-/// Read from counters kept in the same transaction as every change, so it stays cheap as the
-/// organization grows.
-#[utoipa::path(get, path = "/v1/conversations/views/count", operation_id = "getViewsCount", tag = "team", params(ConversationFilters), responses(
+/// Seed `getViewsCount`: how many conversations each view holds, under the list's filters,
+/// and with `view_ids` each saved view under its own. Read from counters kept in the same
+/// transaction as every change, so it stays cheap as the organization grows.
+#[utoipa::path(get, path = "/v1/conversations/views/count", operation_id = "getViewsCount", tag = "team", params(ConversationFilters, convo_types::SavedViewCounts), responses(
     (status = 200, body = ViewsCount),
     (status = 422, body = convo_types::Problem),
 ))]
@@ -150,8 +150,9 @@ pub async fn views_count(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Query(filters): Query<ConversationFilters>,
+    Query(saved): Query<convo_types::SavedViewCounts>,
 ) -> ApiResult<axum::Json<ViewsCount>> {
     Ok(axum::Json(
-        team::views_count(state.store.as_ref(), &caller, filters).await?,
+        team::views_count_with(state.store.as_ref(), &caller, filters, saved).await?,
     ))
 }
