@@ -19,6 +19,7 @@ mod events;
 mod idempotency;
 mod invitations;
 mod labels;
+mod live;
 mod messages;
 mod organizations;
 mod people;
@@ -68,6 +69,9 @@ pub struct SqlStore {
     /// The organization of every event this node commits (and, on PostgreSQL, every event any
     /// node commits): wake-ups for the live stream and webhooks, which then read the table.
     wakeups: tokio::sync::broadcast::Sender<OrganizationId>,
+    /// Every node's live signals (typing, viewing, presence, notifications): on PostgreSQL
+    /// fed by the listener, on SQLite by `send_signal` itself.
+    signals: tokio::sync::broadcast::Sender<convo_core::live::Broadcast>,
     /// New messages, written in groups by one task (see `messages::group_commit`).
     group_commit: tokio::sync::mpsc::Sender<messages::QueuedMessage>,
     /// What that task has committed so far.
@@ -83,6 +87,7 @@ impl SqlStore {
             lookup,
         } = pools;
         let (wakeups, _) = tokio::sync::broadcast::channel(1024);
+        let (signals, _) = tokio::sync::broadcast::channel(1024);
         let (group_commit_queue, queue) =
             tokio::sync::mpsc::channel(4 * messages::GROUP_COMMIT_MAX);
         let groups = Arc::new(messages::GroupTotals::default());
@@ -99,6 +104,7 @@ impl SqlStore {
             lookup,
             common_queries: Arc::default(),
             wakeups,
+            signals,
             group_commit: group_commit_queue,
             groups,
         }
@@ -107,6 +113,12 @@ impl SqlStore {
     /// Wakes whoever follows `org`'s events (a lagging follower misses nothing: it re-reads).
     pub fn wake(&self, org: OrganizationId) {
         let _ = self.wakeups.send(org);
+    }
+
+    /// Hands a signal heard from another node (or this one, through the database) to this
+    /// node's streams.
+    pub fn hear(&self, broadcast: convo_core::live::Broadcast) {
+        let _ = self.signals.send(broadcast);
     }
 
     /// Commits a transaction that recorded events, then wakes their followers.

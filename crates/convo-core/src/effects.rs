@@ -231,6 +231,8 @@ mod tests {
                 handoff: None,
                 labels: vec![],
                 users: vec![],
+                viewers: vec![],
+                typing: vec![],
                 counts: ConversationCounts::default(),
                 last_message: None,
                 last_incoming_at: None,

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod effects;
 mod error;
 pub mod files;
+pub mod live;
 pub mod mail;
 pub mod paging;
 pub mod people;

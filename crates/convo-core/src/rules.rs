@@ -343,3 +343,20 @@ pub fn draft_cleared_by(message: &Message) -> Option<UserId> {
         None
     }
 }
+
+/// The people a text mentions as `@[Name](user:<id>)`, in order, each once.
+pub fn mentioned_in(content: &str) -> Vec<UserId> {
+    const MARK: &str = "](user:";
+    let mut found: Vec<UserId> = Vec::new();
+    let mut rest = content;
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        let Some(end) = rest.find(')') else { break };
+        if let Ok(id) = rest[..end].trim().parse::<UserId>() {
+            if !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    found
+}

@@ -29,6 +29,7 @@ pub mod error;
 pub mod extract;
 mod head;
 mod idempotency;
+pub mod live;
 mod mail;
 pub mod metrics;
 mod oidc;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub files: Arc<dyn convo_core::files::FileStorage>,
     /// Signs and checks the links to stored files.
     pub signer: Arc<convo_core::files::UrlSigner>,
+    /// Who is connected here, and who types in and views what (see [`live`]).
+    pub live: Arc<live::Live>,
 }
 
 impl AppState {
@@ -115,6 +118,7 @@ impl AppState {
         (name = "handoff", description = "Who is in control of a conversation, an AI agent or a human, and the handoffs between them."),
         (name = "labels", description = "Organization-wide labels, put on conversations and filtered by."),
         (name = "messages", description = "The messages of a conversation, and each person's draft of the next one."),
+        (name = "working together", description = "What keeps a team from stepping on each other: who is typing and viewing, presence, notifications."),
         (name = "canned responses", description = "Replies kept for reuse: personal, per business unit or organization-wide, found by short code and filled in for a conversation."),
         (name = "views", description = "Saved views: named filter sets of the conversation list, personal or shared, counted like the built-in views."),
         (name = "contacts", description = "Customers."),
@@ -197,6 +201,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::search::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
+        .merge(routes::live::router())
         .merge(routes::canned_responses::router())
         .merge(routes::views::router())
         .merge(routes::attachments::router())
@@ -414,7 +419,13 @@ pub async fn launch(
         stopping,
         keys: Arc::default(),
         sessions: Arc::default(),
+        live: Arc::default(),
     };
+    live::spawn(
+        state.store.clone(),
+        state.live.clone(),
+        state.stopping.clone(),
+    );
     tokio::spawn(forget_idle_limits(
         state.limits.clone(),
         state.stopping.clone(),

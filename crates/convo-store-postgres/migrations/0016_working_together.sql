@@ -1,4 +1,5 @@
--- Working together: each person's drafts, the canned responses and the saved views.
+-- Working together: presence, each person's notifications and drafts, the canned responses
+-- and the saved views.
 
 CREATE TABLE drafts (
     organization_id UUID NOT NULL,
@@ -40,3 +41,36 @@ CREATE TABLE saved_views (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX saved_views_org ON saved_views (organization_id, id);
+
+-- Presence: what each person shows now (`presence`), what they said (`presence_said`: NULL
+-- lets their streams decide) and when a node last saw a stream of theirs open.
+ALTER TABLE users ADD COLUMN presence TEXT NOT NULL DEFAULT 'offline';
+ALTER TABLE users ADD COLUMN presence_said TEXT;
+ALTER TABLE users ADD COLUMN presence_seen_at BIGINT;
+CREATE INDEX users_presence_seen ON users (presence_seen_at) WHERE presence <> 'offline';
+
+CREATE TABLE notifications (
+    organization_id UUID NOT NULL,
+    id UUID PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    notification_type TEXT NOT NULL,
+    conversation_id UUID NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    message_id UUID,
+    actor JSONB NOT NULL,
+    read_at BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+
+-- Only people who changed a default have a row.
+CREATE TABLE notification_settings (
+    organization_id UUID NOT NULL,
+    user_id UUID PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    mention BOOLEAN NOT NULL,
+    assigned BOOLEAN NOT NULL,
+    handoff_requested BOOLEAN NOT NULL,
+    message_in_assigned BOOLEAN NOT NULL
+);
+CREATE INDEX notification_settings_messages ON notification_settings (user_id)
+    WHERE message_in_assigned;

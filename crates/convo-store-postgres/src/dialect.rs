@@ -115,6 +115,10 @@ pub(crate) fn push_hit_messages_column(
 /// Every node listens on this channel; the notification is sent when the transaction commits.
 pub(crate) const NOTIFY_EVENT: Option<&str> = Some("SELECT pg_notify('convo_events', $1)");
 
+/// Live signals (typing, viewing, presence, notifications) go to every node through the
+/// database, this one included.
+pub(crate) const NOTIFY_SIGNAL: Option<&str> = Some("SELECT pg_notify('convo_signals', $1)");
+
 /// A conversation's team members as a JSON array, in the order they joined: read in the same
 /// statement as the conversation (one round trip instead of two).
 pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT COALESCE(json_agg(json_build_object('id', \

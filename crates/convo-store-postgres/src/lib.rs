@@ -48,16 +48,24 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// Forwards every node's event notifications to this node's followers. A lost listener
+    /// Forwards every node's event notifications and signals to this node's followers. A lost listener
     /// connection is re-opened; followers re-read the table, so nothing is missed meanwhile
     /// beyond a late wake-up.
     async fn listen_for_events(&self, pool: sqlx::PgPool) -> Result<(), sqlx::Error> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
-        listener.listen("convo_events").await?;
+        listener
+            .listen_all(["convo_events", "convo_signals"])
+            .await?;
         let store = self.clone();
         tokio::spawn(async move {
             loop {
                 match listener.recv().await {
+                    Ok(notification) if notification.channel() == "convo_signals" => {
+                        match serde_json::from_str(notification.payload()) {
+                            Ok(broadcast) => store.hear(broadcast),
+                            Err(error) => tracing::warn!(%error, "an unreadable signal"),
+                        }
+                    }
                     Ok(notification) => {
                         if let Ok(org) = notification.payload().parse::<uuid::Uuid>() {
                             store.wake(org.into());

@@ -93,6 +93,9 @@ pub(crate) fn push_hit_messages_column(
 /// SQLite runs on one node: wake-ups stay in the process.
 pub(crate) const NOTIFY_EVENT: Option<&str> = None;
 
+/// One process: a signal goes straight to its streams.
+pub(crate) const NOTIFY_SIGNAL: Option<&str> = None;
+
 /// A conversation's team members as a JSON array, in the order they joined: read in the same
 /// statement as the conversation (one round trip to the connection's thread instead of two).
 pub(crate) const CONVERSATION_MEMBERS: &str = "(SELECT json_group_array(json_object('id', \

@@ -147,6 +147,12 @@ pub struct Conversation {
     /// Its labels' names, sorted.
     pub labels: Vec<String>,
     pub users: Vec<SimpleUser>,
+    /// Who has it open now (typing included); answered by `GET /v1/conversations/{id}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub viewers: Vec<SimpleUser>,
+    /// Who is typing in it now; answered by `GET /v1/conversations/{id}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub typing: Vec<SimpleUser>,
     pub counts: ConversationCounts,
     pub last_message: Option<LastMessage>,
     /// When the team first answered (the first outgoing message).

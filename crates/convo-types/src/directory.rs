@@ -165,6 +165,9 @@ pub struct User {
     /// The business units this user works in; empty means all of them.
     pub business_unit_ids: Vec<BusinessUnitId>,
     pub active: bool,
+    /// Online while they have a stream open (unless they said `away`, `busy` or `offline`);
+    /// offline within a minute after their last stream closes.
+    pub presence: crate::Presence,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

@@ -102,4 +102,6 @@ define_id!(
     CannedResponseId,
     /// A saved view of the conversation list.
     SavedViewId,
+    /// A notification to one person.
+    NotificationId,
 );

@@ -213,6 +213,11 @@ pub struct CreateMessage {
     /// Default `sent`; an integration that queues the message says `pending`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MessageStatus>,
+    /// People a note mentions (besides those written `@[Name](user:<id>)` in its content):
+    /// each is notified; someone who cannot see the conversation is `422`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub mentions: Option<Vec<UserId>>,
     /// The stale-reply guard: the newest message the sender has seen. When a message from
     /// the contact or another team member came after it, the send is refused with
     /// `409 conversation_moved_on` naming the newer messages (unless `force`).

@@ -82,6 +82,8 @@ pub struct Me {
     pub totp_setup_required: bool,
     /// How this request is authenticated: `session` or `api_key`.
     pub authenticated_by: AuthMethod,
+    /// Notifications not read yet (those about conversations the person still sees).
+    pub notifications_unread: i64,
 }
 
 wire_enum!(

@@ -228,3 +228,173 @@ pub struct BulkResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Problem>,
 }
+
+crate::wire_enum::wire_enum!(
+    /// What a person is doing in a conversation: `idle` ends what they said before.
+    Activity { Typing = "typing", Viewing = "viewing", Idle = "idle" }
+);
+
+crate::wire_enum::wire_enum!(
+    /// Whether a person is there to answer.
+    Presence { Online = "online", Away = "away", Busy = "busy", Offline = "offline" }
+);
+
+/// `POST /v1/conversations/{id}/activity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReportActivity {
+    pub activity: Activity,
+}
+
+/// `conversation.activity` on the stream: who is typing in or viewing a conversation, until
+/// `expires_at` unless said again. Never in the event log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ActivityReport {
+    pub conversation_id: ConversationId,
+    pub user: crate::SimpleUser,
+    pub activity: Activity,
+    pub expires_at: Timestamp,
+}
+
+/// `PUT /v1/me/presence`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SetPresence {
+    /// `online` lets an open stream decide again; `away`, `busy` and `offline` hold while the
+    /// person is connected.
+    pub status: Presence,
+}
+
+/// A live signal on `GET /v1/events/stream`: `conversation.activity`,
+/// `user.presence_changed` or `notification.created`. Signals have no id and are not in
+/// the event log: a client that missed one reads the state again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Signal {
+    pub object_name: String,
+    #[serde(rename = "type")]
+    pub signal_type: String,
+    pub conversation_id: Option<ConversationId>,
+    /// An `ActivityReport`, a `User` or a `Notification`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+    pub created_at: Timestamp,
+}
+
+crate::wire_enum::wire_enum!(
+    /// Why a person is notified.
+    NotificationType {
+        Mention = "mention",
+        Assigned = "assigned",
+        HandoffRequested = "handoff_requested",
+        MessageInAssigned = "message_in_assigned",
+    }
+);
+
+/// Something a person should look at, shown to them alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Notification {
+    pub object_name: String,
+    pub id: crate::NotificationId,
+    #[serde(rename = "type")]
+    pub notification_type: NotificationType,
+    pub conversation_id: ConversationId,
+    pub message_id: Option<crate::MessageId>,
+    /// Who caused it.
+    pub actor: crate::Participant,
+    pub read_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+/// `GET /v1/me/notifications`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct NotificationQuery {
+    /// Only those not read yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<bool>,
+}
+
+/// `POST /v1/me/notifications/read`: some (`ids`) or every one (`all`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadNotifications {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub ids: Option<Vec<crate::NotificationId>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+}
+
+/// What marking notifications read left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationsRead {
+    pub object_name: String,
+    /// How many were marked read now.
+    pub read: i64,
+    /// How many are still unread.
+    pub unread: i64,
+}
+
+/// Which notifications a person gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationSettings {
+    pub object_name: String,
+    pub mention: bool,
+    pub assigned: bool,
+    pub handoff_requested: bool,
+    /// New customer messages in conversations they are in; off unless turned on.
+    pub message_in_assigned: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            object_name: "notification_settings".into(),
+            mention: true,
+            assigned: true,
+            handoff_requested: true,
+            message_in_assigned: false,
+        }
+    }
+}
+
+impl NotificationSettings {
+    pub fn wants(&self, notification_type: NotificationType) -> bool {
+        match notification_type {
+            NotificationType::Mention => self.mention,
+            NotificationType::Assigned => self.assigned,
+            NotificationType::HandoffRequested => self.handoff_requested,
+            NotificationType::MessageInAssigned => self.message_in_assigned,
+        }
+    }
+}
+
+/// `PATCH /v1/me/notification-settings`: absent types stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateNotificationSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mention: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff_requested: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_in_assigned: Option<bool>,
+}
+
+/// `GET /v1/users` filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct UserFilters {
+    /// Only people showing this presence (`online` to see who is there to answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence: Option<Presence>,
+}

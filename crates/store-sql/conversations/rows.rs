@@ -122,6 +122,8 @@ impl ConversationRow {
                 handoff: self.handoff.map(|j| j.0),
                 labels: self.labels.0,
                 users,
+                viewers: Vec::new(),
+                typing: Vec::new(),
                 counts: ConversationCounts {
                     messages: self.message_count,
                     children: self.children_count,

@@ -19,7 +19,7 @@ impl SqlStore {
     pub(crate) async fn insert_user_on(conn: &mut Conn, user: &User) -> StoreResult<()> {
         sqlx::query(&format!(
             "INSERT INTO users ({USER_COLUMNS}, search_text, email_key) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(user.organization_id.as_uuid())
         .bind(user.id.as_uuid())
@@ -32,6 +32,7 @@ impl SqlStore {
         .bind(user.active)
         .bind(user.created_at.as_millis())
         .bind(user.updated_at.as_millis())
+        .bind(user.presence.as_str())
         .bind(user_search_text(user))
         .bind(user.email.as_deref().map(convo_core::people::email_key))
         .execute(&mut *conn)
@@ -180,13 +181,22 @@ impl DirectoryStore for SqlStore {
         .await
     }
 
-    async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>> {
+    async fn list_users(
+        &self,
+        org: OrganizationId,
+        presence: Option<convo_types::Presence>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<User>> {
         run(async {
             self.list_directory(
                 "users",
                 USER_COLUMNS,
                 org,
-                |_| {},
+                |qb| {
+                    if let Some(presence) = presence {
+                        qb.push(" AND presence = ").push_bind(presence.as_str());
+                    }
+                },
                 page,
                 |r: UserRow| User::try_from(r),
             )

@@ -54,7 +54,7 @@ impl From<BusinessUnitRow> for BusinessUnit {
 }
 
 pub(crate) const USER_COLUMNS: &str = "organization_id, id, name, email, kind, role, avatar_url, \
-                                       business_unit_ids, active, created_at, updated_at";
+                                       business_unit_ids, active, created_at, updated_at, presence";
 
 #[derive(FromRow)]
 pub(crate) struct UserRow {
@@ -69,6 +69,7 @@ pub(crate) struct UserRow {
     pub(crate) active: bool,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
+    pub(crate) presence: String,
 }
 
 impl TryFrom<UserRow> for User {
@@ -85,6 +86,7 @@ impl TryFrom<UserRow> for User {
             avatar_url: r.avatar_url,
             business_unit_ids: r.business_unit_ids.0,
             active: r.active,
+            presence: parse_text(&r.presence, convo_types::Presence::parse)?,
             created_at: Timestamp::from_millis(r.created_at),
             updated_at: Timestamp::from_millis(r.updated_at),
         })

@@ -25,6 +25,7 @@ mod events;
 mod imports;
 mod inbox;
 mod lists;
+mod live;
 mod messages;
 mod people;
 mod search;
@@ -55,6 +56,7 @@ pub(crate) fn all() -> Vec<crate::Story> {
         timers::STORIES,
         events::STORIES,
         together::STORIES,
+        live::STORIES,
     ]
     .concat()
 }

@@ -521,7 +521,9 @@ async fn sessions_follow_their_user(shared: &Arc<dyn Store>) {
         Err(Error::Forbidden { .. })
     ));
     assert!(
-        directory::list_users(store, &agent, page(10)).await.is_ok(),
+        directory::list_users(store, &agent, Default::default(), page(10))
+            .await
+            .is_ok(),
         "the directory reads"
     );
 

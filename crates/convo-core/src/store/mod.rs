@@ -330,6 +330,15 @@ pub enum IdempotencyState {
 
 pub type DirectoryPage = PageRequest<Uuid>;
 
+/// A person's notifications, as they may see them.
+#[derive(Debug, Clone)]
+pub struct NotificationFilter {
+    pub user: UserId,
+    /// The business units they see: `None` for every unit.
+    pub business_unit_ids: Option<Vec<BusinessUnitId>>,
+    pub unread_only: bool,
+}
+
 /// Which canned responses a person is offered, and what they typed to find one.
 #[derive(Debug, Clone, Default)]
 pub struct CannedFilter {

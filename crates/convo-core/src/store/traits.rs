@@ -66,7 +66,13 @@ pub trait DirectoryStore: Send + Sync {
 
     async fn insert_user(&self, user: &User) -> Result<()>;
     async fn get_user(&self, org: OrganizationId, id: UserId) -> Result<User>;
-    async fn list_users(&self, org: OrganizationId, page: &DirectoryPage) -> Result<Rows<User>>;
+    /// Oldest first; with `presence`, only those showing it.
+    async fn list_users(
+        &self,
+        org: OrganizationId,
+        presence: Option<convo_types::Presence>,
+        page: &DirectoryPage,
+    ) -> Result<Rows<User>>;
     async fn update_user(&self, user: &User) -> Result<()>;
     /// Takes the user out of every conversation (recording `event` for each live one), then
     /// deletes it.
@@ -684,6 +690,82 @@ pub trait TeamworkStore: Send + Sync {
     ) -> Result<()>;
 }
 
+/// What is live: signals between nodes, presence, and each person's notifications.
+#[async_trait]
+pub trait LiveStore: Send + Sync {
+    /// Every node's signals (typing, viewing, presence, notifications) as they are sent. A
+    /// lagging receiver loses some: they are ephemeral, never in the event log.
+    fn signals(&self) -> tokio::sync::broadcast::Receiver<crate::live::Broadcast>;
+    /// Sends a signal to every node, this one included.
+    async fn send_signal(&self, broadcast: &crate::live::Broadcast) -> Result<()>;
+
+    /// Records that these people have a stream open on this node at `now`; answers those
+    /// whose presence changed (`live::presence`), as they show now.
+    async fn heartbeat_presence(
+        &self,
+        people: &[(OrganizationId, UserId)],
+        now: Timestamp,
+    ) -> Result<Vec<User>>;
+    /// Keeps what a person said (`None`: the stream decides); answers the user when their
+    /// presence changed.
+    async fn say_presence(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        said: Option<convo_types::Presence>,
+        now: Timestamp,
+    ) -> Result<Option<User>>;
+    /// Up to `limit` people not shown offline whose streams were last seen before
+    /// `stale_before`: they go offline (once, whichever node sweeps first); answered.
+    async fn expire_presence(&self, stale_before: Timestamp, limit: i64) -> Result<Vec<User>>;
+
+    async fn insert_notifications(
+        &self,
+        org: OrganizationId,
+        notifications: &[(UserId, convo_types::Notification)],
+    ) -> Result<()>;
+    /// Newest first, only about live conversations in `filter.business_unit_ids`.
+    async fn list_notifications(
+        &self,
+        org: OrganizationId,
+        filter: &NotificationFilter,
+        page: &DirectoryPage,
+    ) -> Result<Rows<convo_types::Notification>>;
+    /// Unread ones under the same rule as the list, counted from the rows themselves.
+    async fn count_unread_notifications(
+        &self,
+        org: OrganizationId,
+        filter: &NotificationFilter,
+    ) -> Result<i64>;
+    /// Marks these (`None`: all) of the user's notifications read at `at`; answers how many
+    /// were unread.
+    async fn read_notifications(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        ids: Option<&[convo_types::NotificationId]>,
+        at: Timestamp,
+    ) -> Result<i64>;
+    /// Team members of the conversation who asked to hear of its new customer messages.
+    async fn members_wanting_messages(
+        &self,
+        org: OrganizationId,
+        conversation: ConversationId,
+    ) -> Result<Vec<UserId>>;
+    /// The defaults when the person never changed them.
+    async fn get_notification_settings(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+    ) -> Result<convo_types::NotificationSettings>;
+    async fn set_notification_settings(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        settings: &convo_types::NotificationSettings,
+    ) -> Result<()>;
+}
+
 /// How the backend itself is doing (pools, queues), for operators.
 pub trait StatsStore: Send + Sync {
     fn stats(&self) -> StoreStats;
@@ -707,6 +789,7 @@ pub trait Store:
     + InvitationStore
     + AttachmentStore
     + TeamworkStore
+    + LiveStore
     + StatsStore
     + 'static
 {
@@ -728,6 +811,7 @@ impl<T> Store for T where
         + InvitationStore
         + AttachmentStore
         + TeamworkStore
+        + LiveStore
         + StatsStore
         + 'static
 {

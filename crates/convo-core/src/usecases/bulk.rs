@@ -71,7 +71,7 @@ async fn plan(
 /// One conversation: status, priority, labels, assignee, each as its own call would; the
 /// first refusal ends this conversation's changes (those before it stay, as one by one).
 async fn apply(
-    store: &(impl ConversationStore + DirectoryStore + LabelStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + LabelStore + crate::LiveStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     plan: &Plan,
@@ -108,7 +108,7 @@ async fn apply(
 /// `POST /v1/conversations/bulk`: the whole request is refused (`422`) when the change itself
 /// is invalid; otherwise each id answers its own outcome, in order.
 pub async fn update(
-    store: &(impl ConversationStore + DirectoryStore + LabelStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + LabelStore + crate::LiveStore + ?Sized),
     caller: &Principal,
     req: BulkUpdate,
 ) -> Result<Vec<(ConversationId, Result<ConversationRecord>)>> {

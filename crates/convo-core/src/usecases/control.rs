@@ -7,13 +7,13 @@
 
 use convo_types::{
     Control, ControlParty, ControlType, Conversation, ConversationId, ErrorCode, EventType,
-    Handoff, HandoffRequest, Scope, Sender, SenderType, SimpleUser, Timestamp, User, UserId,
-    UserKind,
+    Handoff, HandoffRequest, NotificationType, Scope, Sender, SenderType, SimpleUser, Timestamp,
+    User, UserId, UserKind,
 };
 
 use crate::auth::Principal;
 use crate::rules::{Checks, MAX_DETAIL_CHARS};
-use crate::usecases::conversations;
+use crate::usecases::{conversations, notifications};
 use crate::{
     Change, ConversationRecord, ConversationRef, ConversationStore, DirectoryStore, Error, Result,
 };
@@ -78,7 +78,7 @@ async fn named_user(
 
 /// `POST /v1/conversations/{id}/handoff`.
 pub async fn handoff(
-    store: &(impl ConversationStore + DirectoryStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + crate::LiveStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     expected_version: Option<i64>,
@@ -149,7 +149,29 @@ pub async fn handoff(
     } else {
         EventType::ConversationControlChanged
     };
-    conversations::apply(store, caller, id, expected_version, event_type, &change).await
+    let handed =
+        conversations::apply(store, caller, id, expected_version, event_type, &change).await?;
+    // The person it goes to, or (to any human) the humans of the conversation's team.
+    let recipients: Vec<UserId> = match &user {
+        Some(user) if user.kind == UserKind::Human => vec![user.id],
+        Some(_) => Vec::new(),
+        None => record
+            .conversation
+            .users
+            .iter()
+            .filter(|u| u.kind == UserKind::Human)
+            .map(|u| u.id)
+            .collect(),
+    };
+    let cause = notifications::Cause {
+        notification_type: NotificationType::HandoffRequested,
+        conversation_id: id,
+        business_unit_id: handed.conversation.business_unit_id,
+        message_id: None,
+        actor: caller.actor(),
+    };
+    notifications::notify(store, caller.organization_id, &recipients, &cause).await?;
+    Ok(handed)
 }
 
 /// `POST /v1/conversations/{id}/handoff/accept`: the acting user (a human) takes the pending

@@ -443,6 +443,8 @@ pub(crate) async fn prepare(
         handoff: None,
         labels: Vec::new(),
         users: Vec::new(),
+        viewers: Vec::new(),
+        typing: Vec::new(),
         counts: ConversationCounts::default(),
         last_message: None,
         last_incoming_at: None,

@@ -177,6 +177,7 @@ pub async fn create_user(
         avatar_url: req.avatar_url,
         business_unit_ids,
         active: req.active.unwrap_or(true),
+        presence: convo_types::Presence::Offline,
         created_at: now,
         updated_at: now,
     };
@@ -201,10 +202,13 @@ pub async fn get_user(
 pub async fn list_users(
     store: &(impl DirectoryStore + ?Sized),
     caller: &Principal,
+    filters: convo_types::UserFilters,
     paging: PagingParams,
 ) -> Result<List<User>> {
     let page = paging.into_request()?;
-    let rows = store.list_users(caller.organization_id, &page).await?;
+    let rows = store
+        .list_users(caller.organization_id, filters.presence, &page)
+        .await?;
     Ok(rows.into_list(page.limit, |u| u.id.as_uuid()))
 }
 

@@ -216,6 +216,7 @@ pub fn invited_user(invitation: &Invitation, name: &str, now: Timestamp) -> User
         avatar_url: None,
         business_unit_ids: invitation.business_unit_ids.clone(),
         active: true,
+        presence: convo_types::Presence::Offline,
         created_at: now,
         updated_at: now,
     }

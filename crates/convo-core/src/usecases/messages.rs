@@ -2,9 +2,9 @@
 
 use convo_types::{
     Attachment, ContactId, ContentType, ConversationId, CreateMessage, EventType, List, Message,
-    MessageError, MessageFilters, MessageId, MessageStatus, MessageType, NewAttachment, Scope,
-    Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId, VideoCall, VideoCallId,
-    VideoCallStarted,
+    MessageError, MessageFilters, MessageId, MessageStatus, MessageType, NewAttachment,
+    NotificationType, Scope, Sender, SenderType, SortOrder, Timestamp, UpdateMessage, UserId,
+    VideoCall, VideoCallId, VideoCallStarted,
 };
 
 use crate::auth::Principal;
@@ -14,9 +14,10 @@ use crate::rules::{
     MAX_DETAIL_CHARS, MAX_IDENTIFIER_CHARS, MAX_URL_CHARS,
 };
 use crate::usecases::conversations::{visible_ref, visible_refs};
+use crate::usecases::notifications::{notify, Cause};
 use crate::{
     AttachmentStore, Change, ConversationRef, ConversationStore, DirectoryStore, Error, EventMeta,
-    MessageFilter, MessageRecord, MessageStore, MessageWrite, Result,
+    LiveStore, MessageFilter, MessageRecord, MessageStore, MessageWrite, Result,
 };
 
 fn check_attachments(checks: &mut Checks, attachments: &[NewAttachment]) {
@@ -207,7 +208,12 @@ async fn resolve_sender(
 
 /// `POST /v1/conversations/{id}/messages`.
 pub async fn create(
-    store: &(impl ConversationStore + DirectoryStore + MessageStore + AttachmentStore + ?Sized),
+    store: &(impl ConversationStore
+          + DirectoryStore
+          + MessageStore
+          + AttachmentStore
+          + LiveStore
+          + ?Sized),
     caller: &Principal,
     conversation_id: ConversationId,
     req: CreateMessage,
@@ -215,10 +221,106 @@ pub async fn create(
     caller.require(Scope::MessagesWrite)?;
     let conversation = visible_ref(store, caller, conversation_id).await?;
     let after = req.after_message_id.filter(|_| !req.force);
+    let mentions = mentions(store, caller, &conversation, &req).await?;
     let message = prepare(store, caller, &conversation, req).await?;
-    store
+    if !mentions.is_empty() && message.message_type != MessageType::Note {
+        return Err(Error::invalid(
+            "mentions",
+            "people are mentioned in notes (`message_type: note`)",
+        ));
+    }
+    let written = store
         .create_message(&message, after, &created_event(caller))
-        .await
+        .await?;
+    if written.created {
+        notify_of(store, caller, &conversation, &message, &mentions).await?;
+    }
+    Ok(written)
+}
+
+/// The people a new message mentions (`mentions`, and `@[Name](user:<id>)` in its content),
+/// each of this organization and able to see the conversation.
+async fn mentions(
+    store: &(impl DirectoryStore + ?Sized),
+    caller: &Principal,
+    conversation: &ConversationRef,
+    req: &CreateMessage,
+) -> Result<Vec<UserId>> {
+    let given = req.mentions.as_deref().unwrap_or_default();
+    let mut checks = Checks::new();
+    checks.count("mentions", given.len());
+    checks.finish()?;
+    let written = rules::mentioned_in(&req.content);
+    let mut all: Vec<(String, UserId)> = given
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("mentions[{i}]"), *id))
+        .collect();
+    all.extend(written.into_iter().map(|id| ("content".to_owned(), id)));
+    let mut mentioned = Vec::with_capacity(all.len());
+    for (field, id) in all {
+        let sees = match store.get_user(caller.organization_id, id).await {
+            Ok(user) => {
+                user.business_unit_ids.is_empty()
+                    || user
+                        .business_unit_ids
+                        .contains(&conversation.business_unit_id)
+            }
+            Err(Error::NotFound(_)) => false,
+            Err(other) => return Err(other),
+        };
+        if !sees {
+            return Err(Error::invalid(
+                field,
+                format!("user {id} cannot see this conversation"),
+            ));
+        }
+        if !mentioned.contains(&id) {
+            mentioned.push(id);
+        }
+    }
+    Ok(mentioned)
+}
+
+/// Who hears of a new message: those it mentions; for a customer's message, the team members
+/// who asked to.
+async fn notify_of(
+    store: &(impl DirectoryStore + LiveStore + ?Sized),
+    caller: &Principal,
+    conversation: &ConversationRef,
+    message: &Message,
+    mentions: &[UserId],
+) -> Result<()> {
+    let cause = |notification_type| Cause {
+        notification_type,
+        conversation_id: conversation.id,
+        business_unit_id: conversation.business_unit_id,
+        message_id: Some(message.id),
+        actor: caller.actor(),
+    };
+    if !mentions.is_empty() {
+        notify(
+            store,
+            caller.organization_id,
+            mentions,
+            &cause(NotificationType::Mention),
+        )
+        .await?;
+    }
+    if message.message_type == MessageType::Incoming {
+        let wanting = store
+            .members_wanting_messages(caller.organization_id, conversation.id)
+            .await?;
+        if !wanting.is_empty() {
+            let mut cause = cause(NotificationType::MessageInAssigned);
+            cause.actor = convo_types::Participant {
+                participant_type: "contact".into(),
+                id: message.sender.id.clone(),
+            };
+            notify(store, caller.organization_id, &wanting, &cause).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Many messages in one transaction (an import, or a data set): each checked as `create`

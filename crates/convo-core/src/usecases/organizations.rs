@@ -51,6 +51,7 @@ fn new_organization(name: &str, secret: NewSecret, platform: bool) -> NewOrganiz
         avatar_url: None,
         business_unit_ids: vec![],
         active: true,
+        presence: convo_types::Presence::Offline,
         created_at: now,
         updated_at: now,
     };

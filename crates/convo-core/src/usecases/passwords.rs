@@ -210,6 +210,7 @@ pub async fn first_password_link(
     let users = store
         .list_users(
             first.id,
+            None,
             &crate::DirectoryPage {
                 limit: 100,
                 start: crate::paging::PageStart::After(None),

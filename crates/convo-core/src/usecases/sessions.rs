@@ -313,14 +313,18 @@ pub async fn end(
 }
 
 /// `GET /v1/me`.
-pub async fn me(store: &(impl PeopleStore + ?Sized), caller: &Principal) -> Result<Me> {
+pub async fn me(
+    store: &(impl PeopleStore + crate::LiveStore + ?Sized),
+    caller: &Principal,
+) -> Result<Me> {
     let credentials = store
         .get_credentials(caller.organization_id, caller.user_id)
         .await?;
-    Ok(me_object(credentials, caller))
+    let unread = super::notifications::unread(store, caller).await?;
+    Ok(me_object(credentials, caller, unread))
 }
 
-fn me_object(credentials: Credentials, caller: &Principal) -> Me {
+fn me_object(credentials: Credentials, caller: &Principal, notifications_unread: i64) -> Me {
     Me {
         object_name: "me".into(),
         user: credentials.user,
@@ -329,13 +333,14 @@ fn me_object(credentials: Credentials, caller: &Principal) -> Me {
         totp_enabled: credentials.totp_enabled,
         totp_setup_required: caller.setup_only,
         authenticated_by: caller.method(),
+        notifications_unread,
     }
 }
 
 /// `PATCH /v1/me`: name, avatar, locale; a new password needs the current one (when there is
 /// one) and ends every other session.
 pub async fn update_me(
-    store: &(impl PeopleStore + DirectoryStore + ?Sized),
+    store: &(impl PeopleStore + DirectoryStore + crate::LiveStore + ?Sized),
     caller: &Principal,
     req: UpdateMe,
     client: &ClientInfo,

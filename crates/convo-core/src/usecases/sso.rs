@@ -103,6 +103,7 @@ pub async fn sign_in(
         avatar_url: None,
         business_unit_ids: Vec::new(),
         active: true,
+        presence: convo_types::Presence::Offline,
         created_at: now,
         updated_at: now,
     };

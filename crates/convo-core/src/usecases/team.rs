@@ -8,7 +8,7 @@ use convo_types::{ConversationId, EventType, List, Scope, Status, User, UserId, 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::MAX_NAME_CHARS;
-use crate::usecases::{conversations, views};
+use crate::usecases::{conversations, notifications, views};
 use crate::{
     text, ConversationRecord, ConversationStore, DirectoryStore, Error, EventMeta, Result,
 };
@@ -63,12 +63,24 @@ pub async fn leave(
 /// Seed `assignTeamMember`: an unknown user (or another organization's) is `404`, an
 /// inactive one `422`.
 pub async fn assign(
-    store: &(impl ConversationStore + DirectoryStore + ?Sized),
+    store: &(impl ConversationStore + DirectoryStore + crate::LiveStore + ?Sized),
     caller: &Principal,
     id: ConversationId,
     user_id: UserId,
 ) -> Result<ConversationRecord> {
-    set_membership(store, caller, id, user_id, true).await
+    let before = conversations::visible_record(store, caller, id).await?;
+    let record = set_membership(store, caller, id, user_id, true).await?;
+    if !before.conversation.users.iter().any(|u| u.id == user_id) {
+        let cause = notifications::Cause {
+            notification_type: convo_types::NotificationType::Assigned,
+            conversation_id: id,
+            business_unit_id: record.conversation.business_unit_id,
+            message_id: None,
+            actor: caller.actor(),
+        };
+        notifications::notify(store, caller.organization_id, &[user_id], &cause).await?;
+    }
+    Ok(record)
 }
 
 /// Seed `removeTeamMember`.

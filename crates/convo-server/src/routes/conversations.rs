@@ -86,13 +86,11 @@ pub async fn get(
     Caller(caller): Caller,
     Path(id): Path<ConversationId>,
 ) -> ApiResult<Response> {
-    answer(
-        &state,
-        &caller,
-        StatusCode::OK,
-        conversations::get(state.store.as_ref(), &caller, id).await?,
-    )
-    .await
+    let mut record = conversations::get(state.store.as_ref(), &caller, id).await?;
+    let (viewers, typing) = state.live.board.now_on(id, convo_types::Timestamp::now());
+    record.conversation.viewers = viewers;
+    record.conversation.typing = typing;
+    answer(&state, &caller, StatusCode::OK, record).await
 }
 
 /// Gets a conversation by its public id (seed `getByConversationId`).

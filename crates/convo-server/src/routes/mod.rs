@@ -24,6 +24,7 @@ pub mod handoff;
 pub mod health;
 pub mod invitations;
 pub mod labels;
+pub mod live;
 pub mod messages;
 pub mod oidc;
 pub mod organizations;

@@ -11,6 +11,8 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use convo_core::auth::Principal;
+use convo_core::live::Broadcast;
 use convo_core::usecases::events::{stream_filter, MAX_STREAM_LAG};
 use convo_core::{EventFilter, Store};
 use convo_types::{BusinessUnitId, ConversationId};
@@ -55,6 +57,11 @@ pub struct StreamQuery {
 /// Every event of the key's organization and business units as it happens, `id` being the
 /// event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
 /// gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
+///
+/// Without `types`, live signals come too, without an id (they are not in the event log):
+/// `conversation.activity` (who types or views, in the units the key sees),
+/// `user.presence_changed`, and `notification.created` (to its person's streams only). An
+/// open stream counts its person as present.
 #[utoipa::path(get, path = "/v1/events/stream", operation_id = "streamEvents", tag = "events", params(StreamQuery, ("Last-Event-ID" = Option<String>, Header)), responses(
     (status = 200, description = "text/event-stream of events", content_type = "text/event-stream"),
     (status = 404, body = convo_types::Problem),
@@ -85,6 +92,15 @@ pub async fn stream(
     };
     // Subscribe before the first read, so nothing committed in between is slept through.
     let wakeups = store.event_wakeups();
+    let signals = SignalFilter {
+        receiver: store.signals(),
+        caller: caller.clone(),
+        conversation_id: q.conversation_id,
+        wanted: filter.types.is_none(),
+    };
+    let connection = state
+        .live
+        .connect(&store, caller.organization_id, caller.user_id);
     let (sender, receiver) = mpsc::channel(BUFFER);
     let follower = Follower::new(&state.metrics.stream_followers);
     tokio::spawn(async move {
@@ -94,11 +110,13 @@ pub async fn stream(
             filter,
             start,
             wakeups,
+            signals,
             sender,
             state.stopping.clone(),
         )
         .await;
         drop(follower);
+        drop(connection);
     });
     let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|event| (Ok(event), receiver))
@@ -122,12 +140,50 @@ impl Drop for Follower {
     }
 }
 
+/// The live signals one stream carries.
+struct SignalFilter {
+    receiver: broadcast::Receiver<Broadcast>,
+    caller: Principal,
+    conversation_id: Option<ConversationId>,
+    /// `false` when the stream asked for some event types only.
+    wanted: bool,
+}
+
+impl SignalFilter {
+    /// The next signal for this stream, as sent; `None` when signals ended.
+    async fn next(&mut self) -> Option<SseEvent> {
+        loop {
+            let broadcast = match self.receiver.recv().await {
+                Ok(broadcast) => broadcast,
+                // Signals are ephemeral: missing a few while behind is what they allow.
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            };
+            let about = broadcast.signal.conversation_id;
+            if !self.wanted
+                || !broadcast.reaches(&self.caller)
+                || (self.conversation_id.is_some() && about != self.conversation_id)
+            {
+                continue;
+            }
+            let data = serde_json::to_string(&broadcast.signal).unwrap_or_default();
+            return Some(
+                SseEvent::default()
+                    .event(broadcast.signal.signal_type.as_str())
+                    .data(data),
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn follow(
     store: Arc<dyn Store>,
     signer: Arc<convo_core::files::UrlSigner>,
     mut filter: EventFilter,
     mut after: i64,
     mut wakeups: broadcast::Receiver<convo_types::OrganizationId>,
+    mut signals: SignalFilter,
     sender: mpsc::Sender<SseEvent>,
     mut stopping: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -164,18 +220,25 @@ async fn follow(
         if full {
             continue;
         }
-        // Caught up: sleep until this organization has something new.
+        // Caught up: sleep until this organization has something new, passing signals on.
         loop {
-            tokio::select! {
+            let signal = tokio::select! {
                 () = sender.closed() => return,
                 _ = stopping.wait_for(|stop| *stop) => return,
                 () = tokio::time::sleep(REPOLL) => break,
+                signal = signals.next() => match signal {
+                    Some(signal) => signal,
+                    None => return,
+                },
                 woke = wakeups.recv() => match woke {
                     Ok(woken) if woken == org => break,
                     Ok(_) => continue,
                     Err(broadcast::error::RecvError::Lagged(_)) => break,
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
+            };
+            if sender.send(signal).await.is_err() {
+                return;
             }
         }
     }

@@ -1,12 +1,20 @@
 //! `/v1/users`: team members and AI agents.
 
-use convo_types::{CreateUser, UpdateUser, User, UserId};
+use convo_types::{CreateUser, UpdateUser, User, UserFilters, UserId};
 
 use super::directory::prelude::*;
 
-directory_list! {
-    path: "/v1/users", tag: "users", item: User, operation_id: "listUsers",
-    use_case: directory::list_users, doc: "Lists users, oldest first.",
+/// Lists users, oldest first; `presence=online` lists who is there to answer.
+#[utoipa::path(get, path = "/v1/users", operation_id = "listUsers", tag = "users", params(UserFilters, PageQuery), responses((status = 200, body = List<User>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(filters): Query<UserFilters>,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<axum::Json<List<User>>> {
+    Ok(axum::Json(
+        directory::list_users(state.store.as_ref(), &caller, filters, page.into()).await?,
+    ))
 }
 
 directory_handlers! {
