@@ -269,6 +269,14 @@ impl Client {
     pub fn labels(&self) -> Labels<'_> {
         Labels(self)
     }
+    /// Replies kept for reuse.
+    pub fn canned_responses(&self) -> crate::CannedResponses<'_> {
+        crate::CannedResponses(self)
+    }
+    /// Saved views of the conversation list.
+    pub fn views(&self) -> crate::Views<'_> {
+        crate::Views(self)
+    }
     /// The admin API v2.
     pub fn admin_v2(&self) -> AdminV2<'_> {
         AdminV2(self)

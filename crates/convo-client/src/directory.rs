@@ -165,3 +165,62 @@ impl Webhooks<'_> {
         self.0.send_empty(self.0.request(Method::POST, &path)).await
     }
 }
+
+directory_resource!(
+    /// `/v1/canned-responses`: replies kept for reuse; `list` shows those offered to the
+    /// acting user.
+    CannedResponses, "/v1/canned-responses", convo_types::CannedResponse, convo_types::CannedResponseId, convo_types::CreateCannedResponse, convo_types::UpdateCannedResponse,
+    operations: "createCannedResponse", "getCannedResponse", "listCannedResponses", "updateCannedResponse", "deleteCannedResponse"
+);
+
+impl CannedResponses<'_> {
+    /// Those whose short code starts with `q` (a leading `/` is ignored), or whose title and
+    /// content have words starting with each word of `q`.
+    pub async fn search(&self, q: &str, page: &Page) -> Result<List<convo_types::CannedResponse>> {
+        self.0
+            .send(
+                self.0
+                    .request(Method::GET, "/v1/canned-responses")
+                    .query(&[("q", q)])
+                    .query(page),
+            )
+            .await
+    }
+
+    /// The content filled in for a conversation; unknown variables stay and are listed.
+    #[doc(alias = "renderCannedResponse")]
+    pub async fn render(
+        &self,
+        id: convo_types::CannedResponseId,
+        conversation_id: convo_types::ConversationId,
+    ) -> Result<convo_types::RenderedCannedResponse> {
+        let req = convo_types::RenderCannedResponse { conversation_id };
+        self.0
+            .post(&format!("/v1/canned-responses/{id}/render"), &req)
+            .await
+    }
+}
+
+directory_resource!(
+    /// `/v1/views`: saved views of the conversation list, the acting user's and shared ones.
+    Views, "/v1/views", convo_types::SavedView, convo_types::SavedViewId, convo_types::CreateSavedView, convo_types::UpdateSavedView,
+    operations: "createView", "getView", "listViews", "updateView", "deleteView"
+);
+
+impl Users<'_> {
+    /// The users showing this presence (`Online`: who is there to answer).
+    pub async fn with_presence(
+        &self,
+        presence: convo_types::Presence,
+        page: &Page,
+    ) -> Result<List<User>> {
+        self.0
+            .send(
+                self.0
+                    .request(Method::GET, "/v1/users")
+                    .query(&[("presence", presence.as_str())])
+                    .query(page),
+            )
+            .await
+    }
+}

@@ -7,8 +7,9 @@ use serde::Deserialize;
 /// What a call can fail with. API errors carry the server's problem and its stable `code`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Boxed: a problem is large, and every `Result` of the client carries this error.
     #[error("{} ({}): {}", .problem.status, .problem.code, .problem.detail)]
-    Api { problem: Problem },
+    Api { problem: Box<Problem> },
     #[error("could not reach the server: {0}")]
     Transport(#[from] reqwest::Error),
     #[error("unexpected answer ({status}): {body}")]
@@ -42,7 +43,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 pub(crate) fn problem(status: StatusCode, bytes: &[u8]) -> Error {
     match serde_json::from_slice::<Problem>(bytes) {
-        Ok(problem) => Error::Api { problem },
+        Ok(problem) => Error::Api {
+            problem: Box::new(problem),
+        },
         Err(_) => Error::Unexpected {
             status: status.as_u16(),
             body: String::from_utf8_lossy(bytes).into_owned(),
@@ -52,7 +55,7 @@ pub(crate) fn problem(status: StatusCode, bytes: &[u8]) -> Error {
 
 /// The error a problem document inside another answer (tRPC's envelope) stands for.
 pub(crate) fn problem_of(value: &serde_json::Value) -> Option<Error> {
-    Problem::deserialize(value)
-        .ok()
-        .map(|problem| Error::Api { problem })
+    Problem::deserialize(value).ok().map(|problem| Error::Api {
+        problem: Box::new(problem),
+    })
 }

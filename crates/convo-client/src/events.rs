@@ -17,6 +17,9 @@ pub enum StreamItem {
     Resume {
         after: i64,
     },
+    /// A live signal (with `signals: Some(true)`): typing and viewing, presence,
+    /// notifications. Not in the event log, so a reconnect does not bring it again.
+    Signal(Box<convo_types::Signal>),
 }
 
 /// Filters of the live stream.
@@ -29,6 +32,9 @@ pub struct StreamFilters {
     /// Comma-separated event types.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<String>,
+    /// Also live signals: who types and views, presence, notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals: Option<bool>,
 }
 
 /// A Server-Sent Events reader of `GET /v1/events/stream`. Heartbeats are skipped; when the
@@ -110,7 +116,18 @@ impl EventStream {
                 after: value["after"].as_i64().unwrap_or(0),
             }));
         }
-        let event: Event = serde_json::from_str(&data).map_err(unexpected)?;
+        let value: serde_json::Value = serde_json::from_str(&data).map_err(unexpected)?;
+        if value["object_name"] == "signal" {
+            let signal = serde_json::from_value(value).map_err(|_| Error::Unexpected {
+                status: 200,
+                body: data.clone(),
+            })?;
+            return Ok(Some(StreamItem::Signal(Box::new(signal))));
+        }
+        let event: Event = serde_json::from_value(value).map_err(|_| Error::Unexpected {
+            status: 200,
+            body: data.clone(),
+        })?;
         self.last_event_id = Some(event.id);
         Ok(Some(StreamItem::Event(Box::new(event))))
     }

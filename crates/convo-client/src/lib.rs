@@ -25,6 +25,7 @@ mod pages;
 mod people;
 mod query;
 mod replies;
+mod together;
 mod webhooks;
 
 pub use admin::AdminV2;
@@ -34,7 +35,8 @@ pub use compat::{BatchCall, Connect, Voipbin, VoipbinPaging};
 pub use conversations::Conversations;
 pub use convo_types::{ConversationFilters, StatusOrView};
 pub use directory::{
-    ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, Users, Webhooks,
+    ApiKeys, BusinessUnits, CannedResponses, Channels, Contacts, Labels, Organizations, Users,
+    Views, Webhooks,
 };
 pub use error::{Error, Result};
 pub use events::{EventStream, Events, StreamFilters, StreamItem};

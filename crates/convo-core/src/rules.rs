@@ -200,6 +200,55 @@ impl Checks {
     }
 }
 
+/// Most newer messages a `conversation_moved_on` answer names.
+pub const MAX_NEWER_MESSAGES: usize = 100;
+
+/// The stale-reply guard: whether a message that came after the newest one `sender` has seen
+/// is news to them: the contact's, or another team member's reply or note. Their own
+/// messages and activity lines are not.
+pub fn is_news_to(sender: &Sender, message_type: MessageType, from: &Sender) -> bool {
+    match message_type {
+        MessageType::Incoming => true,
+        MessageType::Activity => false,
+        MessageType::Outgoing | MessageType::Note => from != sender,
+    }
+}
+
+/// The draft a sent message replaces: its sender's (a person or an AI agent) of the same
+/// type: a reply clears the reply being written, a note the note.
+pub fn draft_cleared_by(message: &Message) -> Option<UserId> {
+    let by_person = matches!(
+        message.sender.sender_type,
+        SenderType::User | SenderType::AiAgent
+    );
+    let written = matches!(
+        message.message_type,
+        MessageType::Outgoing | MessageType::Note
+    );
+    if by_person && written {
+        message.sender.id.as_deref()?.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The people a text mentions as `@[Name](user:<id>)`, in order, each once.
+pub fn mentioned_in(content: &str) -> Vec<UserId> {
+    const MARK: &str = "](user:";
+    let mut found: Vec<UserId> = Vec::new();
+    let mut rest = content;
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        let Some(end) = rest.find(')') else { break };
+        if let Ok(id) = rest[..end].trim().parse::<UserId>() {
+            if !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,53 +359,37 @@ mod tests {
             prop_assert!(stored.values().all(|v| !v.is_null()));
         }
     }
-}
 
-/// Most newer messages a `conversation_moved_on` answer names.
-pub const MAX_NEWER_MESSAGES: usize = 100;
-
-/// The stale-reply guard: whether a message that came after the newest one `sender` has seen
-/// is news to them: the contact's, or another team member's reply or note. Their own
-/// messages and activity lines are not.
-pub fn is_news_to(sender: &Sender, message_type: MessageType, from: &Sender) -> bool {
-    match message_type {
-        MessageType::Incoming => true,
-        MessageType::Activity => false,
-        MessageType::Outgoing | MessageType::Note => from != sender,
+    #[test]
+    fn mentions_are_read_from_their_markup_once_each() {
+        let lan: UserId = "01936b1e-7c2a-7000-8000-000000000001".parse().unwrap();
+        let minh: UserId = "01936b1e-7c2a-7000-8000-000000000002".parse().unwrap();
+        let text = format!(
+            "@[Lan](user:{lan}) and @[Minh](user:{minh}), again @[Lan](user:{lan}); \
+             not @[x](user:nope) nor [y](user:"
+        );
+        assert_eq!(mentioned_in(&text), vec![lan, minh]);
+        assert!(mentioned_in("no one").is_empty());
     }
-}
 
-/// The draft a sent message replaces: its sender's (a person or an AI agent) of the same
-/// type: a reply clears the reply being written, a note the note.
-pub fn draft_cleared_by(message: &Message) -> Option<UserId> {
-    let by_person = matches!(
-        message.sender.sender_type,
-        SenderType::User | SenderType::AiAgent
-    );
-    let written = matches!(
-        message.message_type,
-        MessageType::Outgoing | MessageType::Note
-    );
-    if by_person && written {
-        message.sender.id.as_deref()?.parse().ok()
-    } else {
-        None
+    #[test]
+    fn news_is_the_contacts_and_other_team_members() {
+        let me = Sender {
+            sender_type: SenderType::User,
+            id: Some("a".into()),
+        };
+        let other = Sender {
+            id: Some("b".into()),
+            ..me.clone()
+        };
+        let contact = Sender {
+            sender_type: SenderType::Contact,
+            id: None,
+        };
+        assert!(is_news_to(&me, MessageType::Incoming, &contact));
+        assert!(is_news_to(&me, MessageType::Note, &other));
+        assert!(is_news_to(&me, MessageType::Outgoing, &other));
+        assert!(!is_news_to(&me, MessageType::Outgoing, &me));
+        assert!(!is_news_to(&me, MessageType::Activity, &other));
     }
-}
-
-/// The people a text mentions as `@[Name](user:<id>)`, in order, each once.
-pub fn mentioned_in(content: &str) -> Vec<UserId> {
-    const MARK: &str = "](user:";
-    let mut found: Vec<UserId> = Vec::new();
-    let mut rest = content;
-    while let Some(at) = rest.find(MARK) {
-        rest = &rest[at + MARK.len()..];
-        let Some(end) = rest.find(')') else { break };
-        if let Ok(id) = rest[..end].trim().parse::<UserId>() {
-            if !found.contains(&id) {
-                found.push(id);
-            }
-        }
-    }
-    found
 }

@@ -206,6 +206,26 @@ impl Row for Event {
     }
 }
 
+/// A live signal, in the columns of an event (it has no id).
+impl Row for convo_types::Signal {
+    fn headers() -> &'static [&'static str] {
+        Event::headers()
+    }
+    fn cells(&self) -> Vec<String> {
+        let who = self.data["user"]["id"]
+            .as_str()
+            .or(self.data["id"].as_str())
+            .unwrap_or("-");
+        vec![
+            "-".into(),
+            self.signal_type.clone(),
+            or_dash(self.conversation_id),
+            who.to_owned(),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
 /// What printing answers, so a command can end with it.
 pub type Printed = convo_client::Result<()>;
 

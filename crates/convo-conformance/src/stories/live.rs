@@ -256,7 +256,11 @@ async fn mentions_assignments_and_handoffs_notify_their_person_once(shared: &Arc
         .await
         .unwrap();
     assert_eq!(assert_unread_recounts(store, &minh_key).await, 0);
-    assert_eq!(notified(store, &minh_key).await.len(), 4, "not listed either");
+    assert_eq!(
+        notified(store, &minh_key).await.len(),
+        4,
+        "not listed either"
+    );
 }
 
 async fn signals_reach_every_follower_and_presence_follows_streams(shared: &Arc<dyn Store>) {

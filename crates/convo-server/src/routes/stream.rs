@@ -52,14 +52,17 @@ pub struct StreamQuery {
     /// Start after this event id (the `Last-Event-ID` header takes precedence); without
     /// either, the stream starts with the next event.
     pub after: Option<i64>,
+    /// Also send live signals (without an id): `conversation.activity`,
+    /// `user.presence_changed`, `notification.created`.
+    pub signals: Option<bool>,
 }
 
 /// Every event of the key's organization and business units as it happens, `id` being the
 /// event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
 /// gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
 ///
-/// Without `types`, live signals come too, without an id (they are not in the event log):
-/// `conversation.activity` (who types or views, in the units the key sees),
+/// With `signals=true`, live signals come too, without an id (they are not in the event
+/// log): `conversation.activity` (who types or views, in the units the key sees),
 /// `user.presence_changed`, and `notification.created` (to its person's streams only). An
 /// open stream counts its person as present.
 #[utoipa::path(get, path = "/v1/events/stream", operation_id = "streamEvents", tag = "events", params(StreamQuery, ("Last-Event-ID" = Option<String>, Header)), responses(
@@ -96,7 +99,7 @@ pub async fn stream(
         receiver: store.signals(),
         caller: caller.clone(),
         conversation_id: q.conversation_id,
-        wanted: filter.types.is_none(),
+        wanted: q.signals == Some(true),
     };
     let connection = state
         .live
@@ -145,7 +148,7 @@ struct SignalFilter {
     receiver: broadcast::Receiver<Broadcast>,
     caller: Principal,
     conversation_id: Option<ConversationId>,
-    /// `false` when the stream asked for some event types only.
+    /// The stream asked for signals.
     wanted: bool,
 }
 

@@ -23,6 +23,8 @@ pub struct TestServer {
     pub _dir: tempfile::TempDir,
     /// A PostgreSQL database made for this server, dropped by `stop`: (server URL, name).
     pub postgres: Option<(String, String)>,
+    /// Where it keeps its data.
+    pub database_url: String,
 }
 
 impl TestServer {
@@ -72,6 +74,7 @@ impl TestServer {
         let mut settings = Settings::new(database);
         settings.admin_key = Some(ADMIN_KEY.into());
         configure(&mut settings, &url);
+        let database_url = settings.database_url.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(launch(settings, listener, async {
             let _ = stopped.await;
@@ -86,6 +89,7 @@ impl TestServer {
             task: Some(task),
             _dir: dir,
             postgres: postgres.map(|(server, name, _)| (server, name)),
+            database_url,
         };
         for _ in 0..100 {
             if let Ok(r) = server
@@ -101,6 +105,13 @@ impl TestServer {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         panic!("the server did not become ready");
+    }
+
+    /// Another node on this server's database (on PostgreSQL, several `convo serve`
+    /// processes share one); its own database is not dropped when it stops.
+    pub async fn another_node(&self) -> Self {
+        let database = self.database_url.clone();
+        Self::start_on(None, move |settings, _| settings.database_url = database).await
     }
 
     pub fn raw(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {

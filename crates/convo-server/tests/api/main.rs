@@ -22,6 +22,7 @@ mod sdk;
 mod service;
 mod sso;
 mod surface;
+mod together;
 mod tools;
 mod trpc;
 mod voipbin;

@@ -20,6 +20,9 @@ pub enum EventCommand {
         /// Start after this event id (default: from now).
         #[arg(long)]
         after: Option<i64>,
+        /// Also show live signals: who types and views, presence, notifications.
+        #[arg(long)]
+        signals: bool,
     },
     List {
         /// Only events after this id.
@@ -37,16 +40,19 @@ pub async fn run(c: &Client, out: &Output, command: EventCommand) -> Printed {
             business_unit,
             types,
             after,
+            signals,
         } => {
             let filters = convo_client::StreamFilters {
                 conversation_id: conversation,
                 business_unit_id: business_unit,
                 types,
+                signals: signals.then_some(true),
             };
             let mut stream = c.events().stream(&filters, after).await?;
             loop {
                 match stream.next().await? {
                     convo_client::StreamItem::Event(event) => out.line(&*event)?,
+                    convo_client::StreamItem::Signal(signal) => out.line(&*signal)?,
                     convo_client::StreamItem::Resume { after } => {
                         out.note(&format!(
                             "fell behind: catch up with `convo events list --after {after}`"
