@@ -206,6 +206,73 @@ impl Row for Event {
     }
 }
 
+impl Row for convo_types::CannedResponse {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "SHORT CODE", "TITLE", "SCOPE", "CONTENT"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let scope = match (self.user_id, self.business_unit_id) {
+            (Some(_), _) => "personal".to_owned(),
+            (None, Some(unit)) => format!("unit {unit}"),
+            (None, None) => "organization".to_owned(),
+        };
+        vec![
+            self.id.to_string(),
+            format!("/{}", self.short_code),
+            short(&self.title, 30),
+            scope,
+            short(&self.content, 40),
+        ]
+    }
+}
+
+impl Row for convo_types::SavedView {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "SHARED", "FILTERS"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            short(&self.name, 30),
+            self.shared.to_string(),
+            short(
+                &serde_json::to_string(&self.filters).unwrap_or_default(),
+                60,
+            ),
+        ]
+    }
+}
+
+impl Row for convo_types::Notification {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "TYPE", "CONVERSATION", "BY", "READ", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.notification_type.to_string(),
+            self.conversation_id.to_string(),
+            or_dash(self.actor.id.as_ref()),
+            or_dash(self.read_at),
+            self.created_at.to_string(),
+        ]
+    }
+}
+
+impl Row for convo_types::BulkResult {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "STATUS", "OUTCOME"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let outcome = match (&self.conversation, &self.error) {
+            (Some(c), _) => format!("{} {}", c.status, c.priority),
+            (None, Some(problem)) => format!("{}: {}", problem.code, short(&problem.detail, 50)),
+            (None, None) => "-".into(),
+        };
+        vec![self.id.to_string(), self.status.to_string(), outcome]
+    }
+}
+
 /// A live signal, in the columns of an event (it has no id).
 impl Row for convo_types::Signal {
     fn headers() -> &'static [&'static str] {

@@ -430,3 +430,60 @@ fn files_upload_and_go_with_messages_from_the_command_line() {
     ]);
     assert_eq!(std::fs::read(copy).unwrap(), b"%PDF-1.4\n%%EOF\n");
 }
+
+#[test]
+fn a_team_works_together_from_the_command_line() {
+    let server = Server::start();
+    let canned = server.json(&[
+        "canned",
+        "create",
+        "--short-code",
+        "/hi",
+        "--title",
+        "Greeting",
+        "--content",
+        "Hello from {{agent.name}} about {{conversation.id}}",
+    ]);
+    assert_eq!(canned["short_code"], "hi");
+    let made = server.json(&["conversations", "create"]);
+    let id = made["id"].as_str().unwrap();
+    let found = server.json(&["canned", "list", "--q", "/h"]);
+    assert_eq!(found["data"].as_array().unwrap().len(), 1);
+    let rendered = server.json(&[
+        "canned",
+        "render",
+        canned["id"].as_str().unwrap(),
+        "--conversation",
+        id,
+    ]);
+    assert!(rendered["content"].as_str().unwrap().ends_with(id));
+
+    let view = server.json(&[
+        "views",
+        "create",
+        "--name",
+        "Urgent",
+        "--filters",
+        r#"{"priority": "urgent"}"#,
+        "--shared",
+    ]);
+    let view_id = view["id"].as_str().unwrap();
+    let bulk = server.json(&["conversations", "bulk", "--ids", id, "--priority", "urgent"]);
+    assert_eq!(bulk["data"][0]["status"], 200);
+    let table = server.text(&["conversations", "bulk", "--ids", id, "--status", "resolved"]);
+    assert!(
+        table.contains("200") && table.contains("resolved"),
+        "{table}"
+    );
+    let counted = server.json(&["conversations", "views", "--saved", view_id]);
+    assert_eq!(counted["views"][view_id], 1);
+    let listed = server.json(&["conversations", "list", "--view-id", view_id]);
+    assert_eq!(listed["data"][0]["id"], id);
+
+    let settings = server.json(&["notifications", "settings", "--message-in-assigned", "true"]);
+    assert_eq!(settings["message_in_assigned"], true);
+    let none = server.json(&["notifications", "list", "--unread"]);
+    assert!(none["data"].as_array().unwrap().is_empty());
+    let read = server.json(&["notifications", "read", "--all"]);
+    assert_eq!(read["unread"], 0);
+}

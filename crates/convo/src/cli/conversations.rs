@@ -2,16 +2,21 @@
 
 use clap::{Args, Subcommand};
 use convo_client::{Client, ConversationFilters, Page, Pages};
+use convo_types::{BulkChange, BulkUpdate};
 use convo_types::{
     BusinessUnitId, ChannelId, ContactId, ControlParty, ControlType, ConversationId,
     ConversationOrder, ConversationType, CreateConversation, CustomerRef, GetOrCreateConversation,
-    HandoffRequest, JsonObject, MarkRead, MessageId, Priority, Status, UpdateConversation, UserId,
-    View,
+    HandoffRequest, JsonObject, MarkRead, MessageId, Priority, SavedViewId, Status, Timestamp,
+    UpdateConversation, UserId, View,
 };
 
 use crate::output::Output;
 
 use super::{parse_object, print_list, Paging};
+
+fn parse_time(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(text).ok_or_else(|| format!("`{text}` is not an RFC 3339 time"))
+}
 
 #[derive(Args, Clone, Default)]
 pub struct Filters {
@@ -59,6 +64,9 @@ pub struct Filters {
     /// `recent` (default), `oldest`, `priority` or `waiting_since` (longest wait first).
     #[arg(long)]
     pub order: Option<ConversationOrder>,
+    /// A saved view (`convo views`): its filters apply, under those given here.
+    #[arg(long)]
+    pub view_id: Option<SavedViewId>,
 }
 
 impl Filters {
@@ -80,6 +88,7 @@ impl Filters {
             waiting: self.waiting,
             unread: self.unread.then_some(true),
             order: self.order,
+            view_id: self.view_id,
             ..Default::default()
         }
     }
@@ -204,10 +213,35 @@ pub enum ConversationCommand {
         #[arg(long)]
         q: Option<String>,
     },
-    /// How many conversations each view holds.
+    /// How many conversations each view holds; `--saved` counts saved views too.
     Views {
         #[command(flatten)]
         filters: Filters,
+        /// Saved view ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        saved: Vec<SavedViewId>,
+    },
+    /// Change up to 100 conversations at once: a result per id.
+    Bulk {
+        /// Conversation ids, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        ids: Vec<ConversationId>,
+        #[arg(long)]
+        status: Option<Status>,
+        /// With `--status snoozed`: when they wake up (RFC 3339).
+        #[arg(long, value_parser = parse_time)]
+        snoozed_until: Option<Timestamp>,
+        /// Adds this user to each conversation's team.
+        #[arg(long)]
+        assignee: Option<UserId>,
+        #[arg(long)]
+        priority: Option<Priority>,
+        /// Label names to put on, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        add_labels: Vec<String>,
+        /// Label names to take off, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        remove_labels: Vec<String>,
     },
     /// Start a video call.
     VideoCall { id: ConversationId },
@@ -423,11 +457,35 @@ pub async fn run(
                 .await?;
             out.rows(&users.data, users.next_cursor.as_deref())
         }
-        ConversationCommand::Views { filters } => out.one(
+        ConversationCommand::Views { filters, saved } => out.one(
             &conversations
-                .get_views_count(&filters.into_filters())
+                .get_views_count_with(&filters.into_filters(), &saved)
                 .await?,
         ),
+        ConversationCommand::Bulk {
+            ids,
+            status,
+            snoozed_until,
+            assignee,
+            priority,
+            add_labels,
+            remove_labels,
+        } => {
+            let listed = |names: Vec<String>| (!names.is_empty()).then_some(names);
+            let req = BulkUpdate {
+                ids,
+                set: BulkChange {
+                    status,
+                    snoozed_until,
+                    assignee_id: assignee,
+                    priority,
+                    labels_add: listed(add_labels),
+                    labels_remove: listed(remove_labels),
+                },
+            };
+            let answer = conversations.bulk_update(&req).await?;
+            out.rows(&answer.results, None)
+        }
         ConversationCommand::VideoCall { id } => {
             out.one(&conversations.init_video_call(id).await?.video_call)
         }

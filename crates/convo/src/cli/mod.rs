@@ -36,29 +36,35 @@ macro_rules! list {
 mod api_keys;
 mod attachments;
 mod business_units;
+mod canned;
 mod channels;
 mod contacts;
 mod conversations;
 mod events;
 mod labels;
 mod messages;
+mod notifications;
 mod organizations;
 mod people;
 mod users;
+mod views;
 mod webhooks;
 
 pub use api_keys::ApiKeyCommand;
 pub use attachments::AttachmentCommand;
 pub use business_units::BusinessUnitCommand;
+pub use canned::CannedCommand;
 pub use channels::ChannelCommand;
 pub use contacts::ContactCommand;
 pub use conversations::ConversationCommand;
 pub use events::EventCommand;
 pub use labels::LabelCommand;
 pub use messages::MessageCommand;
+pub use notifications::NotificationCommand;
 pub use organizations::OrganizationCommand;
 pub use people::{AuditCommand, InvitationCommand, SessionCommand};
 pub use users::UserCommand;
+pub use views::ViewCommand;
 pub use webhooks::WebhookCommand;
 
 #[derive(Args, Clone)]
@@ -127,6 +133,15 @@ pub enum ClientCommand {
     /// Labels put on conversations.
     #[command(subcommand)]
     Labels(LabelCommand),
+    /// Canned responses: list, search, create, render for a conversation.
+    #[command(subcommand)]
+    Canned(CannedCommand),
+    /// Saved views of the conversation list.
+    #[command(subcommand)]
+    Views(ViewCommand),
+    /// The acting user's notifications and which kinds they get.
+    #[command(subcommand)]
+    Notifications(NotificationCommand),
     /// Team members and AI agents.
     #[command(subcommand)]
     Users(UserCommand),
@@ -192,6 +207,9 @@ pub async fn run(connection: &Connection, command: ClientCommand) -> convo_clien
         ClientCommand::Contacts(command) => contacts::run(c, out, command).await,
         ClientCommand::Channels(command) => channels::run(c, out, command).await,
         ClientCommand::Labels(command) => labels::run(c, out, command).await,
+        ClientCommand::Canned(command) => canned::run(c, out, command).await,
+        ClientCommand::Views(command) => views::run(c, out, command).await,
+        ClientCommand::Notifications(command) => notifications::run(c, out, command).await,
         ClientCommand::Users(command) => users::run(c, out, command).await,
         ClientCommand::BusinessUnits(command) => business_units::run(c, out, command).await,
         ClientCommand::ApiKeys(command) => api_keys::run(c, out, command).await,
