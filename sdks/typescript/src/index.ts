@@ -8,6 +8,7 @@ import { ApiKeys, BusinessUnits, Channels, Contacts, Labels, Organizations, User
 import { Events } from "./resources/events.js";
 import { Messages } from "./resources/messages.js";
 import { AuditLog, Invitations, Me, PasswordResets, Sessions } from "./resources/people.js";
+import { CannedResponses, Notifications, Views } from "./resources/together.js";
 import { VoipbinConversations } from "./resources/voipbin.js";
 import { Webhooks } from "./resources/webhooks.js";
 
@@ -19,6 +20,12 @@ export class Convo {
   readonly contacts: Contacts;
   readonly channels: Channels;
   readonly labels: Labels;
+  /** Replies kept for reuse, filled in for a conversation. */
+  readonly cannedResponses: CannedResponses;
+  /** Saved views of the conversation list. */
+  readonly views: Views;
+  /** The acting user's notifications. */
+  readonly notifications: Notifications;
   readonly users: Users;
   readonly businessUnits: BusinessUnits;
   readonly apiKeys: ApiKeys;
@@ -49,6 +56,9 @@ export class Convo {
     this.contacts = new Contacts(http);
     this.channels = new Channels(http);
     this.labels = new Labels(http);
+    this.cannedResponses = new CannedResponses(http);
+    this.views = new Views(http);
+    this.notifications = new Notifications(http);
     this.users = new Users(http);
     this.businessUnits = new BusinessUnits(http);
     this.apiKeys = new ApiKeys(http);
@@ -85,6 +95,6 @@ export type { Page } from "./pages.js";
 export type { UploadOptions, UploadSource } from "./resources/attachments.js";
 export type { BatchCall, BatchOutcome, ConnectInput, ConnectOutput } from "./resources/connect.js";
 export type { ConversationRef, InvitableUser } from "./resources/conversations.js";
-export type { ConvoEvent, StreamOptions } from "./resources/events.js";
+export type { ConvoEvent, ConvoSignal, StreamOptions } from "./resources/events.js";
 export { verifyWebhook, type WebhookHeaders } from "./webhooks.js";
 export { VERSION } from "./version.js";

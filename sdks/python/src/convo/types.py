@@ -10,6 +10,9 @@ class AcceptInvitation(TypedDict):
     password: str
 
 
+Activity: TypeAlias = Literal["typing", "viewing", "idle"]
+
+
 class AddLabels(TypedDict):
     labels: list[str]
 
@@ -60,6 +63,9 @@ AuthMethod: TypeAlias = Literal["session", "api_key"]
 
 
 BusinessUnitId: TypeAlias = str
+
+
+CannedResponseId: TypeAlias = str
 
 
 ChannelId: TypeAlias = str
@@ -151,6 +157,12 @@ class CreateOrganization(TypedDict):
     name: str
 
 
+class CreateSavedView(TypedDict):
+    filters: NotRequired[dict[str, Any]]
+    name: str
+    shared: NotRequired[bool]
+
+
 class CreateSession(TypedDict):
     email: str
     password: str
@@ -201,6 +213,7 @@ ErrorCode: TypeAlias = Literal[
     "conflict",
     "already_exists",
     "not_in_control",
+    "conversation_moved_on",
     "no_handoff_pending",
     "idempotency_key_reused",
     "idempotency_key_in_progress",
@@ -285,12 +298,37 @@ class NewAttachment(TypedDict):
     url: NotRequired[str | None]
 
 
+NotificationId: TypeAlias = str
+
+
+class NotificationSettings(TypedDict):
+    assigned: bool
+    handoff_requested: bool
+    mention: bool
+    message_in_assigned: bool
+    object_name: str
+
+
+NotificationType: TypeAlias = Literal[
+    "mention", "assigned", "handoff_requested", "message_in_assigned"
+]
+
+
+class NotificationsRead(TypedDict):
+    object_name: str
+    read: int
+    unread: int
+
+
 OrganizationId: TypeAlias = str
 
 
 class Participant(TypedDict):
     id: NotRequired[str | None]
     type: str
+
+
+Presence: TypeAlias = Literal["online", "away", "busy", "offline"]
 
 
 Priority: TypeAlias = Literal["none", "low", "medium", "high", "urgent"]
@@ -300,9 +338,15 @@ class Problem(TypedDict):
     code: ErrorCode
     detail: str
     errors: NotRequired[list[FieldError]]
+    newer_message_ids: NotRequired[list[MessageId]]
     status: int
     title: str
     type: str
+
+
+class ReadNotifications(TypedDict):
+    all: NotRequired[bool]
+    ids: NotRequired[list[NotificationId] | None]
 
 
 class RecoveryCodes(TypedDict):
@@ -310,8 +354,30 @@ class RecoveryCodes(TypedDict):
     recovery_codes: list[str]
 
 
+class RenderCannedResponse(TypedDict):
+    conversation_id: ConversationId
+
+
+class RenderedCannedResponse(TypedDict):
+    content: str
+    object_name: str
+    unresolved: list[str]
+
+
+class ReportActivity(TypedDict):
+    activity: Activity
+
+
 class RequestPasswordReset(TypedDict):
     email: str
+
+
+class SaveDraft(TypedDict):
+    content: NotRequired[str]
+    message_type: NotRequired[MessageType | None]
+
+
+SavedViewId: TypeAlias = str
 
 
 Scope: TypeAlias = Literal[
@@ -331,6 +397,10 @@ SenderType: TypeAlias = Literal["contact", "user", "ai_agent", "system"]
 
 
 SessionId: TypeAlias = str
+
+
+class SetPresence(TypedDict):
+    status: Presence
 
 
 SortOrder: TypeAlias = Literal["recent", "oldest"]
@@ -425,6 +495,12 @@ class UpdateBusinessUnit(TypedDict):
     name: NotRequired[str | None]
 
 
+class UpdateCannedResponse(TypedDict):
+    content: NotRequired[str | None]
+    short_code: NotRequired[str | None]
+    title: NotRequired[str | None]
+
+
 class UpdateChannel(TypedDict):
     business_unit_id: NotRequired[BusinessUnitId | None]
     metadata: NotRequired[dict[str, Any] | None]
@@ -479,9 +555,22 @@ class UpdateMessage(TypedDict):
     status: NotRequired[MessageStatus | None]
 
 
+class UpdateNotificationSettings(TypedDict):
+    assigned: NotRequired[bool | None]
+    handoff_requested: NotRequired[bool | None]
+    mention: NotRequired[bool | None]
+    message_in_assigned: NotRequired[bool | None]
+
+
 class UpdateOrganization(TypedDict):
     name: NotRequired[str | None]
     require_totp: NotRequired[bool | None]
+
+
+class UpdateSavedView(TypedDict):
+    filters: NotRequired[dict[str, Any] | None]
+    name: NotRequired[str | None]
+    shared: NotRequired[bool | None]
 
 
 class UpdateStatus(TypedDict):
@@ -522,6 +611,7 @@ class ViewsCount(TypedDict):
     object_name: str
     unassigned: int
     unread: int
+    views: NotRequired[dict[str, int]]
 
 
 class VoipbinConversation(TypedDict):
@@ -689,6 +779,20 @@ class AuditEntry(TypedDict):
     user_agent: NotRequired[str | None]
 
 
+class BulkChange(TypedDict):
+    assignee_id: NotRequired[UserId | None]
+    labels_add: NotRequired[list[str] | None]
+    labels_remove: NotRequired[list[str] | None]
+    priority: NotRequired[Priority | None]
+    snoozed_until: NotRequired[Timestamp | None]
+    status: NotRequired[Status | None]
+
+
+class BulkUpdate(TypedDict):
+    ids: list[ConversationId]
+    set: BulkChange
+
+
 class BusinessUnit(TypedDict):
     auto_resolve_after: NotRequired[int | None]
     created_at: Timestamp
@@ -698,6 +802,18 @@ class BusinessUnit(TypedDict):
     object_name: str
     organization_id: OrganizationId
     updated_at: Timestamp
+
+
+class CannedResponse(TypedDict):
+    business_unit_id: NotRequired[BusinessUnitId | None]
+    content: str
+    created_at: Timestamp
+    id: CannedResponseId
+    object_name: str
+    short_code: str
+    title: str
+    updated_at: Timestamp
+    user_id: NotRequired[UserId | None]
 
 
 class Channel(TypedDict):
@@ -797,6 +913,14 @@ class CreateApiKey(TypedDict):
     user_id: NotRequired[UserId | None]
 
 
+class CreateCannedResponse(TypedDict):
+    business_unit_id: NotRequired[BusinessUnitId | None]
+    content: str
+    short_code: str
+    title: str
+    user_id: NotRequired[UserId | None]
+
+
 class CreateConversation(TypedDict):
     agent_id: NotRequired[str | None]
     assignment_id: NotRequired[str | None]
@@ -851,6 +975,15 @@ class DeliveryAttempt(TypedDict):
     error: NotRequired[str | None]
     response: NotRequired[str | None]
     status_code: NotRequired[int | None]
+
+
+class Draft(TypedDict):
+    content: str
+    conversation_id: ConversationId
+    message_type: MessageType
+    object_name: str
+    updated_at: Timestamp
+    user_id: UserId
 
 
 class GetOrCreateConversation(TypedDict):
@@ -946,6 +1079,14 @@ class ListBusinessUnit(TypedDict):
     total: NotRequired[int | None]
 
 
+class ListCannedResponse(TypedDict):
+    data: list[CannedResponse]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
 class ListChannel(TypedDict):
     data: list[Channel]
     has_more: bool
@@ -983,6 +1124,17 @@ class MarkRead(TypedDict):
     message_id: NotRequired[MessageId | None]
 
 
+class Notification(TypedDict):
+    actor: Participant
+    conversation_id: ConversationId
+    created_at: Timestamp
+    id: NotificationId
+    message_id: NotRequired[MessageId | None]
+    object_name: str
+    read_at: NotRequired[Timestamp | None]
+    type: NotificationType
+
+
 class Organization(TypedDict):
     created_at: Timestamp
     id: OrganizationId
@@ -1002,6 +1154,17 @@ class PasswordResetInfo(TypedDict):
 class ReadMarker(TypedDict):
     message_id: MessageId
     read_at: Timestamp
+
+
+class SavedView(TypedDict):
+    created_at: Timestamp
+    filters: dict[str, Any]
+    id: SavedViewId
+    name: str
+    object_name: str
+    shared: bool
+    updated_at: Timestamp
+    user_id: UserId
 
 
 class SearchInfo(TypedDict):
@@ -1088,6 +1251,7 @@ class User(TypedDict):
     name: str
     object_name: str
     organization_id: OrganizationId
+    presence: Presence
     role: UserRole
     updated_at: Timestamp
 
@@ -1187,11 +1351,13 @@ Control = TypedDict(
 
 
 class CreateMessage(TypedDict):
+    after_message_id: NotRequired[MessageId | None]
     attachments: NotRequired[list[NewAttachment] | None]
     content: NotRequired[str]
     content_type: NotRequired[ContentType | None]
     external_id: NotRequired[str | None]
     force: NotRequired[bool]
+    mentions: NotRequired[list[UserId] | None]
     message_type: NotRequired[MessageType | None]
     metadata: NotRequired[dict[str, Any] | None]
     sender: NotRequired[Sender | None]
@@ -1206,8 +1372,24 @@ class LastMessage(TypedDict):
     sender: Sender
 
 
+class ListNotification(TypedDict):
+    data: list[Notification]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
 class ListOrganization(TypedDict):
     data: list[Organization]
+    has_more: bool
+    next_cursor: NotRequired[str | None]
+    object_name: str
+    total: NotRequired[int | None]
+
+
+class ListSavedView(TypedDict):
+    data: list[SavedView]
     has_more: bool
     next_cursor: NotRequired[str | None]
     object_name: str
@@ -1242,6 +1424,7 @@ class Me(TypedDict):
     authenticated_by: AuthMethod
     has_password: bool
     locale: NotRequired[str | None]
+    notifications_unread: int
     object_name: str
     totp_enabled: bool
     totp_setup_required: bool
@@ -1392,9 +1575,11 @@ class Conversation(TypedDict):
     timestamp: Timestamp
     topic: str
     type: ConversationType
+    typing: NotRequired[list[SimpleUser]]
     unread_count: NotRequired[int | None]
     updated_at: Timestamp
     users: list[SimpleUser]
+    viewers: NotRequired[list[SimpleUser]]
     waiting_since: NotRequired[Timestamp | None]
 
 
@@ -1577,6 +1762,18 @@ TrpcOutcomeConnect360Page: TypeAlias = TrpcSuccessConnect360Page | TrpcFailure
 class VideoCallStarted(TypedDict):
     conversation: Conversation
     video_call: VideoCall
+
+
+class BulkResult(TypedDict):
+    conversation: NotRequired[Conversation | None]
+    error: NotRequired[Problem | None]
+    id: ConversationId
+    status: int
+
+
+class BulkResults(TypedDict):
+    object_name: str
+    results: list[BulkResult]
 
 
 class ListSearchHit(TypedDict):

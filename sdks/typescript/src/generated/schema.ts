@@ -606,6 +606,86 @@ export interface paths {
         patch: operations["updateBusinessUnit"];
         trace?: never;
     };
+    "/v1/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the canned responses offered to the acting user (their own, their units', the
+         *     organization's), oldest first; `q` finds by the start of the short code or of words of
+         *     the title and content.
+         * @description Lists the canned responses offered to the acting user (their own, their units', the
+         *     organization's), oldest first; `q` finds by the start of the short code or of words of
+         *     the title and content.
+         */
+        get: operations["listCannedResponses"];
+        put?: never;
+        /**
+         * Creates a canned response: personal (`user_id`: the acting user), for a business unit, or for the organization (those two need `admin`); `409` when the short code is taken (short codes ignore case).
+         * @description Creates a canned response: personal (`user_id`: the acting user), for a business unit, or for the organization (those two need `admin`); `409` when the short code is taken (short codes ignore case).
+         */
+        post: operations["createCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a canned response the acting user is offered.
+         * @description Gets a canned response the acting user is offered.
+         */
+        get: operations["getCannedResponse"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a canned response. Shared ones need `admin`.
+         * @description Deletes a canned response. Shared ones need `admin`.
+         */
+        delete: operations["deleteCannedResponse"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a canned response: absent fields stay. Shared ones need `admin`.
+         * @description Changes a canned response: absent fields stay. Shared ones need `admin`.
+         */
+        patch: operations["updateCannedResponse"];
+        trace?: never;
+    };
+    "/v1/canned-responses/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fills in a canned response for a conversation: `{{contact.name}}`, `{{contact.email}}`,
+         *     `{{contact.phone}}`, `{{agent.name}}`, `{{conversation.id}}`. A variable that is unknown
+         *     or has no value stays as written and is listed in `unresolved`.
+         * @description Fills in a canned response for a conversation: `{{contact.name}}`, `{{contact.email}}`,
+         *     `{{contact.phone}}`, `{{agent.name}}`, `{{conversation.id}}`. A variable that is unknown
+         *     or has no value stays as written and is listed in `unresolved`.
+         */
+        post: operations["renderCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels": {
         parameters: {
             query?: never;
@@ -762,6 +842,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes up to 100 conversations at once (status, snooze, assignee, priority, labels),
+         *     each as the single-conversation calls would, with their events. An invalid change is
+         *     `422` for the whole request; otherwise every id answers its own outcome, in order.
+         * @description Changes up to 100 conversations at once (status, snooze, assignee, priority, labels),
+         *     each as the single-conversation calls would, with their events. An invalid change is
+         *     `422` for the whole request; otherwise every id answers its own outcome, in order.
+         */
+        post: operations["bulkUpdateConversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/by-public-id/{public_id}": {
         parameters: {
             query?: never;
@@ -836,12 +940,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Seed `getViewsCount`: how many conversations each view holds, under the list's filters.
-         *     Read from counters kept in the same transaction as every change, so it stays cheap as the
-         *     organization grows.
-         * @description Seed `getViewsCount`: how many conversations each view holds, under the list's filters.
-         *     Read from counters kept in the same transaction as every change, so it stays cheap as the
-         *     organization grows.
+         * Seed `getViewsCount`: how many conversations each view holds, under the list's filters,
+         *     and with `view_ids` each saved view under its own. Read from counters kept in the same
+         *     transaction as every change, so it stays cheap as the organization grows.
+         * @description Seed `getViewsCount`: how many conversations each view holds, under the list's filters,
+         *     and with `view_ids` each saved view under its own. Read from counters kept in the same
+         *     transaction as every change, so it stays cheap as the organization grows.
          */
         get: operations["getViewsCount"];
         put?: never;
@@ -882,6 +986,62 @@ export interface paths {
          *     merged (a key set to `null` is removed); `parent_id` may not make a cycle.
          */
         patch: operations["updateConversation"];
+        trace?: never;
+    };
+    "/v1/conversations/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Says what the acting user is doing in the conversation (`typing`, `viewing`, or `idle` to
+         *     end it): every stream that sees the conversation, on every node, gets
+         *     `conversation.activity` (typing stands for a few seconds, viewing for about 30, unless
+         *     said again). Not kept in the event log.
+         * @description Says what the acting user is doing in the conversation (`typing`, `viewing`, or `idle` to
+         *     end it): every stream that sees the conversation, on every node, gets
+         *     `conversation.activity` (typing stands for a few seconds, viewing for about 30, unless
+         *     said again). Not kept in the event log.
+         */
+        post: operations["reportActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets the acting user's draft in the conversation; `404` when there is none.
+         * @description Gets the acting user's draft in the conversation; `404` when there is none.
+         */
+        get: operations["getDraft"];
+        /**
+         * Saves the acting user's draft (a reply or a note), replacing their earlier one there.
+         *     Sending a message of that type clears it.
+         * @description Saves the acting user's draft (a reply or a note), replacing their earlier one there.
+         *     Sending a message of that type clears it.
+         */
+        put: operations["saveDraft"];
+        post?: never;
+        /**
+         * Discards the acting user's draft; `404` when there is none.
+         * @description Discards the acting user's draft; `404` when there is none.
+         */
+        delete: operations["deleteDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/conversations/{id}/events": {
@@ -1105,9 +1265,13 @@ export interface paths {
         put?: never;
         /**
          * Adds a message. An `external_id` seen before in the conversation answers the first message
-         *     with `200` and adds nothing.
+         *     with `200` and adds nothing. With `after_message_id`, a message from the contact or
+         *     another team member that came after it refuses the send (`409 conversation_moved_on`,
+         *     with `newer_message_ids`) unless `force`.
          * @description Adds a message. An `external_id` seen before in the conversation answers the first message
-         *     with `200` and adds nothing.
+         *     with `200` and adds nothing. With `after_message_id`, a message from the contact or
+         *     another team member that came after it refuses the send (`409 conversation_moved_on`,
+         *     with `newer_message_ids`) unless `force`.
          */
         post: operations["createMessage"];
         delete?: never;
@@ -1241,9 +1405,10 @@ export interface paths {
          * Every event of the key's organization and business units as it happens, `id` being the
          *     event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
          *     gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
-         * @description Every event of the key's organization and business units as it happens, `id` being the
-         *     event id. Resume with `Last-Event-ID`. A client that falls more than 10,000 events behind
-         *     gets a `resume` event (`{"after": id}`) and should read `GET /v1/events?after=` instead.
+         * @description With `signals=true`, live signals come too, without an id (they are not in the event
+         *     log): `conversation.activity` (who types or views, in the units the key sees),
+         *     `user.presence_changed`, and `notification.created` (to its person's streams only). An
+         *     open stream counts its person as present.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -1406,6 +1571,98 @@ export interface paths {
          *     `current_password` (when there is one) and ends every other session of theirs.
          */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which notifications the acting user gets.
+         * @description Which notifications the acting user gets.
+         */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turns kinds of notifications on or off for the acting user; absent kinds stay.
+         * @description Turns kinds of notifications on or off for the acting user; absent kinds stay.
+         */
+        patch: operations["updateNotificationSettings"];
+        trace?: never;
+    };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acting user's notifications, newest first (`unread=true`: only those not read). A
+         *     notification about a conversation they no longer see is left out.
+         * @description The acting user's notifications, newest first (`unread=true`: only those not read). A
+         *     notification about a conversation they no longer see is left out.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks the acting user's notifications read: `ids`, or `all: true`. Answers how many were
+         *     marked and how many stay unread.
+         * @description Marks the acting user's notifications read: `ids`, or `all: true`. Answers how many were
+         *     marked and how many stay unread.
+         */
+        post: operations["readNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the acting user's presence: `away`, `busy` or `offline` hold while they are
+         *     connected; `online` lets their open streams decide again. Answers the user as others see
+         *     them; everyone's streams get `user.presence_changed` when it changes.
+         * @description Sets the acting user's presence: `away`, `busy` or `offline` hold while they are
+         *     connected; `online` lets their open streams decide again. Answers the user as others see
+         *     them; everyone's streams get `user.presence_changed` when it changes.
+         */
+        put: operations["setPresence"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me/totp": {
@@ -1670,8 +1927,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lists users, oldest first.
-         * @description Lists users, oldest first.
+         * Lists users, oldest first; `presence=online` lists who is there to answer.
+         * @description Lists users, oldest first; `presence=online` lists who is there to answer.
          */
         get: operations["listUsers"];
         put?: never;
@@ -1712,6 +1969,58 @@ export interface paths {
          * @description Changes a team member or AI agent: absent fields stay as they are.
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the shared views and the acting user's own, oldest first.
+         * @description Lists the shared views and the acting user's own, oldest first.
+         */
+        get: operations["listViews"];
+        put?: never;
+        /**
+         * Saves a view: a name and the list's filters as an object (an unknown filter is `422`). Personal, or `shared` with the organization (needs `admin`).
+         * @description Saves a view: a name and the list's filters as an object (an unknown filter is `422`). Personal, or `shared` with the organization (needs `admin`).
+         */
+        post: operations["createView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a shared view or one of the acting user's own.
+         * @description Gets a shared view or one of the acting user's own.
+         */
+        get: operations["getView"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a view. Shared views need `admin`.
+         * @description Deletes a view. Shared views need `admin`.
+         */
+        delete: operations["deleteView"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a view: absent fields stay; `filters` replaces the stored ones. Shared views need `admin`.
+         * @description Changes a view: absent fields stay; `filters` replaces the stored ones. Shared views need `admin`.
+         */
+        patch: operations["updateView"];
         trace?: never;
     };
     "/v1/webhooks": {
@@ -2180,6 +2489,11 @@ export interface components {
             name: string;
             password: string;
         };
+        /**
+         * @description What a person is doing in a conversation: `idle` ends what they said before.
+         * @enum {string}
+         */
+        Activity: "typing" | "viewing" | "idle";
         /** @description `POST /v1/conversations/{id}/labels`: label names, each an existing label. */
         AddLabels: {
             labels: string[];
@@ -2272,6 +2586,38 @@ export interface components {
          * @enum {string}
          */
         AuthMethod: "session" | "api_key";
+        /** @description What a bulk action changes in each conversation, as the single-conversation calls would. */
+        BulkChange: {
+            assignee_id?: null | components["schemas"]["UserId"];
+            /** @description Label names to put on (each must exist). */
+            labels_add?: string[] | null;
+            /** @description Label names to take off. */
+            labels_remove?: string[] | null;
+            priority?: null | components["schemas"]["Priority"];
+            snoozed_until?: null | components["schemas"]["Timestamp"];
+            status?: null | components["schemas"]["Status"];
+        };
+        /**
+         * @description One conversation's outcome: `200` with the conversation as it is now, or the error the
+         *     single-conversation call would have answered (`404`, `409`, `422`).
+         */
+        BulkResult: {
+            conversation?: null | components["schemas"]["Conversation"];
+            error?: null | components["schemas"]["Problem"];
+            id: components["schemas"]["ConversationId"];
+            /** Format: int32 */
+            status: number;
+        };
+        /** @description The answer of a bulk action: one result per id, in the order sent. */
+        BulkResults: {
+            object_name: string;
+            results: components["schemas"]["BulkResult"][];
+        };
+        /** @description `POST /v1/conversations/bulk`: one change for up to 100 conversations. */
+        BulkUpdate: {
+            ids: components["schemas"]["ConversationId"][];
+            set: components["schemas"]["BulkChange"];
+        };
         BusinessUnit: {
             /**
              * Format: int64
@@ -2291,6 +2637,25 @@ export interface components {
         };
         /** Format: uuid */
         BusinessUnitId: string;
+        /** @description A reply kept for reuse, found by its short code (typed after `/`) or its words. */
+        CannedResponse: {
+            business_unit_id?: null | components["schemas"]["BusinessUnitId"];
+            /**
+             * @description May hold `{{contact.name}}`, `{{contact.email}}`, `{{agent.name}}` and
+             *     `{{conversation.id}}`, filled in by `render`.
+             */
+            content: string;
+            created_at: components["schemas"]["Timestamp"];
+            id: components["schemas"]["CannedResponseId"];
+            object_name: string;
+            /** @description Unique in the organization, ignoring case. */
+            short_code: string;
+            title: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_id?: null | components["schemas"]["UserId"];
+        };
+        /** Format: uuid */
+        CannedResponseId: string;
         /** @description Where conversations come from: a web site, a phone number, a LINE account, ... */
         Channel: {
             business_unit_id: components["schemas"]["BusinessUnitId"];
@@ -2556,6 +2921,8 @@ export interface components {
             /** @description The same as `name`, for clients of seed 003. */
             topic: string;
             type: components["schemas"]["ConversationType"];
+            /** @description Who is typing in it now; answered by `GET /v1/conversations/{id}`. */
+            typing?: components["schemas"]["SimpleUser"][];
             /**
              * Format: int64
              * @description Incoming messages the key's acting user has not read; `null` in events and webhooks,
@@ -2564,6 +2931,8 @@ export interface components {
             unread_count?: number | null;
             updated_at: components["schemas"]["Timestamp"];
             users: components["schemas"]["SimpleUser"][];
+            /** @description Who has it open now (typing included); answered by `GET /v1/conversations/{id}`. */
+            viewers?: components["schemas"]["SimpleUser"][];
             waiting_since?: null | components["schemas"]["Timestamp"];
         };
         /** @description `conversation.control_changed`: `data` is the Conversation after the change. */
@@ -2815,6 +3184,17 @@ export interface components {
             } | null;
             name: string;
         };
+        /**
+         * @description `POST /v1/canned-responses`: organization-wide, for one business unit, or personal
+         *     (`user_id`: the acting user's own; only an admin makes shared ones).
+         */
+        CreateCannedResponse: {
+            business_unit_id?: null | components["schemas"]["BusinessUnitId"];
+            content: string;
+            short_code: string;
+            title: string;
+            user_id?: null | components["schemas"]["UserId"];
+        };
         CreateChannel: {
             business_unit_id?: null | components["schemas"]["BusinessUnitId"];
             identifier: string;
@@ -2882,15 +3262,21 @@ export interface components {
          *     one attachment.
          */
         CreateMessage: {
+            after_message_id?: null | components["schemas"]["MessageId"];
             attachments?: components["schemas"]["NewAttachment"][] | null;
             content?: string;
             content_type?: null | components["schemas"]["ContentType"];
             external_id?: string | null;
             /**
-             * @description Send an AI agent's outgoing message even while a human controls the conversation
-             *     (otherwise `409 not_in_control`).
+             * @description Send anyway: an AI agent's outgoing message while a human controls the conversation
+             *     (otherwise `409 not_in_control`), or a message past `after_message_id`.
              */
             force?: boolean;
+            /**
+             * @description People a note mentions (besides those written `@[Name](user:<id>)` in its content):
+             *     each is notified; someone who cannot see the conversation is `422`.
+             */
+            mentions?: components["schemas"]["UserId"][] | null;
             message_type?: null | components["schemas"]["MessageType"];
             metadata?: {
                 [key: string]: unknown;
@@ -2900,6 +3286,16 @@ export interface components {
         };
         CreateOrganization: {
             name: string;
+        };
+        /** @description `POST /v1/views`. */
+        CreateSavedView: {
+            /** @description The list's query filters as an object; an unknown one is `422`. */
+            filters?: {
+                [key: string]: unknown;
+            };
+            name: string;
+            /** @description Only an admin shares a view. */
+            shared?: boolean;
         };
         /**
          * @description `POST /v1/sessions`: sign in with an email and a password, and the second factor when the
@@ -2969,10 +3365,23 @@ export interface components {
             password: string;
         };
         /**
+         * @description What a person has started writing in a conversation: one per person and conversation,
+         *     cleared when they send a message of its type.
+         */
+        Draft: {
+            content: string;
+            conversation_id: components["schemas"]["ConversationId"];
+            /** @description `outgoing` (a reply) or `note`. */
+            message_type: components["schemas"]["MessageType"];
+            object_name: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_id: components["schemas"]["UserId"];
+        };
+        /**
          * @description Stable machine codes carried by every error answer, for SDKs to match on.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "totp_setup_required" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "range_not_satisfiable" | "request_timeout" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "internal_error";
+        ErrorCode: "bad_request" | "invalid_json" | "unsupported_media_type" | "validation_failed" | "unauthorized" | "invalid_credentials" | "totp_required" | "invalid_code" | "invalid_token" | "weak_password" | "csrf_failed" | "email_taken" | "sso_failed" | "totp_setup_required" | "forbidden" | "missing_scope" | "lifecycle_not_owned" | "not_found" | "method_not_allowed" | "conflict" | "already_exists" | "not_in_control" | "conversation_moved_on" | "no_handoff_pending" | "idempotency_key_reused" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "range_not_satisfiable" | "request_timeout" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "internal_error";
         /** @description A recorded change. `id` increases within the organization, in commit order. */
         Event: {
             actor: components["schemas"]["Participant"];
@@ -3158,6 +3567,18 @@ export interface components {
          * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
          *     `include_total=true` was asked.
          */
+        List_CannedResponse: {
+            data: components["schemas"]["CannedResponse"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
         List_Channel: {
             data: components["schemas"]["Channel"][];
             has_more: boolean;
@@ -3242,8 +3663,32 @@ export interface components {
          * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
          *     `include_total=true` was asked.
          */
+        List_Notification: {
+            data: components["schemas"]["Notification"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
         List_Organization: {
             data: components["schemas"]["Organization"][];
+            has_more: boolean;
+            next_cursor?: string | null;
+            object_name: string;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One page of a list. `next_cursor` fetches the next page; `total` is present only when
+         *     `include_total=true` was asked.
+         */
+        List_SavedView: {
+            data: components["schemas"]["SavedView"][];
             has_more: boolean;
             next_cursor?: string | null;
             object_name: string;
@@ -3324,6 +3769,11 @@ export interface components {
             has_password: boolean;
             /** @description The language the person reads the inbox in (a BCP 47 tag), when they chose one. */
             locale?: string | null;
+            /**
+             * Format: int64
+             * @description Notifications not read yet (those about conversations the person still sees).
+             */
+            notifications_unread: number;
             object_name: string;
             /** @description Whether a second factor is required at sign-in. */
             totp_enabled: boolean;
@@ -3463,6 +3913,48 @@ export interface components {
             size?: number | null;
             url?: string | null;
         };
+        /** @description Something a person should look at, shown to them alone. */
+        Notification: {
+            /** @description Who caused it. */
+            actor: components["schemas"]["Participant"];
+            conversation_id: components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            id: components["schemas"]["NotificationId"];
+            message_id?: null | components["schemas"]["MessageId"];
+            object_name: string;
+            read_at?: null | components["schemas"]["Timestamp"];
+            type: components["schemas"]["NotificationType"];
+        };
+        /** Format: uuid */
+        NotificationId: string;
+        /** @description Which notifications a person gets. */
+        NotificationSettings: {
+            assigned: boolean;
+            handoff_requested: boolean;
+            mention: boolean;
+            /** @description New customer messages in conversations they are in; off unless turned on. */
+            message_in_assigned: boolean;
+            object_name: string;
+        };
+        /**
+         * @description Why a person is notified.
+         * @enum {string}
+         */
+        NotificationType: "mention" | "assigned" | "handoff_requested" | "message_in_assigned";
+        /** @description What marking notifications read left. */
+        NotificationsRead: {
+            object_name: string;
+            /**
+             * Format: int64
+             * @description How many were marked read now.
+             */
+            read: number;
+            /**
+             * Format: int64
+             * @description How many are still unread.
+             */
+            unread: number;
+        };
         /** @description An organization: a tenant. Nothing of one organization is visible from another. */
         Organization: {
             created_at: components["schemas"]["Timestamp"];
@@ -3499,6 +3991,11 @@ export interface components {
             object_name: string;
         };
         /**
+         * @description Whether a person is there to answer.
+         * @enum {string}
+         */
+        Presence: "online" | "away" | "busy" | "offline";
+        /**
          * @description How urgent a conversation is, from `none` (the default) to `urgent`.
          * @enum {string}
          */
@@ -3508,6 +4005,11 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description With `conversation_moved_on`: the messages that came after the one the sender had
+             *     seen, oldest first (at most 100).
+             */
+            newer_message_ids?: components["schemas"]["MessageId"][];
             /** Format: int32 */
             status: number;
             title: string;
@@ -3519,15 +4021,66 @@ export interface components {
             message_id: components["schemas"]["MessageId"];
             read_at: components["schemas"]["Timestamp"];
         };
+        /** @description `POST /v1/me/notifications/read`: some (`ids`) or every one (`all`). */
+        ReadNotifications: {
+            all?: boolean;
+            ids?: components["schemas"]["NotificationId"][] | null;
+        };
         /** @description Ten one-time recovery codes, shown once: each signs in once instead of a code. */
         RecoveryCodes: {
             object_name: string;
             recovery_codes: string[];
         };
+        /** @description `POST /v1/canned-responses/{id}/render`. */
+        RenderCannedResponse: {
+            conversation_id: components["schemas"]["ConversationId"];
+        };
+        /** @description A canned response filled in for one conversation. */
+        RenderedCannedResponse: {
+            content: string;
+            object_name: string;
+            /**
+             * @description Variables the content names that are unknown or have no value here: left in the
+             *     content as written, never blanked.
+             */
+            unresolved: string[];
+        };
+        /** @description `POST /v1/conversations/{id}/activity`. */
+        ReportActivity: {
+            activity: components["schemas"]["Activity"];
+        };
         /** @description `POST /v1/password-resets`: mail a reset link to this address, if a person has it. */
         RequestPasswordReset: {
             email: string;
         };
+        /** @description `PUT /v1/conversations/{id}/draft`. */
+        SaveDraft: {
+            content?: string;
+            message_type?: null | components["schemas"]["MessageType"];
+        };
+        /**
+         * @description A named set of the conversation list's filters, the acting user's own or shared with the
+         *     organization.
+         */
+        SavedView: {
+            created_at: components["schemas"]["Timestamp"];
+            /**
+             * @description The list's query filters (`GET /v1/conversations`) as an object, e.g.
+             *     `{"status": "open", "labels": "vip", "priority": "high,urgent"}`.
+             */
+            filters: {
+                [key: string]: unknown;
+            };
+            id: components["schemas"]["SavedViewId"];
+            name: string;
+            object_name: string;
+            /** @description Shared with the organization (made by an admin), or only its owner's. */
+            shared: boolean;
+            updated_at: components["schemas"]["Timestamp"];
+            user_id: components["schemas"]["UserId"];
+        };
+        /** Format: uuid */
+        SavedViewId: string;
         /**
          * @description What an API key may do. `admin` implies every scope but `platform` within its organization; `platform` manages organizations.
          * @enum {string}
@@ -3584,6 +4137,14 @@ export interface components {
         };
         /** Format: uuid */
         SessionId: string;
+        /** @description `PUT /v1/me/presence`. */
+        SetPresence: {
+            /**
+             * @description `online` lets an open stream decide again; `away`, `busy` and `offline` hold while the
+             *     person is connected.
+             */
+            status: components["schemas"]["Presence"];
+        };
         /** @description A team member as shown inside a conversation. */
         SimpleUser: {
             avatar_url?: string | null;
@@ -3773,6 +4334,12 @@ export interface components {
             } | null;
             name?: string | null;
         };
+        /** @description `PATCH /v1/canned-responses/{id}`: absent fields stay; the scope stays. */
+        UpdateCannedResponse: {
+            content?: string | null;
+            short_code?: string | null;
+            title?: string | null;
+        };
         UpdateChannel: {
             business_unit_id?: null | components["schemas"]["BusinessUnitId"];
             metadata?: {
@@ -3841,10 +4408,25 @@ export interface components {
             } | null;
             status?: null | components["schemas"]["MessageStatus"];
         };
+        /** @description `PATCH /v1/me/notification-settings`: absent types stay. */
+        UpdateNotificationSettings: {
+            assigned?: boolean | null;
+            handoff_requested?: boolean | null;
+            mention?: boolean | null;
+            message_in_assigned?: boolean | null;
+        };
         /** @description `PATCH /v1/organizations/current` (admins): the organization's settings. */
         UpdateOrganization: {
             name?: string | null;
             require_totp?: boolean | null;
+        };
+        /** @description `PATCH /v1/views/{id}`: absent fields stay; `filters` replaces the stored ones. */
+        UpdateSavedView: {
+            filters?: {
+                [key: string]: unknown;
+            } | null;
+            name?: string | null;
+            shared?: boolean | null;
         };
         /** @description `PATCH /v1/conversations/{id}/status`. */
         UpdateStatus: {
@@ -3886,6 +4468,11 @@ export interface components {
             name: string;
             object_name: string;
             organization_id: components["schemas"]["OrganizationId"];
+            /**
+             * @description Online while they have a stream open (unless they said `away`, `busy` or `offline`);
+             *     offline within a minute after their last stream closes.
+             */
+            presence: components["schemas"]["Presence"];
             role: components["schemas"]["UserRole"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -3966,6 +4553,13 @@ export interface components {
              *     not read.
              */
             unread: number;
+            /**
+             * @description With `view_ids`: each saved view's count (of its inbox view: `mine`, `unassigned`,
+             *     `assigned` or all), by id.
+             */
+            views?: {
+                [key: string]: number;
+            };
         };
         /** @description The conversation as VoIPbin answers it. */
         VoipbinConversation: {
@@ -8003,6 +8597,620 @@ export interface operations {
             };
         };
     };
+    listCannedResponses: {
+        parameters: {
+            query?: {
+                q?: string;
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_CannedResponse"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCannedResponse"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["CannedResponseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["CannedResponseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["CannedResponseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCannedResponse"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renderCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["CannedResponseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderCannedResponse"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedCannedResponse"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such canned response, or a conversation the caller does not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listChannels: {
         parameters: {
             query?: {
@@ -9169,6 +10377,8 @@ export interface operations {
                  *     `waiting_since` (only conversations waiting for a reply, longest wait first).
                  */
                 order?: components["schemas"]["ConversationOrder"];
+                /** @description A saved view (`/v1/views`): its filters apply, under any named here. */
+                view_id?: components["schemas"]["SavedViewId"];
                 /** @description 1 to 100; default 20. */
                 limit?: number;
                 /**
@@ -9288,6 +10498,129 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkUpdateConversations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResults"];
                 };
             };
             /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
@@ -9742,6 +11075,13 @@ export interface operations {
                  *     `waiting_since` (only conversations waiting for a reply, longest wait first).
                  */
                 order?: components["schemas"]["ConversationOrder"];
+                /** @description A saved view (`/v1/views`): its filters apply, under any named here. */
+                view_id?: components["schemas"]["SavedViewId"];
+                /**
+                 * @description Saved view ids, comma-separated (at most 100): each counted under its own filters,
+                 *     in `views`.
+                 */
+                view_ids?: string;
             };
             header?: never;
             path?: never;
@@ -10103,6 +11443,389 @@ export interface operations {
             };
             /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportActivity"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveDraft"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11375,7 +13098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description an AI agent's outgoing message while a human controls the conversation, without `force` (`not_in_control`) */
+            /** @description without `force`: an AI agent's outgoing message while a human controls the conversation (`not_in_control`), or messages the sender has not seen came after `after_message_id` (`conversation_moved_on`, naming them in `newer_message_ids`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12111,6 +13834,11 @@ export interface operations {
                  *     either, the stream starts with the next event.
                  */
                 after?: number;
+                /**
+                 * @description Also send live signals (without an id): `conversation.activity`,
+                 *     `user.presence_changed`, `notification.created`.
+                 */
+                signals?: boolean;
             };
             header?: {
                 "Last-Event-ID"?: string | null;
@@ -13298,6 +15026,523 @@ export interface operations {
                 };
             };
             /** @description invalid fields, a weak password (`weak_password`) or a wrong current one (`invalid_credentials`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only those not read yet. */
+                unread?: boolean;
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Notification"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadNotifications"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsRead"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPresence"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15010,6 +17255,8 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
+                /** @description Only people showing this presence (`online` to see who is there to answer). */
+                presence?: components["schemas"]["Presence"];
                 /** @description 1 to 100; default 20. */
                 limit?: number;
                 /**
@@ -15397,6 +17644,494 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100; default 20. */
+                limit?: number;
+                /**
+                 * @description `next_cursor` of the previous page. One paging style at a time: `cursor`, `skip` or
+                 *     `page_num`.
+                 */
+                cursor?: string;
+                /** @description Rows to skip (offset paging). */
+                skip?: number;
+                /** @description 1-based page number (seed 003); with `page_size`. */
+                page_num?: number;
+                /** @description Alias of `page_num`. */
+                page?: number;
+                /** @description Rows per page with `page_num`/`page`: 1 to 100; default 20. */
+                page_size?: number;
+                /** @description Add `total` (the count of every matching row) to the answer. */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_SavedView"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid; `errors` names each field (`validation_failed`), or the `Idempotency-Key` was used with another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: within 24 hours the same key and body answer the first response again and change nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSavedView"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly: a pause longer than the server waits (`request_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["SavedViewId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["SavedViewId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, or one this server does not know or that has ended (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or the person's role lacks a scope this operation needs (`missing_scope`), may not act on this business unit (`forbidden`), or a write with the session cookie failed the CSRF check (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id in the path, query or body names no object in the key's organization; another organization's ids answer the same (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: a unique value is taken (`already_exists`), something still refers to the object (`conflict`), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key, or from this address without a valid key (`rate_limited`): wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["SavedViewId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSavedView"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
                 };
             };
             /** @description The request is malformed: invalid JSON, a body that is not a JSON object, or a query parameter or header that cannot be read (`bad_request`, `invalid_json`). */

@@ -152,6 +152,30 @@ export class Conversations {
     return this.http.call("removeConversationLabel", { path: { id, name } });
   }
 
+  /** One change for up to 100 conversations, with a result per id. */
+  bulkUpdate(body: BodyOf<"bulkUpdateConversations">): Promise<ResultOf<"bulkUpdateConversations">> {
+    return this.http.call("bulkUpdateConversations", { body });
+  }
+
+  /** The acting user's draft in the conversation (a 404 `ConvoError` when there is none). */
+  getDraft(id: string): Promise<ResultOf<"getDraft">> {
+    return this.http.call("getDraft", { path: { id } });
+  }
+
+  /** Saves the acting user's draft; sending a message of its type clears it. */
+  saveDraft(id: string, body: BodyOf<"saveDraft">): Promise<ResultOf<"saveDraft">> {
+    return this.http.call("saveDraft", { path: { id }, body });
+  }
+
+  deleteDraft(id: string): Promise<ResultOf<"deleteDraft">> {
+    return this.http.call("deleteDraft", { path: { id } });
+  }
+
+  /** Tells every stream that sees the conversation: `typing`, `viewing`, or `idle`. */
+  reportActivity(id: string, activity: BodyOf<"reportActivity">["activity"]): Promise<ResultOf<"reportActivity">> {
+    return this.http.call("reportActivity", { path: { id }, body: { activity } });
+  }
+
   /** Starts a video call: `{ video_call, conversation }`. */
   initVideoCall({ conversation_id }: ConversationRef): Promise<ResultOf<"initVideoCall">> {
     return this.http.call("initVideoCall", { path: { id: conversation_id } });

@@ -2,9 +2,12 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { ConvoError } from "../errors.js";
 import { OPERATIONS } from "../generated/operations.js";
 import { backoff, sleep, type Http, type QueryOf, type ResultOf } from "../http.js";
+import type { components } from "../generated/schema.js";
 import { iteratePages, type Page } from "../pages.js";
 
 export type ConvoEvent = ResultOf<"listEvents">["data"][number];
+/** A live signal (with `signals: true`): typing and viewing, presence, notifications. */
+export type ConvoSignal = components["schemas"]["Signal"];
 
 export interface StreamOptions extends QueryOf<"streamEvents"> {
   /** Resume after this event id (as the `Last-Event-ID` header). */
@@ -39,9 +42,12 @@ export class Events {
    * The live stream (`streamEvents`) as an async iterator. Heartbeats are skipped; a dropped
    * connection is reopened with `Last-Event-ID`, so no event is lost or repeated; a client
    * that fell too far behind reads the gap from the list, then follows the stream again.
-   * Ends when `signal` aborts.
+   * Ends when `signal` aborts. With `signals: true`, live signals come too (`object_name`
+   * `"signal"`, no id: a reconnect does not bring them again).
    */
-  async *stream(options: StreamOptions = {}): AsyncGenerator<ConvoEvent, void, undefined> {
+  stream(options: StreamOptions & { signals: true }): AsyncGenerator<ConvoEvent | ConvoSignal, void, undefined>;
+  stream(options?: StreamOptions): AsyncGenerator<ConvoEvent, void, undefined>;
+  async *stream(options: StreamOptions = {}): AsyncGenerator<ConvoEvent | ConvoSignal, void, undefined> {
     const { lastEventId, signal, ...query } = options;
     let last = lastEventId === undefined ? undefined : String(lastEventId);
     for (let attempt = 0; !signal?.aborted; attempt++) {
@@ -60,7 +66,7 @@ export class Events {
           }
           if (!message.data) continue;
           if (message.id) last = message.id;
-          yield JSON.parse(message.data) as ConvoEvent;
+          yield JSON.parse(message.data) as ConvoEvent | ConvoSignal;
         }
       } catch (error) {
         if (signal?.aborted) return;

@@ -82,6 +82,11 @@ export class Me {
   disableTotp(password: string): Promise<ResultOf<"disableTotp">> {
     return this.http.call("disableTotp", { body: { password } });
   }
+
+  /** `away`, `busy` or `offline` hold while connected; `online` lets open streams decide. */
+  setPresence(status: BodyOf<"setPresence">["status"]): Promise<ResultOf<"setPresence">> {
+    return this.http.call("setPresence", { body: { status } });
+  }
 }
 
 /** Password-reset links: no key needed. */

@@ -24,6 +24,7 @@ from .directory import (
 )
 from .events import AsyncEvents
 from .people import AsyncAuditLog, AsyncInvitations, AsyncMe, AsyncPasswordResets, AsyncSessions
+from .together import AsyncCannedResponses, AsyncNotifications, AsyncViews
 from .transport import AsyncTransport
 
 
@@ -50,6 +51,9 @@ class AsyncConvo:
         self.contacts = AsyncContacts(self._transport)
         self.channels = AsyncChannels(self._transport)
         self.labels = AsyncLabels(self._transport)
+        self.canned_responses = AsyncCannedResponses(self._transport)
+        self.views = AsyncViews(self._transport)
+        self.notifications = AsyncNotifications(self._transport)
         self.users = AsyncUsers(self._transport)
         self.business_units = AsyncBusinessUnits(self._transport)
         self.api_keys = AsyncApiKeys(self._transport)

@@ -153,6 +153,38 @@ class AsyncConversations:
         )
         return result
 
+    async def bulk_update(
+        self, ids: builtins.list[str], **change: Any
+    ) -> types.BulkResults:
+        """One change (`status`, `assignee_id`, `priority`, `labels_add`, ...) for up to 100
+        conversations, with a result per id."""
+        result: types.BulkResults = await self._transport.call(
+            "bulkUpdateConversations", body={"ids": ids, "set": change}
+        )
+        return result
+
+    async def get_draft(self, id: str) -> types.Draft:
+        """The acting user's draft (a 404 `ConvoError` when there is none)."""
+        result: types.Draft = await self._transport.call("getDraft", path={"id": id})
+        return result
+
+    async def save_draft(
+        self, id: str, content: str, message_type: str | None = None
+    ) -> types.Draft:
+        """Sending a message of its type clears it."""
+        body: dict[str, Any] = {"content": content}
+        if message_type is not None:
+            body["message_type"] = message_type
+        result: types.Draft = await self._transport.call("saveDraft", path={"id": id}, body=body)
+        return result
+
+    async def delete_draft(self, id: str) -> None:
+        await self._transport.call("deleteDraft", path={"id": id})
+
+    async def report_activity(self, id: str, activity: str) -> None:
+        """Tells every stream that sees the conversation: `typing`, `viewing` or `idle`."""
+        await self._transport.call("reportActivity", path={"id": id}, body={"activity": activity})
+
     async def add_labels(self, id: str, labels: builtins.list[str]) -> types.Conversation:
         """Puts labels (by name; each must exist) on the conversation."""
         result: types.Conversation = await self._transport.call(

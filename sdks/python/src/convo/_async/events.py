@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -40,7 +40,7 @@ class AsyncEvents:
         )
         return result
 
-    async def stream(
+    def stream(
         self, *, last_event_id: str | int | None = None, **query: Any
     ) -> AsyncGenerator[types.Event, None]:
         """The live stream (`streamEvents`): heartbeats are skipped; a dropped connection is
@@ -48,6 +48,21 @@ class AsyncEvents:
         far behind reads the gap from the list, then follows the stream again. Filters:
         `conversation_id`, `business_unit_id`, `types` (a list or a comma-separated string).
         Close it (`contextlib.aclosing`, or breaking out of the loop) to end the connection."""
+        query.pop("signals", None)  # `live` is the stream with signals
+        # Without signals, only events come.
+        return cast(AsyncGenerator[types.Event, None], self._follow(last_event_id, query))
+
+    def live(
+        self, *, last_event_id: str | int | None = None, **query: Any
+    ) -> AsyncGenerator[types.Event | types.Signal, None]:
+        """The stream with live signals too (`signals=true`): typing and viewing, presence,
+        notifications (`object_name` `"signal"`, no id: a reconnect does not bring them
+        again). Filters as `stream`."""
+        return self._follow(last_event_id, {**query, "signals": "true"})
+
+    async def _follow(
+        self, last_event_id: str | int | None, query: dict[str, Any]
+    ) -> AsyncGenerator[types.Event | types.Signal, None]:
         last = None if last_event_id is None else str(last_event_id)
         if isinstance(query.get("types"), list | tuple):
             query["types"] = ",".join(query["types"])

@@ -75,6 +75,11 @@ class AsyncMe:
     async def disable_totp(self, password: str) -> None:
         await self._transport.call("disableTotp", body={"password": password})
 
+    async def set_presence(self, status: str) -> types.User:
+        """`away`, `busy` or `offline` hold while connected; `online` lets open streams decide."""
+        result: types.User = await self._transport.call("setPresence", body={"status": status})
+        return result
+
 
 class AsyncInvitations:
     def __init__(self, transport: AsyncTransport) -> None:

@@ -25,6 +25,7 @@ from .directory import (
 )
 from .events import Events
 from .people import AuditLog, Invitations, Me, PasswordResets, Sessions
+from .together import CannedResponses, Notifications, Views
 from .transport import Transport
 
 
@@ -51,6 +52,9 @@ class Convo:
         self.contacts = Contacts(self._transport)
         self.channels = Channels(self._transport)
         self.labels = Labels(self._transport)
+        self.canned_responses = CannedResponses(self._transport)
+        self.views = Views(self._transport)
+        self.notifications = Notifications(self._transport)
         self.users = Users(self._transport)
         self.business_units = BusinessUnits(self._transport)
         self.api_keys = ApiKeys(self._transport)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -49,6 +49,21 @@ class Events:
         far behind reads the gap from the list, then follows the stream again. Filters:
         `conversation_id`, `business_unit_id`, `types` (a list or a comma-separated string).
         Close it (`contextlib.aclosing`, or breaking out of the loop) to end the connection."""
+        query.pop("signals", None)  # `live` is the stream with signals
+        # Without signals, only events come.
+        return cast(Generator[types.Event, None], self._follow(last_event_id, query))
+
+    def live(
+        self, *, last_event_id: str | int | None = None, **query: Any
+    ) -> Generator[types.Event | types.Signal, None]:
+        """The stream with live signals too (`signals=true`): typing and viewing, presence,
+        notifications (`object_name` `"signal"`, no id: a reconnect does not bring them
+        again). Filters as `stream`."""
+        return self._follow(last_event_id, {**query, "signals": "true"})
+
+    def _follow(
+        self, last_event_id: str | int | None, query: dict[str, Any]
+    ) -> Generator[types.Event | types.Signal, None]:
         last = None if last_event_id is None else str(last_event_id)
         if isinstance(query.get("types"), list | tuple):
             query["types"] = ",".join(query["types"])

@@ -76,6 +76,11 @@ class Me:
     def disable_totp(self, password: str) -> None:
         self._transport.call("disableTotp", body={"password": password})
 
+    def set_presence(self, status: str) -> types.User:
+        """`away`, `busy` or `offline` hold while connected; `online` lets open streams decide."""
+        result: types.User = self._transport.call("setPresence", body={"status": status})
+        return result
+
 
 class Invitations:
     def __init__(self, transport: Transport) -> None:
