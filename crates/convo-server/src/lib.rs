@@ -146,6 +146,9 @@ impl AppState {
         convo_types::View,
         convo_types::compat::connect360::Connect360ListInput,
         convo_types::compat::connect360::Connect360IdInput,
+        // What `signals=true` streams carry (an SSE stream has no schema of its own).
+        convo_types::Signal,
+        convo_types::ActivityReport,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

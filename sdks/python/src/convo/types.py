@@ -1177,6 +1177,14 @@ class Sender(TypedDict):
     type: SenderType
 
 
+class Signal(TypedDict):
+    conversation_id: NotRequired[ConversationId | None]
+    created_at: Timestamp
+    data: dict[str, Any]
+    object_name: str
+    type: str
+
+
 class SimpleUser(TypedDict):
     avatar_url: NotRequired[str | None]
     id: UserId
@@ -1300,6 +1308,13 @@ class WebhookDelivery(TypedDict):
     status: DeliveryStatus
     updated_at: Timestamp
     webhook_id: WebhookId
+
+
+class ActivityReport(TypedDict):
+    activity: Activity
+    conversation_id: ConversationId
+    expires_at: Timestamp
+    user: SimpleUser
 
 
 class Connect360Conversation(TypedDict):

@@ -2494,6 +2494,16 @@ export interface components {
          * @enum {string}
          */
         Activity: "typing" | "viewing" | "idle";
+        /**
+         * @description `conversation.activity` on the stream: who is typing in or viewing a conversation, until
+         *     `expires_at` unless said again. Never in the event log.
+         */
+        ActivityReport: {
+            activity: components["schemas"]["Activity"];
+            conversation_id: components["schemas"]["ConversationId"];
+            expires_at: components["schemas"]["Timestamp"];
+            user: components["schemas"]["SimpleUser"];
+        };
         /** @description `POST /v1/conversations/{id}/labels`: label names, each an existing label. */
         AddLabels: {
             labels: string[];
@@ -4144,6 +4154,21 @@ export interface components {
              *     person is connected.
              */
             status: components["schemas"]["Presence"];
+        };
+        /**
+         * @description A live signal on `GET /v1/events/stream`: `conversation.activity`,
+         *     `user.presence_changed` or `notification.created`. Signals have no id and are not in
+         *     the event log: a client that missed one reads the state again.
+         */
+        Signal: {
+            conversation_id?: null | components["schemas"]["ConversationId"];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description An `ActivityReport`, a `User` or a `Notification`. */
+            data: {
+                [key: string]: unknown;
+            };
+            object_name: string;
+            type: string;
         };
         /** @description A team member as shown inside a conversation. */
         SimpleUser: {
