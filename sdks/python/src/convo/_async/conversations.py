@@ -153,9 +153,7 @@ class AsyncConversations:
         )
         return result
 
-    async def bulk_update(
-        self, ids: builtins.list[str], **change: Any
-    ) -> types.BulkResults:
+    async def bulk_update(self, ids: builtins.list[str], **change: Any) -> types.BulkResults:
         """One change (`status`, `assignee_id`, `priority`, `labels_add`, ...) for up to 100
         conversations, with a result per id."""
         result: types.BulkResults = await self._transport.call(
