@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,7 +48,7 @@ class AsyncNotifications:
         )
         return result
 
-    async def read(self, ids: list[str]) -> types.NotificationsRead:
+    async def read(self, ids: builtins.list[str]) -> types.NotificationsRead:
         """Marks some read by id."""
         result: types.NotificationsRead = await self._transport.call(
             "readNotifications", body={"ids": ids}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,7 +49,7 @@ class Notifications:
         )
         return result
 
-    def read(self, ids: list[str]) -> types.NotificationsRead:
+    def read(self, ids: builtins.list[str]) -> types.NotificationsRead:
         """Marks some read by id."""
         result: types.NotificationsRead = self._transport.call(
             "readNotifications", body={"ids": ids}
