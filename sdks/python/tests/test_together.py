@@ -24,7 +24,7 @@ def person(client: Convo, server: Server, name: str) -> tuple[str, Convo]:
 
 
 def test_drafts_canned_responses_views_and_bulk(client: Convo) -> None:
-    conversation = client.conversations.create()
+    conversation = client.conversations.create(name="bulk-view-py")
     client.conversations.save_draft(conversation["id"], "Dear cust")
     assert client.conversations.get_draft(conversation["id"])["content"] == "Dear cust"
     client.messages.create(conversation["id"], content="Dear customer.", message_type="outgoing")
@@ -39,7 +39,7 @@ def test_drafts_canned_responses_views_and_bulk(client: Convo) -> None:
     rendered = client.canned_responses.render(canned["id"], conversation["id"])
     assert rendered["unresolved"] == ["contact.name"]
 
-    view = client.views.create(name="High", filters={"priority": "high"})
+    view = client.views.create(name="High", filters={"priority": "high", "q": "bulk-view-py"})
     results = client.conversations.bulk_update([conversation["id"]], priority="high")
     assert results["results"][0]["status"] == 200
     listed = client.conversations.list(view_id=view["id"])
