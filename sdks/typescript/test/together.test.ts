@@ -26,7 +26,7 @@ async function person(name: string): Promise<{ id: string; client: Convo }> {
 }
 
 test("drafts, canned responses, saved views and bulk changes", async () => {
-  const conversation = await admin.conversations.create({});
+  const conversation = await admin.conversations.create({ name: "bulk-view-ts" });
   await admin.conversations.saveDraft(conversation.id, { content: "Dear cust" });
   assert.equal((await admin.conversations.getDraft(conversation.id)).content, "Dear cust");
   await admin.messages.create(conversation.id, { content: "Dear customer, done.", message_type: "outgoing" });
@@ -41,7 +41,7 @@ test("drafts, canned responses, saved views and bulk changes", async () => {
   const rendered = await admin.cannedResponses.render(canned.id, conversation.id);
   assert.deepEqual(rendered.unresolved, ["contact.name"]);
 
-  const view = await admin.views.create({ name: "Urgent", filters: { priority: "urgent" } });
+  const view = await admin.views.create({ name: "Urgent", filters: { priority: "urgent", q: "bulk-view-ts" } });
   const results = await admin.conversations.bulkUpdate({ ids: [conversation.id], set: { priority: "urgent" } });
   assert.equal(results.results[0]?.status, 200);
   const listed = await admin.conversations.list({ view_id: view.id });
