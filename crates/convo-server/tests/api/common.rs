@@ -2,7 +2,7 @@
 
 use convo_client::Client;
 use convo_server::{launch, Settings};
-use convo_types::{CreateApiKey, CreateConversation, Scope};
+use convo_types::{CreateApiKey, CreateConversation, CreateUser, Scope, UserKind};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -287,4 +287,40 @@ impl Receiver {
         }
         self.received.lock().unwrap().clone()
     }
+}
+
+/// A client acting as a new user of `kind`, the user, and the key's secret.
+pub async fn acting_as(
+    server: &TestServer,
+    name: &str,
+    kind: UserKind,
+) -> (Client, convo_types::User, String) {
+    let user = server
+        .admin
+        .users()
+        .create(&CreateUser {
+            name: name.into(),
+            kind: Some(kind),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let key = server
+        .admin
+        .api_keys()
+        .create(&CreateApiKey {
+            name: name.into(),
+            scopes: vec![
+                Scope::ConversationsRead,
+                Scope::ConversationsWrite,
+                Scope::MessagesRead,
+                Scope::MessagesWrite,
+            ],
+            user_id: Some(user.id),
+            business_unit_ids: None,
+        })
+        .await
+        .unwrap();
+    let secret = key.secret.unwrap();
+    (server.admin.with_api_key(secret.clone()), user, secret)
 }

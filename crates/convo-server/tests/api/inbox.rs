@@ -1,50 +1,15 @@
 //! The inbox model over HTTP: handoffs between an AI agent and humans, labels, priority, and
 //! the server's own timer loop.
 
-use convo_client::{Client, ConversationFilters};
+use convo_client::ConversationFilters;
 use convo_types::{
-    ControlParty, ControlType, ConversationOrder, CreateApiKey, CreateConversation, CreateLabel,
-    CreateUser, ErrorCode, HandoffRequest, Priority, Scope, UserKind,
+    ControlParty, ControlType, ConversationOrder, CreateConversation, CreateLabel, ErrorCode,
+    HandoffRequest, Priority, UserKind,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::*;
-
-/// A client acting as a new user of `kind`, the user, and the key's secret.
-async fn acting_as(
-    server: &TestServer,
-    name: &str,
-    kind: UserKind,
-) -> (Client, convo_types::User, String) {
-    let user = server
-        .admin
-        .users()
-        .create(&CreateUser {
-            name: name.into(),
-            kind: Some(kind),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let key = server
-        .admin
-        .api_keys()
-        .create(&CreateApiKey {
-            name: name.into(),
-            scopes: vec![
-                Scope::ConversationsRead,
-                Scope::ConversationsWrite,
-                Scope::MessagesWrite,
-            ],
-            user_id: Some(user.id),
-            business_unit_ids: None,
-        })
-        .await
-        .unwrap();
-    let secret = key.secret.unwrap();
-    (server.admin.with_api_key(secret.clone()), user, secret)
-}
 
 #[tokio::test]
 async fn an_ai_agent_hands_over_to_a_human_and_back() {

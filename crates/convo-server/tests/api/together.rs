@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use convo_client::{Client, StreamFilters, StreamItem};
 use convo_types::{
-    Activity, BulkChange, BulkUpdate, CreateApiKey, CreateCannedResponse, CreateConversation,
-    CreateMessage, CreateSavedView, CreateUser, MessageType, NotificationQuery, Presence,
-    ReadNotifications, SaveDraft, Scope, Signal, Status, User,
+    Activity, BulkChange, BulkUpdate, CreateCannedResponse, CreateConversation, CreateMessage,
+    CreateSavedView, MessageType, NotificationQuery, Presence, ReadNotifications, SaveDraft,
+    Signal, Status, User, UserKind,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -16,32 +16,8 @@ use crate::common::*;
 
 /// A person with a key acting as them.
 async fn person(server: &TestServer, name: &str) -> (User, Client) {
-    let user = server
-        .admin
-        .users()
-        .create(&CreateUser {
-            name: name.into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let key = server
-        .admin
-        .api_keys()
-        .create(&CreateApiKey {
-            name: name.into(),
-            scopes: vec![
-                Scope::ConversationsRead,
-                Scope::ConversationsWrite,
-                Scope::MessagesRead,
-                Scope::MessagesWrite,
-            ],
-            user_id: Some(user.id),
-            business_unit_ids: None,
-        })
-        .await
-        .unwrap();
-    (user, server.admin.with_api_key(key.secret.unwrap()))
+    let (client, user, _) = acting_as(server, name, UserKind::Human).await;
+    (user, client)
 }
 
 /// The next signal of a stream, skipping events.
@@ -323,35 +299,7 @@ async fn canned_responses_views_and_bulk_over_http() {
 /// notifications reach the other within a second or two.
 async fn two_people_see_each_other(first: &TestServer, second: &TestServer) {
     let (lan_user, lan) = person(first, "Lan").await;
-    let minh_key = second
-        .admin
-        .api_keys()
-        .create(&CreateApiKey {
-            name: "Minh".into(),
-            scopes: vec![
-                Scope::ConversationsRead,
-                Scope::ConversationsWrite,
-                Scope::MessagesRead,
-                Scope::MessagesWrite,
-            ],
-            user_id: Some(
-                second
-                    .admin
-                    .users()
-                    .create(&CreateUser {
-                        name: "Minh".into(),
-                        ..Default::default()
-                    })
-                    .await
-                    .unwrap()
-                    .id,
-            ),
-            business_unit_ids: None,
-        })
-        .await
-        .unwrap();
-    let minh_user = second.admin.users().get(minh_key.user_id).await.unwrap();
-    let minh = second.admin.with_api_key(minh_key.secret.unwrap());
+    let (minh_user, minh) = person(second, "Minh").await;
     let id = first
         .admin
         .conversations()
