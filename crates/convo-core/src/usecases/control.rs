@@ -170,7 +170,7 @@ pub async fn handoff(
         message_id: None,
         actor: caller.actor(),
     };
-    notifications::notify(store, caller.organization_id, &recipients, &cause).await?;
+    notifications::notify(store, caller.organization_id, &recipients, &cause).await;
     Ok(handed)
 }
 

@@ -233,7 +233,7 @@ pub async fn create(
         .create_message(&message, after, &created_event(caller))
         .await?;
     if written.created {
-        notify_of(store, caller, &conversation, &message, &mentions).await?;
+        notify_of(store, caller, &conversation, &message, &mentions).await;
     }
     Ok(written)
 }
@@ -282,15 +282,15 @@ async fn mentions(
     Ok(mentioned)
 }
 
-/// Who hears of a new message: those it mentions; for a customer's message, the team members
-/// who asked to.
+/// Who hears of a new message (already stored, so nothing here fails the send): those it
+/// mentions; for a customer's message, the team members who asked to.
 async fn notify_of(
     store: &(impl DirectoryStore + LiveStore + ?Sized),
     caller: &Principal,
     conversation: &ConversationRef,
     message: &Message,
     mentions: &[UserId],
-) -> Result<()> {
+) {
     let cause = |notification_type| Cause {
         notification_type,
         conversation_id: conversation.id,
@@ -305,22 +305,25 @@ async fn notify_of(
             mentions,
             &cause(NotificationType::Mention),
         )
-        .await?;
+        .await;
     }
     if message.message_type == MessageType::Incoming {
         let wanting = store
             .members_wanting_messages(caller.organization_id, conversation.id)
-            .await?;
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "could not read who hears of new messages");
+                Vec::new()
+            });
         if !wanting.is_empty() {
             let mut cause = cause(NotificationType::MessageInAssigned);
             cause.actor = convo_types::Participant {
                 participant_type: "contact".into(),
                 id: message.sender.id.clone(),
             };
-            notify(store, caller.organization_id, &wanting, &cause).await?;
+            notify(store, caller.organization_id, &wanting, &cause).await;
         }
     }
-    Ok(())
 }
 
 /// Many messages in one transaction (an import, or a data set): each checked as `create`

@@ -30,8 +30,21 @@ pub struct Cause {
 }
 
 /// Notifies each of `recipients` once (never the actor, nor someone inactive, who cannot see
-/// the conversation, or who turned this kind off), and tells their streams.
+/// the conversation, or who turned this kind off), and tells their streams. Runs after the
+/// change it announces has committed: a failure here is logged, never answered, so a client
+/// never retries (and repeats) a change that was made.
 pub async fn notify(
+    store: &(impl LiveStore + DirectoryStore + ?Sized),
+    org: convo_types::OrganizationId,
+    recipients: &[UserId],
+    cause: &Cause,
+) {
+    if let Err(error) = try_notify(store, org, recipients, cause).await {
+        tracing::warn!(%error, kind = %cause.notification_type, "a notification was not made");
+    }
+}
+
+async fn try_notify(
     store: &(impl LiveStore + DirectoryStore + ?Sized),
     org: convo_types::OrganizationId,
     recipients: &[UserId],

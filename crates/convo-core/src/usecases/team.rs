@@ -78,7 +78,7 @@ pub async fn assign(
             message_id: None,
             actor: caller.actor(),
         };
-        notifications::notify(store, caller.organization_id, &[user_id], &cause).await?;
+        notifications::notify(store, caller.organization_id, &[user_id], &cause).await;
     }
     Ok(record)
 }
