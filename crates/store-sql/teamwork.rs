@@ -363,6 +363,26 @@ impl TeamworkStore for SqlStore {
         .await
     }
 
+    async fn get_saved_views(
+        &self,
+        org: OrganizationId,
+        ids: &[SavedViewId],
+    ) -> Result<Vec<SavedView>> {
+        run(async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut qb = QueryBuilder::<Db>::new(format!(
+                "SELECT {VIEW_COLUMNS} FROM saved_views WHERE organization_id = "
+            ));
+            qb.push_bind(org.as_uuid());
+            push_in_ids(&mut qb, "id", ids.iter().map(|id| id.as_uuid()));
+            let rows: Vec<ViewRow> = qb.build_query_as().fetch_all(&self.reader).await?;
+            Ok(rows.into_iter().map(Into::into).collect())
+        })
+        .await
+    }
+
     async fn list_saved_views(
         &self,
         org: OrganizationId,

@@ -64,6 +64,12 @@ impl Load {
         request.bearer_auth(&self.key).send().await
     }
 
+    /// Sends one request that may answer without a body (`204`).
+    pub async fn json_or_empty(&self, call: Call) -> anyhow::Result<()> {
+        self.send(&call).await?.error_for_status()?;
+        Ok(())
+    }
+
     /// Sends one request and returns its JSON answer (data-set discovery, checks).
     pub async fn json(&self, call: Call) -> anyhow::Result<serde_json::Value> {
         let response = self.send(&call).await?.error_for_status()?;

@@ -7,6 +7,7 @@ mod load;
 mod report;
 mod scenarios;
 mod server;
+mod together;
 mod uploads;
 
 use std::path::PathBuf;
@@ -237,6 +238,13 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
 
     let log = cli.out.join(format!("server-{backend}.log"));
     let server = server::Server::start(&cli.server, url, &log).await?;
+    // On PostgreSQL, a second node on the same database: signals cross between nodes.
+    let other = if backend == "postgres" {
+        let log = cli.out.join(format!("server-{backend}-2.log"));
+        Some(server::Server::start(&cli.server, url, &log).await?)
+    } else {
+        None
+    };
     eprintln!("== {backend}: measuring {}", server.base);
     let bench = scenarios::Bench {
         large: Arc::new(load::Load::new(
@@ -255,9 +263,13 @@ async fn run_backend(cli: &Cli, url: &str) -> anyhow::Result<report::BackendRun>
         measured: cli.measured(),
         only: cli.scenarios.clone(),
         server_pid: server.pid(),
+        other_node: other.as_ref().map(|o| o.base.clone()),
     };
     let rows = bench.run_all().await?;
     let peak_rss_mib = server.peak_rss_mib();
+    if let Some(other) = other {
+        other.kill().await?;
+    }
 
     let durability = if cli.scenarios.is_empty() {
         eprintln!("== {backend}: kill -9 while {} clients post", cli.writers);

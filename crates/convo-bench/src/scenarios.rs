@@ -55,9 +55,11 @@ pub struct Bench {
     pub only: Vec<String>,
     /// The server's process, whose memory the upload scenarios watch.
     pub server_pid: Option<u32>,
+    /// Another node on the same database (PostgreSQL), for signals between nodes.
+    pub other_node: Option<String>,
 }
 
-fn pick(f: impl Fn(&mut StdRng) -> Call + Send + Sync + 'static) -> Pick {
+pub(crate) fn pick(f: impl Fn(&mut StdRng) -> Call + Send + Sync + 'static) -> Pick {
     Arc::new(f)
 }
 
@@ -193,6 +195,12 @@ impl Bench {
             );
         }
 
+        rows.extend(self.saved_views().await);
+        rows.extend(self.activity(None).await);
+        if let Some(other) = self.other_node.clone() {
+            rows.extend(self.activity(Some(&other)).await);
+        }
+
         // Search latency with one request in flight per core (queueing behind other clients
         // is not search's cost), then its throughput with every read client.
         for (language, q) in QUERIES {
@@ -277,6 +285,7 @@ impl Bench {
             rows.push(row);
         }
 
+        rows.extend(self.bulk_resolve().await);
         rows.extend(self.uploads().await);
 
         let name = "mixed inbox (80% reads)";

@@ -671,6 +671,12 @@ pub trait TeamworkStore: Send + Sync {
         org: OrganizationId,
         id: convo_types::SavedViewId,
     ) -> Result<convo_types::SavedView>;
+    /// The views among `ids` (missing ones are left out), in no order.
+    async fn get_saved_views(
+        &self,
+        org: OrganizationId,
+        ids: &[convo_types::SavedViewId],
+    ) -> Result<Vec<convo_types::SavedView>>;
     /// The shared views and `user`'s own, oldest first.
     async fn list_saved_views(
         &self,

@@ -240,7 +240,11 @@ pub async fn with_view(
         }
         other => other?,
     };
-    let mut merged = view.filters;
+    under_view(&view, query)
+}
+
+fn under_view(view: &SavedView, query: ConversationFilters) -> Result<ConversationFilters> {
+    let mut merged = view.filters.clone();
     if let Value::Object(own) = serde_json::to_value(&query).map_err(Error::internal)? {
         merged.extend(own);
     }
@@ -248,28 +252,23 @@ pub async fn with_view(
 }
 
 /// The views count of each saved view among `ids`, under its own filters: the count of its
-/// inbox view (`mine`, `unassigned`, `assigned`, or all).
+/// inbox view (`mine`, `unassigned`, `assigned`, or all). The views are read in one query and
+/// counted at once, each from the counters as the built-in views are.
 pub async fn counts(
     store: &(impl TeamworkStore + ConversationStore + ?Sized),
     caller: &Principal,
     ids: &[SavedViewId],
 ) -> Result<BTreeMap<String, i64>> {
-    let mut counts = BTreeMap::new();
+    let found = store.get_saved_views(caller.organization_id, ids).await?;
+    let mut views = Vec::with_capacity(ids.len());
     for &id in ids {
-        let query = with_view(
-            store,
-            caller,
-            ConversationFilters {
-                view_id: Some(id),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(|e| match e {
-            Error::Validation(_) => Error::invalid("view_ids", format!("no view {id}")),
-            other => other,
-        })?;
-        let filter = conversations::resolve(query, caller)?;
+        match found.iter().find(|v| v.id == id) {
+            Some(view) if view.shared || view.user_id == caller.user_id => views.push(view),
+            _ => return Err(Error::invalid("view_ids", format!("no view {id}"))),
+        }
+    }
+    let counted = views.into_iter().map(|view| async move {
+        let filter = conversations::resolve(under_view(view, Default::default())?, caller)?;
         let tallies = store.count_views(&filter).await?;
         let (assigned, unassigned) = super::team::assignment_totals(&tallies);
         let count = match filter.view {
@@ -278,7 +277,10 @@ pub async fn counts(
             View::Assigned => assigned,
             View::All => assigned + unassigned,
         };
-        counts.insert(id.to_string(), count);
-    }
-    Ok(counts)
+        Ok::<_, Error>((view.id.to_string(), count))
+    });
+    Ok(futures_util::future::try_join_all(counted)
+        .await?
+        .into_iter()
+        .collect())
 }
