@@ -162,3 +162,90 @@ impl ActivityBoard {
         (viewers, typing)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use convo_types::UserKind;
+
+    fn said(
+        board: &ActivityBoard,
+        who: &SimpleUser,
+        id: ConversationId,
+        activity: Activity,
+        at: i64,
+    ) {
+        let now = Timestamp::from_millis(at);
+        let report = ActivityReport {
+            conversation_id: id,
+            user: who.clone(),
+            activity,
+            expires_at: activity_expires(activity, now),
+        };
+        let org = OrganizationId::new();
+        board.record(&Broadcast::new(
+            org,
+            Audience::Organization,
+            "conversation.activity",
+            Some(id),
+            &report,
+            now,
+        ));
+    }
+
+    fn person(name: &str) -> SimpleUser {
+        SimpleUser {
+            id: UserId::new(),
+            name: name.into(),
+            kind: UserKind::Human,
+            avatar_url: None,
+        }
+    }
+
+    #[test]
+    fn activity_expires_on_its_own_and_idle_ends_it() {
+        let board = ActivityBoard::default();
+        let (lan, minh) = (person("Lan"), person("Minh"));
+        let id = ConversationId::new();
+        said(&board, &lan, id, Activity::Typing, 0);
+        said(&board, &minh, id, Activity::Viewing, 0);
+        let at = |ms| board.now_on(id, Timestamp::from_millis(ms));
+        let ids = |users: Vec<SimpleUser>| users.into_iter().map(|u| u.name).collect::<Vec<_>>();
+        let (viewers, typing) = at(1_000);
+        assert_eq!(
+            (ids(viewers), ids(typing)),
+            (vec!["Lan".into(), "Minh".into()], vec!["Lan".into()])
+        );
+        // Typing stands 6 s, viewing 30 s, unless said again.
+        let (viewers, typing) = at(TYPING_FOR_MS + 1);
+        assert_eq!(
+            (ids(viewers), ids(typing)),
+            (vec!["Minh".to_owned()], vec![])
+        );
+        assert_eq!(at(VIEWING_FOR_MS + 1).0.len(), 0);
+        // Said again, the latest counts; `idle` ends it at once.
+        said(&board, &minh, id, Activity::Typing, 40_000);
+        assert_eq!(
+            ids(board.now_on(id, Timestamp::from_millis(41_000)).1),
+            vec!["Minh"]
+        );
+        said(&board, &minh, id, Activity::Idle, 41_000);
+        assert!(board
+            .now_on(id, Timestamp::from_millis(41_001))
+            .0
+            .is_empty());
+        // Other signals and other conversations leave it alone.
+        assert!(board
+            .now_on(ConversationId::new(), Timestamp::from_millis(0))
+            .0
+            .is_empty());
+    }
+
+    #[test]
+    fn presence_is_what_one_said_while_connected() {
+        assert_eq!(presence(None, true), Presence::Online);
+        assert_eq!(presence(Some(Presence::Busy), true), Presence::Busy);
+        assert_eq!(presence(Some(Presence::Busy), false), Presence::Offline);
+        assert_eq!(presence(None, false), Presence::Offline);
+    }
+}
