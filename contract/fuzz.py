@@ -84,6 +84,12 @@ def seed(api: Api) -> dict[str, dict[str, str]]:
             {"content": "billing question", "message_type": "incoming"},
         )
         webhook = api.call("POST", "/v1/webhooks", {"url": f"http://127.0.0.1:9/{tag}"})
+        canned = api.call(
+            "POST",
+            "/v1/canned-responses",
+            {"short_code": tag, "title": f"Canned {tag}", "content": "Hi {{contact.name}}"},
+        )
+        view = api.call("POST", "/v1/views", {"name": f"View {tag}", "filters": {"status": "open"}})
         ids = {
             "business-units": {"id": unit["id"]},
             "channels": {"id": channel["id"]},
@@ -98,6 +104,8 @@ def seed(api: Api) -> dict[str, dict[str, str]]:
             },
             "messages": {"id": message["id"]},
             "webhooks": {"id": webhook["id"]},
+            "canned-responses": {"id": canned["id"]},
+            "views": {"id": view["id"]},
         }
         for _ in range(50):
             deliveries = api.call("GET", f"/v1/webhooks/{webhook['id']}/deliveries")["data"]
