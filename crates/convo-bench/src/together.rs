@@ -16,22 +16,52 @@ const SAVED_VIEWS: usize = 20;
 const ACTIVITY_ROUNDS: usize = 300;
 
 impl Bench {
-    /// The views count with `SAVED_VIEWS` saved views, every client.
-    pub async fn saved_views(&self) -> Option<Row> {
-        let name = format!("views count with {SAVED_VIEWS} saved views");
-        if !self.wanted(&name) {
-            return None;
-        }
-        let filters = [
+    /// The views count with `SAVED_VIEWS` saved views over filters the counters hold (status,
+    /// inbox view, who is in control, pending handoffs), every client; then one saved view by
+    /// priority, which the counters do not hold (its count is a pass over the conversations
+    /// it matches, as the same filter costs on the built-in views count).
+    pub async fn saved_views(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        let counted = [
             json!({"status": "open"}),
             json!({"status": "pending"}),
             json!({"view": "unassigned"}),
             json!({"view": "mine", "status": "open"}),
-            json!({"priority": "urgent,high"}),
+            json!({"control_type": "human", "statuses": "open,pending"}),
+            json!({"handoff_pending": true}),
         ];
-        let mut ids = Vec::with_capacity(SAVED_VIEWS);
-        for i in 0..SAVED_VIEWS {
-            let body = json!({"name": format!("view {i}"), "filters": filters[i % filters.len()], "shared": true});
+        let name = format!("views count with {SAVED_VIEWS} saved views");
+        if self.wanted(&name) {
+            let filters = (0..SAVED_VIEWS).map(|i| counted[i % counted.len()].clone());
+            if let Some(path) = self.count_path(filters).await {
+                let count = crate::scenarios::pick(move |_| Call::Get(path.clone()));
+                rows.extend(
+                    self.measure(&self.large, &name, self.clients, count, false)
+                        .await
+                        .map(|m| m.0),
+                );
+            }
+        }
+        let name = "views count with a saved view by priority";
+        if self.wanted(name) {
+            let filters = std::iter::once(json!({"priority": "urgent,high"}));
+            if let Some(path) = self.count_path(filters).await {
+                let count = crate::scenarios::pick(move |_| Call::Get(path.clone()));
+                rows.extend(
+                    self.measure(&self.large, name, self.clients, count, false)
+                        .await
+                        .map(|m| m.0),
+                );
+            }
+        }
+        rows
+    }
+
+    /// Saves a shared view for each filter set; the views count path that counts them all.
+    async fn count_path(&self, filters: impl Iterator<Item = serde_json::Value>) -> Option<String> {
+        let mut ids = Vec::new();
+        for (i, filters) in filters.enumerate() {
+            let body = json!({"name": format!("view {i}"), "filters": filters, "shared": true});
             let view = self
                 .large
                 .json(Call::Post("/v1/views".into(), body))
@@ -39,11 +69,10 @@ impl Bench {
                 .ok()?;
             ids.push(view["id"].as_str()?.to_owned());
         }
-        let path = format!("/v1/conversations/views/count?view_ids={}", ids.join(","));
-        let count = crate::scenarios::pick(move |_| Call::Get(path.clone()));
-        self.measure(&self.large, &name, self.clients, count, false)
-            .await
-            .map(|m| m.0)
+        Some(format!(
+            "/v1/conversations/views/count?view_ids={}",
+            ids.join(",")
+        ))
     }
 
     /// One client resolving 100 conversations a request (chosen at random each time).
