@@ -1,8 +1,10 @@
 //! The storage contract: the records and filters the stores exchange with the use cases, and
-//! the traits each backend implements (`traits`).
+//! the traits each backend implements (`traits`, and `teamwork` for working together).
 
+mod teamwork;
 mod traits;
 
+pub use teamwork::*;
 pub use traits::*;
 
 use convo_types::{
