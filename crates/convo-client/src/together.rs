@@ -62,8 +62,9 @@ impl Conversations<'_> {
         views: &[convo_types::SavedViewId],
     ) -> Result<ViewsCount> {
         let ids: Vec<String> = views.iter().map(ToString::to_string).collect();
+        // An empty `view_ids=` is refused: left out when there are none.
         let saved = SavedViewCounts {
-            view_ids: Some(ids.join(",")),
+            view_ids: (!ids.is_empty()).then(|| ids.join(",")),
         };
         self.0
             .send(
