@@ -128,10 +128,14 @@ pub async fn upload(
                         "the form has no `file` part",
                     ))
                 }
+                // A part the parser cannot read (a header with a control character, a part
+                // cut short) is content the server cannot process, whatever the form's other
+                // parts: `422` naming the form, as a schema cannot rule such parts out.
                 Err(error) => {
-                    return Err(ApiError::bad_request(
-                        ErrorCode::BadRequest,
-                        error.body_text(),
+                    return Err(ApiError::field(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "file",
+                        format!("the form could not be read: {}", error.body_text()),
                     ))
                 }
             }

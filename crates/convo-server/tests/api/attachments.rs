@@ -373,6 +373,20 @@ async fn bad_uploads_keep_nothing(server: &TestServer, folder: Option<&Path>) {
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A part whose headers cannot be read (a control character in its name) is `422` too.
+    let unreadable = server
+        .raw(reqwest::Method::POST, "/v1/attachments")
+        .header("content-type", "multipart/form-data; boundary=b0")
+        .body(
+            b"--b0\r\nContent-Disposition: form-data; name=\"a\x19b\"\r\n\r\nx\r\n--b0\r\n\
+              Content-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nhi\r\n--b0--\r\n"
+                .to_vec(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(unreadable).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // (A NUL in any query is refused before the route: `400`.)
     let nul = upload_raw(server, b"x".to_vec(), "text/plain", "a%00b.txt").await;
     assert_eq!(nul.status(), StatusCode::BAD_REQUEST);
