@@ -249,6 +249,11 @@ pub fn mentioned_in(content: &str) -> Vec<UserId> {
     found
 }
 
+/// Whether a person works in a business unit: theirs are listed, or none are (every unit).
+pub fn works_in(user: &convo_types::User, unit: convo_types::BusinessUnitId) -> bool {
+    user.business_unit_ids.is_empty() || user.business_unit_ids.contains(&unit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,10 +63,7 @@ async fn named_user(
             format!("user {id} is not of kind `{kind}`"),
         ));
     }
-    let works_here = user.business_unit_ids.is_empty()
-        || user
-            .business_unit_ids
-            .contains(&conversation.business_unit_id);
+    let works_here = crate::rules::works_in(&user, conversation.business_unit_id);
     if !user.active || !works_here {
         return Err(Error::invalid(
             "to.id",

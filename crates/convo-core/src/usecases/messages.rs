@@ -260,12 +260,7 @@ async fn mentions(
     let mut mentioned = Vec::with_capacity(all.len());
     for (field, id) in all {
         let sees = match store.get_user(caller.organization_id, id).await {
-            Ok(user) => {
-                user.business_unit_ids.is_empty()
-                    || user
-                        .business_unit_ids
-                        .contains(&conversation.business_unit_id)
-            }
+            Ok(user) => rules::works_in(&user, conversation.business_unit_id),
             Err(Error::NotFound(_)) => false,
             Err(other) => return Err(other),
         };

@@ -5,7 +5,7 @@
 use convo_types::{
     ConversationId, List, MessageId, Notification, NotificationId, NotificationQuery,
     NotificationSettings, NotificationType, NotificationsRead, Participant, ReadNotifications,
-    Timestamp, UpdateNotificationSettings, User, UserId,
+    Timestamp, UpdateNotificationSettings, UserId,
 };
 
 use crate::auth::Principal;
@@ -13,12 +13,6 @@ use crate::live::{Audience, Broadcast};
 use crate::paging::PagingParams;
 use crate::rules::MAX_LIST_ITEMS;
 use crate::{DirectoryStore, Error, LiveStore, NotificationFilter, Result};
-
-/// A person sees a conversation of `unit` when their business units include it (none listed:
-/// every unit).
-fn user_sees(user: &User, unit: convo_types::BusinessUnitId) -> bool {
-    user.business_unit_ids.is_empty() || user.business_unit_ids.contains(&unit)
-}
 
 /// What caused notifications: one kind, about one conversation (of `unit`), maybe a message.
 pub struct Cause {
@@ -64,7 +58,7 @@ async fn try_notify(
             Err(Error::NotFound(_)) => continue,
             other => other?,
         };
-        if !user.active || !user_sees(&user, cause.business_unit_id) {
+        if !user.active || !crate::rules::works_in(&user, cause.business_unit_id) {
             continue;
         }
         let settings = store.get_notification_settings(org, id).await?;
