@@ -307,6 +307,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .merge(routes::docs::router())
+        .merge(routes::inbox::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn(session::with_client))
@@ -396,7 +397,7 @@ pub async fn launch(
         .await?;
         eprintln!(
             "{}",
-            first_sign_in_message(&settings.public_url(), &link.token)
+            first_sign_in_message(&link.url, &settings.public_url(), &link.token)
         );
     } else if settings.admin_key.is_some() {
         tracing::info!(
@@ -487,10 +488,11 @@ fn url_signer(settings: &Settings) -> convo_core::files::UrlSigner {
 
 /// How the admin person signs in the first time: a one-time token (valid 24 h) that sets
 /// their email and password.
-fn first_sign_in_message(public_url: &str, token: &str) -> String {
+fn first_sign_in_message(link_url: &str, public_url: &str, token: &str) -> String {
     format!(
         "convo: the admin signs in as a person after choosing an email and a password, once, \
-         within 24 hours:\n\n    curl -X POST {public_url}/v1/password-resets/{token} \\\n      \
+         within 24 hours. Open the inbox's link:\n\n    {link_url}\n\n  or, without a browser:\n\n    \
+         curl -X POST {public_url}/v1/password-resets/{token} \\\n      \
          -H 'Content-Type: application/json' \\\n      -d '{{\"email\": \"you@example.com\", \
          \"password\": \"<a long passphrase>\"}}'\n\n  (later: `convo admin set-password --email \
          you@example.com` makes a new link)\n"

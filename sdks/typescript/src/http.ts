@@ -158,6 +158,11 @@ export class Http {
     this.#session = { csrfToken, cookie: IS_BROWSER ? undefined : cookie };
   }
 
+  /** Sends this CSRF token on writes from now on, keeping the session's cookie. */
+  useCsrfToken(csrfToken: string): void {
+    this.#session = { csrfToken, cookie: this.#session?.cookie };
+  }
+
   /** Forgets the session (after signing out). */
   endSession(): void {
     this.#session = undefined;

@@ -1,5 +1,6 @@
 //! `/docs`: the OpenAPI document rendered for people by Swagger UI (swagger-ui-dist 5.35.0,
-//! compiled into the binary so the page needs no internet), and `/`, which links to it.
+//! compiled into the binary so the page needs no internet), and `/`, which sends a browser to
+//! the inbox and shows other clients links.
 
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
@@ -45,6 +46,7 @@ const HOME_PAGE: &str = r#"<!doctype html>
   <h1>convo</h1>
   <p>A self-hostable backend for customer conversations.</p>
   <ul>
+    <li><a href="/inbox/">The inbox</a></li>
     <li><a href="/docs">API documentation</a></li>
     <li><a href="/openapi.json">OpenAPI 3.1 document</a></li>
     <li><a href="/healthz">/healthz</a> and <a href="/readyz">/readyz</a></li>
@@ -55,7 +57,7 @@ const HOME_PAGE: &str = r#"<!doctype html>
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Html(HOME_PAGE) }))
+        .route("/", get(home))
         .route("/docs", get(|| async { Html(DOCS_PAGE) }))
         .route(
             "/docs/swagger-ui-bundle.js",
@@ -65,6 +67,19 @@ pub fn router() -> Router<AppState> {
             "/docs/swagger-ui.css",
             get(|| async { asset("text/css; charset=utf-8", SWAGGER_UI_CSS) }),
         )
+}
+
+/// A browser (it asks for HTML) goes to the inbox; other clients get the page of links.
+async fn home(headers: axum::http::HeaderMap) -> axum::response::Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        axum::response::Redirect::to("/inbox/").into_response()
+    } else {
+        Html(HOME_PAGE).into_response()
+    }
 }
 
 fn asset(content_type: &'static str, bytes: &'static [u8]) -> impl IntoResponse {

@@ -22,6 +22,7 @@ pub mod drafts;
 pub mod events;
 pub mod handoff;
 pub mod health;
+pub mod inbox;
 pub mod invitations;
 pub mod labels;
 pub mod live;

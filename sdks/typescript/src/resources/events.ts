@@ -14,6 +14,16 @@ export interface StreamOptions extends QueryOf<"streamEvents"> {
   lastEventId?: string | number;
   /** Stops the stream (the loop then ends). */
   signal?: AbortSignal;
+  /**
+   * Told when the connection opens (`"open"`) and when it is lost and being reopened
+   * (`"reconnecting"`), for a "live" indicator that tells the truth.
+   */
+  onState?: (state: "open" | "reconnecting") => void;
+  /**
+   * A connection that sends nothing for this long (the server's heartbeats included, every
+   * 15 s) is taken as dead and reopened; default 40 000 ms.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** The event log: every change, in order, as a list and as a live stream. */
@@ -48,13 +58,19 @@ export class Events {
   stream(options: StreamOptions & { signals: true }): AsyncGenerator<ConvoEvent | ConvoSignal, void, undefined>;
   stream(options?: StreamOptions): AsyncGenerator<ConvoEvent, void, undefined>;
   async *stream(options: StreamOptions = {}): AsyncGenerator<ConvoEvent | ConvoSignal, void, undefined> {
-    const { lastEventId, signal, ...query } = options;
+    const { lastEventId, signal, onState, idleTimeoutMs, ...query } = options;
     let last = lastEventId === undefined ? undefined : String(lastEventId);
     for (let attempt = 0; !signal?.aborted; attempt++) {
+      // One connection's lifetime: ended by the caller's signal, or by the idle watchdog.
+      const connection = new AbortController();
+      const stop = () => connection.abort(signal?.reason);
+      signal?.addEventListener("abort", stop, { once: true });
       try {
-        const response = await this.open(query, last, signal);
+        const response = await this.open(query, last, connection.signal);
         attempt = 0;
-        for await (const message of messages(response, signal)) {
+        onState?.("open");
+        const watchdog = idleWatchdog(connection, idleTimeoutMs ?? 40_000);
+        for await (const message of messages(response, connection.signal, watchdog.touch)) {
           if (message.event === "resume") {
             const { after } = JSON.parse(message.data) as { after: number };
             for await (const event of this.iterate({ after, limit: 500 })) {
@@ -71,7 +87,12 @@ export class Events {
       } catch (error) {
         if (signal?.aborted) return;
         if (error instanceof ConvoError && ![429, 502, 503, 504].includes(error.status)) throw error;
+      } finally {
+        signal?.removeEventListener("abort", stop);
+        connection.abort();
       }
+      if (signal?.aborted) return;
+      onState?.("reconnecting");
       await sleep(backoff(attempt), signal).catch(() => undefined);
     }
   }
@@ -95,8 +116,27 @@ function matches(event: ConvoEvent, query: QueryOf<"streamEvents">): boolean {
   return true;
 }
 
-/** The messages of one SSE response, parsed by eventsource-parser (comments are dropped). */
-async function* messages(response: Response, signal?: AbortSignal): AsyncGenerator<EventSourceMessage> {
+/** Aborts `connection` when `touch` has not been called for `ms`. */
+function idleWatchdog(connection: AbortController, ms: number): { touch: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const touch = () => {
+    clearTimeout(timer);
+    if (!connection.signal.aborted) timer = setTimeout(() => connection.abort(), ms);
+  };
+  connection.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+  touch();
+  return { touch };
+}
+
+/**
+ * The messages of one SSE response, parsed by eventsource-parser (comments are dropped);
+ * `onBytes` hears every chunk, heartbeats included.
+ */
+async function* messages(
+  response: Response,
+  signal?: AbortSignal,
+  onBytes?: () => void,
+): AsyncGenerator<EventSourceMessage> {
   if (!response.body) return;
   const queue: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (message) => queue.push(message) });
@@ -107,6 +147,7 @@ async function* messages(response: Response, signal?: AbortSignal): AsyncGenerat
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
+      onBytes?.();
       parser.feed(value);
       yield* queue.splice(0);
     }

@@ -20,9 +20,18 @@ export class Messages {
     return iteratePages((cursor) => this.list(conversationId, { ...params, cursor }) as Promise<Page<Message>>);
   }
 
-  /** Posts a message; an `external_id` seen before answers the first message instead. */
-  create(conversationId: string, body: BodyOf<"createMessage">): Promise<ResultOf<"createMessage">> {
-    return this.http.call("createMessage", { path: { id: conversationId }, body });
+  /**
+   * Posts a message; an `external_id` seen before answers the first message instead. Each call
+   * carries a fresh `Idempotency-Key` (its own retries reuse it); pass `idempotencyKey` to keep
+   * one across calls, so that sending again after a lost answer never sends twice.
+   */
+  create(
+    conversationId: string,
+    body: BodyOf<"createMessage">,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<ResultOf<"createMessage">> {
+    const headers = options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : undefined;
+    return this.http.call("createMessage", { path: { id: conversationId }, body, headers });
   }
 
   get(id: string): Promise<ResultOf<"getMessage">> {

@@ -17,9 +17,14 @@ export class Sessions {
     return session;
   }
 
-  /** The session of this client, with its CSRF token. */
-  current(): Promise<ResultOf<"getCurrentSession">> {
-    return this.http.call("getCurrentSession");
+  /**
+   * The session of this client, with its CSRF token, which later writes then carry (so a page
+   * loaded with a session cookie already set can write).
+   */
+  async current(): Promise<ResultOf<"getCurrentSession">> {
+    const session = await this.http.call("getCurrentSession");
+    if (session.csrf_token) this.http.useCsrfToken(session.csrf_token);
+    return session;
   }
 
   /** Signs out: the session ends on the server. */

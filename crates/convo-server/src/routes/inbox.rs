@@ -1,0 +1,72 @@
+//! `/inbox`: the web inbox for people, built from `inbox/` by Vite and compiled into the
+//! binary. Its files under `/inbox/assets/` are named by their content's hash, so browsers
+//! keep them for good; every other path under `/inbox/` is the app's page (its own router
+//! reads the path), never cached, so a new binary's inbox is seen on the next load.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use include_dir::{include_dir, Dir};
+use tower_http::compression::CompressionLayer;
+
+use crate::AppState;
+
+static BUILT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/inbox");
+
+/// What the page may load: only convo's own files and API (no inline script, no third party),
+/// images also from `blob:` (previews of files being uploaded) and `data:`.
+const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; \
+     style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inbox", get(|| async { Redirect::permanent("/inbox/") }))
+        .route("/inbox/", get(page))
+        .route("/inbox/{*path}", get(file))
+        .layer(CompressionLayer::new())
+}
+
+/// The app's page, for `/inbox/` and every path of the app (`/inbox/conversations/...`).
+async fn page() -> Response {
+    let Some(index) = BUILT.get_file("index.html") else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this binary was built without the inbox (run `npm run build` in inbox/)",
+        )
+            .into_response();
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_POLICY),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    (headers, index.contents()).into_response()
+}
+
+async fn file(Path(path): Path<String>) -> Response {
+    if !path.starts_with("assets/") {
+        // A path of the app itself, which its router shows.
+        return page().await;
+    }
+    let Some(asset) = BUILT.get_file(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let content_type = mime_guess::from_path(asset.path()).first_or_octet_stream();
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(content_type.essence_str()) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    (headers, asset.contents()).into_response()
+}
