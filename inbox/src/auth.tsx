@@ -208,7 +208,13 @@ export function SetPassword() {
             ) : (
               <label>
                 {t("field.email")}
-                <input type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+                <input
+                  type="email"
+                  autocomplete="username"
+                  required
+                  value={email}
+                  onInput={(e) => setEmail(e.currentTarget.value)}
+                />
               </label>
             )}
             <label>
@@ -343,7 +349,13 @@ export function TotpSetup({ onDone }: { onDone: () => void }) {
           </p>
           <label>
             {t("signin.code")}
-            <input inputMode="numeric" autocomplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value.trim())} />
+            <input
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              required
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value.trim())}
+            />
           </label>
           <ErrorLine text={error} />
           <button type="submit" class="primary">

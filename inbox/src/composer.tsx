@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { convo, problemCode, type Attachment, type CannedResponse, type Conversation, type Message, type User } from "./api";
 import { t } from "./i18n";
+import { Icon } from "./icons";
 import { formatSize } from "./conversation";
 import { say, users } from "./state";
 
@@ -326,7 +327,12 @@ export function Composer({
           }}
         />
         {suggestion && (
-          <ul id={listId} class="suggestions" role="listbox" aria-label={suggestion.kind === "canned" ? t("composer.canned") : t("composer.mentions")}>
+          <ul
+            id={listId}
+            class="suggestions"
+            role="listbox"
+            aria-label={suggestion.kind === "canned" ? t("composer.canned") : t("composer.mentions")}
+          >
             {suggestion.items.map((item, i) => (
               <li
                 key={item.id}
@@ -364,7 +370,7 @@ export function Composer({
                 aria-label={t("composer.remove_file", { name: u.name })}
                 onClick={() => setUploads((old) => old.filter((x) => x.key !== u.key))}
               >
-                ✕
+                <Icon name="close" />
               </button>
             </li>
           ))}
@@ -383,7 +389,7 @@ export function Composer({
           }}
         />
         <button type="button" onClick={() => files.current?.click()}>
-          📎 {t("composer.attach")}
+          <Icon name="clip" /> {t("composer.attach")}
         </button>
         <span class="hint">{t("composer.hint")}</span>
         <button type="submit" class="primary" disabled={sending}>

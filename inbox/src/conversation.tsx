@@ -4,13 +4,14 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { convo, type Conversation as ConversationData, type ConvoEvent, type Message } from "./api";
 import { registerCommands } from "./commands";
+import { Icon } from "./icons";
 import { Composer, type ComposerHandle } from "./composer";
 import { formatDay, formatTime, t } from "./i18n";
-import { listState, snoozeUntil } from "./list";
+import { listState, patchListRow, snoozeUntil } from "./list";
 import { onEvent, resyncListeners } from "./live";
 import { ContactPanel } from "./panel";
 import { navigate, withQuery } from "./router";
-import { activityOf, labels, myId, say, units, userName, users } from "./state";
+import { activityOf, labels, myId, refreshCounts, say, units, userName, users } from "./state";
 
 /** At most this many messages are in the DOM; older and newer ones wait in memory. */
 const WINDOW = 120;
@@ -112,7 +113,13 @@ export function Conversation({ id }: { id: string }) {
   useEffect(() => {
     if (!newest || !atBottom.current || document.hidden) return;
     if (conversation && (conversation.unread_count ?? 0) === 0 && newest.message_type !== "incoming") return;
-    void convo.conversations.markRead(id, { message_id: newest.id }).catch(() => undefined);
+    void convo.conversations
+      .markRead(id, { message_id: newest.id })
+      .then(() => {
+        patchListRow(id, { unread_count: 0 });
+        refreshCounts();
+      })
+      .catch(() => undefined);
   }, [newest?.id]);
 
   const onScroll = () => {
@@ -157,7 +164,12 @@ export function Conversation({ id }: { id: string }) {
   const act = async (action: () => Promise<ConversationData | unknown>, done?: string) => {
     try {
       const result = await action();
-      if (result && typeof result === "object" && "object_name" in result && (result as ConversationData).object_name === "conversation") {
+      if (
+        result &&
+        typeof result === "object" &&
+        "object_name" in result &&
+        (result as ConversationData).object_name === "conversation"
+      ) {
         setConversation((old) => ({ ...(result as ConversationData), unread_count: old?.unread_count }));
       }
       if (done) say(done);
@@ -188,7 +200,12 @@ export function Conversation({ id }: { id: string }) {
     [id],
   );
 
-  if (conversation === undefined) return <section class="conversation" aria-busy="true"><p class="loading">{t("loading")}</p></section>;
+  if (conversation === undefined)
+    return (
+      <section class="conversation" aria-busy="true">
+        <p class="loading">{t("loading")}</p>
+      </section>
+    );
   if (conversation === null)
     return (
       <section class="conversation">
@@ -196,7 +213,12 @@ export function Conversation({ id }: { id: string }) {
       </section>
     );
 
-  const lines = mergeLines(messages.slice(range.start, range.end), events, range.start === 0 && !older, range.end >= messages.length);
+  const lines = mergeLines(
+    messages.slice(range.start, range.end),
+    events,
+    range.start === 0 && !older,
+    range.end >= messages.length,
+  );
   const { typing, viewing } = activityOf(id);
   const mine = conversation.users.some((u) => u.id === myId.value);
   const title = conversation.name || conversation.topic || conversation.public_id;
@@ -206,19 +228,27 @@ export function Conversation({ id }: { id: string }) {
     <section class={`conversation ${panel ? "with-panel" : ""}`} aria-labelledby="conversation-title">
       <header class="conversation-head">
         <button type="button" class="icon back" aria-label={t("conversation.back")} onClick={() => navigate(`/${withQuery({})}`)}>
-          ←
+          <Icon name="back" class="flip" />
         </button>
         <div class="conversation-title">
           <h2 id="conversation-title">{title}</h2>
           <span class={`status status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
-          <span class="control">{t(`control.${conversation.control.type}`)}</span>
+          {conversation.control.type !== "none" && (
+            <span class="control">
+              {t("filters.control")}: {t(`control.${conversation.control.type}`)}
+            </span>
+          )}
           {viewing.length > 0 && (
             <span class="viewing">{t("activity.viewing", { names: viewing.map((u) => u.name).join(", ") })}</span>
           )}
         </div>
         <div class="actions" role="toolbar" aria-label={t("conversation.actions")}>
           {conversation.handoff && (
-            <button type="button" class="primary" onClick={() => void act(() => convo.conversations.acceptHandoff(id), t("done.accepted"))}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => void act(() => convo.conversations.acceptHandoff(id), t("done.accepted"))}
+            >
               {t("action.accept_handoff")}
             </button>
           )}
@@ -246,7 +276,8 @@ export function Conversation({ id }: { id: string }) {
             value=""
             onChange={(e) => {
               const user = e.currentTarget.value;
-              if (user) void act(() => convo.conversations.assignTeamMember({ conversation_id: id, user_id: user }), t("done.assigned"));
+              if (user)
+                void act(() => convo.conversations.assignTeamMember({ conversation_id: id, user_id: user }), t("done.assigned"));
             }}
           >
             <option value="">{t("action.assign")}</option>
@@ -296,7 +327,12 @@ export function Conversation({ id }: { id: string }) {
             {t("action.video")}
           </button>
           {conversation.status === "resolved" || conversation.status === "closed" ? (
-            <button type="button" onClick={() => void act(() => convo.conversations.updateStatus({ conversation_id: id, status: "open" }), t("done.reopened"))}>
+            <button
+              type="button"
+              onClick={() =>
+                void act(() => convo.conversations.updateStatus({ conversation_id: id, status: "open" }), t("done.reopened"))
+              }
+            >
               {t("action.reopen")}
             </button>
           ) : (
@@ -318,7 +354,7 @@ export function Conversation({ id }: { id: string }) {
           </ul>
         )}
       </header>
-      <div class="history" ref={scroller} onScroll={onScroll} role="log" aria-label={t("conversation.history")}>
+      <div class="history" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label={t("conversation.history")}>
         {range.start === 0 && !older && <p class="history-start">{t("conversation.start")}</p>}
         {(range.start > 0 || older) && <p class="history-more">{t("conversation.older")}</p>}
         {lines.map((line, i) => {
@@ -378,7 +414,10 @@ export function Conversation({ id }: { id: string }) {
           onClose={() => setDialog(undefined)}
           onPick={(until) => {
             setDialog(undefined);
-            void act(() => convo.conversations.updateStatus({ conversation_id: id, status: "snoozed", snoozed_until: until }), t("done.snoozed"));
+            void act(
+              () => convo.conversations.updateStatus({ conversation_id: id, status: "snoozed", snoozed_until: until }),
+              t("done.snoozed"),
+            );
           }}
         />
       )}
@@ -458,7 +497,11 @@ const TICKS: Record<string, string> = { pending: "○", sent: "✓", delivered: 
 function MessageView({ message }: { message: Message }) {
   const kind = message.message_type;
   const sender =
-    message.sender.type === "contact" ? t("message.customer") : message.sender.id ? userName(message.sender.id) : t("actor.system");
+    message.sender.type === "contact"
+      ? t("message.customer")
+      : message.sender.id
+        ? userName(message.sender.id)
+        : t("actor.system");
   if (kind === "activity") {
     return <p class="activity-line">{message.content}</p>;
   }
@@ -469,7 +512,11 @@ function MessageView({ message }: { message: Message }) {
         {kind === "note" && <span class="note-badge">{t("message.note")}</span>}
         <time dateTime={message.created_at}>{formatTime(message.created_at)}</time>
         {kind === "outgoing" && (
-          <span class={`ticks ticks-${message.status}`} aria-label={t(`message.status.${message.status}`)} title={t(`message.status.${message.status}`)}>
+          <span
+            class={`ticks ticks-${message.status}`}
+            aria-label={t(`message.status.${message.status}`)}
+            title={t(`message.status.${message.status}`)}
+          >
             {TICKS[message.status] ?? ""}
           </span>
         )}
@@ -485,14 +532,16 @@ function MessageView({ message }: { message: Message }) {
                 </a>
               ) : (
                 <a href={a.url} target="_blank" rel="noopener" download={a.name ?? undefined}>
-                  📎 {a.name ?? t("message.file")} {a.size ? `(${formatSize(a.size)})` : ""}
+                  <Icon name="clip" /> {a.name ?? t("message.file")} {a.size ? `(${formatSize(a.size)})` : ""}
                 </a>
               )}
             </li>
           ))}
         </ul>
       )}
-      {message.status === "failed" && message.error && <p class="form-error">{String((message.error as { message?: string }).message ?? "")}</p>}
+      {message.status === "failed" && message.error && (
+        <p class="form-error">{String((message.error as { message?: string }).message ?? "")}</p>
+      )}
     </article>
   );
 }
@@ -518,7 +567,15 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function LabelsDialog({ current, onClose, onToggle }: { current: string[]; onClose: () => void; onToggle: (name: string, on: boolean) => void }) {
+function LabelsDialog({
+  current,
+  onClose,
+  onToggle,
+}: {
+  current: string[];
+  onClose: () => void;
+  onToggle: (name: string, on: boolean) => void;
+}) {
   return (
     <Modal title={t("action.labels")} onClose={onClose}>
       {labels.value.length === 0 && <p class="muted">{t("labels.none")}</p>}
@@ -526,7 +583,11 @@ function LabelsDialog({ current, onClose, onToggle }: { current: string[]; onClo
         {labels.value.map((l) => (
           <li key={l.id}>
             <label class="check">
-              <input type="checkbox" checked={current.includes(l.name)} onChange={(e) => onToggle(l.name, e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                checked={current.includes(l.name)}
+                onChange={(e) => onToggle(l.name, e.currentTarget.checked)}
+              />
               <span class="swatch" style={{ background: l.color }} aria-hidden="true" />
               {l.name}
             </label>
@@ -585,7 +646,7 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
       <div class="modal-head">
         <h2>{title}</h2>
         <button type="button" class="icon" aria-label={t("close")} onClick={onClose}>
-          ✕
+          <Icon name="close" />
         </button>
       </div>
       {children}

@@ -4,20 +4,11 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { convo, type Conversation, type SearchHit } from "./api";
 import { registerCommands } from "./commands";
+import { Icon } from "./icons";
 import { formatTime, t } from "./i18n";
 import { onEvent, resyncListeners } from "./live";
 import { navigate, openConversationId, place, withQuery } from "./router";
-import {
-  activityOf,
-  channels,
-  labels,
-  myId,
-  refreshCounts,
-  savedViews,
-  say,
-  units,
-  userName,
-} from "./state";
+import { activityOf, channels, labels, myId, refreshCounts, savedViews, say, units, userName } from "./state";
 import { useVirtualizer } from "./virtual";
 
 type Row = Conversation & { search?: SearchHit["search"] };
@@ -26,7 +17,7 @@ const ROW_HEIGHT = 76;
 
 /** The list's query from the URL: the view's own filters, then the person's. */
 export function listQuery(query: URLSearchParams): Record<string, unknown> {
-  const box = query.get("view") ? undefined : query.get("box") ?? "mine";
+  const box = query.get("view") ? undefined : (query.get("box") ?? "mine");
   const params: Record<string, unknown> = { order: query.get("order") ?? "recent", limit: PAGE };
   if (box === "mine" || box === "unassigned") Object.assign(params, { view: box, statuses: ["open", "pending"] });
   if (box === "open") params["statuses"] = ["open", "pending"];
@@ -53,6 +44,12 @@ export function listQuery(query: URLSearchParams): Record<string, unknown> {
 }
 
 export const listState = { ids: [] as string[] };
+
+let patchRow: ((id: string, patch: Partial<Row>) => void) | undefined;
+/** Changes a row of the shown list in place (a conversation read in its own screen). */
+export function patchListRow(id: string, patch: Partial<Conversation>): void {
+  patchRow?.(id, patch);
+}
 
 export function ConversationList() {
   const query = place.value.query;
@@ -146,6 +143,7 @@ export function ConversationList() {
   }, [key, rows.length]);
 
   listState.ids = rows.map((r) => r.id);
+  patchRow = (id, patch) => setRows((old) => old.map((r) => (r.id === id ? { ...r, ...patch } : r)));
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -171,7 +169,12 @@ export function ConversationList() {
   useEffect(() => {
     const index = rows.findIndex((r) => r.id === openId);
     return registerCommands("list", [
-      { id: "next", label: t("cmd.next"), key: "j", run: () => focusRow((index >= 0 && active.current < 0 ? index : active.current) + 1) },
+      {
+        id: "next",
+        label: t("cmd.next"),
+        key: "j",
+        run: () => focusRow((index >= 0 && active.current < 0 ? index : active.current) + 1),
+      },
       { id: "previous", label: t("cmd.previous"), key: "k", run: () => focusRow(active.current - 1) },
       {
         id: "open",
@@ -216,7 +219,7 @@ export function ConversationList() {
         <Filters onSave={() => void saveView()} />
         {selected.size > 0 && <BulkBar ids={[...selected]} onDone={() => (setSelected(new Set()), void load(false))} />}
       </div>
-      <div class="list-scroll" ref={scroller}>
+      <div class="list-scroll" ref={scroller} tabIndex={-1}>
         {failed && (
           <p role="alert" class="form-error">
             {t("list.failed")}{" "}
@@ -239,7 +242,12 @@ export function ConversationList() {
                 class={`row ${row.id === openId ? "open" : ""} ${(row.unread_count ?? 0) > 0 ? "unread" : ""}`}
                 style={{ transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` }}
               >
-                <RowView row={row} selected={selected.has(row.id)} onToggle={() => toggle(row.id)} onFocus={() => (active.current = item.index)} />
+                <RowView
+                  row={row}
+                  selected={selected.has(row.id)}
+                  onToggle={() => toggle(row.id)}
+                  onFocus={() => (active.current = item.index)}
+                />
               </li>
             );
           })}
@@ -256,15 +264,35 @@ function viewTitle(query: URLSearchParams): string {
   return t(`view.${query.get("box") ?? "mine"}`);
 }
 
-function RowView({ row, selected, onToggle, onFocus }: { row: Row; selected: boolean; onToggle: () => void; onFocus: () => void }) {
+function RowView({
+  row,
+  selected,
+  onToggle,
+  onFocus,
+}: {
+  row: Row;
+  selected: boolean;
+  onToggle: () => void;
+  onFocus: () => void;
+}) {
   const { typing, viewing } = activityOf(row.id);
   const unread = row.unread_count ?? 0;
   const title = row.name || row.topic || row.public_id;
   const highlight = row.search?.highlights[0];
   return (
     <>
-      <input type="checkbox" class="select" checked={selected} onChange={onToggle} aria-label={t("list.select", { name: title })} />
-      <a href={`/inbox/c/${row.id}${withQuery({})}`} onClick={(e) => (e.preventDefault(), navigate(`/c/${row.id}${withQuery({})}`))} onFocus={onFocus}>
+      <input
+        type="checkbox"
+        class="select"
+        checked={selected}
+        onChange={onToggle}
+        aria-label={t("list.select", { name: title })}
+      />
+      <a
+        href={`/inbox/c/${row.id}${withQuery({})}`}
+        onClick={(e) => (e.preventDefault(), navigate(`/c/${row.id}${withQuery({})}`))}
+        onFocus={onFocus}
+      >
         <span class="row-top">
           <span class="row-title">
             {unread > 0 && <span class="unread-dot" aria-label={t("list.unread", { n: unread })} />}
@@ -280,7 +308,7 @@ function RowView({ row, selected, onToggle, onFocus }: { row: Row; selected: boo
           ) : highlight ? (
             <Highlighted snippet={highlight.snippet} />
           ) : (
-            row.last_message?.preview ?? ""
+            (row.last_message?.preview ?? "")
           )}
         </span>
         <span class="row-meta">
@@ -290,7 +318,11 @@ function RowView({ row, selected, onToggle, onFocus }: { row: Row; selected: boo
             </span>
           ))}
           {row.users.length > 0 && <span class="assignees">{row.users.map((u) => u.name).join(", ")}</span>}
-          {viewing.length > 0 && <span class="viewing">👁 {viewing.map((u) => u.name).join(", ")}</span>}
+          {viewing.length > 0 && (
+            <span class="viewing">
+              <Icon name="eye" /> {viewing.map((u) => u.name).join(", ")}
+            </span>
+          )}
         </span>
       </a>
     </>
@@ -300,11 +332,7 @@ function RowView({ row, selected, onToggle, onFocus }: { row: Row; selected: boo
 /** A search snippet: the matched words in `<mark>`, everything else as text (never as HTML). */
 export function Highlighted({ snippet }: { snippet: string }) {
   const parts = snippet.split(/<\/?mark>/);
-  return (
-    <span class="snippet">
-      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}
-    </span>
-  );
+  return <span class="snippet">{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</span>;
 }
 
 function Filters({ onSave }: { onSave: () => void }) {
@@ -314,81 +342,90 @@ function Filters({ onSave }: { onSave: () => void }) {
     navigate(`/${withQuery({ [name]: value || undefined })}`, { replace: true });
   };
   const labelNames = useMemo(() => labels.value.map((l) => l.name), [labels.value]);
+  const active = ["status", "unit", "channel", "labels", "priority", "control", "unread"].filter((name) =>
+    query.get(name),
+  ).length;
   return (
-    <div class="filters" role="group" aria-label={t("filters.label")}>
-      <select aria-label={t("filters.status")} value={query.get("status") ?? ""} onChange={set("status")}>
-        <option value="">{t("filters.any_status")}</option>
-        {["open", "pending", "snoozed", "resolved", "closed"].map((s) => (
-          <option key={s} value={s}>
-            {t(`status.${s}`)}
-          </option>
-        ))}
-      </select>
-      {units.value.length > 1 && (
-        <select aria-label={t("filters.unit")} value={query.get("unit") ?? ""} onChange={set("unit")}>
-          <option value="">{t("filters.any_unit")}</option>
-          {units.value.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
+    <details class="filters-box" open={active > 0 || undefined}>
+      <summary>
+        <Icon name="filter" /> {t("filters.label")}
+        {active > 0 && ` (${active})`}
+      </summary>
+      <div class="filters" role="group" aria-label={t("filters.label")}>
+        <select aria-label={t("filters.status")} value={query.get("status") ?? ""} onChange={set("status")}>
+          <option value="">{t("filters.any_status")}</option>
+          {["open", "pending", "snoozed", "resolved", "closed"].map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
             </option>
           ))}
         </select>
-      )}
-      {channels.value.length > 0 && (
-        <select aria-label={t("filters.channel")} value={query.get("channel") ?? ""} onChange={set("channel")}>
-          <option value="">{t("filters.any_channel")}</option>
-          {channels.value.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name || c.identifier}
+        {units.value.length > 1 && (
+          <select aria-label={t("filters.unit")} value={query.get("unit") ?? ""} onChange={set("unit")}>
+            <option value="">{t("filters.any_unit")}</option>
+            {units.value.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        )}
+        {channels.value.length > 0 && (
+          <select aria-label={t("filters.channel")} value={query.get("channel") ?? ""} onChange={set("channel")}>
+            <option value="">{t("filters.any_channel")}</option>
+            {channels.value.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name || c.identifier}
+              </option>
+            ))}
+          </select>
+        )}
+        {labelNames.length > 0 && (
+          <select aria-label={t("filters.label_filter")} value={query.get("labels") ?? ""} onChange={set("labels")}>
+            <option value="">{t("filters.any_label")}</option>
+            {labelNames.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        )}
+        <select aria-label={t("filters.priority")} value={query.get("priority") ?? ""} onChange={set("priority")}>
+          <option value="">{t("filters.any_priority")}</option>
+          {["urgent", "high", "medium", "low", "none"].map((p) => (
+            <option key={p} value={p}>
+              {t(`priority.${p}`)}
             </option>
           ))}
         </select>
-      )}
-      {labelNames.length > 0 && (
-        <select aria-label={t("filters.label_filter")} value={query.get("labels") ?? ""} onChange={set("labels")}>
-          <option value="">{t("filters.any_label")}</option>
-          {labelNames.map((l) => (
-            <option key={l} value={l}>
-              {l}
+        <select aria-label={t("filters.control")} value={query.get("control") ?? ""} onChange={set("control")}>
+          <option value="">{t("filters.any_control")}</option>
+          {["human", "ai_agent", "none"].map((c) => (
+            <option key={c} value={c}>
+              {t(`control.${c}`)}
             </option>
           ))}
         </select>
-      )}
-      <select aria-label={t("filters.priority")} value={query.get("priority") ?? ""} onChange={set("priority")}>
-        <option value="">{t("filters.any_priority")}</option>
-        {["urgent", "high", "medium", "low", "none"].map((p) => (
-          <option key={p} value={p}>
-            {t(`priority.${p}`)}
-          </option>
-        ))}
-      </select>
-      <select aria-label={t("filters.control")} value={query.get("control") ?? ""} onChange={set("control")}>
-        <option value="">{t("filters.any_control")}</option>
-        {["human", "ai_agent", "none"].map((c) => (
-          <option key={c} value={c}>
-            {t(`control.${c}`)}
-          </option>
-        ))}
-      </select>
-      <select aria-label={t("filters.order")} value={query.get("order") ?? "recent"} onChange={set("order")}>
-        {["recent", "waiting_since", "priority", "oldest"].map((o) => (
-          <option key={o} value={o}>
-            {t(`order.${o}`)}
-          </option>
-        ))}
-      </select>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={query.get("unread") === "1"}
-          onChange={(e) => navigate(`/${withQuery({ unread: e.currentTarget.checked ? "1" : undefined })}`, { replace: true })}
-        />
-        {t("filters.unread")}
-      </label>
-      <button type="button" class="link" onClick={onSave}>
-        {t("list.save_view")}
-      </button>
-    </div>
+        <select aria-label={t("filters.order")} value={query.get("order") ?? "recent"} onChange={set("order")}>
+          {["recent", "waiting_since", "priority", "oldest"].map((o) => (
+            <option key={o} value={o}>
+              {t(`order.${o}`)}
+            </option>
+          ))}
+        </select>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={query.get("unread") === "1"}
+            onChange={(e) => navigate(`/${withQuery({ unread: e.currentTarget.checked ? "1" : undefined })}`, { replace: true })}
+          />
+          {t("filters.unread")}
+        </label>
+        <button type="button" class="link" onClick={onSave}>
+          {t("list.save_view")}
+        </button>
+      </div>
+    </details>
   );
 }
 
@@ -412,7 +449,10 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
       <button type="button" onClick={() => void apply({ assignee_id: myId.value })}>
         {t("action.assign_me")}
       </button>
-      <select aria-label={t("action.priority")} onChange={(e) => e.currentTarget.value && void apply({ priority: e.currentTarget.value })}>
+      <select
+        aria-label={t("action.priority")}
+        onChange={(e) => e.currentTarget.value && void apply({ priority: e.currentTarget.value })}
+      >
         <option value="">{t("action.priority")}</option>
         {["urgent", "high", "medium", "low", "none"].map((p) => (
           <option key={p} value={p}>
@@ -421,7 +461,10 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
         ))}
       </select>
       {labels.value.length > 0 && (
-        <select aria-label={t("action.add_label")} onChange={(e) => e.currentTarget.value && void apply({ labels_add: [e.currentTarget.value] })}>
+        <select
+          aria-label={t("action.add_label")}
+          onChange={(e) => e.currentTarget.value && void apply({ labels_add: [e.currentTarget.value] })}
+        >
           <option value="">{t("action.add_label")}</option>
           {labels.value.map((l) => (
             <option key={l.id} value={l.name}>

@@ -3,7 +3,7 @@
 // tab is in sync, reconnects at once when the browser is back online, and hands events and
 // signals to whoever listens.
 import { convo, type ActivityReport, type ConvoEvent, type Notification, type User } from "./api";
-import { heardActivity, me, notifications, refreshCounts, sync, unreadNotifications, users } from "./state";
+import { heardActivity, me, notifications, refreshCounts, reloadUsers, sync, unreadNotifications, users } from "./state";
 
 type Listener = (event: ConvoEvent) => void;
 const listeners = new Set<Listener>();
@@ -51,8 +51,9 @@ function follow(): void {
           if (controller.signal.aborted) return;
           sync.value = state === "open" ? "live" : navigator.onLine ? "reconnecting" : "offline";
           if (state !== "open") return;
-          // Counts may have moved while the stream was down.
+          // Counts and presence may have moved while the stream was down.
           refreshCounts(0);
+          void reloadUsers();
           if (lastEventId === undefined) for (const listener of resyncListeners) listener();
         },
       });

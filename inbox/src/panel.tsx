@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { convo, type Contact, type Conversation } from "./api";
 import { formatTime, t } from "./i18n";
+import { Icon } from "./icons";
 import { navigate, withQuery } from "./router";
 import { say } from "./state";
 
@@ -64,7 +65,7 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
       <div class="panel-head">
         <h2 id="panel-title">{t("panel.title")}</h2>
         <button type="button" class="icon" aria-label={t("close")} onClick={onClose}>
-          ✕
+          <Icon name="close" />
         </button>
       </div>
       {contact === undefined && <p>{t("loading")}</p>}
@@ -103,7 +104,11 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
         <form onSubmit={merge} class="inline-form">
           <label>
             {t("panel.merge")}
-            <input value={mergeFrom} placeholder={t("panel.merge_placeholder")} onInput={(e) => setMergeFrom(e.currentTarget.value)} />
+            <input
+              value={mergeFrom}
+              placeholder={t("panel.merge_placeholder")}
+              onInput={(e) => setMergeFrom(e.currentTarget.value)}
+            />
           </label>
           <button type="submit">{t("panel.merge_button")}</button>
         </form>

@@ -98,11 +98,24 @@ function Password() {
       <form onSubmit={submit}>
         <label>
           {t("field.current_password")}
-          <input type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+          <input
+            type="password"
+            autocomplete="current-password"
+            required
+            value={current}
+            onInput={(e) => setCurrent(e.currentTarget.value)}
+          />
         </label>
         <label>
           {t("field.new_password")}
-          <input type="password" autocomplete="new-password" required minLength={10} value={next} onInput={(e) => setNext(e.currentTarget.value)} />
+          <input
+            type="password"
+            autocomplete="new-password"
+            required
+            minLength={10}
+            value={next}
+            onInput={(e) => setNext(e.currentTarget.value)}
+          />
         </label>
         <button type="submit">{t("settings.change_password")}</button>
       </form>
@@ -219,7 +232,7 @@ function Invite() {
     e.preventDefault();
     try {
       const invitation = await convo.invitations.create({ email, role, business_unit_ids: unit ? [unit] : undefined });
-      setLink(invitation.mailed ? undefined : invitation.url ?? undefined);
+      setLink(invitation.mailed ? undefined : (invitation.url ?? undefined));
       say(invitation.mailed ? t("invite.mailed", { email }) : t("invite.made", { email }));
       setEmail("");
     } catch (error) {
@@ -260,7 +273,8 @@ function Invite() {
       </form>
       {link && (
         <p>
-          {t("invite.link")} <input readOnly aria-label={t("invite.link")} value={link} onFocus={(e) => e.currentTarget.select()} />
+          {t("invite.link")}{" "}
+          <input readOnly aria-label={t("invite.link")} value={link} onFocus={(e) => e.currentTarget.select()} />
         </p>
       )}
     </section>

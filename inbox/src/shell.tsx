@@ -4,25 +4,14 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { convo, type Notification } from "./api";
 import { allCommands, helpOpen, paletteOpen, registerCommands, runKey } from "./commands";
 import { Conversation } from "./conversation";
+import { Icon } from "./icons";
 import { formatTime, t } from "./i18n";
 import { ConversationList } from "./list";
 import { notificationListeners } from "./live";
 import { Palette, Help } from "./palette";
 import { navigate, openConversationId, place, withQuery } from "./router";
 import { Settings } from "./settings";
-import {
-  counts,
-  isAdmin,
-  me,
-  myId,
-  notifications,
-  savedViews,
-  sync,
-  toast,
-  unreadNotifications,
-  userName,
-  users,
-} from "./state";
+import { counts, isAdmin, me, myId, notifications, savedViews, sync, toast, unreadNotifications, userName, users } from "./state";
 
 export const BUILT_IN_VIEWS = ["mine", "unassigned", "handoff", "open", "snoozed", "resolved"] as const;
 
@@ -87,8 +76,14 @@ export function Shell() {
         {t("skip.main")}
       </a>
       <header class="topbar">
-        <button type="button" class="icon menu-button" aria-label={t("nav.menu")} aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
-          ☰
+        <button
+          type="button"
+          class="icon menu-button"
+          aria-label={t("nav.menu")}
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <Icon name="menu" />
         </button>
         <a class="brand" href="/inbox/" onClick={(e) => (e.preventDefault(), navigate("/"))}>
           convo
@@ -129,7 +124,7 @@ export function Shell() {
 
 function ViewLinks({ onPick }: { onPick: () => void }) {
   const query = place.value.query;
-  const current = query.get("view") ?? (query.get("view") ? undefined : query.get("box") ?? "mine");
+  const current = query.get("view") ?? (query.get("view") ? undefined : (query.get("box") ?? "mine"));
   const link = (key: string, href: string, label: string) => (
     <li key={key}>
       <a
@@ -219,7 +214,8 @@ function NotificationsButton() {
         aria-haspopup="true"
         onClick={() => setOpen(!open)}
       >
-        🔔{count > 0 && <span class="badge">{count}</span>}
+        <Icon name="bell" />
+        {count > 0 && <span class="badge">{count}</span>}
       </button>
       {open && (
         <div class="popover notifications" role="region" aria-label={t("notifications.title")}>

@@ -91,6 +91,11 @@ export async function loadDirectory(): Promise<void> {
   savedViews.value = views;
 }
 
+export async function reloadUsers(): Promise<void> {
+  const people = await collect((cursor) => convo.users.list({ limit: 100, cursor })).catch(() => undefined);
+  if (people) users.value = new Map(people.map((u) => [u.id, u]));
+}
+
 export async function loadNotifications(): Promise<void> {
   const page = await convo.notifications.list({ limit: 50 });
   notifications.value = page.data;

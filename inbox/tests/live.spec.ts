@@ -4,7 +4,11 @@ import { customerWrites, expect, expectAccessible, makePerson, signIn, test } fr
 
 test("a customer message posted through the API appears in an open inbox without reload", async ({ page, admin, server }) => {
   const agent = await makePerson(admin, server, "Mai Tran");
-  const { conversationId } = await customerWrites(admin, { customer: "Quang Le", content: "Xin chào, tôi cần giúp đỡ", assignTo: agent.id });
+  const { conversationId } = await customerWrites(admin, {
+    customer: "Quang Le",
+    content: "Xin chào, tôi cần giúp đỡ",
+    assignTo: agent.id,
+  });
   await signIn(page, server, agent);
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
   const row = page.getByRole("link", { name: /Quang Le/ });

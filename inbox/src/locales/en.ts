@@ -47,7 +47,8 @@ export const en = {
   "totp.secret": "Your authenticator key",
   "totp.open_app": "Open in an authenticator app",
   "totp.confirm": "Turn on",
-  "totp.recovery": "Keep these recovery codes somewhere safe. Each signs you in once if you lose your phone. They are shown only now.",
+  "totp.recovery":
+    "Keep these recovery codes somewhere safe. Each signs you in once if you lose your phone. They are shown only now.",
   "totp.done": "I have kept them",
 
   "nav.menu": "Menu",

@@ -47,7 +47,8 @@ export const vi: Dictionary = {
   "totp.secret": "Khóa xác thực của bạn",
   "totp.open_app": "Mở bằng ứng dụng xác thực",
   "totp.confirm": "Bật",
-  "totp.recovery": "Hãy cất các mã khôi phục này ở nơi an toàn. Mỗi mã đăng nhập được một lần nếu bạn mất điện thoại. Chúng chỉ hiện lúc này.",
+  "totp.recovery":
+    "Hãy cất các mã khôi phục này ở nơi an toàn. Mỗi mã đăng nhập được một lần nếu bạn mất điện thoại. Chúng chỉ hiện lúc này.",
   "totp.done": "Tôi đã lưu lại",
   "nav.menu": "Menu",
   "nav.views": "Chế độ xem",
