@@ -313,12 +313,15 @@ export function AcceptInvitation() {
 }
 
 /** When the organization requires two factors and this person has none yet. */
-export function TotpSetup({ onDone }: { onDone: () => void }) {
+export function TotpSetup({ onDone, autoStart = false }: { onDone: () => void; autoStart?: boolean }) {
   const [setup, setSetup] = useState<{ secret: string; otpauth_url: string } | undefined>();
   const [code, setCode] = useState("");
   const [codes, setCodes] = useState<string[] | undefined>();
   const [error, setError] = useState("");
   const start = async () => setSetup(await convo.me.startTotp());
+  useEffect(() => {
+    if (autoStart) void start();
+  }, []);
   const confirm = async (e: Event) => {
     e.preventDefault();
     try {

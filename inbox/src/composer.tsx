@@ -211,7 +211,7 @@ export function Composer({
           after_message_id: newestSeen(),
           force: force || undefined,
           mentions: mode === "note" && used.length ? used : undefined,
-          attachments: ready.length ? ready.map((u) => ({ url: u.attachment!.url, id: u.attachment!.id })) : undefined,
+          attachments: ready.length ? ready.map((u) => ({ id: u.attachment!.id })) : undefined,
         },
         { idempotencyKey: idempotencyKey.current },
       );

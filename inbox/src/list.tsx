@@ -308,7 +308,7 @@ function RowView({
           ) : highlight ? (
             <Highlighted snippet={highlight.snippet} />
           ) : (
-            (row.last_message?.preview ?? "")
+            withoutMentionMarkup(row.last_message?.preview ?? "")
           )}
         </span>
         <span class="row-meta">
@@ -327,6 +327,11 @@ function RowView({
       </a>
     </>
   );
+}
+
+/** `@[Name](user:<id>)` as people read it: `@Name`. */
+function withoutMentionMarkup(text: string): string {
+  return text.replace(/@\[([^\]]+)\]\(user:[^)]*\)?/g, "@$1");
 }
 
 /** A search snippet: the matched words in `<mark>`, everything else as text (never as HTML). */

@@ -147,7 +147,7 @@ function TwoFactors() {
           {t("totp.start")}
         </button>
       )}
-      {!on && setting && <TotpSetup onDone={() => void refresh().then(() => setSetting(false))} />}
+      {!on && setting && <TotpSetup autoStart onDone={() => void refresh().then(() => setSetting(false))} />}
       {on && (
         <form onSubmit={disable} class="inline-form">
           <label>

@@ -1,6 +1,6 @@
 // The frame around every signed-in screen: the views with their live counts, search, whether
 // the tab is in sync, notifications, presence, and the keyboard.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { convo, type Notification } from "./api";
 import { allCommands, helpOpen, paletteOpen, registerCommands, runKey } from "./commands";
 import { Conversation } from "./conversation";
@@ -21,7 +21,8 @@ export function Shell() {
   const path = place.value.path;
   const openId = openConversationId(place.value);
 
-  useEffect(() => {
+  // Layout effects: the keys work from the first frame the inbox shows.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
         event.preventDefault();
@@ -34,7 +35,7 @@ export function Shell() {
     return () => removeEventListener("keydown", onKey);
   }, []);
 
-  useEffect(
+  useLayoutEffect(
     () =>
       registerCommands("shell", [
         { id: "search", label: t("cmd.search"), key: "/", run: () => search.current?.focus() },
