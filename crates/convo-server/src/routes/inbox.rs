@@ -11,13 +11,15 @@ use axum::Router;
 use include_dir::{include_dir, Dir};
 use tower_http::compression::CompressionLayer;
 
+use crate::error::ApiError;
 use crate::AppState;
 
 static BUILT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/inbox");
 
 /// What the page may load: only convo's own files and API (no inline script, no third party),
 /// images also from `blob:` (previews of files being uploaded) and `data:`.
-const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; \
+const PAGE_POLICY: &str =
+    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; \
      style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -39,14 +41,23 @@ async fn page() -> Response {
             .into_response();
     };
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PAGE_POLICY),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     (headers, index.contents()).into_response()
 }
 
@@ -56,7 +67,7 @@ async fn file(Path(path): Path<String>) -> Response {
         return page().await;
     }
     let Some(asset) = BUILT.get_file(&path) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return ApiError::not_found("the inbox has no such file").into_response();
     };
     let content_type = mime_guess::from_path(asset.path()).first_or_octet_stream();
     let mut headers = HeaderMap::new();
@@ -67,6 +78,9 @@ async fn file(Path(path): Path<String>) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     (headers, asset.contents()).into_response()
 }

@@ -218,3 +218,87 @@ async fn people_get_a_docs_page_without_internet() {
     assert_eq!(spec["info"]["version"], json!(env!("CARGO_PKG_VERSION")));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_inbox_is_served_from_the_binary() {
+    let server = TestServer::start().await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str, accept: &str| {
+        no_redirects
+            .get(format!("{}{path}", server.url))
+            .header("accept", accept)
+            .send()
+    };
+    // A browser asking for the server's root goes to the inbox; other clients see links.
+    let root = get("/", "text/html,application/xhtml+xml").await.unwrap();
+    assert_eq!(root.status(), StatusCode::SEE_OTHER);
+    assert_eq!(root.headers()["location"], "/inbox/");
+    assert_eq!(
+        get("/inbox", "text/html").await.unwrap().status(),
+        StatusCode::PERMANENT_REDIRECT
+    );
+
+    // Every path of the app is its page, never cached, under a policy that allows only convo.
+    for path in ["/inbox/", "/inbox/c/some-conversation", "/inbox/password"] {
+        let page = get(path, "text/html").await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        let headers = page.headers().clone();
+        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        assert_eq!(headers["cache-control"], "no-cache");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("default-src 'self'") && policy.contains("frame-ancestors 'none'"));
+        let html = page.text().await.unwrap();
+        assert!(html.contains("<div id=\"app\">"), "{path}");
+        assert!(!html.contains("https://"), "no file from the internet");
+    }
+
+    // The page's own files: hashed names kept for good, compressed for browsers that ask.
+    let html = get("/inbox/", "text/html")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let assets: Vec<&str> = html
+        .split('"')
+        .filter(|part| part.starts_with("/inbox/assets/"))
+        .collect();
+    assert!(
+        assets.iter().any(|a| a.ends_with(".js")) && assets.iter().any(|a| a.ends_with(".css"))
+    );
+    for asset in assets {
+        let plain = get(asset, "*/*").await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{asset}");
+        assert_eq!(
+            plain.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let expected = if asset.ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        };
+        assert_eq!(plain.headers()["content-type"], expected, "{asset}");
+        let size = plain.bytes().await.unwrap().len();
+        let gzipped = no_redirects
+            .get(format!("{}{asset}", server.url))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+        assert!(gzipped.bytes().await.unwrap().len() < size, "{asset}");
+    }
+    // A file the build does not have is 404, not the page.
+    assert_eq!(
+        get("/inbox/assets/missing.js", "*/*")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    server.stop().await;
+}
