@@ -102,11 +102,29 @@ export function Conversation({ id }: { id: string }) {
     [id, messages.length],
   );
 
-  // Keeps the newest message in view when one arrives and the person was at the bottom.
+  // When the window moves, the message the person was reading stays where it was on screen
+  // (the browser's own scroll anchoring does not act at the very top); otherwise, a person at
+  // the bottom stays at the bottom as messages arrive.
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  const keepPlace = () => {
+    const el = scroller.current;
+    if (!el) return;
+    for (const item of el.querySelectorAll<HTMLElement>("[data-id]")) {
+      if (item.offsetTop + item.offsetHeight > el.scrollTop) {
+        anchor.current = { id: item.dataset["id"]!, offset: item.offsetTop - el.scrollTop };
+        return;
+      }
+    }
+  };
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [range.end, messages.length, conversation?.id]);
+    const kept = anchor.current;
+    anchor.current = null;
+    if (!el) return;
+    const item = kept && el.querySelector<HTMLElement>(`[data-id="${CSS.escape(kept.id)}"]`);
+    if (kept && item) el.scrollTop = item.offsetTop - kept.offset;
+    else if (atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [range.start, range.end, messages.length, conversation?.id]);
 
   // Read up to the newest message shown while the person is at the bottom.
   const newest = messages.at(-1);
@@ -128,6 +146,7 @@ export function Conversation({ id }: { id: string }) {
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
     if (el.scrollTop < 300) void moveUp();
     else if (el.scrollHeight - el.scrollTop - el.clientHeight < 300 && range.end < messages.length) {
+      keepPlace();
       setRange((r) => {
         const end = Math.min(messages.length, r.end + STEP);
         return { start: Math.max(r.start, end - WINDOW), end };
@@ -138,6 +157,7 @@ export function Conversation({ id }: { id: string }) {
   const loadingOlder = useRef(false);
   const moveUp = async () => {
     if (range.start > 0) {
+      keepPlace();
       setRange((r) => {
         const start = Math.max(0, r.start - STEP);
         return { start, end: Math.min(r.end, start + WINDOW) };
@@ -149,6 +169,7 @@ export function Conversation({ id }: { id: string }) {
     try {
       const page = await convo.messages.list(id, { order: "recent", limit: PAGE, cursor: older });
       const earlier = [...page.data].reverse();
+      keepPlace();
       setMessages((old) => [...earlier, ...old]);
       // The window keeps its place: its indices move by what came before it.
       setRange((r) => {
@@ -506,7 +527,7 @@ function MessageView({ message }: { message: Message }) {
     return <p class="activity-line">{message.content}</p>;
   }
   return (
-    <article class={`message message-${kind}`} aria-label={t(`message.kind.${kind}`, { sender })}>
+    <article class={`message message-${kind}`} data-id={message.id} aria-label={t(`message.kind.${kind}`, { sender })}>
       <header>
         <span class="sender">{sender}</span>
         {kind === "note" && <span class="note-badge">{t("message.note")}</span>}
