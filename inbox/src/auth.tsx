@@ -3,13 +3,14 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { convo, problemCode, problemText } from "./api";
 import { t } from "./i18n";
-import { navigate, place } from "./router";
+import { afterSignIn, navigate, place } from "./router";
 import { me } from "./state";
 
-/** After signing in: who am I, then the inbox. */
+/** After signing in: who am I, then where they were going (only a place in the inbox). */
 async function signedIn(): Promise<void> {
+  const next = afterSignIn();
   me.value = await convo.me.get();
-  navigate("/", { replace: true });
+  navigate(next, { replace: true });
 }
 
 function ErrorLine({ text }: { text: string }) {

@@ -6,7 +6,7 @@ import { convo } from "./api";
 import { AcceptInvitation, SetPassword, SignIn, TotpSetup } from "./auth";
 import { applyLocale, t } from "./i18n";
 import { startLive, stopLive } from "./live";
-import { navigate, place } from "./router";
+import { afterSignIn, navigate, place } from "./router";
 import { Shell } from "./shell";
 import { loadDirectory, loadNotifications, me, refreshCounts, unreadNotifications } from "./state";
 import "./styles.css";
@@ -45,9 +45,11 @@ function App() {
   const person = me.value;
   useEffect(() => {
     if (person === null && !["/signin", "/password", "/invitation"].includes(path)) {
-      navigate("/signin", { replace: true });
+      // After signing in, the person lands where they were going.
+      const next = `${path}${location.search}`;
+      navigate(next === "" ? "/signin" : `/signin?next=${encodeURIComponent(next)}`, { replace: true });
     }
-    if (person && path === "/signin") navigate("/", { replace: true });
+    if (person && path === "/signin") navigate(afterSignIn(), { replace: true });
   }, [person, path]);
 
   if (path === "/password") return <SetPassword />;

@@ -45,6 +45,12 @@ export function withQuery(changes: Record<string, string | undefined>): string {
   return text ? `?${text}` : "";
 }
 
+/** Where a person goes once signed in: the `next` place of the sign-in page, if it is a place in the inbox. */
+export function afterSignIn(): string {
+  const next = place.value.query.get("next") ?? "";
+  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
 /** The id of the open conversation, from `/c/<id>`. */
 export function openConversationId(p: Place): string | undefined {
   const match = /^\/c\/([^/]+)$/.exec(p.path);

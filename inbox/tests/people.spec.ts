@@ -1,7 +1,7 @@
 // People sign in: an invitation accepted in the browser, two factors set up and then asked
 // for, the sessions list, signing out; every page checked by axe-core.
 import { Secret, TOTP } from "otpauth";
-import { expect, expectAccessible, PASSWORD, test } from "./fixtures";
+import { customerWrites, expect, expectAccessible, makePerson, PASSWORD, test } from "./fixtures";
 
 test("an invited person joins, turns on two factors, and signs in with them", async ({ page, admin, server }) => {
   const email = `invited.${Date.now()}@example.com`;
@@ -54,4 +54,20 @@ test("a forgotten password: the page never says whether the email has an account
   await page.getByRole("button", { name: "Send me a link" }).click();
   await expect(page.getByRole("status")).toContainText("If that email belongs to an account");
   await expectAccessible(page);
+});
+
+test("a link into the inbox survives signing in", async ({ page, admin, server }) => {
+  const agent = await makePerson(admin, server, "Tuan Bui");
+  const { conversationId } = await customerWrites(admin, {
+    customer: "Linked Customer",
+    content: "hello from a link",
+    assignTo: agent.id,
+  });
+  await page.goto(`${server.url}/inbox/c/${conversationId}?box=open`);
+  await expect(page.getByRole("heading", { name: "Sign in to convo" })).toBeVisible();
+  await page.getByLabel("Email").fill(agent.email);
+  await page.getByLabel("Password").fill(agent.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("log", { name: "Messages" }).getByText("hello from a link")).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/inbox/c/${conversationId}\\?box=open$`));
 });
