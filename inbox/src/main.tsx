@@ -46,8 +46,8 @@ function App() {
   useEffect(() => {
     if (person === null && !["/signin", "/password", "/invitation"].includes(path)) {
       // After signing in, the person lands where they were going.
-      const next = `${path}${location.search}`;
-      navigate(next === "" ? "/signin" : `/signin?next=${encodeURIComponent(next)}`, { replace: true });
+      const next = `${path || "/"}${location.search}`;
+      navigate(next === "/" ? "/signin" : `/signin?next=${encodeURIComponent(next)}`, { replace: true });
     }
     if (person && path === "/signin") navigate(afterSignIn(), { replace: true });
   }, [person, path]);
