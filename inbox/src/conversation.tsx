@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { convo, type Conversation as ConversationData, type ConvoEvent, type Message } from "./api";
 import { registerCommands } from "./commands";
 import { Icon } from "./icons";
+import { Modal } from "./modal";
 import { Composer, type ComposerHandle } from "./composer";
 import { formatDay, formatTime, t } from "./i18n";
 import { listState, patchListRow, snoozeUntil } from "./list";
@@ -649,28 +650,5 @@ function SnoozeDialog({ onClose, onPick }: { onClose: () => void; onPick: (until
         </button>
       </form>
     </Modal>
-  );
-}
-
-/** A modal dialog (the browser's own `<dialog>`: focus is kept inside, Escape closes). */
-export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: preact.ComponentChildren }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement as HTMLElement | null;
-    dialog.showModal();
-    return () => opener?.focus();
-  }, []);
-  return (
-    <dialog ref={ref} class="modal" aria-label={title} onClose={onClose} onCancel={onClose}>
-      <div class="modal-head">
-        <h2>{title}</h2>
-        <button type="button" class="icon" aria-label={t("close")} onClick={onClose}>
-          <Icon name="close" />
-        </button>
-      </div>
-      {children}
-    </dialog>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { convo, type Conversation, type SearchHit } from "./api";
 import { registerCommands } from "./commands";
 import { Icon } from "./icons";
+import { Modal } from "./modal";
 import { formatTime, t } from "./i18n";
 import { onEvent, resyncListeners } from "./live";
 import { navigate, openConversationId, place, withQuery } from "./router";
@@ -185,13 +186,13 @@ export function ConversationList() {
           if (row) navigate(`/c/${row.id}${withQuery({})}`);
         },
       },
-      { id: "save-view", label: t("list.save_view"), run: () => void saveView() },
+      { id: "save-view", label: t("list.save_view"), run: () => setNaming(true) },
     ]);
   }, [rows, openId]);
 
-  const saveView = async () => {
-    const name = prompt(t("list.save_view_name"));
-    if (!name) return;
+  const [naming, setNaming] = useState(false);
+  const saveView = async (name: string) => {
+    setNaming(false);
     const filters: Record<string, unknown> = { ...listQuery(query) };
     delete filters["limit"];
     delete filters["order"];
@@ -216,7 +217,8 @@ export function ConversationList() {
     <section class="list" aria-labelledby="list-title">
       <div class="list-head">
         <h1 id="list-title">{q ? t("list.results", { q }) : viewTitle(query)}</h1>
-        <Filters onSave={() => void saveView()} />
+        <Filters onSave={() => setNaming(true)} />
+        {naming && <NameView onClose={() => setNaming(false)} onSave={(name) => void saveView(name)} />}
         {selected.size > 0 && <BulkBar ids={[...selected]} onDone={() => (setSelected(new Set()), void load(false))} />}
       </div>
       <div class="list-scroll" ref={scroller} tabIndex={-1}>
@@ -255,6 +257,28 @@ export function ConversationList() {
         {loading && <p class="loading-more">{t("loading")}</p>}
       </div>
     </section>
+  );
+}
+
+function NameView({ onClose, onSave }: { onClose: () => void; onSave: (name: string) => void }) {
+  const [name, setName] = useState("");
+  return (
+    <Modal title={t("list.save_view")} onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) onSave(name.trim());
+        }}
+      >
+        <label>
+          {t("list.save_view_name")}
+          <input required autoFocus value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="primary">
+          {t("save")}
+        </button>
+      </form>
+    </Modal>
   );
 }
 

@@ -1,7 +1,7 @@
 // The command palette (Ctrl+K / ⌘K: every command by name) and the keyboard help (?).
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Command } from "./commands";
-import { Modal } from "./conversation";
+import { Modal } from "./modal";
 import { t } from "./i18n";
 
 export function Palette({ commands, onClose }: { commands: Command[]; onClose: () => void }) {

@@ -19,7 +19,7 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
     if (contactId) {
       const [c, list] = await Promise.all([
         convo.contacts.get(contactId).catch(() => null),
-        convo.conversations.list({ contact_id: contactId, limit: 20 }).catch(() => undefined),
+        convo.conversations.list({ contact_id: contactId, top_level: true, limit: 20 }).catch(() => undefined),
       ]);
       setContact(c);
       setOthers(list?.data.filter((x) => x.id !== conversation.id) ?? []);

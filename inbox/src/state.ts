@@ -46,8 +46,11 @@ export const activity = signal<Map<string, ActivityReport[]>>(new Map());
 export function heardActivity(report: ActivityReport): void {
   const now = Date.now();
   const next = new Map(activity.value);
+  // Typing and viewing are kept apart (one types in what they view); idle ends both.
   const list = (next.get(report.conversation_id) ?? []).filter(
-    (r) => r.user.id !== report.user.id && Date.parse(r.expires_at) > now,
+    (r) =>
+      Date.parse(r.expires_at) > now &&
+      !(r.user.id === report.user.id && (report.activity === "idle" || r.activity === report.activity)),
   );
   if (report.activity !== "idle") list.push(report);
   next.set(report.conversation_id, list);

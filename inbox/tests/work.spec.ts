@@ -190,3 +190,65 @@ test("search in Vietnamese without accents finds and highlights; bulk resolve; t
   await expect(page.getByRole("heading", { name: "Resolved", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: /Bulk Two/ })).toBeVisible();
 });
+
+test("a colleague typing and viewing; the customer panel merges and makes sub-conversations; a saved view; a transfer", async ({
+  page,
+  browser,
+  admin,
+  server,
+}) => {
+  const me = await makePerson(admin, server, "Nhung Ta");
+  const colleague = await makePerson(admin, server, "Phuc Mac");
+  const sales = await admin.businessUnits.create({ name: `Sales ${Date.now() % 100000}` });
+  const { conversationId, contactId } = await customerWrites(admin, {
+    customer: "Thao Kim",
+    content: "Can I change plans?",
+    assignTo: me.id,
+  });
+  const duplicate = await admin.contacts.create({ name: "Thao K.", email: `thao.${Date.now()}@customer.example` });
+  await signIn(page, server, me);
+  await page.goto(`${server.url}/inbox/c/${conversationId}`);
+
+  // The colleague opens it and types: both show here.
+  const other = await newPage(browser);
+  await signIn(other, server, colleague);
+  await other.goto(`${server.url}/inbox/c/${conversationId}?box=open`);
+  await other.getByRole("combobox", { name: "Reply to the customer" }).pressSequentially("Sure, which plan");
+  await expect(page.getByText("Phuc Mac typing…").first()).toBeVisible();
+  await expect(page.getByText("Also here: Phuc Mac")).toBeVisible();
+  await other.context().close();
+
+  // The customer panel: details, merge a duplicate record by email, a sub-conversation.
+  await page.getByRole("button", { name: "Details" }).click();
+  const panel = page.getByRole("complementary", { name: "Customer" });
+  await expect(panel.getByText("Thao Kim")).toBeVisible();
+  await panel.getByLabel("Merge another record of this customer").fill(duplicate.email ?? "");
+  await panel.getByRole("button", { name: "Merge" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Merged." })).toBeVisible();
+  await expect(admin.contacts.get(duplicate.id)).rejects.toMatchObject({ status: 404 });
+  await panel.getByLabel("New sub-conversation").fill("Plan change #1");
+  await panel.getByRole("button", { name: "Create" }).click();
+  await expect(panel.getByRole("link", { name: /Plan change #1/ })).toBeVisible();
+  expect((await admin.conversations.listChildren(conversationId)).data.map((c) => c.name)).toEqual(["Plan change #1"]);
+  expect((await admin.contacts.get(contactId)).id).toBe(contactId);
+  await expectAccessible(page);
+
+  // A saved view of the open list, filtered to urgent: named, listed, counted.
+  await admin.conversations.update(conversationId, { priority: "urgent" });
+  await page.goto(`${server.url}/inbox/?box=open&priority=urgent`);
+  await page.getByRole("button", { name: "Save as view" }).click();
+  await page.getByRole("dialog", { name: "Save as view" }).getByLabel("Name of the view").fill("Urgent ones");
+  await page.getByRole("dialog", { name: "Save as view" }).getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("heading", { name: "Urgent ones", level: 1 })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Urgent ones/ })).toContainText("1");
+  await expect(page.getByRole("region", { name: "Urgent ones" }).getByRole("link", { name: /Thao Kim/ })).toBeVisible();
+
+  // Transfer to another business unit.
+  await page
+    .getByRole("region", { name: "Urgent ones" })
+    .getByRole("link", { name: /Thao Kim/ })
+    .click();
+  await page.getByRole("combobox", { name: "Transfer to…" }).selectOption({ label: sales.name });
+  await expect(page.getByRole("status").filter({ hasText: "Transferred." })).toBeVisible();
+  expect((await admin.conversations.get(conversationId)).business_unit_id).toBe(sales.id);
+});
