@@ -43,21 +43,31 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
   return words.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ""));
 }
 
+// Formatters are costly to make and used for every line of a long history: one per
+// language and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(style: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale.value}/${style}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale.value, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 /** A time as people read it: the time today, the day and time this week, else the date. */
 export function formatTime(iso: string): string {
   const at = new Date(iso);
   const now = new Date();
-  const sameDay = at.toDateString() === now.toDateString();
-  const recent = now.getTime() - at.getTime() < 6 * 86_400_000;
-  const options: Intl.DateTimeFormatOptions = sameDay
-    ? { hour: "numeric", minute: "2-digit" }
-    : recent
-      ? { weekday: "short", hour: "numeric", minute: "2-digit" }
-      : { year: "numeric", month: "short", day: "numeric" };
-  return new Intl.DateTimeFormat(locale.value, options).format(at);
+  if (at.toDateString() === now.toDateString()) return formatter("time", { hour: "numeric", minute: "2-digit" }).format(at);
+  if (now.getTime() - at.getTime() < 6 * 86_400_000) {
+    return formatter("weekday", { weekday: "short", hour: "numeric", minute: "2-digit" }).format(at);
+  }
+  return formatter("date", { year: "numeric", month: "short", day: "numeric" }).format(at);
 }
 
 /** The day a message belongs to, for the history's day separators. */
 export function formatDay(iso: string): string {
-  return new Intl.DateTimeFormat(locale.value, { dateStyle: "full" }).format(new Date(iso));
+  return formatter("day", { dateStyle: "full" }).format(new Date(iso));
 }
