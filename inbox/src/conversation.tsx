@@ -28,6 +28,8 @@ export function Conversation({ id }: { id: string }) {
   const [older, setOlder] = useState<string | null>(null);
   const [range, setRange] = useState({ start: 0, end: 0 });
   const [panel, setPanel] = useState(false);
+  // On a narrow screen the less used actions fold behind "More".
+  const [more, setMore] = useState(false);
   const [dialog, setDialog] = useState<"labels" | "snooze" | undefined>();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -253,7 +255,9 @@ export function Conversation({ id }: { id: string }) {
           <Icon name="back" class="flip" />
         </button>
         <div class="conversation-title">
-          <h2 id="conversation-title">{title}</h2>
+          <h2 id="conversation-title" dir="auto">
+            {title}
+          </h2>
           <span class={`status status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
           {conversation.control.type !== "none" && (
             <span class="control">
@@ -282,16 +286,20 @@ export function Conversation({ id }: { id: string }) {
               {t("action.hand_back")}
             </button>
           )}
-          <button
-            type="button"
-            onClick={() =>
-              void act(() =>
-                mine ? convo.conversations.leave({ conversation_id: id }) : convo.conversations.join({ conversation_id: id }),
-              )
-            }
-          >
-            {mine ? t("action.leave") : t("action.join")}
-          </button>
+          {conversation.status === "resolved" || conversation.status === "closed" ? (
+            <button
+              type="button"
+              onClick={() =>
+                void act(() => convo.conversations.updateStatus({ conversation_id: id, status: "open" }), t("done.reopened"))
+              }
+            >
+              {t("action.reopen")}
+            </button>
+          ) : (
+            <button type="button" class="primary" onClick={() => void resolveAndNext()}>
+              {t("action.resolve_next")}
+            </button>
+          )}
           <select
             ref={assign}
             aria-label={t("action.assign")}
@@ -309,62 +317,63 @@ export function Conversation({ id }: { id: string }) {
               </option>
             ))}
           </select>
-          <select
-            aria-label={t("action.priority")}
-            value={conversation.priority}
-            onChange={(e) => void act(() => convo.conversations.update(id, { priority: e.currentTarget.value as "high" }))}
-          >
-            {["none", "low", "medium", "high", "urgent"].map((p) => (
-              <option key={p} value={p}>
-                {t("action.priority")}: {t(`priority.${p}`)}
-              </option>
-            ))}
-          </select>
-          <button type="button" onClick={() => setDialog("labels")}>
-            {t("action.labels")}
+          <button type="button" class="more-toggle" aria-expanded={more} onClick={() => setMore(!more)}>
+            {t("action.more")}
           </button>
-          <button type="button" onClick={() => setDialog("snooze")}>
-            {t("action.snooze")}
-          </button>
-          {units.value.length > 1 && (
-            <select
-              aria-label={t("action.transfer")}
-              value=""
-              onChange={(e) => {
-                const unit = e.currentTarget.value;
-                if (unit) void act(() => convo.conversations.update(id, { business_unit_id: unit }), t("done.transferred"));
-              }}
-            >
-              <option value="">{t("action.transfer")}</option>
-              {units.value
-                .filter((u) => u.id !== conversation.business_unit_id)
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
-            </select>
-          )}
-          <button type="button" onClick={() => void startCall(id)}>
-            {t("action.video")}
-          </button>
-          {conversation.status === "resolved" || conversation.status === "closed" ? (
+          <div class={`secondary ${more ? "shown" : ""}`}>
             <button
               type="button"
               onClick={() =>
-                void act(() => convo.conversations.updateStatus({ conversation_id: id, status: "open" }), t("done.reopened"))
+                void act(() =>
+                  mine ? convo.conversations.leave({ conversation_id: id }) : convo.conversations.join({ conversation_id: id }),
+                )
               }
             >
-              {t("action.reopen")}
+              {mine ? t("action.leave") : t("action.join")}
             </button>
-          ) : (
-            <button type="button" class="primary" onClick={() => void resolveAndNext()}>
-              {t("action.resolve_next")}
+            <select
+              aria-label={t("action.priority")}
+              value={conversation.priority}
+              onChange={(e) => void act(() => convo.conversations.update(id, { priority: e.currentTarget.value as "high" }))}
+            >
+              {["none", "low", "medium", "high", "urgent"].map((p) => (
+                <option key={p} value={p}>
+                  {t("action.priority")}: {t(`priority.${p}`)}
+                </option>
+              ))}
+            </select>
+            <button type="button" onClick={() => setDialog("labels")}>
+              {t("action.labels")}
             </button>
-          )}
-          <button type="button" aria-pressed={panel} onClick={() => setPanel(!panel)}>
-            {t("action.details")}
-          </button>
+            <button type="button" onClick={() => setDialog("snooze")}>
+              {t("action.snooze")}
+            </button>
+            {units.value.length > 1 && (
+              <select
+                aria-label={t("action.transfer")}
+                value=""
+                onChange={(e) => {
+                  const unit = e.currentTarget.value;
+                  if (unit) void act(() => convo.conversations.update(id, { business_unit_id: unit }), t("done.transferred"));
+                }}
+              >
+                <option value="">{t("action.transfer")}</option>
+                {units.value
+                  .filter((u) => u.id !== conversation.business_unit_id)
+                  .map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name}
+                    </option>
+                  ))}
+              </select>
+            )}
+            <button type="button" onClick={() => void startCall(id)}>
+              {t("action.video")}
+            </button>
+            <button type="button" aria-pressed={panel} onClick={() => setPanel(!panel)}>
+              {t("action.details")}
+            </button>
+          </div>
         </div>
         {conversation.labels.length > 0 && (
           <ul class="labels" aria-label={t("action.labels")}>
@@ -543,7 +552,11 @@ function MessageView({ message }: { message: Message }) {
           </span>
         )}
       </header>
-      {message.content && <p class="content">{renderMentions(message.content)}</p>}
+      {message.content && (
+        <p class="content" dir="auto">
+          {renderMentions(message.content)}
+        </p>
+      )}
       {message.attachments.length > 0 && (
         <ul class="attachments">
           {message.attachments.map((a, i) => (

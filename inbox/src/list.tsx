@@ -318,7 +318,7 @@ function RowView({
         onFocus={onFocus}
       >
         <span class="row-top">
-          <span class="row-title">
+          <span class="row-title" dir="auto">
             {unread > 0 && <span class="unread-dot" aria-label={t("list.unread", { n: unread })} />}
             {title}
           </span>
@@ -326,7 +326,7 @@ function RowView({
           {row.handoff && <span class="tag handoff">{t("list.handoff")}</span>}
           <time dateTime={row.updated_at}>{formatTime(row.last_message?.created_at ?? row.updated_at)}</time>
         </span>
-        <span class="row-preview">
+        <span class="row-preview" dir="auto">
           {typing.length > 0 ? (
             <em class="typing">{t("activity.typing", { names: typing.map((u) => u.name).join(", ") })}</em>
           ) : highlight ? (

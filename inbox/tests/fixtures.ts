@@ -12,6 +12,8 @@ import { Convo } from "../../sdks/typescript/src/index.js";
 export interface Server {
   url: string;
   apiKey: string;
+  /** The one-time link the first start printed for the first admin to choose a password. */
+  firstAdminLink: string;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,14 @@ export async function startServer(): Promise<Server> {
       "--rate-limit",
       "0",
     ],
-    { env: { ...process.env, CONVO_ADMIN_KEY: ADMIN_KEY, RUST_LOG: "warn" }, stdio: ["ignore", "ignore", "inherit"] },
+    { env: { ...process.env, CONVO_ADMIN_KEY: ADMIN_KEY, RUST_LOG: "warn" }, stdio: ["ignore", "ignore", "pipe"] },
   );
+  // What the server prints goes on to the suite's output; the first start's link is kept.
+  let printed = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    printed += chunk.toString();
+    process.stderr.write(chunk);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -55,6 +63,9 @@ export async function startServer(): Promise<Server> {
   return {
     url,
     apiKey: ADMIN_KEY,
+    get firstAdminLink() {
+      return /(http:\/\/\S+\/inbox\/password#token=\S+)/.exec(printed)?.[1] ?? "";
+    },
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

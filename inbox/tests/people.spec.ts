@@ -71,3 +71,26 @@ test("a link into the inbox survives signing in", async ({ page, admin, server }
   await expect(page.getByRole("log", { name: "Messages" }).getByText("hello from a link")).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/inbox/c/${conversationId}\\?box=open$`));
 });
+
+test("the first admin opens the link the first start printed, chooses a password, and signs in", async ({ page, server }) => {
+  expect(server.firstAdminLink).toMatch(/\/inbox\/password#token=convo_pwr_/);
+  await page.goto(server.firstAdminLink);
+  await expect(page.getByRole("heading", { name: "Choose a password" })).toBeVisible();
+  await expectAccessible(page);
+  const email = `first.admin.${Date.now()}@example.com`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("New password").fill("aaaaaaaaaaaa");
+  await page.getByRole("button", { name: "Save the password" }).click();
+  await expect(page.getByRole("alert")).toContainText("That password is too easy to guess.");
+  await page.getByLabel("New password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Save the password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Your password is saved. Sign in with it now.");
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("link", { name: /Settings · team/ })).toBeVisible();
+  // The link was for once.
+  await page.goto(server.firstAdminLink);
+  await expect(page.getByRole("alert")).toHaveText("This link has expired or was already used. Ask for a new one.");
+});

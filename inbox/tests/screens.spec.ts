@@ -45,6 +45,11 @@ test("the main screens: light, dark, Arabic and 360 px", async ({ page, browser,
   await phonePage.screenshot({ path: join(folder, "inbox-360-list.png") });
   await phonePage.getByRole("link", { name: /Minh Pham/ }).click();
   await expect(phonePage.getByRole("combobox", { name: "Reply to the customer" })).toBeVisible();
+  // The less used actions fold behind "More".
+  await expect(phonePage.getByRole("button", { name: "Labels" })).toBeHidden();
+  await phonePage.getByRole("button", { name: "More" }).click();
+  await expect(phonePage.getByRole("button", { name: "Labels" })).toBeVisible();
+  await phonePage.getByRole("button", { name: "More" }).click();
   const width = await phonePage.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
   await expectAccessible(phonePage);

@@ -171,6 +171,7 @@ export const ar: Dictionary = {
   "action.resolve": "حل",
   "action.resolve_next": "حل، ثم التالية",
   "action.reopen": "إعادة فتح",
+  "action.more": "المزيد",
   "action.details": "التفاصيل",
   "done.resolved": "تم الحل.",
   "done.reopened": "أعيد فتحها.",

@@ -176,6 +176,7 @@ export const en = {
   "action.resolve": "Resolve",
   "action.resolve_next": "Resolve, next",
   "action.reopen": "Reopen",
+  "action.more": "More",
   "action.details": "Details",
   "done.resolved": "Resolved.",
   "done.reopened": "Reopened.",

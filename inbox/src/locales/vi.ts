@@ -172,6 +172,7 @@ export const vi: Dictionary = {
   "action.resolve": "Giải quyết",
   "action.resolve_next": "Giải quyết, tiếp",
   "action.reopen": "Mở lại",
+  "action.more": "Thêm",
   "action.details": "Chi tiết",
   "done.resolved": "Đã giải quyết.",
   "done.reopened": "Đã mở lại.",

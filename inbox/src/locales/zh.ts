@@ -171,6 +171,7 @@ export const zh: Dictionary = {
   "action.resolve": "解决",
   "action.resolve_next": "解决，下一个",
   "action.reopen": "重新打开",
+  "action.more": "更多",
   "action.details": "详情",
   "done.resolved": "已解决。",
   "done.reopened": "已重新打开。",
