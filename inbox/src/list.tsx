@@ -1,7 +1,7 @@
 // The conversation list: a built-in or saved view, its filters (kept in the URL), keyset
 // paging as one scrolls, only the visible rows in the DOM, unread marks, who is typing, and
 // search results with their highlights. Live events keep it current.
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { convo, type Conversation, type SearchHit } from "./api";
 import { registerCommands } from "./commands";
 import { Icon } from "./icons";
@@ -113,7 +113,8 @@ export function ConversationList() {
     }
   };
 
-  useEffect(() => {
+  // Asked before the first paint: the list is what a person waits for after signing in.
+  useLayoutEffect(() => {
     setRows([]);
     setSelected(new Set());
     void load(true);

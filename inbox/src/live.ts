@@ -52,7 +52,7 @@ function follow(): void {
           sync.value = state === "open" ? "live" : navigator.onLine ? "reconnecting" : "offline";
           if (state !== "open") return;
           // Counts and presence may have moved while the stream was down.
-          refreshCounts(0);
+          refreshCounts();
           void reloadUsers();
           if (lastEventId === undefined) for (const listener of resyncListeners) listener();
         },

@@ -26,7 +26,9 @@ effect(() => {
   if (person) {
     applyLocale(person.locale ?? undefined);
     if (person.totp_setup_required) return;
-    void loadDirectory().then(() => refreshCounts(0));
+    // The counts come a moment after the list: on a busy server the list is what a person
+    // waits for.
+    void loadDirectory().then(() => refreshCounts());
     void loadNotifications();
     startLive();
   } else if (person === null) {
