@@ -66,6 +66,33 @@ test("a creating POST carries one Idempotency-Key across retries, so a lost answ
   assert.deepEqual(named.data.map((c) => c.id), [created.id]);
 });
 
+test("a message sent again with the key of a send whose answer was lost is stored once", async () => {
+  const conversation = await client.conversations.create({ name: "sent once" });
+  const key = "inbox-send-0001";
+  const first = await client.messages.create(conversation.id, { content: "just once" }, { idempotencyKey: key });
+  const again = await client.messages.create(conversation.id, { content: "just once" }, { idempotencyKey: key });
+  assert.equal(again.id, first.id);
+  const stored = await client.messages.list(conversation.id);
+  assert.deepEqual(stored.data.map((m) => m.content), ["just once"]);
+});
+
+test("the stream says when it is open and reopens a connection that went quiet", async () => {
+  const states: string[] = [];
+  const controller = new AbortController();
+  // The server's heartbeat comes every 15 s: a 300 ms idle limit makes every connection "dead".
+  const stream = client.events.stream({ signal: controller.signal, idleTimeoutMs: 300, onState: (s) => states.push(s) });
+  const reading = (async () => {
+    for await (const _ of stream) void _;
+  })();
+  const started = Date.now();
+  while (states.filter((s) => s === "open").length < 2 && Date.now() - started < 10_000) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  controller.abort();
+  await reading;
+  assert.deepEqual(states.slice(0, 3), ["open", "reconnecting", "open"]);
+});
+
 test("429 and 503 are retried after Retry-After; other errors are not", async () => {
   const busy = recordingFetch((attempt) =>
     attempt === 1 ? new Response("{}", { status: 429, headers: { "retry-after": "0" } }) : undefined,
