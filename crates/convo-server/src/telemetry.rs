@@ -27,6 +27,30 @@ pub fn init(format: LogFormat) {
     };
 }
 
+/// The longest `X-Request-Id` a client may choose.
+const MAX_REQUEST_ID: usize = 128;
+
+/// A client's `X-Request-Id` is kept only when it is a plain token (letters, digits, `-`, `_`,
+/// `.`, `:`, at most 128): anything else could forge fields in the text log, so the server
+/// makes its own id instead, as when none was sent.
+pub async fn drop_unsafe_request_id(
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let safe = request.headers().get("x-request-id").map(|value| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= MAX_REQUEST_ID
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    });
+    if safe == Some(false) {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
+}
+
 pub fn request_span(request: &Request<Body>) -> Span {
     let request_id = request
         .headers()

@@ -302,3 +302,33 @@ async fn the_inbox_is_served_from_the_binary() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_request_id_is_kept_only_when_it_is_a_plain_token() {
+    let server = TestServer::start().await;
+    let id_of = |sent: &'static str| {
+        let request = server
+            .raw(Method::GET, "/healthz")
+            .header("x-request-id", sent);
+        async move {
+            let response = request.send().await.unwrap();
+            response.headers()["x-request-id"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(id_of("trace-7f3a:9.1_b").await, "trace-7f3a:9.1_b");
+    // What could forge fields in the text log is replaced by an id of the server's own.
+    for forged in [
+        "x status=500 organization_id=forged",
+        "line\tbreak",
+        "\"quoted\"",
+        "long-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ] {
+        let made = id_of(forged).await;
+        assert_ne!(made, forged);
+        assert!(uuid::Uuid::parse_str(&made).is_ok(), "{made}");
+    }
+    server.stop().await;
+}
