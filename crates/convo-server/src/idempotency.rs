@@ -24,7 +24,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     // An upload streams its body (never held whole to be hashed): it takes no key, and a
     // repeated one only stores the same bytes once more under a second, unused attachment.
     let upload = request.uri().path() == crate::routes::attachments::UPLOAD_PATH;
-    if request.method() != Method::POST || !has_key || trpc || upload {
+    // Signing in answers a new session, whose tokens must never be stored to be replayed.
+    let signs_in = is_sign_in(request.uri().path());
+    if request.method() != Method::POST || !has_key || trpc || upload || signs_in {
         return next.run(request).await;
     }
     match handle(state, request, next).await {
@@ -32,9 +34,19 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
+/// `POST /v1/sessions` and `POST /v1/invitations/{token}/accept`.
+fn is_sign_in(path: &str) -> bool {
+    path == "/v1/sessions" || (path.starts_with("/v1/invitations/") && path.ends_with("/accept"))
+}
+
 async fn handle(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
     let (parts, body) = request.into_parts();
-    let Some(secret) = crate::auth::bearer(&parts).map(str::to_owned) else {
+    // Keys are scoped by the credential: the API key, else the person's session (a request
+    // with `Authorization` ignores cookies, as authentication does).
+    let secret = crate::auth::bearer(&parts)
+        .map(str::to_owned)
+        .or_else(|| crate::session::cookie(&parts.headers, crate::session::COOKIE));
+    let Some(secret) = secret else {
         // Unauthenticated: let the handler answer 401 before anything else.
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };

@@ -382,3 +382,56 @@ async fn a_made_up_cookie_does_not_escape_the_anonymous_budget() {
     assert!(statuses.contains(&429), "{statuses:?}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_person_sending_again_with_the_same_idempotency_key_sends_once() {
+    let server = TestServer::start().await;
+    person(&server, "kim@example.com", UserRole::Agent, vec![]).await;
+    let response = server
+        .http
+        .post(format!("{}/v1/sessions", server.url))
+        .json(&json!({"email": "kim@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let session: serde_json::Value = response.json().await.unwrap();
+    let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+    let conversation = server
+        .admin
+        .conversations()
+        .create(&Default::default())
+        .await
+        .unwrap();
+    // The inbox's "Try again" after a lost answer: the same key, from the same session.
+    let send = |key: &'static str| {
+        server
+            .http
+            .post(format!(
+                "{}/v1/conversations/{}/messages",
+                server.url, conversation.id
+            ))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .header("idempotency-key", key)
+            .json(&json!({"content": "sent once", "message_type": "outgoing"}))
+            .send()
+    };
+    let first = send("inbox-try-again-1").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let again = send("inbox-try-again-1").await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let (first, again): (serde_json::Value, serde_json::Value) =
+        (first.json().await.unwrap(), again.json().await.unwrap());
+    assert_eq!(first["id"], again["id"]);
+    let stored = server
+        .admin
+        .conversations()
+        .list_messages(conversation.id, &Page::default())
+        .await
+        .unwrap();
+    assert_eq!(stored.data.len(), 1);
+    server.stop().await;
+}
