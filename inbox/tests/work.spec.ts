@@ -252,3 +252,29 @@ test("a colleague typing and viewing; the customer panel merges and makes sub-co
   await expect(page.getByRole("status").filter({ hasText: "Transferred." })).toBeVisible();
   expect((await admin.conversations.get(conversationId)).business_unit_id).toBe(sales.id);
 });
+
+test("a send whose answer is lost is tried again with its key, and stored once", async ({ page, admin, server }) => {
+  const agent = await makePerson(admin, server, "Vy Dinh");
+  const { conversationId } = await customerWrites(admin, { customer: "Weak Signal", content: "hello?", assignTo: agent.id });
+  await signIn(page, server, agent);
+  await page.goto(`${server.url}/inbox/c/${conversationId}`);
+  // The send reaches the server, but its answer is lost on the way back, for the first try and
+  // the client's own retries (three attempts); the person's "Try again" gets through.
+  const keys: string[] = [];
+  await page.route(`**/v1/conversations/${conversationId}/messages`, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+    if (keys.length > 3) return route.continue();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.getByRole("combobox", { name: "Reply to the customer" }).fill("We are on it");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("Sending again will not send it twice");
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("log", { name: "Messages" }).getByText("We are on it")).toHaveCount(1);
+  const stored = await admin.messages.list(conversationId, { limit: 10 });
+  expect(stored.data.map((m) => m.content)).toEqual(["hello?", "We are on it"]);
+  expect(keys.length).toBe(4);
+  expect(new Set(keys).size).toBe(1);
+});
