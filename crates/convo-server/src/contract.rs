@@ -162,6 +162,10 @@ fn finish_operation(method: &str, op: &mut Value, protocol: Protocol) {
                 "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
                 "schema": { "type": "string", "enum": ["true"] },
             });
+            response["headers"]["Secrets-Withheld"] = json!({
+                "description": "`true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`.",
+                "schema": { "type": "string", "enum": ["true"] },
+            });
         }
         if response["description"] == "" {
             response["description"] = json!(if code == 204 {

@@ -1,13 +1,14 @@
 //! `Idempotency-Key` on creating `POST`s: the same key and request within 24 hours answers the
 //! first (successful) response again and creates nothing; the same key with another request is
-//! `422`; a retry while the first is still running is `409`.
+//! `422`; a retry while the first is still running is `409`. Secrets in an answer are shown
+//! once: a replay answers them `null`, with `Secrets-Withheld: true`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use convo_core::usecases::idempotency::{self, MAX_KEY_CHARS};
+use convo_core::usecases::idempotency::{self, Replay, MAX_KEY_CHARS};
 use convo_core::IdempotencyState;
 use convo_types::ErrorCode;
 
@@ -78,6 +79,7 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
         .map_err(|e| ApiError::from(e).into_response())?
     {
         IdempotencyState::Completed { status, body, .. } => {
+            let withheld = idempotency::was_withheld(&body);
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let mut response = (status, body).into_response();
             let headers = response.headers_mut();
@@ -86,6 +88,9 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
                 HeaderValue::from_static("application/json"),
             );
             headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            if withheld {
+                headers.insert("secrets-withheld", HeaderValue::from_static("true"));
+            }
             Ok(response)
         }
         IdempotencyState::Mismatch => Err(ApiError::new(
@@ -113,10 +118,16 @@ async fn handle(state: AppState, request: Request, next: Next) -> Result<Respons
             }
             let (parts, body) = response.into_parts();
             let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            if let Err(error) = store
-                .idempotency_complete(&scope, &key, parts.status.as_u16(), &bytes)
-                .await
-            {
+            // A secret is shown once: what is kept for a replay never holds one.
+            let kept = match idempotency::replayable(&bytes) {
+                Replay::Whole(kept) | Replay::Withheld(kept) => {
+                    store
+                        .idempotency_complete(&scope, &key, parts.status.as_u16(), &kept)
+                        .await
+                }
+                Replay::NotKept => store.idempotency_abandon(&scope, &key).await,
+            };
+            if let Err(error) = kept {
                 tracing::warn!(%error, "could not store an idempotent response");
             }
             Ok(Response::from_parts(parts, Body::from(bytes)))

@@ -332,3 +332,81 @@ async fn a_request_id_is_kept_only_when_it_is_a_plain_token() {
     }
     server.stop().await;
 }
+
+/// Every answer body kept for idempotent replays, as stored.
+async fn kept_replays(server: &TestServer) -> Vec<Vec<u8>> {
+    use sqlx::Connection;
+    let query = "SELECT body FROM idempotency_keys WHERE body IS NOT NULL";
+    if server.database_url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(&server.database_url)
+            .await
+            .unwrap();
+        sqlx::query_scalar(query).fetch_all(&mut db).await.unwrap()
+    } else {
+        let path = server._dir.path().join("convo.db");
+        let url = format!("sqlite://{}", path.display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar(query).fetch_all(&mut db).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_secret_is_shown_once_even_to_a_replay() {
+    let server = TestServer::start_with(|s| s.webhook_allow_private = true).await;
+    let create = |path: &'static str, body: serde_json::Value| {
+        server
+            .raw(Method::POST, path)
+            .header("idempotency-key", format!("once-{path}"))
+            .json(&body)
+    };
+    let cases = [
+        (
+            "/v1/api-keys",
+            json!({"name": "ci", "scopes": ["conversations:read"]}),
+            "/secret",
+        ),
+        (
+            "/v1/webhooks",
+            json!({"url": "http://127.0.0.1:9/convo"}),
+            "/secret",
+        ),
+        (
+            "/v1/invitations",
+            json!({"email": "new.person@example.com"}),
+            "/token",
+        ),
+    ];
+    for (path, body, secret_at) in cases {
+        let first = create(path, body.clone()).send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED, "{path}");
+        let first: serde_json::Value = first.json().await.unwrap();
+        let secret = first
+            .pointer(secret_at)
+            .and_then(|s| s.as_str())
+            .unwrap()
+            .to_owned();
+
+        let replay = create(path, body).send().await.unwrap();
+        assert_eq!(replay.status(), StatusCode::CREATED, "{path}");
+        assert_eq!(replay.headers()["idempotent-replayed"], "true");
+        assert_eq!(replay.headers()["secrets-withheld"], "true", "{path}");
+        let replay: serde_json::Value = replay.json().await.unwrap();
+        assert_eq!(replay["id"], first["id"], "the same object");
+        assert!(
+            replay.pointer(secret_at).unwrap().is_null(),
+            "{path}: {replay}"
+        );
+        assert!(!replay.to_string().contains(&secret), "{path}");
+        // Nothing at rest holds it either.
+        for kept in kept_replays(&server).await {
+            assert!(!String::from_utf8_lossy(&kept).contains(&secret), "{path}");
+        }
+    }
+    // An answer without secrets replays whole, and says nothing of secrets.
+    let body = json!({"name": "plain"});
+    let first = create("/v1/labels", body.clone()).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let replay = create("/v1/labels", body).send().await.unwrap();
+    assert!(replay.headers().get("secrets-withheld").is_none());
+    server.stop().await;
+}

@@ -4895,6 +4895,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6666,6 +6668,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7136,6 +7140,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7355,6 +7361,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8251,6 +8259,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8740,6 +8750,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9134,6 +9146,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9359,6 +9373,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9857,6 +9873,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10251,6 +10269,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10519,6 +10539,8 @@ export interface operations {
                     ETag?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10642,6 +10664,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10837,6 +10861,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10848,6 +10874,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11513,6 +11541,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11986,6 +12016,8 @@ export interface operations {
                     ETag?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12119,6 +12151,8 @@ export interface operations {
                     ETag?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12331,6 +12365,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12439,6 +12475,8 @@ export interface operations {
                     ETag?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12642,6 +12680,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12749,6 +12789,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13061,6 +13103,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13072,6 +13116,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13199,6 +13245,8 @@ export interface operations {
                     ETag?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13557,6 +13605,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13678,6 +13728,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14065,6 +14117,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14313,6 +14367,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     /** @description the session cookie, as `createSession` sets it */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
@@ -14516,6 +14572,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15380,6 +15438,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15608,6 +15668,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15829,6 +15891,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16317,6 +16381,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16627,6 +16693,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -16767,6 +16835,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -16966,6 +17036,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     /** @description `convo_session=<token>; HttpOnly; SameSite=Lax; Path=/` (`Secure` over https) */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
@@ -17396,6 +17468,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17884,6 +17958,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18372,6 +18448,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18861,6 +18939,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -18962,6 +19042,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
+                    /** @description `true` on a replay whose first answer held a secret (an API key's or a webhook's `secret`, an invitation's `token` and `url`): a secret is shown once, so the replay answers it `null`. */
+                    "Secrets-Withheld"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
