@@ -1,6 +1,7 @@
 // The inbox speaks only the public API, through the project's own TypeScript SDK, as the
 // signed-in person (the session cookie, and the CSRF token on writes).
-import { Convo, ConvoError, type components } from "@convo/sdk";
+import { Convo, ConvoConnectionError, ConvoError, type components } from "@convo/sdk";
+import { t } from "./i18n";
 
 export const convo = new Convo({ baseUrl: location.origin, maxRetries: 2 });
 
@@ -28,15 +29,17 @@ export type ActivityReport = Schemas["ActivityReport"];
 
 /** The problem's code of a failed call (`invalid_credentials`, ...), or `network`. */
 export function problemCode(error: unknown): string {
+  if (error instanceof ConvoConnectionError) return "network";
   if (error instanceof ConvoError) return error.code;
   return "network";
 }
 
 /** A failed call's words for a person: the server's detail, or that the network failed. */
 export function problemText(error: unknown): string {
+  if (error instanceof ConvoConnectionError) return t("error.network");
   if (error instanceof ConvoError) return error.detail ?? error.problem.title ?? error.message;
   if (error instanceof Error && error.name === "AbortError") return "";
-  return "network";
+  return t("error.network");
 }
 
 export { ConvoError };

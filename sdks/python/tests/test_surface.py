@@ -13,7 +13,14 @@ import httpx
 import pytest
 from conftest import Server
 
-from convo import Convo, ConvoError, ConvoTimeoutError, WebhookVerificationError, verify_webhook
+from convo import (
+    Convo,
+    ConvoConnectionError,
+    ConvoError,
+    ConvoTimeoutError,
+    WebhookVerificationError,
+    verify_webhook,
+)
 
 
 class Faulty(httpx.BaseTransport):
@@ -98,6 +105,19 @@ def test_a_request_past_its_timeout_fails(server: Server, ids: dict[str, str]) -
     slow = Faulty({1: httpx.ReadTimeout("no answer")})
     with pytest.raises(ConvoTimeoutError):
         faulty_client(server, slow, max_retries=0).contacts.get(ids["contact"])
+
+
+def test_an_unreachable_server_is_a_convo_connection_error() -> None:
+    # Nothing listens on port 9 of this machine: refused at once, retried, then reported.
+    unreachable = Convo(
+        api_key="convo_sk_nobody_00000000000", base_url="http://127.0.0.1:9", max_retries=1
+    )
+    with pytest.raises(ConvoConnectionError) as caught:
+        unreachable.contacts.list()
+    assert isinstance(caught.value, ConvoError)
+    assert caught.value.status == 0
+    assert caught.value.code == "connection_failed"
+    assert isinstance(caught.value.__cause__, httpx.TransportError)
 
 
 def test_iterate_follows_the_cursor(client: Convo) -> None:

@@ -51,3 +51,16 @@ function trpcProblem(body: unknown): unknown {
   const error = (body as { error?: { data?: { problem?: unknown } } }).error;
   return error?.data?.problem;
 }
+
+/**
+ * The server could not be reached, or the connection broke before an answer (after the
+ * client's retries). `status` is 0; the network's own error is `cause`.
+ */
+export class ConvoConnectionError extends ConvoError {
+  constructor(detail: string, options: { cause?: unknown; code?: string } = {}) {
+    // Not a code the server answers: one of the client's own (`connection_failed`, `timeout`).
+    super(0, { code: (options.code ?? "connection_failed") as Problem["code"], detail });
+    this.name = "ConvoConnectionError";
+    if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

@@ -1,7 +1,7 @@
 // The transport every resource uses: authentication, JSON, typed errors, idempotency keys,
 // retries with backoff, and timeouts. Operations are named by their operationId in the
 // OpenAPI document; their method and path come from the generated table.
-import { ConvoError } from "./errors.js";
+import { ConvoConnectionError, ConvoError } from "./errors.js";
 import { OPERATIONS, type OperationId } from "./generated/operations.js";
 import type { operations } from "./generated/schema.js";
 import { VERSION } from "./version.js";
@@ -121,7 +121,8 @@ export class Http {
       try {
         response = await this.fetchOnce(url, init, options.signal);
       } catch (error) {
-        if (options.signal?.aborted || !repeatable || attempt >= this.maxRetries) throw error;
+        if (options.signal?.aborted) throw error;
+        if (!repeatable || attempt >= this.maxRetries) throw connectionError(error);
         await sleep(backoff(attempt), options.signal);
         continue;
       }
@@ -198,11 +199,18 @@ export class Http {
 }
 
 /** A request that took longer than `timeoutMs`. */
-export class ConvoTimeoutError extends Error {
+export class ConvoTimeoutError extends ConvoConnectionError {
   constructor(readonly timeoutMs: number) {
-    super(`convo: no answer within ${timeoutMs} ms`);
+    super(`convo: no answer within ${timeoutMs} ms`, { code: "timeout" });
     this.name = "ConvoTimeoutError";
   }
+}
+
+/** A failed fetch as the SDK's own error: a timeout as itself, anything else as a connection error. */
+function connectionError(error: unknown): ConvoError {
+  if (error instanceof ConvoError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConvoConnectionError(`convo could not be reached: ${reason}`, { cause: error });
 }
 
 function fillPath(template: string, values: Record<string, string | number>): string {

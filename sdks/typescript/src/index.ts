@@ -87,7 +87,7 @@ export class Convo {
 }
 
 export default Convo;
-export { ConvoError, type FieldError, type Problem } from "./errors.js";
+export { ConvoConnectionError, ConvoError, type FieldError, type Problem } from "./errors.js";
 export { ConvoTimeoutError, type BodyOf, type ConvoOptions, type QueryOf, type ResultOf } from "./http.js";
 export type { OperationId } from "./generated/operations.js";
 export type { components, operations, paths } from "./generated/schema.js";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { after, before, test } from "node:test";
-import { Convo, ConvoError, ConvoTimeoutError, verifyWebhook, type ConvoEvent } from "../src/index.js";
+import { Convo, ConvoConnectionError, ConvoError, ConvoTimeoutError, verifyWebhook, type ConvoEvent } from "../src/index.js";
 import { startServer, type Server } from "./server.js";
 
 let server: Server;
@@ -370,4 +370,15 @@ test("attachments: bytes, a Blob, a stream and a file from disk; sent with a mes
   assert.deepEqual(new Uint8Array(await (await fetch(link)).arrayBuffer()), text);
   assert.deepEqual(await client.attachments.content(fromBytes.id), text);
   assert.equal((await client.attachments.get(fromBytes.id)).unused, false);
+});
+
+test("an unreachable server is a ConvoConnectionError, after the retries", async () => {
+  // Nothing listens on port 9 of this machine: refused at once, retried, then reported.
+  const unreachable = new Convo({ apiKey: "convo_sk_nobody_00000000000", baseUrl: "http://127.0.0.1:9", maxRetries: 1 });
+  const error = await unreachable.contacts.list().catch((e: unknown) => e);
+  assert.ok(error instanceof ConvoConnectionError, String(error));
+  assert.ok(error instanceof ConvoError);
+  assert.equal(error.status, 0);
+  assert.equal(error.code, "connection_failed");
+  assert.ok((error as Error & { cause?: unknown }).cause instanceof Error);
 });

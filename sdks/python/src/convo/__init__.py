@@ -10,7 +10,7 @@ TypedDicts in ``convo.types`` (generated from the OpenAPI document)."""
 from . import types
 from ._async.client import AsyncConvo
 from ._async.connect import BatchCall, BatchOutcome
-from ._errors import ConvoError, ConvoTimeoutError
+from ._errors import ConvoConnectionError, ConvoError, ConvoTimeoutError
 from ._sync.client import Convo
 from ._version import VERSION
 from .webhooks import WebhookVerificationError, verify_webhook
@@ -21,6 +21,7 @@ __all__ = [
     "BatchCall",
     "BatchOutcome",
     "Convo",
+    "ConvoConnectionError",
     "ConvoError",
     "ConvoTimeoutError",
     "VERSION",

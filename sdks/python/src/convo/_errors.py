@@ -39,8 +39,16 @@ class ConvoError(Exception):
         return cls(status, body if isinstance(body, dict) else {})
 
 
-class ConvoTimeoutError(ConvoError):
+class ConvoConnectionError(ConvoError):
+    """The server could not be reached, or the connection broke before an answer (after the
+    client's retries). ``status`` is 0; the network's own error is ``__cause__``."""
+
+    def __init__(self, detail: str, code: str = "connection_failed") -> None:
+        super().__init__(0, {"code": code, "detail": detail})
+
+
+class ConvoTimeoutError(ConvoConnectionError):
     """A request that got no answer within the client's timeout."""
 
     def __init__(self, timeout: float) -> None:
-        super().__init__(0, {"code": "timeout", "detail": f"no answer within {timeout} s"})
+        super().__init__(f"no answer within {timeout} s", code="timeout")

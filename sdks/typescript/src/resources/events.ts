@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { ConvoError } from "../errors.js";
+import { ConvoConnectionError, ConvoError } from "../errors.js";
 import { OPERATIONS } from "../generated/operations.js";
 import { backoff, sleep, type Http, type QueryOf, type ResultOf } from "../http.js";
 import type { components } from "../generated/schema.js";
@@ -86,7 +86,9 @@ export class Events {
         }
       } catch (error) {
         if (signal?.aborted) return;
-        if (error instanceof ConvoError && ![429, 502, 503, 504].includes(error.status)) throw error;
+        // A refusal ends the stream; a busy server or a lost connection is tried again.
+        const passing = error instanceof ConvoConnectionError || (error instanceof ConvoError && [429, 502, 503, 504].includes(error.status));
+        if (error instanceof ConvoError && !passing) throw error;
       } finally {
         signal?.removeEventListener("abort", stop);
         connection.abort();

@@ -12,7 +12,7 @@ import httpx
 
 from .. import types
 from .._core import backoff
-from .._errors import ConvoError
+from .._errors import ConvoConnectionError, ConvoError
 from .collection import iterate_pages
 from .transport import Transport
 
@@ -84,6 +84,8 @@ class Events:
                     if message.id:
                         last = message.id
                     yield json.loads(message.data)
+            except ConvoConnectionError:
+                pass  # a lost connection while reading a gap: tried again
             except ConvoError as error:
                 if error.status not in RECONNECT_STATUSES:
                     raise

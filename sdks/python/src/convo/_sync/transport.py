@@ -21,7 +21,7 @@ from .._core import (
     set_session,
     should_retry,
 )
-from .._errors import ConvoError, ConvoTimeoutError
+from .._errors import ConvoConnectionError, ConvoError, ConvoTimeoutError
 from .._operations import OPERATIONS
 
 
@@ -79,9 +79,9 @@ class Transport:
                 if not should_retry(request, attempt, self.max_retries, None):
                     raise ConvoTimeoutError(self.timeout) from error
                 delay = backoff(attempt)
-            except httpx.TransportError:
+            except httpx.TransportError as error:
                 if not should_retry(request, attempt, self.max_retries, None):
-                    raise
+                    raise ConvoConnectionError(f"convo could not be reached: {error}") from error
                 delay = backoff(attempt)
             else:
                 if response.is_success:
