@@ -337,8 +337,70 @@ async fn two_contacts_of_one_person_merge(shared: &Arc<dyn Store>) {
     assert!(matches!(twice, Error::Validation(_)), "{twice:?}");
 }
 
+/// A merge moves both contacts' conversations: a key limited to some business units may merge
+/// only contacts whose conversations are all in them.
+async fn a_unit_limited_key_merges_only_contacts_wholly_in_its_units(shared: &Arc<dyn Store>) {
+    let store: &dyn Store = shared.as_ref();
+    let t = Fixture::new(store, "Limited merge").await;
+    let sales = t.unit("Sales").await;
+    let support = t.unit("Support").await;
+    let contact = |name: &'static str| {
+        t.add_contact(CreateContact {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+    };
+    let (ours, theirs, also_ours) = (
+        contact("Ours").await,
+        contact("Theirs").await,
+        contact("Also").await,
+    );
+    for (who, unit) in [
+        (ours.id, sales.id),
+        (theirs.id, support.id),
+        (also_ours.id, sales.id),
+    ] {
+        t.conversation(CreateConversation {
+            contact_id: Some(who),
+            business_unit_id: Some(unit),
+            ..Default::default()
+        })
+        .await;
+    }
+    let limited = t
+        .key_with(
+            vec![
+                Scope::ContactsRead,
+                Scope::ContactsWrite,
+                Scope::ConversationsRead,
+            ],
+            Some(vec![sales.id]),
+        )
+        .await;
+    for (into, from) in [(ours.id, theirs.id), (theirs.id, ours.id)] {
+        let refused = contacts::merge_contacts(store, &limited, into, MergeContacts { from }).await;
+        assert!(matches!(refused, Err(Error::NotFound(_))), "{refused:?}");
+    }
+    // Nothing moved: Support's conversation is still Theirs'.
+    assert_eq!(all_in(store, &t.admin, support.id).await, 1);
+    let merged = contacts::merge_contacts(
+        store,
+        &limited,
+        ours.id,
+        MergeContacts { from: also_ours.id },
+    )
+    .await
+    .unwrap();
+    assert_eq!(merged.id, ours.id);
+    // Without a unit limit, the same merge goes through.
+    contacts::merge_contacts(store, &t.admin, ours.id, MergeContacts { from: theirs.id })
+        .await
+        .unwrap();
+}
+
 stories![
     a_transfer_moves_the_conversation_and_its_counts,
     contacts_are_found_by_their_words,
     two_contacts_of_one_person_merge,
+    a_unit_limited_key_merges_only_contacts_wholly_in_its_units,
 ];

@@ -2,15 +2,18 @@
 //! phone and external id; two records of one person merge into one.
 
 use convo_types::{
-    Contact, ContactId, ContactQuery, CreateContact, EventType, List, MergeContacts, Scope,
-    Timestamp, UpdateContact,
+    BusinessUnitId, Contact, ContactId, ContactQuery, ConversationOrder, CreateContact, EventType,
+    List, MergeContacts, Scope, Timestamp, UpdateContact, View,
 };
 
 use crate::auth::Principal;
 use crate::paging::PagingParams;
 use crate::rules::{merge_metadata, Checks, MAX_IDENTIFIER_CHARS, MAX_NAME_CHARS, MAX_SHORT_CHARS};
 use crate::text::contact_query_terms;
-use crate::{ContactFilter, DirectoryStore, Error, EventMeta, Result};
+use crate::{
+    ContactFilter, ConversationFilter, ConversationStore, DirectoryStore, Error, EventMeta,
+    InboxFilter, ParentFilter, Result,
+};
 
 fn check_contact_fields(
     checks: &mut Checks,
@@ -177,7 +180,7 @@ pub async fn delete_contact(
 /// fill in what this one lacks, its addresses are added; afterwards it answers 404 and its
 /// external id finds this one. Records `contact.merged`.
 pub async fn merge_contacts(
-    store: &(impl DirectoryStore + ?Sized),
+    store: &(impl DirectoryStore + ConversationStore + ?Sized),
     caller: &Principal,
     id: ContactId,
     req: MergeContacts,
@@ -185,6 +188,13 @@ pub async fn merge_contacts(
     caller.require(Scope::ContactsWrite)?;
     if req.from == id {
         return Err(Error::invalid("from", "is the contact itself"));
+    }
+    // A merge moves every conversation of both: a caller limited to some business units may
+    // merge only contacts whose conversations are all in them (else, for them, no such contact).
+    for contact in [id, req.from] {
+        if !sees_every_conversation_of(store, caller, contact).await? {
+            return Err(Error::NotFound("contact"));
+        }
     }
     let event = EventMeta {
         event_type: EventType::ContactMerged,
@@ -219,4 +229,39 @@ pub fn absorb(into: &mut Contact, from: &Contact) {
         }
     }
     into.updated_at = Timestamp::now();
+}
+
+/// Whether every conversation of `contact` is in a business unit the caller sees.
+async fn sees_every_conversation_of(
+    store: &(impl ConversationStore + ?Sized),
+    caller: &Principal,
+    contact: ContactId,
+) -> Result<bool> {
+    if caller.business_unit_ids.is_empty() {
+        return Ok(true);
+    }
+    let count = |units: Option<Vec<BusinessUnitId>>| {
+        let filter = ConversationFilter {
+            organization_id: caller.organization_id,
+            business_unit_ids: units,
+            statuses: Vec::new(),
+            view: View::All,
+            user_id: caller.user_id,
+            channel_id: None,
+            channel_type: None,
+            contact_id: Some(contact),
+            agent_id: None,
+            assignment_id: None,
+            owner_id: None,
+            parent: ParentFilter::Any,
+            inbox: InboxFilter::default(),
+            text: None,
+            order: ConversationOrder::Recent,
+        };
+        async move {
+            let tallies = store.count_views(&filter).await?;
+            Ok::<i64, Error>(tallies.by_status.iter().map(|(_, _, n)| n).sum())
+        }
+    };
+    Ok(count(None).await? == count(Some(caller.business_unit_ids.clone())).await?)
 }
