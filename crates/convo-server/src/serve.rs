@@ -95,11 +95,25 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(peer));
             request
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(finish(connection, permit, peer));
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
+        let header_timeout = limits.header_timeout;
+        tokio::spawn(async move {
+            // HTTP/1's header timer starts with the first byte, and telling HTTP/1 from
+            // HTTP/2 waits for bytes with no timer at all: a connection that sends nothing
+            // within the header timeout is closed here, so silent ones cannot hold slots.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(read)) if read > 0 => {}
+                _ => return drop(permit),
+            }
+            let connection = builder
+                .serve_connection_with_upgrades(
+                    TokioIo::new(stream),
+                    TowerToHyperService::new(service),
+                )
+                .into_owned();
+            finish(watcher.watch(connection), permit, peer).await;
+        });
     }
     drop(listener);
     graceful.shutdown().await;

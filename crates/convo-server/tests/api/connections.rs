@@ -108,6 +108,30 @@ async fn connections_past_the_cap_wait_for_a_free_one() {
 }
 
 #[tokio::test]
+async fn silent_connections_at_the_cap_are_closed_and_others_served() {
+    let server = TestServer::start_with(|s| {
+        s.max_connections = 3;
+        s.header_timeout_ms = 300;
+    })
+    .await;
+    // Connections that never send a byte fill every slot.
+    let mut silent = Vec::new();
+    for _ in 0..3 {
+        silent.push(TcpStream::connect(server.address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // They are closed after the header timeout, so a normal client is served.
+    assert!(
+        healthy(&server).await,
+        "served once the silent ones are cut"
+    );
+    for stream in &mut silent {
+        assert!(closed_within(stream, Duration::from_secs(5)).await);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_flood_of_idle_connections_leaves_others_served() {
     let server = TestServer::start().await;
     let mut flood = Vec::new();
