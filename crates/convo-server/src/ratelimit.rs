@@ -111,6 +111,22 @@ impl RateLimits {
         self.check(self.per_key.as_ref(), &key)
     }
 
+    /// `more` requests at once for the same key or session: the procedures of a tRPC batch
+    /// after its first (which authenticating counted), so a batch costs what its calls would.
+    pub fn check_more(&self, key: uuid::Uuid, more: u32) -> Result<(), ApiError> {
+        let (Some(limiter), Some(more)) = (self.per_key.as_ref(), NonZeroU32::new(more)) else {
+            return Ok(());
+        };
+        let refused = match limiter.limiter.check_key_n(&key, more) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(not_until)) => not_until.wait_time_from(DefaultClock::default().now()),
+            // More than the whole burst: it can never pass at once.
+            Err(_) => Duration::from_secs(1),
+        };
+        self.refused.inc();
+        Err(too_many(limiter, refused))
+    }
+
     /// A sign-in attempt, counted before the password is checked (so a guesser past the
     /// budget learns nothing): per account and per address. The budget refills; no one can
     /// lock a person out for longer than they keep trying.

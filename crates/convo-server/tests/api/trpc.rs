@@ -279,3 +279,35 @@ async fn delete_takes_connect360s_scope_name_and_the_lifecycle_rule() {
     .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn every_procedure_of_a_batch_counts_for_the_rate_limit() {
+    let server = TestServer::start_with(|s| {
+        s.rate_limit = 1;
+        s.rate_limit_burst = 10;
+    })
+    .await;
+    let batch = |n: usize| {
+        let paths = vec!["v1.connect.getConversation"; n].join(",");
+        let input: serde_json::Map<String, Value> = (0..n)
+            .map(|i| (i.to_string(), json!({"conversationId": "missing"})))
+            .collect();
+        server.raw(Method::GET, &format!("/trpc/{paths}")).query(&[
+            ("batch", "1".to_owned()),
+            ("input", Value::Object(input).to_string()),
+        ])
+    };
+    // More procedures than a batch may hold.
+    let (status, body) = trpc(batch(51)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Eleven procedures are eleven requests: more than the burst of ten.
+    let (_, body) = trpc(batch(11)).await;
+    let codes: Vec<&Value> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["error"]["data"]["code"])
+        .collect();
+    assert!(codes.iter().all(|c| *c == "TOO_MANY_REQUESTS"), "{body}");
+    server.stop().await;
+}

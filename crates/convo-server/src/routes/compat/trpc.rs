@@ -148,6 +148,9 @@ pub fn input<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
 type Outcome = (StatusCode, Value);
 
 /// Serves `/trpc/<path>` for either method: a single call or a batch.
+/// The most procedures one batch may join.
+pub const MAX_BATCH_CALLS: usize = 50;
+
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let paths: Vec<String> = parts
@@ -208,7 +211,21 @@ async fn prepare(
             "several procedures need `?batch=1`",
         ));
     }
+    if paths.len() > MAX_BATCH_CALLS {
+        return Err(ApiError::bad_request(
+            ErrorCode::BadRequest,
+            format!("a batch holds at most {MAX_BATCH_CALLS} procedures"),
+        ));
+    }
     let caller = crate::auth::authenticate(parts, state).await?;
+    // Each procedure is a request for the rate limit (authenticating counted the first).
+    if let Some(id) = caller
+        .api_key_id()
+        .map(|id| id.as_uuid())
+        .or_else(|| caller.session_id().map(|id| id.as_uuid()))
+    {
+        state.limits.check_more(id, paths.len() as u32 - 1)?;
+    }
     let raw: Option<Vec<u8>> = if parts.method == Method::POST {
         let bytes = to_bytes(body, state.settings.body_limit)
             .await
