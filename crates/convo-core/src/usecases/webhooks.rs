@@ -81,32 +81,37 @@ pub fn next_attempt(
     ))
 }
 
-/// Whether an address is one a webhook must not reach without the operator's say-so.
+/// Whether an address is one a webhook must not reach without the operator's say-so: any
+/// address of the IANA special-purpose registries (RFC 6890: private, loopback, link-local,
+/// shared, benchmarking, documentation, protocol assignments, ...) and multicast. An IPv6
+/// address that carries an IPv4 one (mapped, compatible, NAT64, 6to4) is judged by that.
 pub fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || (a == 198 && (b == 18 || b == 19))
+    if let IpAddr::V6(v6) = ip {
+        if let Some(v4) = embedded_ipv4(v6) {
+            return is_private(IpAddr::V4(v4));
         }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-        }
+    }
+    ip.is_multicast() || iprfc::RFC6890.contains(&ip)
+}
+
+/// The IPv4 address inside an IPv6 one that carries it: `::ffff:a.b.c.d` (mapped),
+/// `::ffff:0:a.b.c.d` (translated), `::a.b.c.d` (compatible), `64:ff9b::a.b.c.d` (NAT64) and
+/// `2002:aabb:ccdd::/48` (6to4).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = v6.segments();
+    let low = std::net::Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => Some(low),
+        // `::` and `::1` are themselves, not IPv4 addresses.
+        [0, 0, 0, 0, 0, 0, _, _] if s[6] != 0 => Some(low),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(low),
+        [0x2002, a, b, ..] => Some(std::net::Ipv4Addr::new(
+            (a >> 8) as u8,
+            a as u8,
+            (b >> 8) as u8,
+            b as u8,
+        )),
+        _ => None,
     }
 }
 
@@ -298,10 +303,32 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            // IPv6 forms that carry a private IPv4 address.
+            "::7f00:1",
+            "64:ff9b::7f00:1",
+            "2002:7f00:1::",
+            "::ffff:0:7f00:1",
+            // Special-purpose ranges beyond the private ones.
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.18.0.1",
+            "203.0.113.9",
+            "240.0.0.1",
+            "255.255.255.255",
+            "2001:db8::1",
+            "224.0.0.1",
+            "ff02::1",
         ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            // A public IPv4 address reached over NAT64 or 6to4 is public.
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }
     }
