@@ -1,6 +1,7 @@
 //! Limits on a request's head, answered as problem+json: a target longer than
 //! [`MAX_TARGET_BYTES`] is `414`, headers larger than [`MAX_HEADER_BYTES`] are `431`. hyper
-//! answers past its own, higher limits (a target over 64 KiB, a head over its read buffer)
+//! answers past its own, higher limits (a target over 64 KiB, a head over its read buffer,
+//! 64 KiB: see `serve.rs`)
 //! with a bodyless status of its own, before any of this code runs.
 
 use axum::extract::Request;

@@ -48,6 +48,10 @@ pub fn raise_open_files_limit(max_connections: usize) {
     }
 }
 
+/// The most a connection's read buffer holds (and so the largest head read): twice the
+/// headers' limit, room for the request line and a first piece of the body.
+const READ_BUFFER_BYTES: usize = 2 * crate::head::MAX_HEADER_BYTES;
+
 /// Serves `app` on `listener` until `shutdown` resolves, then waits for open requests.
 pub async fn serve(
     listener: TcpListener,
@@ -61,7 +65,11 @@ pub async fn serve(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
+        .header_read_timeout(limits.header_timeout)
+        // A head larger than this is refused (`431`) before more of it is read, so a client
+        // cannot make a pending connection hold hyper's default ~400 KB: heads up to
+        // [`crate::head::MAX_HEADER_BYTES`] are read, and answered as problem+json past it.
+        .max_buf_size(READ_BUFFER_BYTES);
     builder
         .http2()
         .timer(TokioTimer::new())

@@ -146,6 +146,35 @@ async fn a_flood_of_idle_connections_leaves_others_served() {
 }
 
 #[tokio::test]
+async fn an_endless_head_is_refused_without_reading_it_all() {
+    let server = TestServer::start().await;
+    let mut stream = TcpStream::connect(server.address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+        .await
+        .unwrap();
+    // 390 KB of one header that never ends: refused once the read buffer (64 KiB) is full.
+    let chunk = vec![b'a'; 1024];
+    let mut answer = Vec::new();
+    for _ in 0..390 {
+        if stream.write_all(&chunk).await.is_err() {
+            break;
+        }
+    }
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server ends the connection");
+    let text = String::from_utf8_lossy(&answer);
+    match read {
+        Ok(_) => assert!(text.starts_with("HTTP/1.1 431"), "{text}"),
+        // Closed with our bytes unread: the kernel resets, and the 431 may be lost with it.
+        Err(error) => assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset),
+    }
+    assert!(healthy(&server).await);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn oversized_heads_answer_problem_json() {
     let server = TestServer::start().await;
     let base = format!("http://{}", server.address);
