@@ -53,7 +53,9 @@ impl ApiError {
             if e.is::<http_body_util::LengthLimitError>() {
                 return Self::payload_too_large();
             }
-            if e.is::<tower_http::timeout::TimeoutError>() {
+            if e.is::<tower_http::timeout::TimeoutError>()
+                || e.is::<crate::deadline::BodyDeadlineError>()
+            {
                 return Self::new(
                     StatusCode::REQUEST_TIMEOUT,
                     ErrorCode::RequestTimeout,

@@ -24,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod auth;
 pub mod config;
 pub mod contract;
+mod deadline;
 mod delivery;
 pub mod error;
 pub mod extract;
@@ -323,6 +324,10 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(
             state.settings.body_timeout_ms.max(1),
         )))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            deadline::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ratelimit::limit_anonymous,

@@ -83,6 +83,36 @@ async fn a_body_shorter_than_its_length_answers_408() {
 }
 
 #[tokio::test]
+async fn a_body_that_trickles_past_its_deadline_answers_408() {
+    let server = TestServer::start_with(|s| s.body_deadline_ms = 600).await;
+    let mut stream = TcpStream::connect(server.address).await.unwrap();
+    let head = format!(
+        "POST /v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_KEY}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // A byte every 100 ms: never a long pause, but the whole body takes ten seconds.
+    let trickle = async {
+        for _ in 0..100 {
+            if stream.write_all(b" ").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), trickle).await;
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request_timeout"), "{text}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn connections_past_the_cap_wait_for_a_free_one() {
     let server = TestServer::start_with(|s| s.max_connections = 2).await;
     // Two idle connections (or one and the checking proxy's keep-alive one) fill the cap.
