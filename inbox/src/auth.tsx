@@ -13,12 +13,37 @@ async function signedIn(): Promise<void> {
   navigate(next, { replace: true });
 }
 
+/** A new password's field, with what makes a good one (the server judges it). */
+export function NewPassword({ value, onInput }: { value: string; onInput: (value: string) => void }) {
+  return (
+    <>
+      <label>
+        {t("field.new_password")}
+        <input
+          type="password"
+          autocomplete="new-password"
+          required
+          minLength={10}
+          value={value}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
+      </label>
+      <p class="hint">{t("password.hint")}</p>
+    </>
+  );
+}
+
 function ErrorLine({ text }: { text: string }) {
   return text ? (
     <p class="form-error" role="alert">
       {text}
     </p>
   ) : null;
+}
+
+/** A refused new password in words: too weak and why, or what else went wrong. */
+function passwordWords(error: unknown): string {
+  return problemCode(error) === "weak_password" ? `${t("password.weak")} ${problemText(error)}` : words(error);
 }
 
 function words(error: unknown): string {
@@ -192,7 +217,7 @@ export function SetPassword() {
       await convo.passwordResets.complete(token, { password, email: info?.email ? undefined : email });
       setDone(true);
     } catch (err) {
-      setError(problemCode(err) === "weak_password" ? `${t("password.weak")} ${problemText(err)}` : words(err));
+      setError(passwordWords(err));
     }
   };
   return (
@@ -218,18 +243,7 @@ export function SetPassword() {
                 />
               </label>
             )}
-            <label>
-              {t("field.new_password")}
-              <input
-                type="password"
-                autocomplete="new-password"
-                required
-                minLength={10}
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-              />
-            </label>
-            <p class="hint">{t("password.hint")}</p>
+            <NewPassword value={password} onInput={setPassword} />
             <ErrorLine text={error} />
             <button type="submit" class="primary">
               {t("password.submit")}
@@ -273,7 +287,7 @@ export function AcceptInvitation() {
       await convo.invitations.accept(token, { name, password });
       await signedIn();
     } catch (err) {
-      setError(problemCode(err) === "weak_password" ? `${t("password.weak")} ${problemText(err)}` : words(err));
+      setError(passwordWords(err));
     }
   };
   return (
@@ -290,18 +304,7 @@ export function AcceptInvitation() {
               {t("field.name")}
               <input required autocomplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
             </label>
-            <label>
-              {t("field.new_password")}
-              <input
-                type="password"
-                autocomplete="new-password"
-                required
-                minLength={10}
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-              />
-            </label>
-            <p class="hint">{t("password.hint")}</p>
+            <NewPassword value={password} onInput={setPassword} />
             <ErrorLine text={error} />
             <button type="submit" class="primary">
               {t("invitation.submit")}

@@ -2,7 +2,7 @@
 // are notified of) and, for admins, inviting people.
 import { useEffect, useState } from "preact/hooks";
 import { convo, problemText, type Session } from "./api";
-import { TotpSetup } from "./auth";
+import { NewPassword, TotpSetup } from "./auth";
 import { LANGUAGES, applyLocale, formatTime, locale, t } from "./i18n";
 import { navigate } from "./router";
 import { isAdmin, me, say, units } from "./state";
@@ -106,17 +106,7 @@ function Password() {
             onInput={(e) => setCurrent(e.currentTarget.value)}
           />
         </label>
-        <label>
-          {t("field.new_password")}
-          <input
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={10}
-            value={next}
-            onInput={(e) => setNext(e.currentTarget.value)}
-          />
-        </label>
+        <NewPassword value={next} onInput={setNext} />
         <button type="submit">{t("settings.change_password")}</button>
       </form>
     </section>
