@@ -7,7 +7,7 @@ import { registerCommands } from "./commands";
 import { Icon } from "./icons";
 import { Modal } from "./modal";
 import { Composer, type ComposerHandle } from "./composer";
-import { formatDay, formatTime, t } from "./i18n";
+import { formatDay, formatTime, locale, t } from "./i18n";
 import { listState, patchListRow, snoozeUntil } from "./list";
 import { onEvent, resyncListeners } from "./live";
 import { ContactPanel } from "./panel";
@@ -221,7 +221,7 @@ export function Conversation({ id }: { id: string }) {
         { id: "close", label: t("cmd.close"), key: "Escape", run: () => navigate(`/${withQuery({})}`) },
         { id: "details", label: t("cmd.details"), key: "i", run: () => setPanel((p) => !p) },
       ]),
-    [id],
+    [id, locale.value],
   );
 
   if (conversation === undefined)

@@ -6,7 +6,7 @@ import { convo, type Conversation, type SearchHit } from "./api";
 import { registerCommands } from "./commands";
 import { Icon } from "./icons";
 import { Modal } from "./modal";
-import { formatTime, t } from "./i18n";
+import { formatTime, locale, t } from "./i18n";
 import { onEvent, resyncListeners } from "./live";
 import { navigate, openConversationId, place, withQuery } from "./router";
 import { activityOf, channels, labels, myId, refreshCounts, savedViews, say, units, userName } from "./state";
@@ -189,7 +189,7 @@ export function ConversationList() {
       },
       { id: "save-view", label: t("list.save_view"), run: () => setNaming(true) },
     ]);
-  }, [rows, openId]);
+  }, [rows, openId, locale.value]);
 
   const [naming, setNaming] = useState(false);
   const saveView = async (name: string) => {

@@ -5,7 +5,7 @@ import { convo, type Notification } from "./api";
 import { allCommands, helpOpen, paletteOpen, registerCommands, runKey } from "./commands";
 import { Conversation } from "./conversation";
 import { Icon } from "./icons";
-import { formatTime, t } from "./i18n";
+import { formatTime, locale, t } from "./i18n";
 import { ConversationList } from "./list";
 import { notificationListeners } from "./live";
 import { Palette, Help } from "./palette";
@@ -48,7 +48,7 @@ export function Shell() {
           run: () => navigate(`/?box=${view}`),
         })),
       ]),
-    [],
+    [locale.value],
   );
 
   useEffect(() => {
