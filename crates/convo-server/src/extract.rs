@@ -87,7 +87,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if !shape.is_object {
             ApiError::bad_request(ErrorCode::InvalidJson, NOT_AN_OBJECT)
         } else if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
+            let field = field_of(&path, &inner.to_string());
             ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, inner.to_string())
         } else {
             ApiError::bad_request(
@@ -114,6 +114,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     Ok(value)
+}
+
+/// The field an error is about: where the parser stopped, or for a missing field that field
+/// itself inside it (serde names it only in its message: "missing field `name`").
+fn field_of(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    match (path, missing) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => "body".to_owned(),
+        (_, Some(name)) => format!("{path}.{name}"),
+        (_, None) => path.to_owned(),
+    }
 }
 
 const NOT_AN_OBJECT: &str = "the body must be a JSON object (`{...}`)";

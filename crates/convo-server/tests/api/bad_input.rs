@@ -134,3 +134,37 @@ async fn bad_input_is_refused_alike_and_accepted_input_reads_back_on_every_backe
         postgres.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_missing_field_is_named_where_it_is_missing() {
+    let server = TestServer::start().await;
+    let conversation = server
+        .admin
+        .conversations()
+        .create(&Default::default())
+        .await
+        .unwrap();
+    let handoff = format!("/v1/conversations/{}/handoff", conversation.id);
+    for (path, body, field) in [
+        ("/v1/api-keys", serde_json::json!({}), "name"),
+        (
+            "/v1/labels",
+            serde_json::json!({"color": "#1d4ed8"}),
+            "name",
+        ),
+        (handoff.as_str(), serde_json::json!({"to": {}}), "to.type"),
+    ] {
+        let (status, problem) = answer(
+            server
+                .raw(reqwest::Method::POST, path)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
+    }
+    server.stop().await;
+}
