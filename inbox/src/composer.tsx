@@ -309,7 +309,7 @@ export function Composer({
           ref={input}
           value={text}
           rows={3}
-          dir="auto"
+          dir={text ? "auto" : undefined}
           aria-label={mode === "note" ? t("composer.note_label") : t("composer.reply_label")}
           placeholder={mode === "note" ? t("composer.note_placeholder") : t("composer.reply_placeholder")}
           {...({ role: "combobox" } as object)}

@@ -362,7 +362,7 @@ function withoutMentionMarkup(text: string): string {
 /** A search snippet: the matched words in `<mark>`, everything else as text (never as HTML). */
 export function Highlighted({ snippet }: { snippet: string }) {
   const parts = snippet.split(/<\/?mark>/);
-  return <span class="snippet">{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</span>;
+  return <bdi class="snippet">{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</bdi>;
 }
 
 function Filters({ onSave }: { onSave: () => void }) {
