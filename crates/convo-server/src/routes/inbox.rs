@@ -4,7 +4,7 @@
 //! reads the path), never cached, so a new binary's inbox is seen on the next load.
 
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -15,6 +15,9 @@ use crate::error::ApiError;
 use crate::AppState;
 
 static BUILT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/inbox");
+
+/// Built files are named by their content's hash: a browser may keep them for good.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// What the page may load: only convo's own files and API (no inline script, no third party),
 /// images also from `blob:` (previews of files being uploaded) and `data:`.
@@ -40,24 +43,13 @@ async fn page() -> Response {
         )
             .into_response();
     };
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PAGE_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::CONTENT_SECURITY_POLICY, PAGE_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ];
     (headers, index.contents()).into_response()
 }
 
@@ -70,17 +62,10 @@ async fn file(Path(path): Path<String>) -> Response {
         return ApiError::not_found("the inbox has no such file").into_response();
     };
     let content_type = mime_guess::from_path(asset.path()).first_or_octet_stream();
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(content_type.essence_str()) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    let headers = [
+        (header::CONTENT_TYPE, content_type.essence_str().to_owned()),
+        (header::CACHE_CONTROL, IMMUTABLE.to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ];
     (headers, asset.contents()).into_response()
 }
